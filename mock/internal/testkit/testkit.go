@@ -1,0 +1,178 @@
+// Package testkit holds what the module's own tests share: a server whose every response is
+// checked against its spec, a one-line request helper, and golden-file comparison. It does not
+// import package testing (only mock/mocktest does); T is the part of testing.TB it needs.
+package testkit
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/connectormock/connectormock/mock"
+)
+
+// T is the subset of testing.TB the kit uses.
+type T interface {
+	Helper()
+	Errorf(format string, args ...any)
+	Fatalf(format string, args ...any)
+}
+
+// Clock is the fixed time of servers built by Server: tests never depend on the wall clock.
+var Clock = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+
+// Server builds a mock with a fixed clock whose every response is validated against the
+// vendor's spec: a response that breaks the contract fails the test.
+func Server(t T, opts ...mock.Option) *mock.Server {
+	t.Helper()
+	all := append([]mock.Option{
+		mock.WithClock(func() time.Time { return Clock }),
+		mock.WithResponseValidation(func(err error) { t.Errorf("response breaks the contract: %v", err) }),
+	}, opts...)
+	s, err := mock.New(all...)
+	if err != nil {
+		t.Fatalf("mock.New: %v", err)
+	}
+	return s
+}
+
+// Response is a recorded answer.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// JSON decodes the body into v, failing the test if it is not JSON.
+func (r Response) JSON(t T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("body is not JSON (%v): %s", err, r.Body)
+	}
+}
+
+// Request is one call: Body is sent as is when it is a string or []byte, as JSON otherwise;
+// ContentType defaults to application/json when there is a body.
+type Request struct {
+	Method, Path, Token string
+	Body                any
+	ContentType         string
+	Header              http.Header
+}
+
+// Do sends req to h and records the answer.
+func Do(t T, h http.Handler, req Request) Response {
+	t.Helper()
+	var body io.Reader
+	switch b := req.Body.(type) {
+	case nil:
+	case string:
+		body = strings.NewReader(b)
+	case []byte:
+		body = bytes.NewReader(b)
+	default:
+		data, err := json.Marshal(b)
+		if err != nil {
+			t.Fatalf("marshal request body: %v", err)
+		}
+		body = bytes.NewReader(data)
+	}
+	r := httptest.NewRequest(req.Method, req.Path, body)
+	if body != nil {
+		ct := req.ContentType
+		if ct == "" {
+			ct = "application/json"
+		}
+		r.Header.Set("Content-Type", ct)
+	}
+	if req.Token != "" {
+		r.Header.Set("Authorization", "Bearer "+req.Token)
+	}
+	for k, vs := range req.Header {
+		r.Header[k] = vs
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return Response{Status: w.Code, Header: w.Header(), Body: w.Body.Bytes()}
+}
+
+// Root is the module's root directory.
+func Root() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "..")
+}
+
+// Testdata is the path of a file under the module's testdata/.
+func Testdata(parts ...string) string {
+	return filepath.Join(append([]string{Root(), "testdata"}, parts...)...)
+}
+
+// Compact removes insignificant whitespace from a JSON document, keeping key order and escapes.
+func Compact(data []byte) ([]byte, error) {
+	var b bytes.Buffer
+	if err := json.Compact(&b, data); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// Golden compares got with testdata/<name> byte for byte once whitespace is normalised: key
+// order and escapes count. UPDATE_GOLDEN=1 rewrites the file instead (indented).
+func Golden(t T, name string, got []byte) {
+	t.Helper()
+	path := Testdata(name)
+	if os.Getenv("UPDATE_GOLDEN") == "1" {
+		var b bytes.Buffer
+		if err := json.Indent(&b, got, "", "  "); err != nil {
+			t.Fatalf("golden %s: got is not JSON: %v", name, err)
+		}
+		b.WriteByte('\n')
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatalf("%v", err)
+		}
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatalf("%v", err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("golden %s: %v (UPDATE_GOLDEN=1 writes it)", name, err)
+	}
+	if err := SameJSON(want, got); err != nil {
+		t.Errorf("golden %s: %v", name, err)
+	}
+}
+
+// SameJSON reports how got differs from want once whitespace is normalised, or nil.
+func SameJSON(want, got []byte) error {
+	w, err := Compact(want)
+	if err != nil {
+		return fmt.Errorf("want is not JSON: %v", err)
+	}
+	g, err := Compact(got)
+	if err != nil {
+		return fmt.Errorf("got is not JSON: %v\n%s", err, got)
+	}
+	if !bytes.Equal(w, g) {
+		i := 0
+		for i < len(w) && i < len(g) && w[i] == g[i] {
+			i++
+		}
+		from := max(i-60, 0)
+		return fmt.Errorf("differs at byte %d:\n want ...%s\n  got ...%s", i, clip(w, from), clip(g, from))
+	}
+	return nil
+}
+
+func clip(b []byte, from int) []byte {
+	return b[from:min(len(b), from+160)]
+}

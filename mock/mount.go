@@ -1,0 +1,199 @@
+package mock
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/connectormock/connectormock/mock/vendorapi"
+	"github.com/connectormock/connectormock/openapi"
+)
+
+// mount is one vendor's API inside a server: its spec, its handlers by operationId and the
+// validation options built for it once.
+type mount struct {
+	server   *Server
+	vendor   vendorapi.Vendor
+	spec     *openapi.Spec
+	prefix   string
+	handlers map[string]vendorapi.HandlerFunc
+	options  *openapi3filter.Options
+	// respOptions check responses when WithResponseValidation is on.
+	respOptions *openapi3filter.Options
+}
+
+func newMount(s *Server, v vendorapi.Vendor) (*mount, error) {
+	spec := v.Spec()
+	m := &mount{server: s, vendor: v, spec: spec, prefix: pathPrefix(spec), handlers: v.Handlers()}
+	var missing []string
+	for _, item := range spec.Doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			if m.handlers[op.OperationID] == nil {
+				missing = append(missing, op.OperationID)
+			}
+		}
+	}
+	if len(missing) > 0 {
+		slices.Sort(missing)
+		return nil, fmt.Errorf("no handler for operations %s of %s", strings.Join(missing, ", "), spec.File)
+	}
+	vo := v.ValidationOptions()
+	m.options = &openapi3filter.Options{
+		MultiError:                 vo.AllErrors,
+		ExcludeReadOnlyValidations: vo.IgnoreReadOnly,
+		// Bodies are validated as sent: a default written into the body would turn "missing"
+		// into "set", which full-replace APIs must tell apart.
+		SkipSettingDefaults: true,
+		// Authentication ran before validation (see ServeHTTP); the spec's requirement was met.
+		AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
+		SchemaValidationOptions: []openapi3.SchemaValidationOption{formatValidators()},
+	}
+	m.respOptions = &openapi3filter.Options{
+		IncludeResponseStatus:   true,
+		MultiError:              true,
+		SchemaValidationOptions: m.options.SchemaValidationOptions,
+	}
+	return m, nil
+}
+
+// pathPrefix is the longest run of whole path segments that every operation path of the spec
+// starts with, under its base path: what the server routes to this vendor.
+func pathPrefix(spec *openapi.Spec) string {
+	var common []string
+	first := true
+	for _, p := range spec.Doc.Paths.InMatchingOrder() {
+		segs := strings.Split(strings.Trim(p, "/"), "/")
+		if i := slices.IndexFunc(segs, func(s string) bool { return strings.Contains(s, "{") }); i >= 0 {
+			segs = segs[:i]
+		}
+		if first {
+			common, first = segs, false
+			continue
+		}
+		n := 0
+		for n < len(common) && n < len(segs) && common[n] == segs[n] {
+			n++
+		}
+		common = common[:n]
+	}
+	return spec.BasePath + "/" + strings.Join(common, "/")
+}
+
+// ServeHTTP runs the request through the one pipeline every vendor shares: route, authenticate
+// (401/403 before anything else, as the real APIs do), validate against the spec, then the
+// vendor's handler over its store.
+func (m *mount) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &recorder{ResponseWriter: w, keepBody: m.server.cfg.checkResp != nil}
+	call := &vendorapi.Call{}
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			m.log(r, call, rec.status, start, fmt.Errorf("panic: %v\n%s", p, debug.Stack()))
+			if rec.status == 0 {
+				m.vendor.WriteError(rec, &vendorapi.Error{Kind: vendorapi.KindInternal})
+			}
+		}
+	}()
+	route, err := m.serve(rec, r, call)
+	m.checkResponse(r, route, call, rec)
+	m.log(r, call, rec.status, start, err)
+}
+
+func (m *mount) serve(w http.ResponseWriter, r *http.Request, call *vendorapi.Call) (*routers.Route, error) {
+	fail := func(e *vendorapi.Error) error {
+		m.vendor.WriteError(w, e)
+		return e
+	}
+	route, params, err := m.spec.Router.FindRoute(r)
+	if err != nil {
+		return nil, fail(m.routeError(r, err))
+	}
+	call.OperationID, call.Params = route.Operation.OperationID, params
+
+	if security := m.security(route); len(security) > 0 {
+		p, e := m.server.auth.authenticate(r)
+		if e != nil {
+			return route, fail(e)
+		}
+		call.Principal = p
+	}
+
+	if r.Body != nil && r.Body != http.NoBody {
+		r.Body = http.MaxBytesReader(w, r.Body, m.server.cfg.maxBodyBytes)
+	}
+	input := &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route, Options: m.options}
+	if err := openapi3filter.ValidateRequest(r.Context(), input); err != nil {
+		return route, fail(validationError(err))
+	}
+	m.handlers[call.OperationID](w, r, call)
+	return route, nil
+}
+
+// security is the requirement that applies to the route: the operation's own, else the spec's.
+func (m *mount) security(route *routers.Route) openapi3.SecurityRequirements {
+	if s := route.Operation.Security; s != nil {
+		return *s
+	}
+	return route.Spec.Security
+}
+
+func (m *mount) routeError(r *http.Request, err error) *vendorapi.Error {
+	if errors.Is(err, routers.ErrMethodNotAllowed) {
+		e := &vendorapi.Error{Kind: vendorapi.KindMethodNotAllowed, Err: err,
+			Message: fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path)}
+		e.Allow = m.allowed(r)
+		return e
+	}
+	return &vendorapi.Error{Kind: vendorapi.KindNotFound, Err: err,
+		Message: fmt.Sprintf("No operation matches %s %s.", r.Method, r.URL.Path)}
+}
+
+// allowed lists the methods the spec defines for the request's path, found by asking the
+// router with each method in turn.
+func (m *mount) allowed(r *http.Request) []string {
+	var out []string
+	for _, method := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = method
+		if _, _, err := m.spec.Router.FindRoute(probe); err == nil {
+			out = append(out, method)
+		}
+	}
+	return out
+}
+
+func (m *mount) log(r *http.Request, call *vendorapi.Call, status int, start time.Time, err error) {
+	l := m.server.cfg.logger
+	if l == nil {
+		return
+	}
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelError
+	}
+	attrs := []slog.Attr{
+		slog.String("vendor", m.vendor.Name()),
+		slog.String("method", r.Method),
+		slog.String("path", r.URL.Path),
+		slog.String("operation", call.OperationID),
+		slog.Int("status", status),
+		slog.Duration("duration", time.Since(start)),
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	l.LogAttrs(context.Background(), level, "request", attrs...)
+}

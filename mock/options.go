@@ -1,0 +1,101 @@
+package mock
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/mock/vendorapi"
+)
+
+// The tokens every server accepts unless WithPrincipals says otherwise.
+const (
+	// AdminToken may do everything.
+	AdminToken = "mock-admin-token"
+	// ReadOnlyToken may read; every write is answered 403.
+	ReadOnlyToken = "mock-readonly-token"
+)
+
+// DefaultConnectors is how many connectors each vendor generates next to its documented ones.
+const DefaultConnectors = 20
+
+// DefaultMaxBodyBytes bounds request bodies; a larger one is a 400, read no further.
+const DefaultMaxBodyBytes = 1 << 20
+
+// DefaultPrincipals are the two identities a server knows unless told otherwise.
+func DefaultPrincipals() []vendorapi.Principal {
+	return []vendorapi.Principal{
+		{Name: "admin", Token: AdminToken},
+		{Name: "readonly", Token: ReadOnlyToken, ReadOnly: true},
+	}
+}
+
+// Option configures a Server.
+type Option func(*config)
+
+type config struct {
+	seed         uint64
+	connectors   int
+	principals   []vendorapi.Principal
+	clock        func() time.Time
+	logger       *slog.Logger
+	maxBodyBytes int64
+	checkResp    func(error)
+}
+
+func defaults() config {
+	return config{
+		seed:         fixtures.DefaultSeed,
+		connectors:   DefaultConnectors,
+		principals:   DefaultPrincipals(),
+		clock:        time.Now,
+		maxBodyBytes: DefaultMaxBodyBytes,
+	}
+}
+
+// WithSeed sets the seed of every generated value; the same seed gives the same state on every
+// machine. 0 means fixtures.DefaultSeed (gofakeit would take 0 as "random").
+func WithSeed(seed uint64) Option {
+	return func(c *config) {
+		if seed == 0 {
+			seed = fixtures.DefaultSeed
+		}
+		c.seed = seed
+	}
+}
+
+// WithConnectors sets how many connectors each vendor generates next to its documented data
+// set (default 20; 0 leaves only the documented ones).
+func WithConnectors(n int) Option {
+	return func(c *config) { c.connectors = max(n, 0) }
+}
+
+// WithPrincipals replaces the known bearer tokens (by default AdminToken and ReadOnlyToken).
+func WithPrincipals(p ...vendorapi.Principal) Option {
+	return func(c *config) { c.principals = append([]vendorapi.Principal(nil), p...) }
+}
+
+// WithClock sets the mock's clock, which stamps created and updated resources.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) { c.clock = now }
+}
+
+// WithLogger logs one line per request (method, path, operation, status, duration) at Info.
+// Without it the server logs nothing.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) { c.logger = l }
+}
+
+// WithMaxBodyBytes bounds request bodies (default 1 MiB). A larger body is refused with the
+// vendor's 400 without being read whole.
+func WithMaxBodyBytes(n int64) Option {
+	return func(c *config) { c.maxBodyBytes = n }
+}
+
+// WithResponseValidation validates every response the server sends against the vendor's spec
+// and calls report with each mismatch (a *openapi3filter.ResponseError, or an undocumented
+// status). The mock's own tests switch it on so that the mock cannot drift from its contract;
+// it costs a buffer of each response body.
+func WithResponseValidation(report func(error)) Option {
+	return func(c *config) { c.checkResp = report }
+}

@@ -1,0 +1,173 @@
+package productsup
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/connectormock/connectormock/mock/vendorapi"
+)
+
+// The documented texts of the CDE API, in one place. Every body this package writes takes its
+// message from here.
+const (
+	msgBadRequest    = "Bad request."
+	msgUnauthorized  = "You have to be authorized to access this resource."
+	msgForbidden     = "Access denied for user."
+	msgNotFound      = "Connector not found."
+	msgUpdatedAccess = "Updated access."
+	msgSuccessful    = "successful operation"
+	msgCreated       = "Connector created."
+	msgMethod        = "Method not allowed."
+	msgInternal      = "Internal server error."
+
+	resourceConnector = "connector"
+	resourceVersion   = "connector-version"
+)
+
+// message is the documented {"message": ...} body of 401, 403 and 404.
+type message struct {
+	Message string `json:"message"`
+}
+
+// badRequest is the documented 400 body: one key per offending field, in the order given.
+type badRequest struct {
+	Message string     `json:"message"`
+	Errors  fieldTexts `json:"errors"`
+}
+
+// fieldTexts is an ordered JSON object of field -> text.
+type fieldTexts []fieldText
+
+type fieldText struct{ field, text string }
+
+// MarshalJSON writes the fields in order, as the documented bodies do.
+func (f fieldTexts) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, e := range f {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(e.field)
+		v, _ := json.Marshal(e.text)
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// add appends text to field's entry (sentences joined by one space), creating it if needed.
+func (f fieldTexts) add(field, text string) fieldTexts {
+	for i := range f {
+		if f[i].field == field {
+			f[i].text += " " + text
+			return f
+		}
+	}
+	return append(f, fieldText{field, text})
+}
+
+// WriteError writes e in the CDE API's documented shape.
+func (a *API) WriteError(w http.ResponseWriter, e *vendorapi.Error) {
+	status := e.Status()
+	switch e.Kind {
+	case vendorapi.KindBadRequest:
+		var texts fieldTexts
+		for _, f := range e.Fields {
+			texts = texts.add(fieldKey(f), sentence(f))
+		}
+		if len(texts) == 0 {
+			texts = texts.add("body", e.Message)
+		}
+		vendorapi.WriteJSON(w, status, badRequest{msgBadRequest, texts})
+		return
+	case vendorapi.KindUnauthenticated:
+		vendorapi.WriteJSON(w, status, message{msgUnauthorized})
+	case vendorapi.KindForbidden:
+		vendorapi.WriteJSON(w, status, message{msgForbidden})
+	case vendorapi.KindNotFound:
+		vendorapi.WriteJSON(w, status, message{orDefault(e.Message, msgNotFound)})
+	case vendorapi.KindMethodNotAllowed:
+		w.Header().Set("Allow", strings.Join(e.Allow, ", "))
+		vendorapi.WriteJSON(w, status, message{msgMethod})
+	default:
+		vendorapi.WriteJSON(w, status, message{orDefault(e.Message, msgInternal)})
+	}
+}
+
+func orDefault(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// fieldKey is the key of the errors object: the top-level field a body path starts with
+// ("accounts" for accounts[0]), the parameter name otherwise.
+func fieldKey(f vendorapi.FieldError) string {
+	if f.Field == "" {
+		return "body"
+	}
+	if i := strings.IndexAny(f.Field, ".["); i > 0 && f.In == "body" {
+		return f.Field[:i]
+	}
+	return f.Field
+}
+
+// sentence makes a field error read like the CDE API's own texts: one sentence, full stop.
+// A nested body field ("accounts[0]") is named in front of the message.
+func sentence(f vendorapi.FieldError) string {
+	msg := f.Message
+	if msg == "" {
+		msg = "is invalid"
+	}
+	if !strings.HasSuffix(msg, ".") {
+		msg += "."
+	}
+	if f.In == "body" && f.Field != "" && f.Field != fieldKey(f) {
+		return f.Field + ": " + msg
+	}
+	return strings.ToUpper(msg[:1]) + msg[1:]
+}
+
+// accessFailure turns an *AccessError into the documented 400: one sentence per id, keys in the
+// documented order sites, accounts, projects.
+func accessFailure(e *AccessError) *vendorapi.Error {
+	verb := "disable"
+	if e.Enable {
+		verb = "enable"
+	}
+	out := &vendorapi.Error{Kind: vendorapi.KindBadRequest, Message: "ids outside the target lists", Err: e}
+	for _, l := range []struct {
+		key, noun string
+		ids       []int64
+	}{{"sites", "Site", e.Sites}, {"accounts", "Account", e.Accounts}, {"projects", "Project", e.Projects}} {
+		for _, id := range l.ids {
+			out.Fields = append(out.Fields, vendorapi.FieldError{
+				In:      "body",
+				Field:   l.key,
+				Message: fmt.Sprintf("%s %d does not belong to target list and you can not %s access to it.", l.noun, id, verb),
+			})
+		}
+	}
+	return out
+}
+
+// failure maps a store error onto its one documented status.
+func failure(err error) *vendorapi.Error {
+	var access *AccessError
+	switch {
+	case errors.As(err, &access):
+		return accessFailure(access)
+	case errors.Is(err, ErrNotFound):
+		return &vendorapi.Error{Kind: vendorapi.KindNotFound, Err: err}
+	default:
+		return &vendorapi.Error{Kind: vendorapi.KindInternal, Err: err}
+	}
+}

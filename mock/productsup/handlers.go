@@ -1,0 +1,139 @@
+package productsup
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+
+	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/mock/vendorapi"
+)
+
+// versionBody is the documented success body of access changes; targets changes carry no
+// "resource" key.
+type versionBody struct {
+	Message  string                     `json:"message"`
+	Resource string                     `json:"resource,omitempty"`
+	Data     fixtures.ProductsupVersion `json:"data"`
+}
+
+type connectorBody struct {
+	Message  string                       `json:"message"`
+	Resource string                       `json:"resource"`
+	Data     fixtures.ProductsupConnector `json:"data"`
+}
+
+type listBody struct {
+	Data     []fixtures.ProductsupConnector `json:"data"`
+	Metadata listMetadata                   `json:"metadata"`
+	Message  string                         `json:"message"`
+	Resource string                         `json:"resource"`
+}
+
+type listMetadata struct {
+	From  int  `json:"from"`
+	Limit int  `json:"limit"`
+	Count int  `json:"count"`
+	Total int  `json:"total"`
+	Next  *int `json:"next"`
+}
+
+func (a *API) enableAccess(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
+	a.setAccess(w, r, c, true)
+}
+
+func (a *API) disableAccess(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
+	a.setAccess(w, r, c, false)
+}
+
+func (a *API) setAccess(w http.ResponseWriter, r *http.Request, c *vendorapi.Call, enable bool) {
+	var in Access
+	if !a.decode(w, r, &in) {
+		return
+	}
+	v, err := a.store.SetAccess(c.Params["publicId"], c.Params["connectorVersion"], enable, in)
+	if err != nil {
+		a.WriteError(w, failure(err))
+		return
+	}
+	vendorapi.WriteJSON(w, http.StatusOK, versionBody{msgUpdatedAccess, resourceVersion, v})
+}
+
+func (a *API) addTargets(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
+	a.changeTargets(w, r, c, a.store.AddTargets)
+}
+
+func (a *API) replaceTargets(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
+	a.changeTargets(w, r, c, a.store.ReplaceTargets)
+}
+
+func (a *API) changeTargets(w http.ResponseWriter, r *http.Request, c *vendorapi.Call,
+	change func(id, ref string, t Targets) (fixtures.ProductsupVersion, error)) {
+	var in Targets
+	if !a.decode(w, r, &in) {
+		return
+	}
+	v, err := change(c.Params["publicId"], c.Params["connectorVersion"], in)
+	if err != nil {
+		a.WriteError(w, failure(err))
+		return
+	}
+	vendorapi.WriteJSON(w, http.StatusOK, versionBody{Message: msgSuccessful, Data: v})
+}
+
+func (a *API) showConnector(w http.ResponseWriter, _ *http.Request, c *vendorapi.Call) {
+	conn, err := a.store.Connector(c.Params["publicId"])
+	if err != nil {
+		a.WriteError(w, failure(err))
+		return
+	}
+	vendorapi.WriteJSON(w, http.StatusOK, connectorBody{msgSuccessful, resourceConnector, conn})
+}
+
+// listConnectors serves GET /connectors. The query has been validated against the spec, so
+// the numbers parse and lie in their documented ranges.
+func (a *API) listConnectors(w http.ResponseWriter, r *http.Request, _ *vendorapi.Call) {
+	q := r.URL.Query()
+	f := Filter{Name: q.Get("name"), Type: q.Get("type"), Owner: q.Get("owners")}
+	if s := q.Get("released"); s != "" {
+		released := s == "true"
+		f.Released = &released
+	}
+	from, limit := intParam(q.Get("from"), 0), intParam(q.Get("limit"), 20)
+	page, total := a.store.List(f, from, limit)
+	md := listMetadata{From: from, Limit: limit, Count: len(page), Total: total}
+	if next := from + len(page); next < total {
+		md.Next = &next
+	}
+	vendorapi.WriteJSON(w, http.StatusOK, listBody{page, md, msgSuccessful, resourceConnector})
+}
+
+func intParam(s string, def int) int {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n
+	}
+	return def
+}
+
+func (a *API) createConnector(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
+	var in NewConnector
+	if !a.decode(w, r, &in) {
+		return
+	}
+	owner := fixtures.Faker(a.seed, Name, "owner/"+c.Principal.Name, 0).UUID()
+	vendorapi.WriteJSON(w, http.StatusOK, connectorBody{msgCreated, resourceConnector, a.store.Create(in, owner)})
+}
+
+// decode reads the (already schema-validated) JSON body into v. What the schema lets through
+// but Go cannot hold (a number beyond int64, say) is a 400 too, never a 500.
+func (a *API) decode(w http.ResponseWriter, r *http.Request, v any) bool {
+	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
+		a.WriteError(w, &vendorapi.Error{
+			Kind:   vendorapi.KindBadRequest,
+			Fields: []vendorapi.FieldError{{In: "body", Message: "cannot read the JSON body: " + err.Error()}},
+			Err:    err,
+		})
+		return false
+	}
+	return true
+}

@@ -1,0 +1,346 @@
+package productsup
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/connectormock/connectormock/fixtures"
+)
+
+// ErrNotFound is matched (errors.Is) by every lookup of an unknown connector or version.
+var ErrNotFound = errors.New("connector not found")
+
+// NotFoundError says which connector, or which version of it, does not exist.
+type NotFoundError struct {
+	ID      string
+	Version string // "" when the connector itself is missing
+}
+
+func (e *NotFoundError) Error() string {
+	if e.Version == "" {
+		return fmt.Sprintf("connector %q not found", e.ID)
+	}
+	return fmt.Sprintf("version %q of connector %q not found", e.Version, e.ID)
+}
+
+// Is makes errors.Is(err, ErrNotFound) true.
+func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
+
+// AccessError lists the ids of an enable or disable request that are not in the version's
+// target lists; the request changed nothing.
+type AccessError struct {
+	Enable                    bool
+	Sites, Accounts, Projects []int64
+}
+
+func (e *AccessError) Error() string {
+	return fmt.Sprintf("not in target lists: sites %v, accounts %v, projects %v", e.Sites, e.Accounts, e.Projects)
+}
+
+// Access names the accounts, projects and sites of an enable or disable request.
+type Access struct {
+	Accounts []int64 `json:"accounts"`
+	Projects []int64 `json:"projects"`
+	Sites    []int64 `json:"sites"`
+}
+
+// Targets names target lists. A nil list is absent: Add and Replace leave that list alone.
+type Targets struct {
+	Accounts []int64 `json:"target-accounts"`
+	Projects []int64 `json:"target-projects"`
+	Sites    []int64 `json:"target-sites"`
+}
+
+// NewConnector is the body of a create request.
+type NewConnector struct {
+	Type        string  `json:"connector-type"`
+	Name        string  `json:"connector-name"`
+	Description *string `json:"connector-description"`
+	Readme      *string `json:"readme"`
+}
+
+// Filter selects connectors for List. Zero values select everything.
+type Filter struct {
+	Name     string // substring of the name, case-insensitive
+	Type     string
+	Owner    string
+	Released *bool // has (true) or has not (false) a released version
+}
+
+// Store holds the Productsup connectors of one mock server. Every method is safe for
+// concurrent use and returns copies: nothing returned aliases the store.
+type Store struct {
+	seed  uint64
+	clock func() time.Time
+
+	mu         sync.RWMutex // guards connectors, order and created
+	connectors map[string]*fixtures.ProductsupConnector
+	order      []string // connector ids, in the order they were stored: List's order
+	created    int      // connectors created through the API, to derive their ids
+}
+
+func newStore(seed uint64, clock func() time.Time) *Store {
+	return &Store{seed: seed, clock: clock, connectors: map[string]*fixtures.ProductsupConnector{}}
+}
+
+// Put stores a copy of c, replacing any connector with the same id (typed access for tests).
+func (s *Store) Put(c fixtures.ProductsupConnector) {
+	c = normalise(c)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.put(&c)
+}
+
+func (s *Store) put(c *fixtures.ProductsupConnector) {
+	if _, ok := s.connectors[c.ID]; !ok {
+		s.order = append(s.order, c.ID)
+	}
+	s.connectors[c.ID] = c
+}
+
+// normalise returns a deep copy of c whose lists are non-nil, versions sorted by major and
+// main version derived from main-version-number.
+func normalise(c fixtures.ProductsupConnector) fixtures.ProductsupConnector {
+	c = c.Clone()
+	c.Main = nil
+	slices.SortStableFunc(c.Versions, func(a, b fixtures.ProductsupVersion) int {
+		return fixtures.ProductsupMajor(a.Version) - fixtures.ProductsupMajor(b.Version)
+	})
+	return c
+}
+
+// view is what a stored connector looks like on the wire and to callers.
+func view(c *fixtures.ProductsupConnector) fixtures.ProductsupConnector {
+	out := c.Clone()
+	fixtures.ProductsupSyncMain(&out)
+	return out
+}
+
+// Len is the number of stored connectors.
+func (s *Store) Len() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.connectors)
+}
+
+// Connector returns a copy of the connector with the given public id.
+func (s *Store) Connector(id string) (fixtures.ProductsupConnector, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	c, ok := s.connectors[id]
+	if !ok {
+		return fixtures.ProductsupConnector{}, &NotFoundError{ID: id}
+	}
+	return view(c), nil
+}
+
+// List returns the connectors that match f, in stored order, from offset from, at most limit
+// of them, and how many match in all.
+func (s *Store) List(f Filter, from, limit int) ([]fixtures.ProductsupConnector, int) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	name := strings.ToLower(f.Name)
+	var out []fixtures.ProductsupConnector
+	total := 0
+	for _, id := range s.order {
+		c := s.connectors[id]
+		if name != "" && !strings.Contains(strings.ToLower(c.Name), name) ||
+			f.Type != "" && c.Type != f.Type ||
+			f.Owner != "" && c.Owner != f.Owner ||
+			f.Released != nil && *f.Released != (releasedVersion(c) != nil) {
+			continue
+		}
+		if total >= from && len(out) < limit {
+			out = append(out, view(c))
+		}
+		total++
+	}
+	if out == nil {
+		out = []fixtures.ProductsupConnector{}
+	}
+	return out, total
+}
+
+// Version returns a copy of one version of a connector; ref is a major number, "latest" or
+// "main" (see resolve).
+func (s *Store) Version(id, ref string) (fixtures.ProductsupVersion, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	v, err := s.resolve(id, ref)
+	if err != nil {
+		return fixtures.ProductsupVersion{}, err
+	}
+	return v.Clone(), nil
+}
+
+// resolve finds a stored version: a major number; "latest", the highest version; "main", the
+// released version that main-version-number names.
+func (s *Store) resolve(id, ref string) (*fixtures.ProductsupVersion, error) {
+	c, ok := s.connectors[id]
+	if !ok {
+		return nil, &NotFoundError{ID: id}
+	}
+	var v *fixtures.ProductsupVersion
+	switch ref {
+	case "latest":
+		if n := len(c.Versions); n > 0 {
+			v = &c.Versions[n-1]
+		}
+	case "main":
+		v = releasedVersion(c)
+	default:
+		if major, err := strconv.Atoi(ref); err == nil {
+			for i := range c.Versions {
+				if fixtures.ProductsupMajor(c.Versions[i].Version) == major {
+					v = &c.Versions[i]
+				}
+			}
+		}
+	}
+	if v == nil {
+		return nil, &NotFoundError{ID: id, Version: ref}
+	}
+	return v, nil
+}
+
+func releasedVersion(c *fixtures.ProductsupConnector) *fixtures.ProductsupVersion {
+	if c.MainVersionNumber == nil {
+		return nil
+	}
+	for i := range c.Versions {
+		v := &c.Versions[i]
+		if fixtures.ProductsupMajor(v.Version) == *c.MainVersionNumber && v.PlatformProdReference.Released {
+			return v
+		}
+	}
+	return nil
+}
+
+// SetAccess enables (adds to enabled-for-*) or disables (removes from enabled-for-*) the
+// version's access for the given ids. Every id must be in the matching target list; if one is
+// not, the answer is an *AccessError and nothing changes. Enabled ids keep their order and
+// new ones are appended in request order, never twice; disabling an id that is not enabled
+// does nothing. updated-at does not move.
+func (s *Store) SetAccess(id, ref string, enable bool, a Access) (fixtures.ProductsupVersion, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, err := s.resolve(id, ref)
+	if err != nil {
+		return fixtures.ProductsupVersion{}, err
+	}
+	p := &v.PlatformProdReference
+	bad := &AccessError{
+		Enable:   enable,
+		Sites:    missing(a.Sites, p.TargetSites),
+		Accounts: missing(a.Accounts, p.TargetAccounts),
+		Projects: missing(a.Projects, p.TargetProjects),
+	}
+	if len(bad.Sites)+len(bad.Accounts)+len(bad.Projects) > 0 {
+		return fixtures.ProductsupVersion{}, bad
+	}
+	change := remove
+	if enable {
+		change = add
+	}
+	p.EnabledForAccounts = change(p.EnabledForAccounts, a.Accounts)
+	p.EnabledForProjects = change(p.EnabledForProjects, a.Projects)
+	p.EnabledForSites = change(p.EnabledForSites, a.Sites)
+	return v.Clone(), nil
+}
+
+// AddTargets adds ids to the version's target lists, keeping the existing ones.
+func (s *Store) AddTargets(id, ref string, t Targets) (fixtures.ProductsupVersion, error) {
+	return s.changeTargets(id, ref, t, add)
+}
+
+// ReplaceTargets replaces the target lists that t names (a nil list is left alone). An id that
+// leaves a target list also leaves the matching enabled-for list.
+func (s *Store) ReplaceTargets(id, ref string, t Targets) (fixtures.ProductsupVersion, error) {
+	return s.changeTargets(id, ref, t, func(_, ids []int64) []int64 { return add([]int64{}, ids) })
+}
+
+func (s *Store) changeTargets(id, ref string, t Targets, change func(have, ids []int64) []int64) (fixtures.ProductsupVersion, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, err := s.resolve(id, ref)
+	if err != nil {
+		return fixtures.ProductsupVersion{}, err
+	}
+	p := &v.PlatformProdReference
+	for _, l := range []struct {
+		ids             []int64
+		target, enabled *[]int64
+	}{
+		{t.Accounts, &p.TargetAccounts, &p.EnabledForAccounts},
+		{t.Projects, &p.TargetProjects, &p.EnabledForProjects},
+		{t.Sites, &p.TargetSites, &p.EnabledForSites},
+	} {
+		if l.ids == nil {
+			continue
+		}
+		*l.target = change(*l.target, l.ids)
+		*l.enabled = slices.DeleteFunc(*l.enabled, func(id int64) bool { return !slices.Contains(*l.target, id) })
+	}
+	return v.Clone(), nil
+}
+
+// Create stores a new connector with version 1.0.0 in state "created", owned by owner. Its
+// public id derives from the seed and the number of connectors created so far, so the same
+// sequence of calls gives the same ids.
+func (s *Store) Create(in NewConnector, owner string) fixtures.ProductsupConnector {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var id string
+	for {
+		id = fixtures.Faker(s.seed, "productsup", "created", s.created).UUID()
+		s.created++
+		if _, taken := s.connectors[id]; !taken {
+			break
+		}
+	}
+	now := fixtures.ProductsupTime(s.clock())
+	c := &fixtures.ProductsupConnector{
+		ID:          id,
+		Type:        in.Type,
+		Name:        in.Name,
+		Description: in.Description,
+		Readme:      in.Readme,
+		Flow:        "default",
+		Owner:       owner,
+		Integrator:  owner,
+		Versions:    []fixtures.ProductsupVersion{fixtures.ProductsupNewVersion(in.Name, in.Description, in.Readme, 1, now)},
+	}
+	s.put(c)
+	return view(c)
+}
+
+// missing returns the distinct ids, in request order, that are not in list.
+func missing(ids, list []int64) []int64 {
+	var out []int64
+	for _, id := range ids {
+		if !slices.Contains(list, id) && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// add appends the ids that have does not hold yet, in order, never twice.
+func add(have, ids []int64) []int64 {
+	for _, id := range ids {
+		if !slices.Contains(have, id) {
+			have = append(have, id)
+		}
+	}
+	return have
+}
+
+// remove drops ids from have, keeping the order of the rest.
+func remove(have, ids []int64) []int64 {
+	return slices.DeleteFunc(have, func(id int64) bool { return slices.Contains(ids, id) })
+}

@@ -1,0 +1,166 @@
+// Package vendorapi is the seam between the mock server and the vendor packages
+// (mock/productsup, ...): the Vendor interface each of them implements, the Call a request
+// becomes once it has been routed, authenticated and validated, the vendor-neutral Error
+// that each vendor renders in its own documented shape, and the one JSON writer they share.
+package vendorapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/connectormock/connectormock/openapi"
+)
+
+// Vendor is one vendor's API as mounted into a mock server.
+type Vendor interface {
+	// Name is the vendor's short name, also the name of its spec in package openapi.
+	Name() string
+	// Spec is the vendor's contract; every request is routed and validated against it.
+	Spec() *openapi.Spec
+	// Handlers maps each operationId of the spec to its handler; the server refuses to start
+	// when an operation of the spec has none.
+	Handlers() map[string]HandlerFunc
+	// WriteError writes e in the vendor's documented error shape.
+	WriteError(w http.ResponseWriter, e *Error)
+	// ValidationOptions tunes request validation for the vendor's gateway (for example
+	// whether read-only properties in a request body are ignored or rejected).
+	ValidationOptions() ValidationOptions
+	// Counts reports the number of stored entities by kind ("connectors": 21), for health.
+	Counts() map[string]int
+}
+
+// ValidationOptions are a vendor's deviations from strict OpenAPI request validation.
+type ValidationOptions struct {
+	// IgnoreReadOnly accepts read-only properties in request bodies (the handler drops them)
+	// instead of rejecting them.
+	IgnoreReadOnly bool
+	// AllErrors reports every offending field of a request instead of the first one.
+	AllErrors bool
+}
+
+// Config is what the server passes to each vendor constructor.
+type Config struct {
+	// Seed drives every generated value (see package fixtures); never 0.
+	Seed uint64
+	// Connectors is the number of generated connectors, next to the documented ones.
+	Connectors int
+	// Clock is the mock's clock: "now" for created and updated timestamps.
+	Clock func() time.Time
+}
+
+// HandlerFunc serves one operation of a vendor. The request has been authenticated and
+// validated against the spec when it is called.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request, c *Call)
+
+// Call is a request after routing, authentication and validation.
+type Call struct {
+	// OperationID is the spec's operationId of the matched operation.
+	OperationID string
+	// Params are the path parameters, by their spec names.
+	Params map[string]string
+	// Principal is who the bearer token belongs to.
+	Principal Principal
+}
+
+// Principal is an identity the mock knows by its bearer token.
+type Principal struct {
+	// Name is how logs and the journal call the principal.
+	Name string
+	// Token is the bearer token that identifies it.
+	Token string
+	// ReadOnly principals may only read; every write is answered 403.
+	ReadOnly bool
+	// Organisations, when not empty, are the only (Versori) organisations the principal may
+	// act in; elsewhere it gets 403. Empty means every organisation.
+	Organisations []string
+}
+
+// Kind says which documented status an Error maps to.
+type Kind int
+
+// The error kinds, each answered with exactly one HTTP status.
+const (
+	KindBadRequest       Kind = iota // 400: the request breaks the contract or the data's rules
+	KindUnauthenticated              // 401: no or an unknown bearer token
+	KindForbidden                    // 403: a known token without the right to do this
+	KindNotFound                     // 404: no such resource, or no such route
+	KindMethodNotAllowed             // 405: the route exists, the method does not
+	KindConflict                     // 409: the resource's state forbids the change
+	KindInternal                     // 500: a bug in the mock (a recovered panic); never bad input
+)
+
+var statuses = [...]int{
+	KindBadRequest:       http.StatusBadRequest,
+	KindUnauthenticated:  http.StatusUnauthorized,
+	KindForbidden:        http.StatusForbidden,
+	KindNotFound:         http.StatusNotFound,
+	KindMethodNotAllowed: http.StatusMethodNotAllowed,
+	KindConflict:         http.StatusConflict,
+	KindInternal:         http.StatusInternalServerError,
+}
+
+// Status is the HTTP status of the kind.
+func (k Kind) Status() int { return statuses[k] }
+
+// Error is a vendor-neutral failure; each vendor renders it in its own documented shape.
+type Error struct {
+	Kind Kind
+	// Message says what went wrong in a sentence; vendors whose documented bodies carry a
+	// fixed text for the kind may use that instead.
+	Message string
+	// Fields lists the offending parts of the request, in request order.
+	Fields []FieldError
+	// Allow lists the methods of the route, for KindMethodNotAllowed.
+	Allow []string
+	// Err is the underlying cause, if any.
+	Err error
+}
+
+// FieldError is one offending part of a request.
+type FieldError struct {
+	// In is where the field is: "path", "query", "header" or "body".
+	In string
+	// Field names it: a parameter name, or a body path such as "connectionVariables[0].name";
+	// "" for the body as a whole.
+	Field string
+	// Message says what is wrong with it.
+	Message string
+}
+
+func (e *Error) Error() string {
+	msg := e.Message
+	for _, f := range e.Fields {
+		msg += "; " + f.Field + ": " + f.Message
+	}
+	if e.Err != nil && e.Message == "" {
+		msg = e.Err.Error()
+	}
+	return http.StatusText(e.Kind.Status()) + ": " + msg
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Status is the HTTP status the error is answered with.
+func (e *Error) Status() int { return e.Kind.Status() }
+
+// WriteJSON writes v as the JSON body of a response with the given status. HTML characters are
+// not escaped (vendors write "<string>" as is) and Content-Length is set.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		// Only a programming error (an unsupported type) gets here.
+		http.Error(w, `{"message":"connectormock: cannot encode response"}`, http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}

@@ -129,6 +129,11 @@ func (m *mount) serve(w http.ResponseWriter, r *http.Request, call *vendorapi.Ca
 			return route, fail(e)
 		}
 		call.Principal = p
+		if az, ok := m.vendor.(vendorapi.Authorizer); ok {
+			if e := az.Authorize(call); e != nil {
+				return route, fail(e)
+			}
+		}
 	}
 
 	if r.Body != nil && r.Body != http.NoBody {

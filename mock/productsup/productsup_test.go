@@ -59,7 +59,7 @@ func TestDocumentedExamples(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := testkit.Server(t)
+			s := testkit.New(t)
 			res := testkit.Do(t, s, tt.req)
 			assert.Equal(t, tt.status, res.Status, "%s", res.Body)
 			assert.Equal(t, "application/json", res.Header.Get("Content-Type"))
@@ -71,7 +71,7 @@ func TestDocumentedExamples(t *testing.T) {
 // TestDisableIsIdempotent: disabling what is targeted but no longer enabled is no error and
 // gives the same body again.
 func TestDisableIsIdempotent(t *testing.T) {
-	s := testkit.Server(t)
+	s := testkit.New(t)
 	req := testkit.Request{Method: "POST", Path: versionPath(docID, "1", "access/prod/disable"), Token: mock.AdminToken, Body: readFile(t, "productsup", "disable-request.json")}
 	for range 3 {
 		res := testkit.Do(t, s, req)
@@ -85,7 +85,7 @@ func TestDisableIsIdempotent(t *testing.T) {
 func TestRejectedRequestChangesNothing(t *testing.T) {
 	for _, action := range []string{"enable", "disable"} {
 		t.Run(action, func(t *testing.T) {
-			s := testkit.Server(t)
+			s := testkit.New(t)
 			before, err := s.Productsup().Store().Connector(docID)
 			require.NoError(t, err)
 			res := testkit.Do(t, s, testkit.Request{Method: "POST", Path: versionPath(docID, "1", "access/prod/"+action), Token: mock.AdminToken,
@@ -101,7 +101,7 @@ func TestRejectedRequestChangesNothing(t *testing.T) {
 
 // TestAccessFlow walks create -> add targets -> enable -> disable -> show, checking each step.
 func TestAccessFlow(t *testing.T) {
-	s := testkit.Server(t)
+	s := testkit.New(t)
 	admin := func(method, path string, body any) testkit.Response {
 		t.Helper()
 		return testkit.Do(t, s, testkit.Request{Method: method, Path: path, Token: mock.AdminToken, Body: body})
@@ -221,7 +221,7 @@ func TestBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := testkit.Server(t)
+			s := testkit.New(t)
 			before, _ := s.Productsup().Store().List(productsup.Filter{}, 0, 1000)
 			res := testkit.Do(t, s, testkit.Request{Method: "POST", Path: tt.path, Token: mock.AdminToken, Body: tt.body, ContentType: tt.contentType})
 			require.Equal(t, 400, res.Status, "%s", res.Body)
@@ -241,7 +241,7 @@ func TestBadInput(t *testing.T) {
 
 // TestRoutingErrors: an unknown route or method gets a JSON body, never gorilla's plain text.
 func TestRoutingErrors(t *testing.T) {
-	s := testkit.Server(t)
+	s := testkit.New(t)
 	res := testkit.Do(t, s, testkit.Request{Method: "DELETE", Path: versionPath(docID, "1", "access/prod/disable"), Token: mock.AdminToken})
 	assert.Equal(t, 405, res.Status)
 	assert.Equal(t, "POST", res.Header.Get("Allow"))
@@ -253,7 +253,7 @@ func TestRoutingErrors(t *testing.T) {
 }
 
 func TestVersionRefs(t *testing.T) {
-	s := testkit.Server(t)
+	s := testkit.New(t)
 	store := s.Productsup().Store()
 	c := fixtures.ProductsupDocumented()
 	c.ID = "11111111-1111-4111-8111-111111111111"
@@ -281,7 +281,7 @@ func TestVersionRefs(t *testing.T) {
 }
 
 func TestList(t *testing.T) {
-	s := testkit.Server(t, mock.WithConnectors(30))
+	s := testkit.New(t, mock.WithConnectors(30))
 	type page struct {
 		Data     []fixtures.ProductsupConnector `json:"data"`
 		Metadata struct {
@@ -342,7 +342,7 @@ func TestList(t *testing.T) {
 }
 
 func TestStoreReturnsCopies(t *testing.T) {
-	s := testkit.Server(t)
+	s := testkit.New(t)
 	store := s.Productsup().Store()
 	c, err := store.Connector(docID)
 	require.NoError(t, err)

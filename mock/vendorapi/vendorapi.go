@@ -32,6 +32,14 @@ type Vendor interface {
 	Counts() map[string]int
 }
 
+// Authorizer is implemented by vendors whose principals have scopes finer than read/write
+// (Versori's organisations). Authorize runs right after authentication, before validation, on
+// the routed call (operation and path parameters known); a non-nil answer (normally
+// KindForbidden) is sent instead of the operation's.
+type Authorizer interface {
+	Authorize(c *Call) *Error
+}
+
 // ValidationOptions are a vendor's deviations from strict OpenAPI request validation.
 type ValidationOptions struct {
 	// IgnoreReadOnly accepts read-only properties in request bodies (the handler drops them)

@@ -16,7 +16,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3filter"
+
 	"github.com/connectormock/connectormock/mock"
+	"github.com/connectormock/connectormock/openapi"
 )
 
 // T is the subset of testing.TB the kit uses.
@@ -29,9 +32,17 @@ type T interface {
 // Clock is the fixed time of servers built by Server: tests never depend on the wall clock.
 var Clock = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 
-// Server builds a mock with a fixed clock whose every response is validated against the
+// Server is a mock under test: every response it sends is validated against the vendor's
+// spec, and against any further specs given to AlsoValidateAgainst; a mismatch fails the test.
+type Server struct {
+	*mock.Server
+	t      T
+	others []*openapi.Spec
+}
+
+// New builds a mock with a fixed clock (Clock) whose every response is checked against the
 // vendor's spec: a response that breaks the contract fails the test.
-func Server(t T, opts ...mock.Option) *mock.Server {
+func New(t T, opts ...mock.Option) *Server {
 	t.Helper()
 	all := append([]mock.Option{
 		mock.WithClock(func() time.Time { return Clock }),
@@ -41,7 +52,64 @@ func Server(t T, opts ...mock.Option) *mock.Server {
 	if err != nil {
 		t.Fatalf("mock.New: %v", err)
 	}
-	return s
+	return &Server{Server: s, t: t}
+}
+
+// AlsoValidateAgainst checks every later response whose request the spec routes against that
+// spec too (a vendor's own contract, say).
+func (s *Server) AlsoValidateAgainst(spec *openapi.Spec) { s.others = append(s.others, spec) }
+
+// ServeHTTP serves r and validates the answer against the further specs.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if len(s.others) == 0 {
+		s.Server.ServeHTTP(w, r)
+		return
+	}
+	var reqBody []byte
+	if r.Body != nil {
+		reqBody, _ = io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(reqBody))
+	}
+	rec := httptest.NewRecorder()
+	s.Server.ServeHTTP(rec, r)
+	for _, spec := range s.others {
+		probe := r.Clone(r.Context())
+		probe.Body = io.NopCloser(bytes.NewReader(reqBody))
+		route, params, err := spec.Router.FindRoute(probe)
+		if err != nil {
+			continue
+		}
+		input := &openapi3filter.ResponseValidationInput{
+			RequestValidationInput: &openapi3filter.RequestValidationInput{Request: probe, PathParams: params, Route: route},
+			Status:                 rec.Code,
+			Header:                 rec.Header(),
+			Body:                   io.NopCloser(bytes.NewReader(rec.Body.Bytes())),
+			Options:                &openapi3filter.Options{MultiError: true},
+		}
+		if err := openapi3filter.ValidateResponse(r.Context(), input); err != nil {
+			s.t.Errorf("%s %s answered %d, which breaks %s: %v\n%s", r.Method, r.URL.Path, rec.Code, spec.File, err, rec.Body.Bytes())
+		}
+	}
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	w.Write(rec.Body.Bytes())
+}
+
+// LoadSpec parses an OpenAPI file from disk (a vendor's own contract, kept in testdata/) the
+// way package openapi parses ours: validated, servers reduced to their path.
+func LoadSpec(t T, path string) *openapi.Spec {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	spec, err := openapi.Parse(filepath.Base(path), data)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	return spec
 }
 
 // Response is a recorded answer.

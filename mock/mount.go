@@ -101,10 +101,10 @@ func (m *mount) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if p == http.ErrAbortHandler {
 				panic(p)
 			}
-			m.log(r, call, rec.status, start, fmt.Errorf("panic: %v\n%s", p, debug.Stack()))
 			if rec.status == 0 {
 				m.vendor.WriteError(rec, &vendorapi.Error{Kind: vendorapi.KindInternal})
 			}
+			m.log(r, call, http.StatusInternalServerError, start, fmt.Errorf("panic: %v\n%s", p, debug.Stack()))
 		}
 	}()
 	route, err := m.serve(rec, r, call)

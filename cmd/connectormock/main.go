@@ -35,8 +35,9 @@ func main() {
 	}
 }
 
-// run serves until ctx is done, then shuts down gracefully. ready, if not nil, receives the
-// listener's address once it accepts connections.
+// run serves until ctx is done, then shuts down gracefully: the listener closes at once and
+// requests in flight get their full answers (for up to 30 s). It prints the address it listens
+// on and the tokens it accepts to stdout, logs to stderr.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg, err := load(args, stderr)
 	if err != nil {

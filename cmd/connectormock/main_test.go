@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/mock"
+)
+
+func TestLoadDefaults(t *testing.T) {
+	c, err := load(nil, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, "127.0.0.1:8080", c.addr)
+	assert.Equal(t, fixtures.DefaultSeed, c.seed)
+	assert.Equal(t, mock.DefaultConnectors, c.connectors)
+	assert.Equal(t, "text", c.logFormat)
+	require.Len(t, c.tokens, 2)
+	assert.Equal(t, mock.AdminToken, c.tokens[0].Token)
+	assert.Equal(t, mock.ReadOnlyToken, c.tokens[1].Token)
+	assert.True(t, c.tokens[1].ReadOnly)
+}
+
+func TestLoadFlags(t *testing.T) {
+	c, err := load([]string{"-addr", ":9", "-seed", "42", "-connectors", "3", "-token", "a=admin", "-token", "r=readonly", "-token", "b", "-log-format", "json", "-log-level", "warn"}, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, ":9", c.addr)
+	assert.EqualValues(t, 42, c.seed)
+	assert.Equal(t, 3, c.connectors)
+	assert.Equal(t, "a=admin,r=readonly,b=admin", c.tokens.String())
+	assert.Equal(t, "json", c.logFormat)
+
+	for _, bad := range [][]string{
+		{"-token", "x=root"}, {"-token", "=admin"}, {"-log-format", "xml"}, {"-connectors", "-1"},
+		{"-seed", "x"}, {"extra"}, {"-nope"}, {"-log-level", "loud"},
+	} {
+		_, err := load(bad, io.Discard)
+		assert.Error(t, err, "%v", bad)
+	}
+	var help bytes.Buffer
+	_, err = load([]string{"-h"}, &help)
+	assert.ErrorIs(t, err, flag.ErrHelp)
+	assert.Contains(t, help.String(), "-connectors")
+	assert.Contains(t, help.String(), "default 20")
+}
+
+// syncBuffer is a bytes.Buffer safe to write from the server goroutine and read from the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+var listening = regexp.MustCompile(`listening on (http://\S+)`)
+
+// start runs the command on a free loopback port and returns its base URL.
+func start(t *testing.T, ctx context.Context, args ...string) (string, *syncBuffer, <-chan error) {
+	t.Helper()
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), &stdout, &stderr) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if m := listening.FindStringSubmatch(stdout.String()); m != nil {
+			return m[1], &stdout, done
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("run ended early: %v\n%s", err, stderr.String())
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	t.Fatalf("server did not start: %s", stdout.String())
+	return "", nil, nil
+}
+
+func TestServeAndShutDown(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	base, stdout, done := start(t, ctx)
+	assert.Contains(t, stdout.String(), "Bearer mock-admin-token (admin)")
+	assert.Contains(t, stdout.String(), "Bearer mock-readonly-token (readonly)")
+
+	url := base + "/connectors/" + fixtures.ProductsupDocumentedID + "/versions/1/access/prod/disable"
+
+	// A request in flight when shutdown starts: its body is still arriving.
+	pr, pw := io.Pipe()
+	req, err := http.NewRequest("POST", url, pr)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+mock.AdminToken)
+	req.Header.Set("Content-Type", "application/json")
+	type result struct {
+		status int
+		body   string
+		err    error
+	}
+	res := make(chan result, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			res <- result{err: err}
+			return
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		res <- result{resp.StatusCode, string(b), err}
+	}()
+	_, err = pw.Write([]byte(`{"accounts":[777],`))
+	require.NoError(t, err)
+	time.Sleep(50 * time.Millisecond) // the server has the headers and part of the body
+
+	cancel()
+	time.Sleep(50 * time.Millisecond) // shutdown has begun: the listener is closed
+	_, err = pw.Write([]byte(`"projects":[444],"sites":[666]}`))
+	require.NoError(t, err)
+	require.NoError(t, pw.Close())
+
+	r := <-res
+	require.NoError(t, r.err)
+	assert.Equal(t, 200, r.status)
+	assert.True(t, strings.HasPrefix(r.body, `{"message":"Updated access."`), r.body)
+
+	select {
+	case err := <-done:
+		assert.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not return after shutdown")
+	}
+	_, err = http.Get(base + "/connectors")
+	assert.Error(t, err, "nothing listens after shutdown")
+}
+
+func TestRunErrors(t *testing.T) {
+	err := run(context.Background(), []string{"-addr", "256.0.0.1:1"}, io.Discard, io.Discard)
+	assert.Error(t, err)
+	err = run(context.Background(), []string{"-h"}, io.Discard, io.Discard)
+	assert.True(t, errors.Is(err, flag.ErrHelp))
+}

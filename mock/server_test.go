@@ -1,0 +1,191 @@
+package mock
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/mock/vendorapi"
+	"github.com/connectormock/connectormock/openapi"
+)
+
+// fakeVendor serves the Productsup spec with handlers chosen by the test, to drive the shared
+// pipeline into corners the real vendors never reach.
+type fakeVendor struct {
+	handlers map[string]vendorapi.HandlerFunc
+	authz    func(*vendorapi.Call) *vendorapi.Error
+}
+
+func (f *fakeVendor) Name() string        { return "fake" }
+func (f *fakeVendor) Spec() *openapi.Spec { return openapi.MustLoad("productsup") }
+func (f *fakeVendor) Handlers() map[string]vendorapi.HandlerFunc {
+	return f.handlers
+}
+func (f *fakeVendor) WriteError(w http.ResponseWriter, e *vendorapi.Error) {
+	vendorapi.WriteJSON(w, e.Status(), map[string]string{"message": e.Error()})
+}
+func (f *fakeVendor) ValidationOptions() vendorapi.ValidationOptions {
+	return vendorapi.ValidationOptions{}
+}
+func (f *fakeVendor) Counts() map[string]int { return nil }
+
+func allOps(h vendorapi.HandlerFunc) map[string]vendorapi.HandlerFunc {
+	m := map[string]vendorapi.HandlerFunc{}
+	for _, item := range openapi.MustLoad("productsup").Doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			m[op.OperationID] = h
+		}
+	}
+	return m
+}
+
+func fakeServer(t *testing.T, v vendorapi.Vendor, opts ...Option) (*Server, *mount) {
+	t.Helper()
+	s, err := New(opts...)
+	require.NoError(t, err)
+	m, err := newMount(s, v)
+	require.NoError(t, err)
+	return s, m
+}
+
+func get(t *testing.T, h http.Handler, path string) *httptest.ResponseRecorder {
+	t.Helper()
+	r := httptest.NewRequest("GET", path, nil)
+	r.Header.Set("Authorization", "Bearer "+AdminToken)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+func TestUnknownPathIsJSON404(t *testing.T) {
+	s, err := New()
+	require.NoError(t, err)
+	for _, path := range []string{"/", "/nope", "/api/unknown/x"} {
+		w := get(t, s, path)
+		assert.Equal(t, 404, w.Code, path)
+		assert.Equal(t, "application/json", w.Header().Get("Content-Type"))
+		var body map[string]string
+		require.NoError(t, json.Unmarshal(w.Body.Bytes(), &body), "%s", w.Body)
+		assert.Contains(t, body["message"], "no API is served at GET "+path)
+		assert.Contains(t, body["message"], "/connectors")
+	}
+}
+
+func TestMissingHandlerRefusesToStart(t *testing.T) {
+	s, err := New()
+	require.NoError(t, err)
+	handlers := allOps(func(http.ResponseWriter, *http.Request, *vendorapi.Call) {})
+	delete(handlers, "showConnector")
+	_, err = newMount(s, &fakeVendor{handlers: handlers})
+	assert.ErrorContains(t, err, "no handler for operations showConnector of productsup.yaml")
+}
+
+func TestPanicBecomesVendor500(t *testing.T) {
+	var logs bytes.Buffer
+	_, m := fakeServer(t, &fakeVendor{handlers: allOps(func(http.ResponseWriter, *http.Request, *vendorapi.Call) {
+		panic("boom")
+	})}, WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+	w := get(t, m, "/connectors/"+fixtures.ProductsupDocumentedID)
+	assert.Equal(t, 500, w.Code)
+	assert.Contains(t, w.Body.String(), "Internal Server Error")
+	assert.Contains(t, logs.String(), "panic: boom")
+	assert.Contains(t, logs.String(), "level=ERROR")
+}
+
+func TestAuthorizerRunsBeforeValidation(t *testing.T) {
+	called := false
+	v := &fakeVendor{
+		handlers: allOps(func(http.ResponseWriter, *http.Request, *vendorapi.Call) { called = true }),
+	}
+	_, m := fakeServer(t, &authzVendor{v, func(c *vendorapi.Call) *vendorapi.Error {
+		assert.Equal(t, "showConnector", c.OperationID)
+		assert.Equal(t, "not-a-uuid", c.Params["publicId"], "path parameters are known to the authorizer")
+		assert.Equal(t, "admin", c.Principal.Name)
+		return &vendorapi.Error{Kind: vendorapi.KindForbidden, Message: "scope"}
+	}})
+	w := get(t, m, "/connectors/not-a-uuid")
+	assert.Equal(t, 403, w.Code, "403 wins over the 400 the invalid uuid would get")
+	assert.False(t, called)
+}
+
+type authzVendor struct {
+	*fakeVendor
+	authorize func(*vendorapi.Call) *vendorapi.Error
+}
+
+func (a *authzVendor) Authorize(c *vendorapi.Call) *vendorapi.Error { return a.authorize(c) }
+
+func TestResponseValidationReportsDrift(t *testing.T) {
+	var reported []error
+	_, m := fakeServer(t, &fakeVendor{handlers: allOps(func(w http.ResponseWriter, _ *http.Request, _ *vendorapi.Call) {
+		vendorapi.WriteJSON(w, http.StatusOK, map[string]any{"message": 1})
+	})}, WithResponseValidation(func(err error) { reported = append(reported, err) }))
+	get(t, m, "/connectors/"+fixtures.ProductsupDocumentedID)
+	require.Len(t, reported, 1)
+	assert.ErrorContains(t, reported[0], "showConnector")
+	assert.ErrorContains(t, reported[0], "productsup.yaml")
+
+	reported = nil
+	_, m = fakeServer(t, &fakeVendor{handlers: allOps(func(w http.ResponseWriter, _ *http.Request, _ *vendorapi.Call) {
+		vendorapi.WriteJSON(w, http.StatusTeapot, map[string]any{"message": "tea"})
+	})}, WithResponseValidation(func(err error) { reported = append(reported, err) }))
+	get(t, m, "/connectors/"+fixtures.ProductsupDocumentedID)
+	require.Len(t, reported, 1, "an undocumented status is drift too")
+	assert.ErrorContains(t, reported[0], "418")
+}
+
+func TestRequestLog(t *testing.T) {
+	var logs bytes.Buffer
+	s, err := New(WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
+	require.NoError(t, err)
+	get(t, s, "/connectors/"+fixtures.ProductsupDocumentedID)
+	var line map[string]any
+	require.NoError(t, json.Unmarshal(logs.Bytes(), &line), "%s", logs.String())
+	assert.Equal(t, "request", line["msg"])
+	assert.Equal(t, "productsup", line["vendor"])
+	assert.Equal(t, "showConnector", line["operation"])
+	assert.EqualValues(t, 200, line["status"])
+}
+
+func TestOptions(t *testing.T) {
+	s, err := New(WithSeed(0), WithConnectors(-5))
+	require.NoError(t, err)
+	assert.Equal(t, fixtures.DefaultSeed, s.Seed(), "seed 0 is the default seed, never crypto-random")
+	assert.Equal(t, 1, s.Productsup().Store().Len(), "only the documented connector")
+	assert.Equal(t, []string{"productsup"}, s.Vendors())
+
+	s, err = New(WithPrincipals(vendorapi.Principal{Name: "ci", Token: "t0k"}))
+	require.NoError(t, err)
+	assert.Equal(t, 401, get(t, s, "/connectors").Code, "the default tokens are replaced")
+	r := httptest.NewRequest("GET", "/connectors", nil)
+	r.Header.Set("Authorization", "bearer t0k")
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, r)
+	assert.Equal(t, 200, w.Code, "the scheme is case-insensitive")
+}
+
+func TestPathPrefix(t *testing.T) {
+	assert.Equal(t, "/connectors", pathPrefix(openapi.MustLoad("productsup")))
+}
+
+func TestErrorKinds(t *testing.T) {
+	for kind, status := range map[vendorapi.Kind]int{
+		vendorapi.KindBadRequest: 400, vendorapi.KindUnauthenticated: 401, vendorapi.KindForbidden: 403,
+		vendorapi.KindNotFound: 404, vendorapi.KindMethodNotAllowed: 405, vendorapi.KindConflict: 409,
+		vendorapi.KindInternal: 500,
+	} {
+		e := &vendorapi.Error{Kind: kind, Message: "m", Err: errors.New("cause")}
+		assert.Equal(t, status, e.Status())
+		assert.True(t, strings.HasPrefix(e.Error(), http.StatusText(status)))
+		assert.ErrorContains(t, errors.Unwrap(e), "cause")
+	}
+}

@@ -1,0 +1,51 @@
+package productsup_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/mock"
+)
+
+// benchRequest serves the same request b.N times through the whole pipeline (routing, auth,
+// validation, store, encoding) and fails if the status is not the expected one.
+func benchRequest(b *testing.B, method, path, body string, status int) {
+	s, err := mock.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		r := httptest.NewRequest(method, path, strings.NewReader(body))
+		r.Header.Set("Authorization", "Bearer "+mock.AdminToken)
+		r.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		if w.Code != status {
+			b.Fatalf("status %d: %s", w.Code, w.Body)
+		}
+	}
+}
+
+func BenchmarkDisableDocumented(b *testing.B) {
+	benchRequest(b, http.MethodPost, versionPath(fixtures.ProductsupDocumentedID, "1", "access/prod/disable"),
+		`{"accounts":[777],"projects":[444],"sites":[666]}`, 200)
+}
+
+func BenchmarkDisableSchemaErrors(b *testing.B) {
+	benchRequest(b, http.MethodPost, versionPath(fixtures.ProductsupDocumentedID, "1", "access/prod/disable"),
+		`{"accounts":["a"],"projects":[0],"sites":{}}`, 400)
+}
+
+func BenchmarkDisableUnknownConnector(b *testing.B) {
+	benchRequest(b, http.MethodPost, versionPath(unknown, "1", "access/prod/disable"),
+		`{"accounts":[777]}`, 404)
+}
+
+func BenchmarkListConnectors(b *testing.B) {
+	benchRequest(b, http.MethodGet, "/connectors?limit=20", "", 200)
+}

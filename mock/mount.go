@@ -56,7 +56,7 @@ func newMount(s *Server, v vendorapi.Vendor) (*mount, error) {
 		SkipSettingDefaults: true,
 		// Authentication ran before validation (see ServeHTTP); the spec's requirement was met.
 		AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
-		SchemaValidationOptions: []openapi3.SchemaValidationOption{formatValidators()},
+		SchemaValidationOptions: []openapi3.SchemaValidationOption{formatValidators},
 	}
 	m.respOptions = &openapi3filter.Options{
 		IncludeResponseStatus:   true,
@@ -110,6 +110,7 @@ func (m *mount) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	route, err := m.serve(rec, r, call)
 	m.checkResponse(r, route, call, rec)
 	m.log(r, call, rec.status, start, err)
+	m.server.record(r, m.vendor.Name(), call.OperationID, rec.status, start, err)
 }
 
 func (m *mount) serve(w http.ResponseWriter, r *http.Request, call *vendorapi.Call) (*routers.Route, error) {
@@ -142,6 +143,9 @@ func (m *mount) serve(w http.ResponseWriter, r *http.Request, call *vendorapi.Ca
 	input := &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route, Options: m.options}
 	if err := openapi3filter.ValidateRequest(r.Context(), input); err != nil {
 		return route, fail(validationError(err))
+	}
+	if answered, err := m.control(w, r, route, call); answered {
+		return route, err
 	}
 	m.handlers[call.OperationID](w, r, call)
 	return route, nil

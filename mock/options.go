@@ -41,6 +41,10 @@ type config struct {
 	logger       *slog.Logger
 	maxBodyBytes int64
 	checkResp    func(error)
+	journalSize  int
+	adminToken   string
+	noAdmin      bool
+	noListener   bool
 }
 
 func defaults() config {
@@ -50,6 +54,7 @@ func defaults() config {
 		principals:   DefaultPrincipals(),
 		clock:        time.Now,
 		maxBodyBytes: DefaultMaxBodyBytes,
+		journalSize:  DefaultJournalSize,
 	}
 }
 
@@ -98,4 +103,28 @@ func WithMaxBodyBytes(n int64) Option {
 // it costs a buffer of each response body.
 func WithResponseValidation(report func(error)) Option {
 	return func(c *config) { c.checkResp = report }
+}
+
+// WithJournalSize bounds the request journal (default 1000): it keeps the last n requests, so
+// memory stays flat under load. 0 switches the journal off.
+func WithJournalSize(n int) Option {
+	return func(c *config) { c.journalSize = max(n, 0) }
+}
+
+// WithAdminToken guards the admin API (/__admin): calls without "Authorization: Bearer token"
+// get 401. Without it the admin API is open, as a local mock's usually is.
+func WithAdminToken(token string) Option {
+	return func(c *config) { c.adminToken = token }
+}
+
+// WithoutAdmin switches the admin API off: /__admin answers 404 like any unknown path. The Go
+// methods (Reset, State, Requests, AddFault, ...) still work.
+func WithoutAdmin() Option {
+	return func(c *config) { c.noAdmin = true }
+}
+
+// WithoutListener tells package mocktest to serve the mock with no network listener: its
+// client's transport calls the handler directly. A Server itself never listens.
+func WithoutListener() Option {
+	return func(c *config) { c.noListener = true }
 }

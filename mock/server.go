@@ -1,11 +1,14 @@
 package mock
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/gorilla/mux"
 
 	"github.com/connectormock/connectormock/mock/productsup"
@@ -25,6 +28,8 @@ type Server struct {
 	auth    *authenticator
 	mounts  []*mount
 	handler http.Handler
+	journal *journal
+	faults  faults
 }
 
 // New builds a server. It fails only if a spec cannot be loaded or a vendor does not implement
@@ -34,7 +39,7 @@ func New(opts ...Option) (*Server, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	s := &Server{cfg: cfg, auth: newAuthenticator(cfg.principals)}
+	s := &Server{cfg: cfg, auth: newAuthenticator(cfg.principals), journal: newJournal(cfg.journalSize)}
 	vc := vendorapi.Config{Seed: cfg.seed, Connectors: cfg.connectors, Clock: cfg.clock}
 	router := mux.NewRouter()
 	router.NotFoundHandler = http.HandlerFunc(s.notFound)
@@ -74,6 +79,34 @@ func (s *Server) vendor(name string) vendorapi.Vendor {
 	panic("mock: no vendor " + name) // every vendor is always mounted
 }
 
+// operation finds an operation of any vendor by its operationId.
+func (s *Server) operation(id string) *openapi3.Operation {
+	for _, m := range s.mounts {
+		for _, item := range m.spec.Doc.Paths.Map() {
+			for _, op := range item.Operations() {
+				if op.OperationID == id {
+					return op
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// operationIDs lists every vendor's operations, sorted.
+func (s *Server) operationIDs() []string {
+	var out []string
+	for _, m := range s.mounts {
+		for _, item := range m.spec.Doc.Paths.Map() {
+			for _, op := range item.Operations() {
+				out = append(out, op.OperationID)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // Vendors names the mounted vendors.
 func (s *Server) Vendors() []string {
 	names := make([]string, len(s.mounts))
@@ -94,8 +127,8 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 		prefixes[i] = m.prefix
 	}
 	slices.Sort(prefixes)
-	vendorapi.WriteJSON(w, http.StatusNotFound, map[string]string{
-		"message": fmt.Sprintf("connectormock: no API is served at %s %s; vendor paths start with %s",
-			r.Method, r.URL.Path, strings.Join(prefixes, ", ")),
-	})
+	msg := fmt.Sprintf("connectormock: no API is served at %s %s; vendor paths start with %s",
+		r.Method, r.URL.Path, strings.Join(prefixes, ", "))
+	vendorapi.WriteJSON(w, http.StatusNotFound, map[string]string{"message": msg})
+	s.record(r, "", "", http.StatusNotFound, time.Now(), errors.New(msg))
 }

@@ -36,7 +36,10 @@ func (f *fakeVendor) WriteError(w http.ResponseWriter, e *vendorapi.Error) {
 func (f *fakeVendor) ValidationOptions() vendorapi.ValidationOptions {
 	return vendorapi.ValidationOptions{}
 }
-func (f *fakeVendor) Counts() map[string]int { return nil }
+func (f *fakeVendor) Counts() map[string]int             { return nil }
+func (f *fakeVendor) Reset(vendorapi.Config)             {}
+func (f *fakeVendor) Snapshot() (json.RawMessage, error) { return json.RawMessage(`{}`), nil }
+func (f *fakeVendor) Restore(json.RawMessage) error      { return nil }
 
 func allOps(h vendorapi.HandlerFunc) map[string]vendorapi.HandlerFunc {
 	m := map[string]vendorapi.HandlerFunc{}

@@ -120,8 +120,7 @@ func (a *API) createConnector(w http.ResponseWriter, r *http.Request, c *vendora
 	if !a.decode(w, r, &in) {
 		return
 	}
-	owner := fixtures.Faker(a.seed, Name, "owner/"+c.Principal.Name, 0).UUID()
-	vendorapi.WriteJSON(w, http.StatusOK, connectorBody{msgCreated, resourceConnector, a.store.Create(in, owner)})
+	vendorapi.WriteJSON(w, http.StatusOK, connectorBody{msgCreated, resourceConnector, a.store.Create(in, c.Principal.Name)})
 }
 
 // decode reads the (already schema-validated) JSON body into v. What the schema lets through

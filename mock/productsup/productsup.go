@@ -9,7 +9,8 @@
 package productsup
 
 import (
-	"github.com/connectormock/connectormock/fixtures"
+	"encoding/json"
+
 	"github.com/connectormock/connectormock/mock/vendorapi"
 	"github.com/connectormock/connectormock/openapi"
 )
@@ -21,22 +22,16 @@ const Name = "productsup"
 type API struct {
 	spec  *openapi.Spec
 	store *Store
-	seed  uint64
 }
 
-// New builds the API with its store seeded: the documented data set first, then
-// cfg.Connectors generated connectors.
+// New builds the API. Its store holds the documented data set first, then cfg.Connectors
+// generated connectors; it is filled on first use.
 func New(cfg vendorapi.Config) (*API, error) {
 	spec, err := openapi.Load(Name)
 	if err != nil {
 		return nil, err
 	}
-	a := &API{spec: spec, store: newStore(cfg.Seed, cfg.Clock), seed: cfg.Seed}
-	a.store.Put(fixtures.ProductsupDocumented())
-	for _, c := range fixtures.ProductsupConnectors(cfg.Seed, cfg.Connectors) {
-		a.store.Put(c)
-	}
-	return a, nil
+	return &API{spec: spec, store: newStore(cfg)}, nil
 }
 
 // Name implements vendorapi.Vendor.
@@ -57,6 +52,15 @@ func (a *API) ValidationOptions() vendorapi.ValidationOptions {
 func (a *API) Counts() map[string]int {
 	return map[string]int{"connectors": a.store.Len()}
 }
+
+// Reset implements vendorapi.Vendor.
+func (a *API) Reset(cfg vendorapi.Config) { a.store.Reset(cfg) }
+
+// Snapshot implements vendorapi.Vendor.
+func (a *API) Snapshot() (json.RawMessage, error) { return a.store.Snapshot() }
+
+// Restore implements vendorapi.Vendor.
+func (a *API) Restore(data json.RawMessage) error { return a.store.Restore(data) }
 
 // Handlers implements vendorapi.Vendor.
 func (a *API) Handlers() map[string]vendorapi.HandlerFunc {

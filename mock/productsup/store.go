@@ -1,6 +1,8 @@
 package productsup
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/mock/vendorapi"
 )
 
 // ErrNotFound is matched (errors.Is) by every lookup of an unknown connector or version.
@@ -75,23 +78,104 @@ type Filter struct {
 // Store holds the Productsup connectors of one mock server. Every method is safe for
 // concurrent use and returns copies: nothing returned aliases the store.
 type Store struct {
-	seed  uint64
 	clock func() time.Time
+	// seeded fills the store on first use, so that a server whose test never touches this
+	// vendor never pays for generating its data.
+	seeded sync.Once
+	cfg    vendorapi.Config
 
-	mu         sync.RWMutex // guards connectors, order and created
+	mu         sync.RWMutex // guards seed, connectors, order and created
+	seed       uint64
 	connectors map[string]*fixtures.ProductsupConnector
 	order      []string // connector ids, in the order they were stored: List's order
 	created    int      // connectors created through the API, to derive their ids
 }
 
-func newStore(seed uint64, clock func() time.Time) *Store {
-	return &Store{seed: seed, clock: clock, connectors: map[string]*fixtures.ProductsupConnector{}}
+func newStore(cfg vendorapi.Config) *Store {
+	return &Store{clock: cfg.Clock, cfg: cfg}
+}
+
+// lock and rlock take the mutex, seeding the store first if nobody has used it yet.
+func (s *Store) lock() {
+	s.seeded.Do(func() { s.reset(s.cfg) })
+	s.mu.Lock()
+}
+
+func (s *Store) rlock() {
+	s.seeded.Do(func() { s.reset(s.cfg) })
+	s.mu.RLock()
+}
+
+// Reset puts the store back to the state cfg seeds: the documented data set, then
+// cfg.Connectors generated connectors. Nothing of the old state is kept.
+func (s *Store) Reset(cfg vendorapi.Config) {
+	s.seeded.Do(func() {})
+	s.reset(cfg)
+}
+
+func (s *Store) reset(cfg vendorapi.Config) {
+	all := append([]fixtures.ProductsupConnector{fixtures.ProductsupDocumented()}, fixtures.ProductsupConnectors(cfg.Seed, cfg.Connectors)...)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seed, s.connectors, s.order, s.created = cfg.Seed, make(map[string]*fixtures.ProductsupConnector, len(all)), nil, 0
+	for _, c := range all {
+		c = normalise(c)
+		s.put(&c)
+	}
+}
+
+// snapshot is the store's state on the wire: what Snapshot writes and Restore reads.
+type snapshot struct {
+	Connectors []fixtures.ProductsupConnector `json:"connectors"`
+	Created    int                            `json:"created"`
+}
+
+// Snapshot returns the whole state as JSON: every connector in stored order, and the count of
+// connectors created through the API (which the next created id derives from).
+func (s *Store) Snapshot() (json.RawMessage, error) {
+	s.rlock()
+	defer s.mu.RUnlock()
+	snap := snapshot{Connectors: make([]fixtures.ProductsupConnector, 0, len(s.order)), Created: s.created}
+	for _, id := range s.order {
+		c := s.connectors[id].Clone()
+		snap.Connectors = append(snap.Connectors, c)
+	}
+	return json.Marshal(snap)
+}
+
+// Restore replaces the whole state with a snapshot. A snapshot that does not parse, or
+// repeats a connector id, is refused and changes nothing.
+func (s *Store) Restore(data json.RawMessage) error {
+	var snap snapshot
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&snap); err != nil {
+		return fmt.Errorf("productsup state: %w", err)
+	}
+	seen := map[string]bool{}
+	for i, c := range snap.Connectors {
+		if c.ID == "" || seen[c.ID] {
+			return fmt.Errorf("productsup state: connectors[%d]: missing or repeated id %q", i, c.ID)
+		}
+		seen[c.ID] = true
+	}
+	if snap.Created < 0 {
+		return fmt.Errorf("productsup state: created %d: must not be negative", snap.Created)
+	}
+	s.lock()
+	defer s.mu.Unlock()
+	s.connectors, s.order, s.created = make(map[string]*fixtures.ProductsupConnector, len(snap.Connectors)), nil, snap.Created
+	for _, c := range snap.Connectors {
+		c = normalise(c)
+		s.put(&c)
+	}
+	return nil
 }
 
 // Put stores a copy of c, replacing any connector with the same id (typed access for tests).
 func (s *Store) Put(c fixtures.ProductsupConnector) {
 	c = normalise(c)
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	s.put(&c)
 }
@@ -123,14 +207,14 @@ func view(c *fixtures.ProductsupConnector) fixtures.ProductsupConnector {
 
 // Len is the number of stored connectors.
 func (s *Store) Len() int {
-	s.mu.RLock()
+	s.rlock()
 	defer s.mu.RUnlock()
 	return len(s.connectors)
 }
 
 // Connector returns a copy of the connector with the given public id.
 func (s *Store) Connector(id string) (fixtures.ProductsupConnector, error) {
-	s.mu.RLock()
+	s.rlock()
 	defer s.mu.RUnlock()
 	c, ok := s.connectors[id]
 	if !ok {
@@ -142,7 +226,7 @@ func (s *Store) Connector(id string) (fixtures.ProductsupConnector, error) {
 // List returns the connectors that match f, in stored order, from offset from, at most limit
 // of them, and how many match in all.
 func (s *Store) List(f Filter, from, limit int) ([]fixtures.ProductsupConnector, int) {
-	s.mu.RLock()
+	s.rlock()
 	defer s.mu.RUnlock()
 	name := strings.ToLower(f.Name)
 	var out []fixtures.ProductsupConnector
@@ -169,7 +253,7 @@ func (s *Store) List(f Filter, from, limit int) ([]fixtures.ProductsupConnector,
 // Version returns a copy of one version of a connector; ref is a major number, "latest" or
 // "main" (see resolve).
 func (s *Store) Version(id, ref string) (fixtures.ProductsupVersion, error) {
-	s.mu.RLock()
+	s.rlock()
 	defer s.mu.RUnlock()
 	v, err := s.resolve(id, ref)
 	if err != nil {
@@ -227,7 +311,7 @@ func releasedVersion(c *fixtures.ProductsupConnector) *fixtures.ProductsupVersio
 // new ones are appended in request order, never twice; disabling an id that is not enabled
 // does nothing. updated-at does not move.
 func (s *Store) SetAccess(id, ref string, enable bool, a Access) (fixtures.ProductsupVersion, error) {
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	v, err := s.resolve(id, ref)
 	if err != nil {
@@ -265,7 +349,7 @@ func (s *Store) ReplaceTargets(id, ref string, t Targets) (fixtures.ProductsupVe
 }
 
 func (s *Store) changeTargets(id, ref string, t Targets, change func(have, ids []int64) []int64) (fixtures.ProductsupVersion, error) {
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	v, err := s.resolve(id, ref)
 	if err != nil {
@@ -289,12 +373,13 @@ func (s *Store) changeTargets(id, ref string, t Targets, change func(have, ids [
 	return v.Clone(), nil
 }
 
-// Create stores a new connector with version 1.0.0 in state "created", owned by owner. Its
-// public id derives from the seed and the number of connectors created so far, so the same
-// sequence of calls gives the same ids.
-func (s *Store) Create(in NewConnector, owner string) fixtures.ProductsupConnector {
-	s.mu.Lock()
+// Create stores a new connector with version 1.0.0 in state "created", owned by the named
+// principal (a UUID derived from the seed and the name). Its public id derives from the seed
+// and the number of connectors created so far, so the same calls give the same ids.
+func (s *Store) Create(in NewConnector, principal string) fixtures.ProductsupConnector {
+	s.lock()
 	defer s.mu.Unlock()
+	owner := fixtures.Faker(s.seed, Name, "owner/"+principal, 0).UUID()
 	var id string
 	for {
 		id = fixtures.Faker(s.seed, "productsup", "created", s.created).UUID()

@@ -30,6 +30,12 @@ type Vendor interface {
 	ValidationOptions() ValidationOptions
 	// Counts reports the number of stored entities by kind ("connectors": 21), for health.
 	Counts() map[string]int
+	// Reset puts the vendor's state back to what cfg seeds.
+	Reset(cfg Config)
+	// Snapshot returns the vendor's whole state as JSON; Restore(Snapshot()) changes nothing.
+	Snapshot() (json.RawMessage, error)
+	// Restore replaces the whole state with a snapshot; on error nothing changes.
+	Restore(data json.RawMessage) error
 }
 
 // Authorizer is implemented by vendors whose principals have scopes finer than read/write

@@ -1,0 +1,356 @@
+package mock
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/connectormock/connectormock/mock/vendorapi"
+)
+
+// MaxDelay bounds the delays of Prefer headers and faults: a typo must not hang a test run.
+const MaxDelay = 60 * time.Second
+
+// Fault makes the next Count calls of an operation answer Status with the vendor's documented
+// body for it, after waiting Delay. Status 0 only delays; the call is then served as usual.
+type Fault struct {
+	OperationID string        `json:"operationId"`
+	Status      int           `json:"status,omitempty"`
+	Count       int           `json:"count,omitempty"`
+	Delay       time.Duration `json:"-"`
+}
+
+// faultJSON is a Fault on the wire: delay as a Go duration string ("250ms").
+type faultJSON struct {
+	OperationID string `json:"operationId"`
+	Status      int    `json:"status,omitempty"`
+	Count       int    `json:"count,omitempty"`
+	Delay       string `json:"delay,omitempty"`
+}
+
+// MarshalJSON writes the delay as a duration string.
+func (f Fault) MarshalJSON() ([]byte, error) {
+	j := faultJSON{OperationID: f.OperationID, Status: f.Status, Count: f.Count}
+	if f.Delay > 0 {
+		j.Delay = f.Delay.String()
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads the delay as a duration string ("250ms") or a number of milliseconds.
+func (f *Fault) UnmarshalJSON(data []byte) error {
+	var j struct {
+		faultJSON
+		Delay json.RawMessage `json:"delay"`
+	}
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&j); err != nil {
+		return err
+	}
+	*f = Fault{OperationID: j.OperationID, Status: j.Status, Count: j.Count}
+	if len(j.Delay) == 0 || string(j.Delay) == "null" {
+		return nil
+	}
+	var ms float64
+	if err := json.Unmarshal(j.Delay, &ms); err == nil {
+		f.Delay = time.Duration(ms * float64(time.Millisecond))
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(j.Delay, &s); err != nil {
+		return fmt.Errorf("delay: want a duration such as \"250ms\" or a number of milliseconds")
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("delay: %v", err)
+	}
+	f.Delay = d
+	return nil
+}
+
+// faults holds the scripted faults of a server by operation, in the order they were added.
+type faults struct {
+	mu   sync.Mutex // guards byOp
+	byOp map[string][]Fault
+}
+
+func (f *faults) add(flt Fault) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.byOp == nil {
+		f.byOp = map[string][]Fault{}
+	}
+	f.byOp[flt.OperationID] = append(f.byOp[flt.OperationID], flt)
+}
+
+// take consumes one call of the first fault of the operation.
+func (f *faults) take(op string) (Fault, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	q := f.byOp[op]
+	if len(q) == 0 {
+		return Fault{}, false
+	}
+	flt := q[0]
+	if q[0].Count--; q[0].Count == 0 {
+		f.byOp[op] = q[1:]
+	}
+	return flt, true
+}
+
+func (f *faults) all() []Fault {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []Fault
+	for _, q := range f.byOp {
+		out = append(out, q...)
+	}
+	slices.SortStableFunc(out, func(a, b Fault) int { return strings.Compare(a.OperationID, b.OperationID) })
+	if out == nil {
+		out = []Fault{}
+	}
+	return out
+}
+
+func (f *faults) clear() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.byOp = nil
+}
+
+// AddFault scripts a fault. The operation must exist and the status must be one its spec
+// documents (or 0 for a delay alone); Count defaults to 1.
+func (s *Server) AddFault(f Fault) error {
+	if f.Count == 0 {
+		f.Count = 1
+	}
+	switch {
+	case f.Count < 0:
+		return fmt.Errorf("count %d: must be positive", f.Count)
+	case f.Delay < 0 || f.Delay > MaxDelay:
+		return fmt.Errorf("delay %s: must be between 0 and %s", f.Delay, MaxDelay)
+	case f.Status == 0 && f.Delay == 0:
+		return errors.New("a fault needs a status, a delay or both")
+	}
+	op := s.operation(f.OperationID)
+	if op == nil {
+		return fmt.Errorf("no operation %q (operations: %s)", f.OperationID, strings.Join(s.operationIDs(), ", "))
+	}
+	if f.Status != 0 && !documented(op, f.Status) {
+		return fmt.Errorf("status %d is not documented for %s (documented: %s)", f.Status, f.OperationID, strings.Join(codes(op), ", "))
+	}
+	s.faults.add(f)
+	return nil
+}
+
+// Faults lists the faults still scripted.
+func (s *Server) Faults() []Fault { return s.faults.all() }
+
+// ClearFaults removes every scripted fault.
+func (s *Server) ClearFaults() { s.faults.clear() }
+
+// control applies the scripted faults and the Prefer header to a validated call. It reports
+// whether it answered the call itself, and why.
+func (m *mount) control(w http.ResponseWriter, r *http.Request, route *routers.Route, call *vendorapi.Call) (bool, error) {
+	if f, ok := m.server.faults.take(call.OperationID); ok {
+		if err := sleep(r.Context(), f.Delay); err != nil {
+			return true, err
+		}
+		if f.Status != 0 {
+			m.answer(w, route.Operation, f.Status, "", "scripted fault")
+			return true, fmt.Errorf("scripted fault: status %d", f.Status)
+		}
+	}
+	h := r.Header.Get("Prefer")
+	if h == "" {
+		return false, nil
+	}
+	p, err := parsePrefer(h)
+	op := route.Operation
+	if err == nil && p.code != 0 && !documented(op, p.code) {
+		err = fmt.Errorf("code=%d is not documented for %s; documented: %s", p.code, call.OperationID, strings.Join(codes(op), ", "))
+	}
+	if err == nil && p.example != "" && findExample(op, p.example) == 0 {
+		err = fmt.Errorf("no example %q for %s; examples: %s", p.example, call.OperationID, strings.Join(exampleNames(op), ", "))
+	}
+	if err != nil {
+		e := &vendorapi.Error{Kind: vendorapi.KindBadRequest, Message: "invalid Prefer header",
+			Fields: []vendorapi.FieldError{{In: "header", Field: "Prefer", Message: err.Error()}}}
+		m.vendor.WriteError(w, e)
+		return true, e
+	}
+	if err := sleep(r.Context(), p.delay); err != nil {
+		return true, err
+	}
+	switch {
+	case p.example != "":
+		m.answer(w, op, findExample(op, p.example), p.example, "")
+		return true, nil
+	case p.code != 0:
+		m.answer(w, op, p.code, "", "Prefer: code="+strconv.Itoa(p.code))
+		return true, nil
+	}
+	return false, nil
+}
+
+// answer writes the documented answer of op for status: the vendor's own body for an error
+// status, else the spec's example (the named one, or the first). why says who asked for it.
+func (m *mount) answer(w http.ResponseWriter, op *openapi3.Operation, status int, example, why string) {
+	if kind, ok := kindOf(status); ok && example == "" {
+		m.vendor.WriteError(w, &vendorapi.Error{Kind: kind, Message: why,
+			Fields: []vendorapi.FieldError{{In: "header", Field: "Prefer", Message: why}}})
+		return
+	}
+	resp := op.Responses.Status(status)
+	if resp == nil || resp.Value == nil {
+		w.WriteHeader(status)
+		return
+	}
+	mt := resp.Value.Content.Get("application/json")
+	if mt == nil {
+		w.WriteHeader(status)
+		return
+	}
+	value := mt.Example
+	if example != "" {
+		value = mt.Examples[example].Value.Value
+	} else if value == nil {
+		for _, name := range sortedKeys(mt.Examples) {
+			value = mt.Examples[name].Value.Value
+			break
+		}
+	}
+	if value == nil {
+		w.WriteHeader(status)
+		return
+	}
+	vendorapi.WriteJSON(w, status, value)
+}
+
+func kindOf(status int) (vendorapi.Kind, bool) {
+	for k := vendorapi.KindBadRequest; k <= vendorapi.KindInternal; k++ {
+		if k.Status() == status {
+			return k, true
+		}
+	}
+	return 0, false
+}
+
+func documented(op *openapi3.Operation, status int) bool {
+	return op.Responses.Value(strconv.Itoa(status)) != nil
+}
+
+func codes(op *openapi3.Operation) []string {
+	var out []string
+	for code := range op.Responses.Map() {
+		if _, err := strconv.Atoi(code); err == nil {
+			out = append(out, code)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// findExample returns the status whose response has the named example, 0 for none.
+func findExample(op *openapi3.Operation, name string) int {
+	for _, code := range codes(op) {
+		resp := op.Responses.Value(code)
+		if mt := resp.Value.Content.Get("application/json"); mt != nil && mt.Examples[name] != nil {
+			n, _ := strconv.Atoi(code)
+			return n
+		}
+	}
+	return 0
+}
+
+func exampleNames(op *openapi3.Operation) []string {
+	var out []string
+	for _, code := range codes(op) {
+		if mt := op.Responses.Value(code).Value.Content.Get("application/json"); mt != nil {
+			out = append(out, sortedKeys(mt.Examples)...)
+		}
+	}
+	if out == nil {
+		return []string{"(none)"}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// prefer is a parsed Prefer header (RFC 7240), in Prism's vocabulary.
+type prefer struct {
+	code    int
+	example string
+	delay   time.Duration
+}
+
+// parsePrefer reads "code=404", "example=name", "delay=250ms" (or milliseconds), separated by
+// commas or semicolons. Preferences it does not know are ignored, as RFC 7240 asks.
+func parsePrefer(h string) (prefer, error) {
+	var p prefer
+	for _, part := range strings.FieldsFunc(h, func(r rune) bool { return r == ',' || r == ';' }) {
+		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
+		v = strings.Trim(strings.TrimSpace(v), `"`)
+		switch strings.ToLower(strings.TrimSpace(k)) {
+		case "code":
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 100 || n > 599 {
+				return p, fmt.Errorf("code=%s: want an HTTP status such as 404", v)
+			}
+			p.code = n
+		case "example":
+			if v == "" {
+				return p, errors.New("example=: want the name of an example of the operation")
+			}
+			p.example = v
+		case "delay":
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				ms, err2 := strconv.Atoi(v)
+				if err2 != nil {
+					return p, fmt.Errorf("delay=%s: want a duration such as 250ms", v)
+				}
+				d = time.Duration(ms) * time.Millisecond
+			}
+			if d < 0 || d > MaxDelay {
+				return p, fmt.Errorf("delay=%s: must be between 0 and %s", v, MaxDelay)
+			}
+			p.delay = d
+		}
+	}
+	return p, nil
+}
+
+// sleep waits d, or less if the client goes away.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -208,7 +208,8 @@ func (m *mount) control(w http.ResponseWriter, r *http.Request, route *routers.R
 // status, else the spec's example (the named one, or the first). why says who asked for it.
 func (m *mount) answer(w http.ResponseWriter, op *openapi3.Operation, status int, example, why string) {
 	if kind, ok := kindOf(status); ok && example == "" {
-		m.vendor.WriteError(w, &vendorapi.Error{Kind: kind, Message: why,
+		// No Message: the vendor writes its documented text for the status.
+		m.vendor.WriteError(w, &vendorapi.Error{Kind: kind, Err: errors.New(why),
 			Fields: []vendorapi.FieldError{{In: "header", Field: "Prefer", Message: why}}})
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -30,6 +31,8 @@ type Server struct {
 	handler http.Handler
 	journal *journal
 	faults  faults
+	// stateMu serialises Reset and SetState, and guards cfg.seed, which they change.
+	stateMu sync.Mutex
 }
 
 // New builds a server. It fails only if a spec cannot be loaded or a vendor does not implement
@@ -40,8 +43,11 @@ func New(opts ...Option) (*Server, error) {
 		o(&cfg)
 	}
 	s := &Server{cfg: cfg, auth: newAuthenticator(cfg.principals), journal: newJournal(cfg.journalSize)}
-	vc := vendorapi.Config{Seed: cfg.seed, Connectors: cfg.connectors, Clock: cfg.clock}
+	vc := s.vendorConfig()
 	router := mux.NewRouter()
+	if !cfg.noAdmin {
+		s.adminRoutes(router)
+	}
 	router.NotFoundHandler = http.HandlerFunc(s.notFound)
 	router.MethodNotAllowedHandler = router.NotFoundHandler
 	for _, newVendor := range vendors {
@@ -117,7 +123,19 @@ func (s *Server) Vendors() []string {
 }
 
 // Seed is the seed the server's state was generated from.
-func (s *Server) Seed() uint64 { return s.cfg.seed }
+func (s *Server) Seed() uint64 {
+	s.stateMu.Lock()
+	defer s.stateMu.Unlock()
+	return s.cfg.seed
+}
+
+// NoListener reports whether WithoutListener was given (package mocktest reads it).
+func (s *Server) NoListener() bool { return s.cfg.noListener }
+
+// vendorConfig is what the vendors are (re)built from.
+func (s *Server) vendorConfig() vendorapi.Config {
+	return vendorapi.Config{Seed: s.cfg.seed, Connectors: s.cfg.connectors, Clock: s.cfg.clock}
+}
 
 // notFound answers a path that belongs to no vendor. No vendor's shape fits, so it uses the
 // plainest one they share: {"message": ...}.

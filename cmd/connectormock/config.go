@@ -21,6 +21,9 @@ type config struct {
 	tokens     tokenFlags
 	logFormat  string
 	logLevel   slog.Level
+	adminToken string
+	noAdmin    bool
+	journal    int
 }
 
 // tokenFlags collects repeated -token NAME=ROLE flags.
@@ -70,6 +73,9 @@ func load(args []string, stderr io.Writer) (config, error) {
 	fs.Uint64Var(&c.seed, "seed", fixtures.DefaultSeed, "seed of the generated data (0 means the default)")
 	fs.IntVar(&c.connectors, "connectors", mock.DefaultConnectors, "generated connectors per vendor, next to the documented ones")
 	fs.Var(&c.tokens, "token", "accepted bearer token as TOKEN=admin or TOKEN=readonly; repeat it for more (replaces the defaults "+mock.AdminToken+" and "+mock.ReadOnlyToken+")")
+	fs.StringVar(&c.adminToken, "admin-token", "", "bearer token the admin API ("+mock.AdminPrefix+") requires; empty leaves it open")
+	fs.BoolVar(&c.noAdmin, "no-admin", false, "switch the admin API off")
+	fs.IntVar(&c.journal, "journal-size", mock.DefaultJournalSize, "requests kept in the journal ("+mock.AdminPrefix+"/requests); 0 keeps none")
 	fs.StringVar(&c.logFormat, "log-format", "text", "request log format: text or json")
 	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "log level: debug, info (one line per request), warn or error")
 	fs.Usage = func() {
@@ -84,6 +90,9 @@ func load(args []string, stderr io.Writer) (config, error) {
 	}
 	if c.logFormat != "text" && c.logFormat != "json" {
 		return c, fmt.Errorf("-log-format %q: want text or json", c.logFormat)
+	}
+	if c.journal < 0 {
+		return c, fmt.Errorf("-journal-size %d: must not be negative", c.journal)
 	}
 	if c.connectors < 0 {
 		return c, fmt.Errorf("-connectors %d: must not be negative", c.connectors)
@@ -103,10 +112,16 @@ func (c config) logger(w io.Writer) *slog.Logger {
 }
 
 func (c config) options(log *slog.Logger) []mock.Option {
-	return []mock.Option{
+	opts := []mock.Option{
 		mock.WithSeed(c.seed),
 		mock.WithConnectors(c.connectors),
 		mock.WithPrincipals(c.tokens...),
 		mock.WithLogger(log),
+		mock.WithJournalSize(c.journal),
+		mock.WithAdminToken(c.adminToken),
 	}
+	if c.noAdmin {
+		opts = append(opts, mock.WithoutAdmin())
+	}
+	return opts
 }

@@ -44,7 +44,7 @@ func TestLoadFlags(t *testing.T) {
 
 	for _, bad := range [][]string{
 		{"-token", "x=root"}, {"-token", "=admin"}, {"-log-format", "xml"}, {"-connectors", "-1"},
-		{"-seed", "x"}, {"extra"}, {"-nope"}, {"-log-level", "loud"},
+		{"-seed", "x"}, {"extra"}, {"-nope"}, {"-log-level", "loud"}, {"-journal-size", "-1"},
 	} {
 		_, err := load(bad, io.Discard)
 		assert.Error(t, err, "%v", bad)
@@ -103,6 +103,10 @@ func TestServeAndShutDown(t *testing.T) {
 	base, stdout, done := start(t, ctx)
 	assert.Contains(t, stdout.String(), "Bearer mock-admin-token (admin)")
 	assert.Contains(t, stdout.String(), "Bearer mock-readonly-token (readonly)")
+	resp, err := http.Get(base + "/__admin/health")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, 200, resp.StatusCode, "the admin API is on by default")
 
 	url := base + "/connectors/" + fixtures.ProductsupDocumentedID + "/versions/1/access/prod/disable"
 
@@ -151,6 +155,28 @@ func TestServeAndShutDown(t *testing.T) {
 	}
 	_, err = http.Get(base + "/connectors")
 	assert.Error(t, err, "nothing listens after shutdown")
+}
+
+func TestAdminFlags(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	base, _, done := start(t, ctx, "-admin-token", "sesame", "-journal-size", "0")
+	resp, err := http.Get(base + "/__admin/health")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, 401, resp.StatusCode)
+	cancel()
+	require.NoError(t, <-done)
+
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	base, _, done = start(t, ctx, "-no-admin")
+	resp, err = http.Get(base + "/__admin/health")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, 404, resp.StatusCode)
+	cancel()
+	require.NoError(t, <-done)
 }
 
 func TestRunErrors(t *testing.T) {

@@ -1,0 +1,150 @@
+package mocktest_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/mock"
+	"github.com/connectormock/connectormock/mock/mocktest"
+)
+
+var disablePath = "/connectors/" + fixtures.ProductsupDocumentedID + "/versions/1/access/prod/disable"
+
+func post(t *testing.T, c *http.Client, url, body string) (int, string) {
+	t.Helper()
+	resp, err := c.Post(url, "application/json", strings.NewReader(body))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, string(b)
+}
+
+func TestBothFlavours(t *testing.T) {
+	for name, opts := range map[string][]mock.Option{"listener": nil, "no listener": {mock.WithoutListener()}} {
+		t.Run(name, func(t *testing.T) {
+			s := mocktest.New(t, opts...)
+			status, body := post(t, s.Client(), s.URL()+disablePath, `{"accounts":[777],"projects":[444],"sites":[666]}`)
+			assert.Equal(t, 200, status)
+			assert.Contains(t, body, `"enabled-for-accounts":[789,987]`)
+
+			status, _ = post(t, s.ClientWithToken(mocktest.ReadOnlyToken), s.URL()+disablePath, `{}`)
+			assert.Equal(t, 403, status)
+			status, _ = post(t, s.ClientWithToken(""), s.URL()+disablePath, `{}`)
+			assert.Equal(t, 401, status)
+
+			req, err := http.NewRequest("GET", s.URL()+"/connectors/"+fixtures.ProductsupDocumentedID, nil)
+			require.NoError(t, err)
+			req.Header.Set("Authorization", "Bearer nope")
+			resp, err := s.Client().Do(req)
+			require.NoError(t, err)
+			resp.Body.Close()
+			assert.Equal(t, 401, resp.StatusCode, "a request's own Authorization header wins")
+
+			v, err := s.Productsup().Store().Version(fixtures.ProductsupDocumentedID, "1")
+			require.NoError(t, err)
+			assert.Equal(t, []int64{789, 987}, v.PlatformProdReference.EnabledForAccounts, "typed access sees the HTTP side's state")
+
+			s.AssertCalled(t, "disableConnectorVersionProdAccess", 3)
+			s.AssertCalled(t, "showConnector", 1)
+			s.AssertNotCalled(t, "enableConnectorVersionProdAccess")
+			s.AssertNoUnmatched(t)
+			s.Close()
+			s.Close() // safe twice; t.Cleanup calls it a third time
+		})
+	}
+}
+
+func TestNoListenerOpensNoPort(t *testing.T) {
+	s := mocktest.New(t, mock.WithoutListener())
+	assert.Equal(t, "http://connectormock.test", s.URL())
+	_, err := http.Get(s.URL() + "/connectors") // the default client has no way there
+	assert.Error(t, err)
+}
+
+// recordingTB captures assertion failures instead of failing the test, to test the assertions.
+type recordingTB struct {
+	testing.TB
+	mu     sync.Mutex
+	errors []string
+}
+
+func (r *recordingTB) Helper() {}
+func (r *recordingTB) Errorf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.errors = append(r.errors, fmt.Sprintf(format, args...))
+}
+
+func TestAssertionsFail(t *testing.T) {
+	s := mocktest.New(t, mock.WithoutListener())
+	c := s.Client()
+	post(t, c, s.URL()+disablePath, `{"accounts":["x"]}`)
+	post(t, c, s.URL()+"/nowhere", `{}`)
+	post(t, c, s.URL()+disablePath, `{"accounts":[777]}`)
+
+	rec := &recordingTB{TB: t}
+	assert.False(t, s.AssertCalled(rec, "disableConnectorVersionProdAccess", 1))
+	assert.False(t, s.AssertNotCalled(rec, "disableConnectorVersionProdAccess"))
+	assert.False(t, s.AssertNoUnmatched(rec))
+	require.Len(t, rec.errors, 3)
+	assert.Contains(t, rec.errors[2], "2 request(s) matched no operation or failed validation")
+	assert.Contains(t, rec.errors[2], "POST "+disablePath+" -> 400")
+	assert.Contains(t, rec.errors[2], "accounts[0]")
+	assert.Contains(t, rec.errors[2], "POST /nowhere -> 404")
+
+	reqs := s.Requests()
+	require.Len(t, reqs, 3)
+	assert.Equal(t, "disableConnectorVersionProdAccess", reqs[0].OperationID)
+	assert.Equal(t, 400, reqs[0].Status)
+	assert.Equal(t, "", reqs[1].OperationID)
+	assert.Equal(t, 200, reqs[2].Status)
+}
+
+// TestParallelServersAreIsolated: 100 parallel tests, each with its own server, each changing
+// its own state; none sees another's change.
+func TestParallelServersAreIsolated(t *testing.T) {
+	for i := range 100 {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			t.Parallel()
+			s := mocktest.New(t, mock.WithoutListener(), mock.WithConnectors(0))
+			id := int64(1000 + i)
+			status, body := post(t, s.Client(), s.URL()+"/connectors/"+fixtures.ProductsupDocumentedID+"/versions/1/targets",
+				fmt.Sprintf(`{"target-accounts":[%d]}`, id))
+			require.Equal(t, 200, status, body)
+			v, err := s.Productsup().Store().Version(fixtures.ProductsupDocumentedID, "1")
+			require.NoError(t, err)
+			assert.Equal(t, []int64{789, 987, 777, id}, v.PlatformProdReference.TargetAccounts, "only this test's change")
+			s.AssertCalled(t, "addConnectorVersionTargets", 1)
+		})
+	}
+}
+
+// BenchmarkNew measures a server after the first: specs are parsed once per process and stores
+// fill on first use, so this is the cost of a test that starts a mock.
+func BenchmarkNew(b *testing.B) {
+	for _, flavour := range []struct {
+		name string
+		opts []mock.Option
+	}{{"listener", nil}, {"no listener", []mock.Option{mock.WithoutListener()}}} {
+		b.Run(flavour.name, func(b *testing.B) {
+			mocktest.New(b, flavour.opts...)
+			b.ReportAllocs()
+			for b.Loop() {
+				s, err := mocktest.Start(flavour.opts...)
+				if err != nil {
+					b.Fatal(err)
+				}
+				s.Close()
+			}
+		})
+	}
+}

@@ -148,3 +148,23 @@ func BenchmarkNew(b *testing.B) {
 		})
 	}
 }
+
+// TestREADMEExample is the README's "Using it in Go tests" example, verbatim, so it stays true.
+func TestREADMEExample(t *testing.T) {
+	s := mocktest.New(t) // or mocktest.New(t, mock.WithoutListener()): no port, in-process transport
+
+	// Seed state through typed access (the same store the HTTP side serves; copies in and out).
+	c := fixtures.NewProductsupConnector(fixtures.ProductsupTargets([]int64{42}, nil, nil))
+	s.Productsup().Store().Put(c)
+
+	// The code under test talks HTTP; Client() sends mock-admin-token unless told otherwise.
+	resp, err := s.Client().Post(s.URL()+"/connectors/"+c.ID+"/versions/1/access/prod/enable",
+		"application/json", strings.NewReader(`{"accounts":[42]}`))
+	require.NoError(t, err)
+	resp.Body.Close()
+
+	v, _ := s.Productsup().Store().Version(c.ID, "1")
+	assert.Equal(t, []int64{42}, v.PlatformProdReference.EnabledForAccounts)
+	s.AssertCalled(t, "enableConnectorVersionProdAccess", 1)
+	s.AssertNoUnmatched(t) // fails listing every request that matched no operation or broke the contract
+}

@@ -44,7 +44,9 @@ func New(opts ...Option) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, auth: newAuthenticator(cfg.principals), journal: newJournal(cfg.journalSize)}
 	vc := s.vendorConfig()
-	router := mux.NewRouter()
+	// SkipClean: gorilla would answer an unclean path ("//", "/../") with a bodiless 301; the
+	// vendors' own 404 is the truthful answer.
+	router := mux.NewRouter().SkipClean(true)
 	if !cfg.noAdmin {
 		s.adminRoutes(router)
 	}

@@ -1,0 +1,152 @@
+package productsup_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/mock"
+	"github.com/connectormock/connectormock/mock/internal/testkit"
+)
+
+// documentedStatuses are the statuses the Productsup spec documents for its operations (405
+// for a wrong method, never reached here).
+var documentedStatuses = map[int]bool{200: true, 400: true, 401: true, 403: true, 404: true}
+
+// checkAnswer fails unless the answer has a documented status and the vendor's shape, and a
+// refused request left the state as it was.
+func checkAnswer(t *testing.T, s *testkit.Server, before []byte, status int, body []byte) {
+	t.Helper()
+	if !documentedStatuses[status] {
+		t.Fatalf("status %d is not documented: %s", status, body)
+	}
+	var shape map[string]json.RawMessage
+	if err := json.Unmarshal(body, &shape); err != nil {
+		t.Fatalf("answer is not a JSON object (%v): %s", err, body)
+	}
+	if _, ok := shape["message"]; !ok {
+		t.Fatalf("answer has no message: %s", body)
+	}
+	if status == 400 {
+		var errs map[string]string
+		if err := json.Unmarshal(shape["errors"], &errs); err != nil || len(errs) == 0 {
+			t.Fatalf("400 without errors by field: %s", body)
+		}
+	}
+	if status != 200 {
+		after, err := s.Productsup().Snapshot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(before, after) {
+			t.Fatalf("a refused request (%d) changed the state: %s", status, body)
+		}
+	}
+}
+
+// FuzzMutations sends arbitrary bodies and version references to every mutating operation.
+func FuzzMutations(f *testing.F) {
+	for _, seed := range []struct{ action, ref, body string }{
+		{"access/prod/disable", "1", `{"accounts":[777],"projects":[444],"sites":[666]}`},
+		{"access/prod/enable", "latest", `{"accounts":[999,888],"sites":[333]}`},
+		{"targets", "main", `{"target-accounts":[1,2,2]}`},
+		{"targets", "01", `{"target-sites":[]}`},
+		{"access/prod/disable", "abc", `{"accounts":["x"]}`},
+		{"access/prod/enable", "1", `{"accounts":[1e3]}`},
+		{"access/prod/enable", "1", `[`},
+		{"access/prod/enable", "99999999999999999999", `{}`},
+		{"targets", "1", `{"target-accounts":[9223372036854775807]}`},
+		{"access/prod/disable", "1", `{"accounts":null,"sites":{"a":1}}`},
+		{"access/prod/disable", "%2e%2e", "\x00\xff"},
+	} {
+		f.Add(seed.action, seed.ref, []byte(seed.body))
+	}
+	s := testkit.New(f, mock.WithConnectors(2))
+	f.Fuzz(func(t *testing.T, action, ref string, body []byte) {
+		switch action {
+		case "access/prod/disable", "access/prod/enable", "targets":
+		default:
+			action = "targets"
+		}
+		before, err := s.Productsup().Snapshot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, method := range []string{"POST", "PUT"} {
+			if method == "PUT" && action != "targets" {
+				continue
+			}
+			path := "/connectors/" + fixtures.ProductsupDocumentedID + "/versions/" + url.PathEscape(ref) + "/" + action
+			r := httptest.NewRequest(method, "/", bytes.NewReader(body))
+			r.URL.Path, r.URL.RawPath = "", ""
+			u, err := url.Parse(path)
+			if err != nil {
+				return
+			}
+			r.URL = u
+			r.RequestURI = u.RequestURI()
+			r.Header.Set("Content-Type", "application/json")
+			r.Header.Set("Authorization", "Bearer "+mock.AdminToken)
+			w := httptest.NewRecorder()
+			s.ServeHTTP(w, r)
+			checkAnswer(t, s, before, w.Code, w.Body.Bytes())
+			before, _ = s.Productsup().Snapshot()
+		}
+	})
+}
+
+// FuzzCreate sends arbitrary create bodies.
+func FuzzCreate(f *testing.F) {
+	for _, seed := range []string{
+		`{"connector-type":"export","connector-name":"omdb"}`,
+		`{"connector-type":"transform","connector-name":"x","connector-description":null,"readme":"# r"}`,
+		`{"connector-type":"nope","connector-name":""}`,
+		`{"connector-name":"` + strings.Repeat("a", 300) + `","connector-type":"export"}`,
+		`{}`, `null`, `"x"`,
+	} {
+		f.Add([]byte(seed))
+	}
+	s := testkit.New(f, mock.WithConnectors(0))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		before, err := s.Productsup().Snapshot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := testkit.Do(t, s, testkit.Request{Method: "POST", Path: "/connectors", Token: mock.AdminToken, Body: body})
+		checkAnswer(t, s, before, res.Status, res.Body)
+	})
+}
+
+// FuzzPathParameters sends arbitrary connector ids and version references to the read side.
+func FuzzPathParameters(f *testing.F) {
+	for _, seed := range []struct{ id, ref string }{
+		{fixtures.ProductsupDocumentedID, "1"}, {"not-a-uuid", "latest"}, {"", ""}, {"../..", "main"},
+		{strings.ToUpper(fixtures.ProductsupDocumentedID), "2"}, {"%00", "%zz"},
+	} {
+		f.Add(seed.id, seed.ref)
+	}
+	s := testkit.New(f, mock.WithConnectors(2))
+	f.Fuzz(func(t *testing.T, id, ref string) {
+		before, _ := s.Productsup().Snapshot()
+		for _, path := range []string{
+			"/connectors/" + url.PathEscape(id),
+			"/connectors/" + url.PathEscape(id) + "/versions/" + url.PathEscape(ref) + "/access/prod/disable",
+		} {
+			method := "GET"
+			var body any
+			if strings.HasSuffix(path, "disable") {
+				method, body = "POST", `{"accounts":[777]}`
+			}
+			res := testkit.Do(t, s, testkit.Request{Method: method, Path: path, Token: mock.AdminToken, Body: body})
+			if res.Status == 200 && method == "POST" {
+				before, _ = s.Productsup().Snapshot()
+				continue
+			}
+			checkAnswer(t, s, before, res.Status, res.Body)
+		}
+	})
+}

@@ -1,0 +1,355 @@
+package conductorone
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/connectormock/connectormock/fixtures"
+)
+
+// Page sizes of List (AIP-158): 0 means the default, more than the maximum is the maximum.
+const (
+	DefaultPageSize = 25
+	MaxPageSize     = 100
+)
+
+// NewConnector is what Create and CreateDelegated store: Create sets Config, CreateDelegated
+// DisplayName ("a connector that is pending a connector config").
+type NewConnector struct {
+	CatalogID   string           `json:"catalogId"`
+	Config      fixtures.RawJSON `json:"config"`
+	Description string           `json:"description"`
+	DisplayName string           `json:"displayName"`
+	UserIDs     []string         `json:"userIds"`
+}
+
+// Store holds the apps and connectors of one mock server. Every method is safe for concurrent
+// use, returns copies (nothing returned aliases the store) and changes all or nothing.
+type Store struct {
+	seed   uint64
+	clock  func() time.Time
+	fields *field // the connector's fields as update masks name them; read-only
+
+	mu         sync.RWMutex // guards apps, appOrder, connectors, seq and created
+	apps       map[string]*fixtures.ConductoroneApp
+	appOrder   []string // app ids in the order they were stored
+	connectors map[string]*entry
+	seq        uint64 // the last sequence number handed out
+	created    int    // connectors created through the API, to derive their ids
+}
+
+// entry is a stored connector; seq orders List and anchors its page tokens, so a page token
+// stays valid when connectors before it are deleted or after it are created.
+type entry struct {
+	seq uint64
+	c   fixtures.ConductoroneConnector
+}
+
+func newStore(seed uint64, clock func() time.Time, fields *field) *Store {
+	return &Store{
+		seed:       seed,
+		clock:      clock,
+		fields:     fields,
+		apps:       map[string]*fixtures.ConductoroneApp{},
+		connectors: map[string]*entry{},
+	}
+}
+
+// PutApp stores a copy of app, replacing any app with the same id.
+func (s *Store) PutApp(app fixtures.ConductoroneApp) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.apps[app.ID]; !ok {
+		s.appOrder = append(s.appOrder, app.ID)
+	}
+	s.apps[app.ID] = &app
+}
+
+// Put stores a copy of c in its app (c.AppID), replacing any connector with the same id and
+// keeping its place in List. The app must exist.
+func (s *Store) Put(c fixtures.ConductoroneConnector) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.apps[c.AppID]; !ok {
+		return &NotFoundError{AppID: c.AppID}
+	}
+	if e, ok := s.connectors[c.ID]; ok {
+		e.c = c.Clone()
+		return nil
+	}
+	s.seq++
+	s.connectors[c.ID] = &entry{seq: s.seq, c: c.Clone()}
+	return nil
+}
+
+// App returns a copy of the app with the given id.
+func (s *Store) App(id string) (fixtures.ConductoroneApp, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	a, ok := s.apps[id]
+	if !ok {
+		return fixtures.ConductoroneApp{}, &NotFoundError{AppID: id}
+	}
+	return *a, nil
+}
+
+// Apps returns every app, in the order they were stored.
+func (s *Store) Apps() []fixtures.ConductoroneApp {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]fixtures.ConductoroneApp, len(s.appOrder))
+	for i, id := range s.appOrder {
+		out[i] = *s.apps[id]
+	}
+	return out
+}
+
+// Len is the number of stored connectors.
+func (s *Store) Len() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.connectors)
+}
+
+// AppLen is the number of stored apps.
+func (s *Store) AppLen() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.apps)
+}
+
+// Connector returns a copy of the connector id of app appID. A connector of another app is
+// not found, as an unknown one is.
+func (s *Store) Connector(appID, id string) (fixtures.ConductoroneConnector, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	e, err := s.lookup(appID, id)
+	if err != nil {
+		return fixtures.ConductoroneConnector{}, err
+	}
+	return e.c.Clone(), nil
+}
+
+func (s *Store) lookup(appID, id string) (*entry, error) {
+	if _, ok := s.apps[appID]; !ok {
+		return nil, &NotFoundError{AppID: appID}
+	}
+	e, ok := s.connectors[id]
+	if !ok || e.c.AppID != appID {
+		return nil, &NotFoundError{AppID: appID, ConnectorID: id}
+	}
+	return e, nil
+}
+
+// Connectors returns every connector of the app, in List's order.
+func (s *Store) Connectors(appID string) ([]fixtures.ConductoroneConnector, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if _, ok := s.apps[appID]; !ok {
+		return nil, &NotFoundError{AppID: appID}
+	}
+	es := s.ofApp(appID)
+	out := make([]fixtures.ConductoroneConnector, len(es))
+	for i, e := range es {
+		out[i] = e.c.Clone()
+	}
+	return out, nil
+}
+
+// ofApp is the app's entries in List's order (by seq).
+func (s *Store) ofApp(appID string) []*entry {
+	var es []*entry
+	for _, e := range s.connectors {
+		if e.c.AppID == appID {
+			es = append(es, e)
+		}
+	}
+	slices.SortFunc(es, func(a, b *entry) int { return cmp.Compare(a.seq, b.seq) })
+	return es
+}
+
+// List returns one page of the app's connectors: at most size of them (0 means
+// DefaultPageSize, more than MaxPageSize means MaxPageSize), after the one the token points at
+// ("" for the first page), and the token of the next page, "" on the last one.
+func (s *Store) List(appID string, size int, token string) ([]fixtures.ConductoroneConnector, string, error) {
+	switch {
+	case size <= 0:
+		size = DefaultPageSize
+	case size > MaxPageSize:
+		size = MaxPageSize
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if _, ok := s.apps[appID]; !ok {
+		return nil, "", &NotFoundError{AppID: appID}
+	}
+	var after uint64
+	if token != "" {
+		var err error
+		if after, err = parseToken(appID, token); err != nil {
+			return nil, "", err
+		}
+	}
+	es := s.ofApp(appID)
+	from, _ := slices.BinarySearchFunc(es, after+1, func(e *entry, seq uint64) int { return cmp.Compare(e.seq, seq) })
+	es = es[from:]
+	next := ""
+	if len(es) > size {
+		es = es[:size]
+		next = pageToken(appID, es[size-1].seq)
+	}
+	out := make([]fixtures.ConductoroneConnector, len(es))
+	for i, e := range es {
+		out[i] = e.c.Clone()
+	}
+	return out, next, nil
+}
+
+// pageToken is opaque to clients; it names the app it belongs to and the sequence number of
+// the last connector of the page.
+func pageToken(appID string, seq uint64) string {
+	return base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "%s/%d", appID, seq))
+}
+
+func parseToken(appID, token string) (uint64, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil {
+		return 0, &PageTokenError{Token: token}
+	}
+	app, seq, ok := strings.Cut(string(raw), "/")
+	n, err := strconv.ParseUint(seq, 10, 64)
+	if !ok || app != appID || err != nil || n == 0 {
+		return 0, &PageTokenError{Token: token}
+	}
+	return n, nil
+}
+
+// Create stores a new connector in app appID, created and updated now, its sync status
+// unspecified. Its id derives from the seed and the number of connectors created so far, so
+// the same sequence of calls gives the same ids.
+func (s *Store) Create(appID string, in NewConnector) (fixtures.ConductoroneConnector, error) {
+	if in.CatalogID == "" {
+		return fixtures.ConductoroneConnector{}, &RequiredError{Field: "catalogId"}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.apps[appID]; !ok {
+		return fixtures.ConductoroneConnector{}, &NotFoundError{AppID: appID}
+	}
+	var id string
+	for {
+		id = fixtures.ConductoroneCreatedID(s.seed, s.created)
+		s.created++
+		if _, taken := s.connectors[id]; !taken {
+			break
+		}
+	}
+	now := fixtures.ConductoroneTime(s.clock())
+	c := fixtures.ConductoroneConnector{
+		ID:          id,
+		AppID:       appID,
+		CatalogID:   in.CatalogID,
+		Config:      in.Config,
+		CreatedAt:   now,
+		Description: in.Description,
+		DisplayName: in.DisplayName,
+		UserIDs:     in.UserIDs,
+		UpdatedAt:   now,
+	}.Clone()
+	s.seq++
+	s.connectors[id] = &entry{seq: s.seq, c: c}
+	return c.Clone(), nil
+}
+
+// Update changes the connector id of app appID: it copies the fields that mask names (an
+// update mask in its JSON form, nil or "" for every field patch sets) from patch, the
+// request's connector as decoded JSON, and moves updatedAt to now. Read-only and identity
+// fields of patch are ignored unless the mask names them, which is a *MaskError. Nothing
+// changes on error.
+func (s *Store) Update(appID, id string, patch map[string]any, mask *string) (fixtures.ConductoroneConnector, error) {
+	m, err := parseMask(s.fields, mask)
+	if err != nil {
+		return fixtures.ConductoroneConnector{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, err := s.lookup(appID, id)
+	if err != nil {
+		return fixtures.ConductoroneConnector{}, err
+	}
+	doc, err := toMap(e.c)
+	if err != nil {
+		return fixtures.ConductoroneConnector{}, err
+	}
+	m.apply(s.fields, doc, patch)
+	c, err := fromMap(doc)
+	if err != nil {
+		return fixtures.ConductoroneConnector{}, err
+	}
+	c.ID, c.AppID = e.c.ID, e.c.AppID
+	normaliseTimes(&c)
+	c.UpdatedAt = fixtures.ConductoroneTime(s.clock())
+	e.c = c.Clone()
+	return e.c.Clone(), nil
+}
+
+// Delete removes the connector id of app appID; it is gone from Connector and List.
+func (s *Store) Delete(appID, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := s.lookup(appID, id); err != nil {
+		return err
+	}
+	delete(s.connectors, id)
+	return nil
+}
+
+func toMap(c fixtures.ConductoroneConnector) (map[string]any, error) {
+	data, err := json.Marshal(c)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	err = decodeJSON(data, &m)
+	return m, err
+}
+
+// fromMap reads the merged connector back. The request has been validated against the spec,
+// so only a value the schema allows but Go cannot hold fails here: a 400, never a 500.
+func fromMap(m map[string]any) (fixtures.ConductoroneConnector, error) {
+	var c fixtures.ConductoroneConnector
+	data, err := json.Marshal(m)
+	if err == nil {
+		err = json.Unmarshal(data, &c)
+	}
+	if err != nil {
+		return c, &ValueError{Err: err}
+	}
+	return c, nil
+}
+
+// decodeJSON decodes keeping numbers as written, so that values copied from a request are
+// stored exactly.
+func decodeJSON(data []byte, v any) error {
+	d := json.NewDecoder(bytes.NewReader(data))
+	d.UseNumber()
+	return d.Decode(v)
+}
+
+// normaliseTimes stores the timestamps a client may set as the gateway does (UTC, "Z").
+func normaliseTimes(c *fixtures.ConductoroneConnector) {
+	for _, t := range []*string{&c.Status.CompletedAt, &c.Status.StartedAt, &c.Status.UpdatedAt} {
+		*t = fixtures.ConductoroneNormaliseTime(*t)
+	}
+	if cs := c.ConnectorSyncCronSchedule; cs != nil && cs.Start != "" {
+		cs.Start = fixtures.ConductoroneNormaliseTime(cs.Start)
+	}
+}

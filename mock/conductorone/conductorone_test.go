@@ -537,7 +537,8 @@ func TestUpdatedAtMoves(t *testing.T) {
 	assert.Equal(t, last, c.UpdatedAt)
 }
 
-// appSchemaCheck validates expanded apps and users against the schemas of our spec.
+// validateExpanded validates expanded apps and users against the schemas of our spec (the
+// responses' Any items only promise an "@type").
 func validateExpanded(t *testing.T, items []map[string]any) {
 	t.Helper()
 	doc := openapi.MustLoad(conductorone.Name).Doc
@@ -1047,4 +1048,47 @@ func TestStateMatchesHTTP(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, stored, got.ConnectorView.Connector)
 	assert.Equal(t, []string{"a", "b"}, stored.ProfileIgnoreList)
+}
+
+// TestConcurrentUse: updates, creates, lists and deletes from many goroutines keep the store
+// consistent (run with -race).
+func TestConcurrentUse(t *testing.T) {
+	s := newServer(t)
+	app := otherApp(t, s)
+	seeded, err := s.Conductorone().Store().Connectors(app)
+	require.NoError(t, err)
+	done := make(chan []string)
+	for g := range 8 {
+		go func() {
+			var ids []string
+			for i := range 10 {
+				res := testkit.Do(t, s, testkit.Request{Method: "POST", Path: connectorPath(appID, connID), Token: mock.AdminToken,
+					Body: fmt.Sprintf(`{"connector":{"description":"g%d-%d"},"expandMask":{"paths":["*"]}}`, g, i)})
+				assert.Equal(t, 200, res.Status)
+				res = testkit.Do(t, s, testkit.Request{Method: "POST", Path: listPath(app) + "/create", Token: mock.AdminToken, Body: `{"catalogId":"c"}`})
+				assert.Equal(t, 200, res.Status)
+				var b updateBody
+				res.JSON(t, &b)
+				ids = append(ids, b.ConnectorView.Connector.ID)
+				res = testkit.Do(t, s, testkit.Request{Method: "GET", Path: listPath(app) + "?page_size=5&expand_mask.paths=app_id", Token: mock.ReadOnlyToken})
+				assert.Equal(t, 200, res.Status)
+			}
+			res := testkit.Do(t, s, testkit.Request{Method: "DELETE", Path: connectorPath(app, ids[0]), Token: mock.AdminToken})
+			assert.Equal(t, 200, res.Status)
+			done <- ids[1:]
+		}()
+	}
+	kept := map[string]bool{}
+	for range 8 {
+		for _, id := range <-done {
+			assert.False(t, kept[id], "id %s handed out twice", id)
+			kept[id] = true
+		}
+	}
+	cs, err := s.Conductorone().Store().Connectors(app)
+	require.NoError(t, err)
+	assert.Len(t, cs, len(seeded)+len(kept), "the seeded connectors and the created ones that were not deleted")
+	for _, c := range cs[len(seeded):] {
+		assert.True(t, kept[c.ID])
+	}
 }

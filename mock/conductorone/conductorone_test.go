@@ -1061,7 +1061,7 @@ func TestConcurrentUse(t *testing.T) {
 	for g := range 8 {
 		go func() {
 			var ids []string
-			for i := range 10 {
+			for i := range 5 {
 				res := testkit.Do(t, s, testkit.Request{Method: "POST", Path: connectorPath(appID, connID), Token: mock.AdminToken,
 					Body: fmt.Sprintf(`{"connector":{"description":"g%d-%d"},"expandMask":{"paths":["*"]}}`, g, i)})
 				assert.Equal(t, 200, res.Status)

@@ -11,7 +11,8 @@ const DefaultJournalSize = 1000
 
 // Request is one journal entry: what came in and how the mock answered it.
 type Request struct {
-	// Time is when the request arrived (the server's clock).
+	// Time is when the request arrived, by the wall clock: the journal observes the mock, it
+	// is not part of its state, so the mock's clock (WithClock) does not apply.
 	Time time.Time `json:"time"`
 	// Method and Path are as received.
 	Method string `json:"method"`
@@ -76,10 +77,10 @@ func (j *journal) clear() {
 	j.entries, j.next = nil, 0
 }
 
-// record adds a request to the journal; start is when it arrived (wall clock, for its duration).
+// record adds a request to the journal; start is when it arrived.
 func (s *Server) record(r *http.Request, vendor, op string, status int, start time.Time, err error) {
 	e := Request{
-		Time:        s.cfg.clock(),
+		Time:        start,
 		Method:      r.Method,
 		Path:        r.URL.Path,
 		Vendor:      vendor,

@@ -12,6 +12,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/gorilla/mux"
 
+	"github.com/connectormock/connectormock/mock/conductorone"
 	"github.com/connectormock/connectormock/mock/productsup"
 	"github.com/connectormock/connectormock/mock/vendorapi"
 )
@@ -20,6 +21,7 @@ import (
 // vendor is one more line here and one accessor below.
 var vendors = []func(vendorapi.Config) (vendorapi.Vendor, error){
 	func(c vendorapi.Config) (vendorapi.Vendor, error) { return productsup.New(c) },
+	func(c vendorapi.Config) (vendorapi.Vendor, error) { return conductorone.New(c) },
 }
 
 // Server is one mock: every vendor's API on its native paths, over in-memory state seeded
@@ -76,6 +78,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Productsup is the Productsup CDE API of this server, for typed access to its state.
 func (s *Server) Productsup() *productsup.API {
 	return s.vendor(productsup.Name).(*productsup.API)
+}
+
+// Conductorone is the ConductorOne connector API of this server, for typed access to its state.
+func (s *Server) Conductorone() *conductorone.API {
+	return s.vendor(conductorone.Name).(*conductorone.API)
 }
 
 func (s *Server) vendor(name string) vendorapi.Vendor {

@@ -164,7 +164,7 @@ func TestOptions(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, fixtures.DefaultSeed, s.Seed(), "seed 0 is the default seed, never crypto-random")
 	assert.Equal(t, 1, s.Productsup().Store().Len(), "only the documented connector")
-	assert.Equal(t, []string{"productsup"}, s.Vendors())
+	assert.Contains(t, s.Vendors(), "productsup")
 
 	s, err = New(WithPrincipals(vendorapi.Principal{Name: "ci", Token: "t0k"}))
 	require.NoError(t, err)

@@ -1,0 +1,97 @@
+// Package conductorone mocks ConductorOne's connector service (c1.api.app.v1.ConnectorService):
+// Update, Get, List, Create, CreateDelegated and Delete of the connectors of an app, on the
+// vendor's own paths (/api/v1/apps/{app_id}/connectors/...), with camelCase JSON, update masks
+// (google.protobuf.FieldMask), expand masks and google.rpc.Status errors.
+//
+// A mock server mounts it; tests reach its state through [API.Store]:
+//
+//	api, _ := conductorone.New(vendorapi.Config{Seed: fixtures.DefaultSeed, Connectors: 20, Clock: time.Now})
+//	c, _ := api.Store().Connector(fixtures.ConductoroneDocumentedAppID, fixtures.ConductoroneDocumentedConnectorID)
+//
+// The store holds the documented data set (app 2fNYt5ovfagQ9ArtVtVeIULrWrf with connector
+// 2tJx9rcUyjZ15BXoMYi2BGkgqD8, carrying the values of the API reference's example) and
+// Config.Connectors generated connectors spread over fixtures.ConductoroneGeneratedApps apps.
+package conductorone
+
+import (
+	"encoding/json"
+
+	"github.com/connectormock/connectormock/mock/vendorapi"
+	"github.com/connectormock/connectormock/openapi"
+)
+
+// Name is the vendor's name in the server, its spec and its state.
+const Name = "conductorone"
+
+// The operationIds of the spec, the vendor's own.
+const (
+	opUpdate          = "c1.api.app.v1.ConnectorService.Update"
+	opGet             = "c1.api.app.v1.ConnectorService.Get"
+	opList            = "c1.api.app.v1.ConnectorService.List"
+	opCreate          = "c1.api.app.v1.ConnectorService.Create"
+	opCreateDelegated = "c1.api.app.v1.ConnectorService.CreateDelegated"
+	opDelete          = "c1.api.app.v1.ConnectorService.Delete"
+)
+
+// API is the ConductorOne connector API of one mock server.
+type API struct {
+	spec  *openapi.Spec
+	store *Store
+}
+
+// New builds the API. Its store holds the documented app and connector first, then the
+// generated apps and cfg.Connectors generated connectors; it is filled on first use.
+func New(cfg vendorapi.Config) (*API, error) {
+	spec, err := openapi.Load(Name)
+	if err != nil {
+		return nil, err
+	}
+	fields, err := connectorFields(spec.Doc)
+	if err != nil {
+		return nil, err
+	}
+	return &API{spec: spec, store: newStore(cfg, fields)}, nil
+}
+
+// Reset implements vendorapi.Vendor.
+func (a *API) Reset(cfg vendorapi.Config) { a.store.Reset(cfg) }
+
+// Snapshot implements vendorapi.Vendor.
+func (a *API) Snapshot() (json.RawMessage, error) { return a.store.Snapshot() }
+
+// Restore implements vendorapi.Vendor.
+func (a *API) Restore(data json.RawMessage) error { return a.store.Restore(data) }
+
+// Name implements vendorapi.Vendor.
+func (a *API) Name() string { return Name }
+
+// Spec implements vendorapi.Vendor.
+func (a *API) Spec() *openapi.Spec { return a.spec }
+
+// Store is the API's state, shared with the HTTP side.
+func (a *API) Store() *Store { return a.store }
+
+// ValidationOptions implements vendorapi.Vendor. Read-only properties in a request body are
+// accepted: ConductorOne's gateway ignores output-only fields on input (clients send back the
+// connector they read, createdAt and all), and so does the store unless the update mask names
+// one, which is a 400. Like protojson, validation stops at the first offending field.
+func (a *API) ValidationOptions() vendorapi.ValidationOptions {
+	return vendorapi.ValidationOptions{IgnoreReadOnly: true}
+}
+
+// Counts implements vendorapi.Vendor.
+func (a *API) Counts() map[string]int {
+	return map[string]int{"apps": a.store.AppLen(), "connectors": a.store.Len()}
+}
+
+// Handlers implements vendorapi.Vendor.
+func (a *API) Handlers() map[string]vendorapi.HandlerFunc {
+	return map[string]vendorapi.HandlerFunc{
+		opUpdate:          a.update,
+		opGet:             a.get,
+		opList:            a.list,
+		opCreate:          a.create,
+		opCreateDelegated: a.createDelegated,
+		opDelete:          a.delete,
+	}
+}

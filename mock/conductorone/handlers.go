@@ -1,0 +1,256 @@
+package conductorone
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/mock/vendorapi"
+)
+
+// The @type of each kind of expanded object.
+const (
+	typeApp  = "type.googleapis.com/c1.api.app.v1.App"
+	typeUser = "type.googleapis.com/c1.api.user.v1.User"
+)
+
+// expandQuery is the query parameter of Get and List that carries expand mask paths (a mock
+// extension: the vendor's Get and List take none).
+const expandQuery = "expand_mask.paths"
+
+// connectorView is a connector and the JSONPaths of its related objects in expanded; a path
+// is absent when the object was not expanded. Keys in the vendor's (alphabetical) order.
+type connectorView struct {
+	AppPath   string                         `json:"appPath,omitempty"`
+	Connector fixtures.ConductoroneConnector `json:"connector"`
+	UsersPath string                         `json:"usersPath,omitempty"`
+}
+
+// viewBody is the answer of Update, Get, Create and CreateDelegated.
+type viewBody struct {
+	ConnectorView connectorView `json:"connectorView"`
+	Expanded      []any         `json:"expanded"`
+}
+
+// listBody is the answer of List.
+type listBody struct {
+	Expanded      []any           `json:"expanded"`
+	List          []connectorView `json:"list"`
+	NextPageToken string          `json:"nextPageToken"`
+}
+
+type expandedApp struct {
+	Type string `json:"@type"`
+	fixtures.ConductoroneApp
+}
+
+type expandedUser struct {
+	Type string `json:"@type"`
+	fixtures.ConductoroneUser
+}
+
+type expandMask struct {
+	Paths []string `json:"paths"`
+}
+
+type updateRequest struct {
+	Connector  map[string]any `json:"connector"`
+	ExpandMask expandMask     `json:"expandMask"`
+	UpdateMask *string        `json:"updateMask"`
+}
+
+type createRequest struct {
+	NewConnector
+	ExpandMask expandMask `json:"expandMask"`
+}
+
+// expander collects the expanded objects of one answer: each app and user once, however many
+// views refer to it.
+type expander struct {
+	api   *API
+	want  expansion
+	items []any
+	index map[string]int // "app/<id>" or "user/<id>" -> position in items
+}
+
+func (a *API) expander(paths []string) (*expander, error) {
+	want, err := parseExpand(paths)
+	if err != nil {
+		return nil, err
+	}
+	return &expander{api: a, want: want, items: []any{}, index: map[string]int{}}, nil
+}
+
+// view builds c's view, expanding what was asked for.
+func (x *expander) view(c fixtures.ConductoroneConnector) (connectorView, error) {
+	v := connectorView{Connector: c}
+	if x.want.app {
+		i, err := x.add("app/"+c.AppID, func() (any, error) {
+			app, err := x.api.store.App(c.AppID)
+			return expandedApp{typeApp, app}, err
+		})
+		if err != nil {
+			return v, err
+		}
+		v.AppPath = fmt.Sprintf("expanded[%d]", i)
+	}
+	if x.want.users && len(c.UserIDs) > 0 {
+		idx := make([]string, 0, len(c.UserIDs))
+		for _, id := range c.UserIDs {
+			i, _ := x.add("user/"+id, func() (any, error) {
+				return expandedUser{typeUser, fixtures.ConductoroneUserFor(x.api.store.Seed(), id)}, nil
+			})
+			if s := strconv.Itoa(i); !slices.Contains(idx, s) {
+				idx = append(idx, s)
+			}
+		}
+		// One user is expanded[i]; several are a JSONPath union, expanded[i,j].
+		v.UsersPath = "expanded[" + strings.Join(idx, ",") + "]"
+	}
+	return v, nil
+}
+
+func (x *expander) add(key string, get func() (any, error)) (int, error) {
+	if i, ok := x.index[key]; ok {
+		return i, nil
+	}
+	item, err := get()
+	if err != nil {
+		return 0, err
+	}
+	x.items = append(x.items, item)
+	x.index[key] = len(x.items) - 1
+	return len(x.items) - 1, nil
+}
+
+// answer writes one connector's view.
+func (a *API) answer(w http.ResponseWriter, x *expander, c fixtures.ConductoroneConnector) {
+	v, err := x.view(c)
+	if err != nil {
+		a.WriteError(w, failure(err))
+		return
+	}
+	vendorapi.WriteJSON(w, http.StatusOK, viewBody{ConnectorView: v, Expanded: x.items})
+}
+
+// update serves POST /api/v1/apps/{app_id}/connectors/{id}.
+func (a *API) update(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
+	var in updateRequest
+	if !a.decode(w, r, &in) {
+		return
+	}
+	x, err := a.expander(in.ExpandMask.Paths)
+	if err != nil {
+		a.WriteError(w, failure(err))
+		return
+	}
+	conn, err := a.store.Update(c.Params["app_id"], c.Params["id"], in.Connector, in.UpdateMask)
+	if err != nil {
+		a.WriteError(w, failure(err))
+		return
+	}
+	a.answer(w, x, conn)
+}
+
+// get serves GET /api/v1/apps/{app_id}/connectors/{id}.
+func (a *API) get(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
+	x, err := a.expander(r.URL.Query()[expandQuery])
+	if err != nil {
+		a.WriteError(w, failure(err))
+		return
+	}
+	conn, err := a.store.Connector(c.Params["app_id"], c.Params["id"])
+	if err != nil {
+		a.WriteError(w, failure(err))
+		return
+	}
+	a.answer(w, x, conn)
+}
+
+// list serves GET /api/v1/apps/{app_id}/connectors. page_size has been validated against the
+// spec: an int32, not negative.
+func (a *API) list(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
+	q := r.URL.Query()
+	x, err := a.expander(q[expandQuery])
+	if err != nil {
+		a.WriteError(w, failure(err))
+		return
+	}
+	size, _ := strconv.Atoi(q.Get("page_size"))
+	page, next, err := a.store.List(c.Params["app_id"], size, q.Get("page_token"))
+	if err != nil {
+		a.WriteError(w, failure(err))
+		return
+	}
+	body := listBody{List: make([]connectorView, len(page)), NextPageToken: next}
+	for i, conn := range page {
+		if body.List[i], err = x.view(conn); err != nil {
+			a.WriteError(w, failure(err))
+			return
+		}
+	}
+	body.Expanded = x.items
+	vendorapi.WriteJSON(w, http.StatusOK, body)
+}
+
+// create serves POST /api/v1/apps/{app_id}/connectors/create: a configured connector.
+func (a *API) create(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
+	var in createRequest
+	if !a.decode(w, r, &in) {
+		return
+	}
+	in.DisplayName = "" // not a field of the Create request: the schema lets it through as unknown
+	a.createWith(w, c, in)
+}
+
+// createDelegated serves POST /api/v1/apps/{app_id}/connectors: a connector pending its config.
+func (a *API) createDelegated(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
+	var in createRequest
+	if !a.decode(w, r, &in) {
+		return
+	}
+	in.Config = nil // likewise not a field of CreateDelegated
+	a.createWith(w, c, in)
+}
+
+func (a *API) createWith(w http.ResponseWriter, c *vendorapi.Call, in createRequest) {
+	x, err := a.expander(in.ExpandMask.Paths)
+	if err != nil {
+		a.WriteError(w, failure(err))
+		return
+	}
+	conn, err := a.store.Create(c.Params["app_id"], in.NewConnector)
+	if err != nil {
+		a.WriteError(w, failure(err))
+		return
+	}
+	a.answer(w, x, conn)
+}
+
+// delete serves DELETE /api/v1/apps/{app_id}/connectors/{id}; the answer is an empty object.
+func (a *API) delete(w http.ResponseWriter, _ *http.Request, c *vendorapi.Call) {
+	if err := a.store.Delete(c.Params["app_id"], c.Params["id"]); err != nil {
+		a.WriteError(w, failure(err))
+		return
+	}
+	vendorapi.WriteJSON(w, http.StatusOK, struct{}{})
+}
+
+// decode reads the (already schema-validated, optional) JSON body into v; no body leaves v
+// zero. What the schema lets through but Go cannot hold is a 400 too, never a 500.
+func (a *API) decode(w http.ResponseWriter, r *http.Request, v any) bool {
+	data, err := io.ReadAll(r.Body)
+	if err == nil && len(bytes.TrimSpace(data)) > 0 {
+		err = decodeJSON(data, v)
+	}
+	if err != nil {
+		a.WriteError(w, failure(&ValueError{Err: err}))
+		return false
+	}
+	return true
+}

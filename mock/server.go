@@ -10,12 +10,14 @@ import (
 
 	"github.com/connectormock/connectormock/mock/productsup"
 	"github.com/connectormock/connectormock/mock/vendorapi"
+	"github.com/connectormock/connectormock/mock/versori"
 )
 
 // vendors are the APIs every server mounts, in the order health and state report them. A new
 // vendor is one more line here and one accessor below.
 var vendors = []func(vendorapi.Config) (vendorapi.Vendor, error){
 	func(c vendorapi.Config) (vendorapi.Vendor, error) { return productsup.New(c) },
+	func(c vendorapi.Config) (vendorapi.Vendor, error) { return versori.New(c) },
 }
 
 // Server is one mock: every vendor's API on its native paths, over in-memory state seeded
@@ -63,6 +65,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Productsup is the Productsup CDE API of this server, for typed access to its state.
 func (s *Server) Productsup() *productsup.API {
 	return s.vendor(productsup.Name).(*productsup.API)
+}
+
+// Versori is the Versori Connect API of this server, for typed access to its state.
+func (s *Server) Versori() *versori.API {
+	return s.vendor(versori.Name).(*versori.API)
 }
 
 func (s *Server) vendor(name string) vendorapi.Vendor {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/connectormock/connectormock/mock/vendorapi"
@@ -90,6 +92,9 @@ func msgVersionPublished(name string) string {
 	return fmt.Sprintf("Version %q is published; pass force=true to delete it anyway.", name)
 }
 
+// discriminator matches kin-openapi's reason for a discriminator value no branch maps.
+var discriminator = regexp.MustCompile(`^discriminator property "([^"]+)" has invalid value`)
+
 // errorBody is the contract's Error.
 type errorBody struct {
 	Code    string       `json:"code"`
@@ -117,10 +122,17 @@ func (a *API) WriteError(w http.ResponseWriter, e *vendorapi.Error) {
 	}
 	for _, f := range e.Fields {
 		name := f.Field
+		if m := discriminator.FindStringSubmatch(f.Message); m != nil {
+			// kin-openapi reports a bad discriminator value on the object, not on the property.
+			name = strings.TrimPrefix(name+"."+m[1], ".")
+		}
 		if name == "" {
 			name = "body"
 		}
-		body.Fields = append(body.Fields, errorField{name, f.Message})
+		if ef := (errorField{name, f.Message}); !slices.Contains(body.Fields, ef) {
+			// kin-openapi reports some failures once per oneOf branch; say each once.
+			body.Fields = append(body.Fields, ef)
+		}
 	}
 	if e.Kind == vendorapi.KindMethodNotAllowed {
 		allow := strings.Join(e.Allow, ", ")

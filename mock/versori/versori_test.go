@@ -1,9 +1,12 @@
 package versori_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"sort"
@@ -11,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -701,4 +705,57 @@ func TestStoreReturnsCopies(t *testing.T) {
 	assert.Equal(t, want.AuthSchemeConfigs, again.AuthSchemeConfigs)
 	assert.Equal(t, want.Versions[0].Name, again.Versions[0].Name)
 	assert.Equal(t, map[string]int{"connectors": 21, "organisations": 4}, s.Versori().Counts())
+}
+
+// TestVendorSpecDefects pins down the two places where the vendor's own contract cannot
+// describe what its API does, which the checks in helpers_test.go work around (and which our
+// spec fixes): draft versions' null publishedAt, and basic-auth credential data.
+func TestVendorSpecDefects(t *testing.T) {
+	s := newServer(t)
+	vendor := vendorSpec(t)
+	check := func(path string, status int, body []byte) error {
+		r := httptestRequest("GET", path)
+		route, params, err := vendor.Router.FindRoute(r)
+		require.NoError(t, err)
+		return openapi3filter.ValidateResponse(r.Context(), &openapi3filter.ResponseValidationInput{
+			RequestValidationInput: &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route},
+			Status:                 status, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(bytes.NewReader(body)), Options: &openapi3filter.Options{MultiError: true},
+		})
+	}
+	base := connectorPath(docOrg, docID) + "/versions"
+
+	t.Run("draft publishedAt null", func(t *testing.T) {
+		res := do(t, s, "POST", base, map[string]any{"name": "2.0.0"})
+		require.Equal(t, 201, res.Status)
+		err := check(base+"/2.0.0", 200, res.Body)
+		require.Error(t, err, "the vendor's 3.1 schema has nullable, which 3.1 no longer knows")
+		assert.Contains(t, err.Error(), "publishedAt")
+		published := bytes.Replace(res.Body, []byte(`"publishedAt":null`), []byte(`"publishedAt":"2026-11-24T12:00:00Z"`), 1)
+		assert.NoError(t, check(base+"/2.0.0", 200, published), "publishedAt is the only difference")
+	})
+
+	t.Run("basic-auth credential data", func(t *testing.T) {
+		cfg := map[string]any{"id": "01JV8TMEFKPCQ0K4HJXA885AAA", "description": "basic", "schemeType": "basic-auth"}
+		plain := testkit.New(t) // checks our spec only: the vendor's refuses this answer, below
+		res := do(t, plain, "POST", "/api/connect/v1/o/"+docOrg+"/protocols/bigquery/connectors", map[string]any{
+			"name": "basic", "datasetId": "p.d", "connections": []any{map[string]any{"name": "prod", "variables": []any{},
+				"credentials": map[string]any{"action": []any{map[string]any{"authSchemeConfig": cfg,
+					"credential": map[string]any{"name": "c", "type": "basic-auth", "data": map[string]any{"username": "u", "password": "p"}}}}}}},
+		})
+		// Our spec accepts it (Credential data is anyOf there) and testkit checked the answer
+		// against it; the vendor's oneOf matches {username, password} twice, as
+		// CredentialDataBasicAuth and as CredentialDataOAuth2Password.
+		require.Equal(t, 201, res.Status, "%s", res.Body)
+		var c fixtures.VersoriConnector
+		res.JSON(t, &c)
+		err := check(connectorPath(docOrg, c.ID), 200, res.Body)
+		require.Error(t, err)
+		// Branches 3 and 7 (from 0) of Credential.data's oneOf.
+		assert.Contains(t, err.Error(), "'oneOf' failed, subschemas 3, 7 matched")
+	})
+}
+
+func httptestRequest(method, path string) *http.Request {
+	return httptest.NewRequest(method, path, nil)
 }

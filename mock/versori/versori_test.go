@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -758,4 +759,24 @@ func TestVendorSpecDefects(t *testing.T) {
 
 func httptestRequest(method, path string) *http.Request {
 	return httptest.NewRequest(method, path, nil)
+}
+
+// TestSpecMatchesVendorOperations: our spec has exactly the vendor excerpt's operations, on the
+// same paths and methods, under the same base path.
+func TestSpecMatchesVendorOperations(t *testing.T) {
+	ours := newServer(t).Versori().Spec()
+	vendor := vendorSpec(t)
+	ops := func(doc *openapi3.T) map[string]string {
+		out := map[string]string{}
+		for path, item := range doc.Paths.Map() {
+			for method, op := range item.Operations() {
+				out[method+" "+path] = op.OperationID
+			}
+		}
+		return out
+	}
+	assert.Equal(t, ops(vendor.Doc), ops(ours.Doc))
+	assert.Len(t, ops(ours.Doc), 11)
+	assert.Equal(t, "/api/connect/v1", ours.BasePath)
+	assert.Equal(t, vendor.BasePath, ours.BasePath)
 }

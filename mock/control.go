@@ -214,6 +214,13 @@ func (m *mount) answer(w http.ResponseWriter, op *openapi3.Operation, status int
 		return
 	}
 	resp := op.Responses.Status(status)
+	if example != "" {
+		for _, r := range op.Responses.Map() {
+			if mt := r.Value.Content.Get("application/json"); mt != nil && mt.Examples[example] != nil {
+				resp = r
+			}
+		}
+	}
 	if resp == nil || resp.Value == nil {
 		w.WriteHeader(status)
 		return
@@ -248,40 +255,56 @@ func kindOf(status int) (vendorapi.Kind, bool) {
 	return 0, false
 }
 
+// documented reports whether the spec documents status for op: by its code, its range
+// ("4XX"), or, for an error status, a default response (Versori documents errors that way).
 func documented(op *openapi3.Operation, status int) bool {
-	return op.Responses.Value(strconv.Itoa(status)) != nil
+	code := strconv.Itoa(status)
+	return op.Responses.Value(code) != nil || op.Responses.Value(code[:1]+"XX") != nil ||
+		status >= 400 && op.Responses.Default() != nil
 }
 
+// codes lists what op documents, for messages: its codes, and "default (any 4xx or 5xx)".
 func codes(op *openapi3.Operation) []string {
 	var out []string
 	for code := range op.Responses.Map() {
-		if _, err := strconv.Atoi(code); err == nil {
-			out = append(out, code)
+		if code == "default" {
+			continue
 		}
+		out = append(out, code)
 	}
 	slices.Sort(out)
+	if op.Responses.Default() != nil {
+		out = append(out, "default (any 4xx or 5xx)")
+	}
 	return out
 }
 
 // findExample returns the status whose response has the named example, 0 for none.
+// findExample returns the status of the response that has the named example, 0 for none. The
+// examples of a default response are named by the vendor's error code, which gives the status
+// (not_found: 404; 400 for a name that is no code).
 func findExample(op *openapi3.Operation, name string) int {
-	for _, code := range codes(op) {
-		resp := op.Responses.Value(code)
-		if mt := resp.Value.Content.Get("application/json"); mt != nil && mt.Examples[name] != nil {
-			n, _ := strconv.Atoi(code)
+	for code, resp := range op.Responses.Map() {
+		mt := resp.Value.Content.Get("application/json")
+		if mt == nil || mt.Examples[name] == nil {
+			continue
+		}
+		if n, err := strconv.Atoi(code); err == nil {
 			return n
 		}
+		return statusOfErrorCode(name)
 	}
 	return 0
 }
 
 func exampleNames(op *openapi3.Operation) []string {
 	var out []string
-	for _, code := range codes(op) {
-		if mt := op.Responses.Value(code).Value.Content.Get("application/json"); mt != nil {
+	for _, resp := range op.Responses.Map() {
+		if mt := resp.Value.Content.Get("application/json"); mt != nil {
 			out = append(out, sortedKeys(mt.Examples)...)
 		}
 	}
+	slices.Sort(out)
 	if out == nil {
 		return []string{"(none)"}
 	}
@@ -354,4 +377,18 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// statusOfErrorCode maps the lowercase error codes used as example names of default responses
+// (Versori's "not_found") to their status; 400 when the name says nothing.
+func statusOfErrorCode(name string) int {
+	for _, c := range []struct {
+		code   string
+		status int
+	}{{"bad_request", 400}, {"unauthorized", 401}, {"forbidden", 403}, {"not_found", 404}, {"method_not_allowed", 405}, {"conflict", 409}, {"internal", 500}} {
+		if c.code == name {
+			return c.status
+		}
+	}
+	return 400
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/connectormock/connectormock/mock/conductorone"
 	"github.com/connectormock/connectormock/mock/productsup"
 	"github.com/connectormock/connectormock/mock/vendorapi"
+	"github.com/connectormock/connectormock/mock/versori"
 )
 
 // vendors are the APIs every server mounts, in the order health and state report them. A new
@@ -22,6 +23,7 @@ import (
 var vendors = []func(vendorapi.Config) (vendorapi.Vendor, error){
 	func(c vendorapi.Config) (vendorapi.Vendor, error) { return productsup.New(c) },
 	func(c vendorapi.Config) (vendorapi.Vendor, error) { return conductorone.New(c) },
+	func(c vendorapi.Config) (vendorapi.Vendor, error) { return versori.New(c) },
 }
 
 // Server is one mock: every vendor's API on its native paths, over in-memory state seeded
@@ -83,6 +85,11 @@ func (s *Server) Productsup() *productsup.API {
 // Conductorone is the ConductorOne connector API of this server, for typed access to its state.
 func (s *Server) Conductorone() *conductorone.API {
 	return s.vendor(conductorone.Name).(*conductorone.API)
+}
+
+// Versori is the Versori Connect API of this server, for typed access to its state.
+func (s *Server) Versori() *versori.API {
+	return s.vendor(versori.Name).(*versori.API)
 }
 
 func (s *Server) vendor(name string) vendorapi.Vendor {

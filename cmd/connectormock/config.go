@@ -26,13 +26,16 @@ type config struct {
 	journal    int
 }
 
-// tokenFlags collects repeated -token NAME=ROLE flags.
+// tokenFlags collects repeated -token TOKEN=ROLE[:ORG1,ORG2] flags.
 type tokenFlags []vendorapi.Principal
 
 func (t *tokenFlags) String() string {
 	parts := make([]string, len(*t))
 	for i, p := range *t {
 		parts[i] = p.Token + "=" + role(p)
+		if len(p.Organisations) > 0 {
+			parts[i] += ":" + strings.Join(p.Organisations, ",")
+		}
 	}
 	return strings.Join(parts, ",")
 }
@@ -46,6 +49,16 @@ func (t *tokenFlags) Set(v string) error {
 		return errors.New("empty token")
 	}
 	p := vendorapi.Principal{Name: token, Token: token}
+	// An optional ":ORG1,ORG2" scopes the token to those (Versori) organisations.
+	r, orgs, scoped := strings.Cut(r, ":")
+	if scoped {
+		for _, o := range strings.Split(orgs, ",") {
+			if o == "" {
+				return fmt.Errorf("token %s: empty organisation in %q", token, orgs)
+			}
+			p.Organisations = append(p.Organisations, o)
+		}
+	}
 	switch r {
 	case "admin":
 	case "readonly":
@@ -72,7 +85,7 @@ func load(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen address")
 	fs.Uint64Var(&c.seed, "seed", fixtures.DefaultSeed, "seed of the generated data (0 means the default)")
 	fs.IntVar(&c.connectors, "connectors", mock.DefaultConnectors, "generated connectors per vendor, next to the documented ones")
-	fs.Var(&c.tokens, "token", "accepted bearer token as TOKEN=admin or TOKEN=readonly; repeat it for more (replaces the defaults "+mock.AdminToken+" and "+mock.ReadOnlyToken+")")
+	fs.Var(&c.tokens, "token", "accepted bearer token as TOKEN=admin or TOKEN=readonly, optionally scoped to Versori organisations as TOKEN=admin:ORG1,ORG2; repeat it for more (replaces the defaults "+mock.AdminToken+" and "+mock.ReadOnlyToken+")")
 	fs.StringVar(&c.adminToken, "admin-token", "", "bearer token the admin API ("+mock.AdminPrefix+") requires; empty leaves it open")
 	fs.BoolVar(&c.noAdmin, "no-admin", false, "switch the admin API off")
 	fs.IntVar(&c.journal, "journal-size", mock.DefaultJournalSize, "requests kept in the journal ("+mock.AdminPrefix+"/requests); 0 keeps none")

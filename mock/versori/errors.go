@@ -1,0 +1,184 @@
+package versori
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/connectormock/connectormock/mock/vendorapi"
+)
+
+// The error codes of the contract's Error body. Versori publishes none; these stable
+// lowercase codes are the mock's choice, one per HTTP status.
+const (
+	CodeBadRequest       = "bad_request"        // 400
+	CodeUnauthorized     = "unauthorized"       // 401
+	CodeForbidden        = "forbidden"          // 403
+	CodeNotFound         = "not_found"          // 404
+	CodeMethodNotAllowed = "method_not_allowed" // 405
+	CodeConflict         = "conflict"           // 409
+	CodeInternal         = "internal"           // 500
+)
+
+var codes = map[vendorapi.Kind]string{
+	vendorapi.KindBadRequest:       CodeBadRequest,
+	vendorapi.KindUnauthenticated:  CodeUnauthorized,
+	vendorapi.KindForbidden:        CodeForbidden,
+	vendorapi.KindNotFound:         CodeNotFound,
+	vendorapi.KindMethodNotAllowed: CodeMethodNotAllowed,
+	vendorapi.KindConflict:         CodeConflict,
+	vendorapi.KindInternal:         CodeInternal,
+}
+
+// Every message this package sends, in one place: the default of each kind, then the texts of
+// the store's rules (formats take the values they name).
+const (
+	msgBadRequest       = "The request is invalid; fields lists every offending field."
+	msgUnauthorized     = "Authentication is required."
+	msgForbidden        = "The token may not do this."
+	msgNotFoundDefault  = "The resource does not exist."
+	msgMethodNotAllowed = "The method is not allowed on this path."
+	msgConflict         = "The resource's state forbids this change."
+	msgInternal         = "connectormock failed unexpectedly; this is a bug in the mock."
+
+	msgOrganisation = "The token may not act in organisation %s."
+
+	msgPathMismatch             = "must equal the path's %[2]s %[3]q, got %[1]q"
+	msgProtocolChange           = "cannot change: the connector's protocol is %q, got %q"
+	msgUnknownAuthSchemeConfig  = "names no auth scheme config of this connector: %q"
+	msgRepeatedAuthSchemeConfig = "repeats auth scheme config %q"
+	msgDatasetRequired          = "is required: a BigQuery connector needs its dataset"
+	msgRepeatedConnection       = "repeats connection name %q; names are unique within a connector"
+	msgBadTag                   = "tag %q has no key; want key:value or key, comma-separated"
+	msgVersionNameEmpty         = "must not be empty"
+	msgVersionNameReserved      = "%q is a reserved version name (latest and default are)"
+	msgNoSuchFromVersion        = "names no version of this connector: %q"
+	msgReadOnly                 = "is read-only: it is %s"
+	msgReadOnlyName             = "is read-only: it is %q"
+	msgPublishedAtFixed         = "is set when the version is published and cannot change: it is %s (send null to unpublish)"
+	msgSortColumn               = "cannot sort by %q; columns are %s"
+	msgSortDirection            = "direction %q of %s is neither asc nor desc"
+	msgBadCursor                = "is not a cursor this API issued"
+	msgCursorSort               = "was issued for sort %q, the request sorts by %q"
+)
+
+func msgNotFound(e *NotFoundError) string {
+	if e.Version != "" {
+		return fmt.Sprintf("Connector %s has no version %q.", e.Connector, e.Version)
+	}
+	return fmt.Sprintf("Connector %s does not exist in this organisation.", e.Connector)
+}
+
+func msgConnectorInUse(connections int) string {
+	return fmt.Sprintf("The connector has %d connection(s) and is in use; delete them first or pass force=true.", connections)
+}
+
+func msgVersionExists(name string) string {
+	return fmt.Sprintf("The connector already has a version %q.", name)
+}
+
+func msgVersionImmutable(name string) string {
+	return fmt.Sprintf("Version %q is published and cannot be edited; unpublish it (publishedAt null) or create a new version.", name)
+}
+
+func msgDraftDefault(name string) string {
+	return fmt.Sprintf("Version %q is a draft; only a published version can be the default.", name)
+}
+
+func msgVersionPublished(name string) string {
+	return fmt.Sprintf("Version %q is published; pass force=true to delete it anyway.", name)
+}
+
+// discriminator matches kin-openapi's reason for a discriminator value no branch maps.
+var discriminator = regexp.MustCompile(`^discriminator property "([^"]+)" has invalid value`)
+
+// errorBody is the contract's Error.
+type errorBody struct {
+	Code    string       `json:"code"`
+	Message string       `json:"message"`
+	Fields  []errorField `json:"fields,omitempty"`
+	Details string       `json:"details,omitempty"`
+}
+
+// errorField is the contract's ErrorField.
+type errorField struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// WriteError writes e as the contract's Error: the kind's code, e's message (or the kind's
+// default), and one fields entry per offending field, named as the contract names them
+// ("connectionVariables[0].name"; a parameter by its name; "body" for the body as a whole).
+func (a *API) WriteError(w http.ResponseWriter, e *vendorapi.Error) {
+	body := errorBody{Code: codes[e.Kind], Message: e.Message}
+	if body.Message == "" || e.Kind == vendorapi.KindInternal {
+		body.Message = defaultMessage(e.Kind)
+	}
+	if e.Kind == vendorapi.KindBadRequest && len(e.Fields) > 0 {
+		body.Message = msgBadRequest
+	}
+	for _, f := range e.Fields {
+		name := f.Field
+		if m := discriminator.FindStringSubmatch(f.Message); m != nil {
+			// kin-openapi reports a bad discriminator value on the object, not on the property.
+			name = strings.TrimPrefix(name+"."+m[1], ".")
+		}
+		if name == "" {
+			name = "body"
+		}
+		if ef := (errorField{name, f.Message}); !slices.Contains(body.Fields, ef) {
+			// kin-openapi reports some failures once per oneOf branch; say each once.
+			body.Fields = append(body.Fields, ef)
+		}
+	}
+	if e.Kind == vendorapi.KindMethodNotAllowed {
+		allow := strings.Join(e.Allow, ", ")
+		w.Header().Set("Allow", allow)
+		body.Details = "Allowed: " + allow
+	}
+	vendorapi.WriteJSON(w, e.Status(), body)
+}
+
+func defaultMessage(k vendorapi.Kind) string {
+	switch k {
+	case vendorapi.KindBadRequest:
+		return msgBadRequest
+	case vendorapi.KindUnauthenticated:
+		return msgUnauthorized
+	case vendorapi.KindForbidden:
+		return msgForbidden
+	case vendorapi.KindNotFound:
+		return msgNotFoundDefault
+	case vendorapi.KindMethodNotAllowed:
+		return msgMethodNotAllowed
+	case vendorapi.KindConflict:
+		return msgConflict
+	}
+	return msgInternal
+}
+
+// failure maps a store error onto its one status.
+func failure(err error) *vendorapi.Error {
+	var invalid *InvalidError
+	switch {
+	case errors.As(err, &invalid):
+		e := &vendorapi.Error{Kind: vendorapi.KindBadRequest, Err: err}
+		for _, f := range invalid.Fields {
+			in := "body"
+			if f.Field == "sort" || f.Field == "after" || f.Field == "before" || f.Field == "tags" {
+				in = "query"
+			}
+			e.Fields = append(e.Fields, vendorapi.FieldError{In: in, Field: f.Field, Message: f.Message})
+		}
+		return e
+	case errors.Is(err, ErrNotFound):
+		return &vendorapi.Error{Kind: vendorapi.KindNotFound, Message: err.Error(), Err: err}
+	case errors.Is(err, ErrConflict):
+		return &vendorapi.Error{Kind: vendorapi.KindConflict, Message: err.Error(), Err: err}
+	default:
+		return &vendorapi.Error{Kind: vendorapi.KindInternal, Err: err}
+	}
+}

@@ -1,0 +1,809 @@
+package versori
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/mock/vendorapi"
+)
+
+// Sentinel errors; every error the store returns matches exactly one of them (errors.Is).
+var (
+	// ErrNotFound: no such connector in the organisation, or no such version of it.
+	ErrNotFound = errors.New("not found")
+	// ErrInvalid: the request is well-formed but breaks the data's rules (see *InvalidError).
+	ErrInvalid = errors.New("invalid request")
+	// ErrConflict: the resource's state forbids the change.
+	ErrConflict = errors.New("conflict")
+)
+
+// NotFoundError names what was not found.
+type NotFoundError struct {
+	Connector string
+	Version   string // "" when the connector itself is missing
+}
+
+func (e *NotFoundError) Error() string { return msgNotFound(e) }
+
+// Is makes errors.Is(err, ErrNotFound) true.
+func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
+
+// FieldError is one offending field of a request body or query.
+type FieldError struct {
+	Field, Message string
+}
+
+// InvalidError lists every offending field of a rejected request; the request changed nothing.
+type InvalidError struct {
+	Fields []FieldError
+}
+
+func (e *InvalidError) Error() string {
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = f.Field + ": " + f.Message
+	}
+	return "invalid: " + strings.Join(parts, "; ")
+}
+
+// Is makes errors.Is(err, ErrInvalid) true.
+func (e *InvalidError) Is(target error) bool { return target == ErrInvalid }
+
+func (e *InvalidError) add(field, format string, args ...any) {
+	e.Fields = append(e.Fields, FieldError{field, fmt.Sprintf(format, args...)})
+}
+
+func (e *InvalidError) orNil() error {
+	if len(e.Fields) == 0 {
+		return nil
+	}
+	return e
+}
+
+// ConflictError says why the resource's state forbids the change.
+type ConflictError struct{ Reason string }
+
+func (e *ConflictError) Error() string { return e.Reason }
+
+// Is makes errors.Is(err, ErrConflict) true.
+func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
+
+// Store holds the Versori connectors of one mock server, all organisations together. Every
+// method is safe for concurrent use and returns deep copies: nothing returned aliases the
+// store. Organisations are implicit: one with no connectors lists empty and accepts creates.
+type Store struct {
+	clock func() time.Time
+	// seeded fills the store on first use, so that a server whose test never touches this
+	// vendor never pays for generating its data.
+	seeded sync.Once
+	cfg    vendorapi.Config
+
+	mu         sync.RWMutex // guards seed, connectors and created
+	seed       uint64
+	connectors map[string]*fixtures.VersoriConnector
+	created    int // ids handed out through the API so far, to derive the next one
+}
+
+func newStore(cfg vendorapi.Config) *Store {
+	return &Store{clock: cfg.Clock, cfg: cfg}
+}
+
+// lock and rlock take the mutex, seeding the store first if nobody has used it yet.
+func (s *Store) lock() {
+	s.seeded.Do(func() { s.reset(s.cfg) })
+	s.mu.Lock()
+}
+
+func (s *Store) rlock() {
+	s.seeded.Do(func() { s.reset(s.cfg) })
+	s.mu.RLock()
+}
+
+// Reset puts the store back to the state cfg seeds: the documented data set, then
+// cfg.Connectors generated connectors.
+func (s *Store) Reset(cfg vendorapi.Config) {
+	s.seeded.Do(func() {})
+	s.reset(cfg)
+}
+
+func (s *Store) reset(cfg vendorapi.Config) {
+	all := append([]fixtures.VersoriConnector{fixtures.VersoriDocumented()}, fixtures.VersoriConnectors(cfg.Seed, cfg.Connectors)...)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seed, s.connectors, s.created = cfg.Seed, make(map[string]*fixtures.VersoriConnector, len(all)), 0
+	for _, c := range all {
+		c = normalise(c)
+		s.connectors[c.ID] = &c
+	}
+}
+
+// snapshot is the store's state on the wire: what Snapshot writes and Restore reads.
+type snapshot struct {
+	Connectors []fixtures.VersoriConnector `json:"connectors"`
+	Created    int                         `json:"created"`
+}
+
+// Snapshot returns the whole state as JSON: every connector as stored (secrets included),
+// sorted by id, and the count of ids handed out through the API.
+func (s *Store) Snapshot() (json.RawMessage, error) {
+	s.rlock()
+	defer s.mu.RUnlock()
+	snap := snapshot{Connectors: make([]fixtures.VersoriConnector, 0, len(s.connectors)), Created: s.created}
+	for _, c := range s.connectors {
+		snap.Connectors = append(snap.Connectors, c.Clone())
+	}
+	slices.SortFunc(snap.Connectors, func(a, b fixtures.VersoriConnector) int { return strings.Compare(a.ID, b.ID) })
+	return json.Marshal(snap)
+}
+
+// Restore replaces the whole state with a snapshot. One that does not parse or repeats a
+// connector id is refused and changes nothing.
+func (s *Store) Restore(data json.RawMessage) error {
+	var snap snapshot
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&snap); err != nil {
+		return fmt.Errorf("versori state: %w", err)
+	}
+	seen := map[string]bool{}
+	for i, c := range snap.Connectors {
+		id := strings.ToUpper(c.ID)
+		if id == "" || c.OrganisationID == "" || seen[id] {
+			return fmt.Errorf("versori state: connectors[%d]: missing or repeated id %q, or no organisationId", i, c.ID)
+		}
+		seen[id] = true
+	}
+	if snap.Created < 0 {
+		return fmt.Errorf("versori state: created %d: must not be negative", snap.Created)
+	}
+	s.lock()
+	defer s.mu.Unlock()
+	s.connectors, s.created = make(map[string]*fixtures.VersoriConnector, len(snap.Connectors)), snap.Created
+	for _, c := range snap.Connectors {
+		c = normalise(c)
+		s.connectors[c.ID] = &c
+	}
+	return nil
+}
+
+// normalise returns a deep copy of c with upper-case ids and non-nil lists.
+func normalise(c fixtures.VersoriConnector) fixtures.VersoriConnector {
+	c = c.Clone()
+	c.ID, c.OrganisationID = strings.ToUpper(c.ID), strings.ToUpper(c.OrganisationID)
+	if c.AuthSchemeConfigs == nil {
+		c.AuthSchemeConfigs = []fixtures.VersoriAuthSchemeConfig{}
+	}
+	if c.Connections == nil {
+		c.Connections = []fixtures.VersoriConnection{}
+	}
+	if c.Versions == nil {
+		c.Versions = []fixtures.VersoriVersion{}
+	}
+	return c
+}
+
+// now is the mock clock, in UTC and to the microsecond as the vendor's database keeps it.
+func (s *Store) now() time.Time { return s.clock().UTC().Truncate(time.Microsecond) }
+
+// newID returns the next API-created id: derived from the seed and a counter, so the same
+// sequence of calls gives the same ids. Callers hold mu.
+func (s *Store) newID() string {
+	for {
+		id := fixtures.VersoriID(s.seed, "created", s.created)
+		s.created++
+		if _, taken := s.connectors[id]; !taken {
+			return id
+		}
+	}
+}
+
+// Put stores a copy of c, replacing any connector with the same id (typed access for seeding
+// and tests). Nil lists become empty ones.
+func (s *Store) Put(c fixtures.VersoriConnector) {
+	c = normalise(c)
+	s.lock()
+	defer s.mu.Unlock()
+	s.connectors[c.ID] = &c
+}
+
+// Len is the number of stored connectors.
+func (s *Store) Len() int {
+	s.rlock()
+	defer s.mu.RUnlock()
+	return len(s.connectors)
+}
+
+// Organisations is the number of organisations that hold at least one connector.
+func (s *Store) Organisations() int {
+	s.rlock()
+	defer s.mu.RUnlock()
+	orgs := map[string]bool{}
+	for _, c := range s.connectors {
+		orgs[c.OrganisationID] = true
+	}
+	return len(orgs)
+}
+
+// lookup finds a connector of the organisation; one of another organisation is not found.
+// ULIDs are case-insensitive. Callers hold mu.
+func (s *Store) lookup(org, id string) (*fixtures.VersoriConnector, error) {
+	c, ok := s.connectors[strings.ToUpper(id)]
+	if !ok || c.OrganisationID != strings.ToUpper(org) {
+		return nil, &NotFoundError{Connector: id}
+	}
+	return c, nil
+}
+
+// Connector returns the connector as the API shows it.
+func (s *Store) Connector(org, id string) (fixtures.VersoriConnector, error) {
+	s.rlock()
+	defer s.mu.RUnlock()
+	c, err := s.lookup(org, id)
+	if err != nil {
+		return fixtures.VersoriConnector{}, err
+	}
+	return view(c), nil
+}
+
+// view is a stored connector as the API shows it: connection credentials carry the
+// connector's current auth scheme config of the same id and their usages; versions carry
+// their derived isLatest and isDefault.
+func view(stored *fixtures.VersoriConnector) fixtures.VersoriConnector {
+	c := stored.Clone()
+	for i := range c.Connections {
+		conn := &c.Connections[i]
+		usage := fixtures.VersoriCredentialUsage{Connection: fixtures.VersoriUsageConnection{
+			ID: conn.ID, Name: conn.Name, Connector: c.Summary(), CreatedAt: conn.CreatedAt, UpdatedAt: conn.UpdatedAt,
+		}}
+		for _, list := range [][]fixtures.VersoriConnectionCredential{conn.Credentials.Action, conn.Credentials.Trigger} {
+			for j := range list {
+				if k := slices.IndexFunc(c.AuthSchemeConfigs, func(a fixtures.VersoriAuthSchemeConfig) bool { return a.ID == list[j].AuthSchemeConfig.ID }); k >= 0 {
+					list[j].AuthSchemeConfig = c.AuthSchemeConfigs[k]
+				}
+				list[j].Credential.Usages = []fixtures.VersoriCredentialUsage{usage}
+			}
+		}
+	}
+	latest, def := latestIndex(c.Versions), defaultIndex(c.Versions)
+	for i := range c.Versions {
+		c.Versions[i].IsLatest = i == latest
+		c.Versions[i].IsDefault = i == def
+	}
+	return c
+}
+
+// latestIndex is the published version with the latest publishedAt (ties: the later created),
+// or -1. Stored IsLatest flags are ignored: it is derived.
+func latestIndex(vs []fixtures.VersoriVersion) int {
+	best := -1
+	for i, v := range vs {
+		if v.PublishedAt == nil {
+			continue
+		}
+		if best < 0 || v.PublishedAt.After(*vs[best].PublishedAt) ||
+			v.PublishedAt.Equal(*vs[best].PublishedAt) && v.CreatedAt.After(vs[best].CreatedAt) {
+			best = i
+		}
+	}
+	return best
+}
+
+// defaultIndex is the version the user made the default (stored IsDefault, kept only on a
+// published version), else the latest.
+func defaultIndex(vs []fixtures.VersoriVersion) int {
+	for i, v := range vs {
+		if v.IsDefault && v.PublishedAt != nil {
+			return i
+		}
+	}
+	return latestIndex(vs)
+}
+
+// ConnectorUpdate is the body of UpdateConnector, both protocols' fields together. A nil
+// pointer, list or map is a field missing from the body.
+type ConnectorUpdate struct {
+	ID                  string                     `json:"id"`
+	OrganisationID      string                     `json:"organisationId"`
+	Name                string                     `json:"name"`
+	Tags                map[string][]string        `json:"tags"`
+	Protocol            string                     `json:"protocol"`
+	AuthSchemeConfigIDs []string                   `json:"authSchemeConfigIds"`
+	Public              *bool                      `json:"public"`
+	DocumentationURL    *string                    `json:"documentationURL"`
+	ImageURL            *string                    `json:"imageURL"`
+	BaseURL             *string                    `json:"baseUrl"`
+	ConnectionVariables []fixtures.VersoriVariable `json:"connectionVariables"`
+	DatasetID           *string                    `json:"datasetId"`
+}
+
+// Update replaces the connector's mutable fields with u (a full replace: optional fields u
+// lacks are cleared) and sets updatedAt. Rules, all checked before anything changes, every
+// offending field reported: id and organisationId must be the path's; the protocol cannot
+// change; authSchemeConfigIds (when present) must name the connector's configs, each once,
+// and reorder them, configs left out keeping their order after the named ones (the field
+// cannot delete configs); missing, the configs are left alone. Connections and versions are
+// not touched.
+func (s *Store) Update(org, id string, u ConnectorUpdate) (fixtures.VersoriConnector, error) {
+	s.lock()
+	defer s.mu.Unlock()
+	c, err := s.lookup(org, id)
+	if err != nil {
+		return fixtures.VersoriConnector{}, err
+	}
+	bad := &InvalidError{}
+	if !strings.EqualFold(u.ID, c.ID) {
+		bad.add("id", msgPathMismatch, u.ID, "connector_id", id)
+	}
+	if !strings.EqualFold(u.OrganisationID, c.OrganisationID) {
+		bad.add("organisationId", msgPathMismatch, u.OrganisationID, "organisation_id", org)
+	}
+	if u.Protocol != c.Protocol {
+		bad.add("protocol", msgProtocolChange, c.Protocol, u.Protocol)
+	}
+	configs := c.AuthSchemeConfigs
+	if u.AuthSchemeConfigIDs != nil {
+		configs = reorder(c.AuthSchemeConfigs, u.AuthSchemeConfigIDs, bad)
+	}
+	if err := bad.orNil(); err != nil {
+		return fixtures.VersoriConnector{}, err
+	}
+	c.Name = u.Name
+	c.Tags = u.Tags
+	c.Public = u.Public != nil && *u.Public
+	c.DocumentationURL, c.ImageURL = u.DocumentationURL, u.ImageURL
+	c.AuthSchemeConfigs = configs
+	switch c.Protocol {
+	case "http":
+		c.BaseURL, c.ConnectionVariables = u.BaseURL, u.ConnectionVariables
+	case "bigquery":
+		c.DatasetID = u.DatasetID
+	}
+	c.UpdatedAt = s.now()
+	return view(c), nil
+}
+
+// reorder returns the configs in the order ids names them, then the unnamed ones in their
+// order; unknown or repeated ids are added to bad.
+func reorder(configs []fixtures.VersoriAuthSchemeConfig, ids []string, bad *InvalidError) []fixtures.VersoriAuthSchemeConfig {
+	out := make([]fixtures.VersoriAuthSchemeConfig, 0, len(configs))
+	used := make([]bool, len(configs))
+	for i, id := range ids {
+		k := slices.IndexFunc(configs, func(a fixtures.VersoriAuthSchemeConfig) bool { return strings.EqualFold(a.ID, id) })
+		field := fmt.Sprintf("authSchemeConfigIds[%d]", i)
+		switch {
+		case k < 0:
+			bad.add(field, msgUnknownAuthSchemeConfig, id)
+		case used[k]:
+			bad.add(field, msgRepeatedAuthSchemeConfig, id)
+		default:
+			used[k] = true
+			out = append(out, configs[k])
+		}
+	}
+	for k, a := range configs {
+		if !used[k] {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// NewConnector is the body of CreateHTTPConnector or CreateBigQueryConnector.
+type NewConnector struct {
+	Name                string                             `json:"name"`
+	BaseURL             *string                            `json:"baseUrl"`
+	DatasetID           *string                            `json:"datasetId"`
+	ConnectionVariables []fixtures.VersoriVariable         `json:"connectionVariables"`
+	AuthSchemeConfigs   []fixtures.VersoriAuthSchemeConfig `json:"authSchemeConfigs"`
+	Tags                map[string][]string                `json:"tags"`
+	Public              *bool                              `json:"public"`
+	Connections         []NewConnection                    `json:"connections"`
+}
+
+// NewConnection is a ConnectionCreate.
+type NewConnection struct {
+	Name        string                     `json:"name"`
+	Credentials NewCredentials             `json:"credentials"`
+	Variables   []fixtures.VersoriVariable `json:"variables"`
+}
+
+// NewCredentials is a ConnectionCredentialsCreate.
+type NewCredentials struct {
+	Action  []NewConnectionCredential `json:"action"`
+	Trigger []NewConnectionCredential `json:"trigger"`
+}
+
+// NewConnectionCredential is a ConnectionCredentialCreate.
+type NewConnectionCredential struct {
+	AuthSchemeConfig fixtures.VersoriAuthSchemeConfig `json:"authSchemeConfig"`
+	Credential       NewCredential                    `json:"credential"`
+}
+
+// NewCredential is a CredentialCreate; Data is stored redacted.
+type NewCredential struct {
+	Name string           `json:"name"`
+	Type string           `json:"type"`
+	Data fixtures.RawJSON `json:"data"`
+}
+
+// Create stores a new connector of the protocol in the organisation, with its connections and
+// their credentials, and no versions. Auth scheme config ids must be unique within the
+// connector; a connection credential's config is matched to the connector's by id and, when
+// the connector has none of that id, added to them. Connection names must be unique; a
+// BigQuery connector needs its datasetId. validationMessages sent in are ignored.
+func (s *Store) Create(org, protocol string, in NewConnector) (fixtures.VersoriConnector, error) {
+	bad := &InvalidError{}
+	if protocol == "bigquery" && in.DatasetID == nil {
+		bad.add("datasetId", msgDatasetRequired)
+	}
+	configs := []fixtures.VersoriAuthSchemeConfig{}
+	addConfig := func(a fixtures.VersoriAuthSchemeConfig, field string, inline bool) {
+		a.ID = strings.ToUpper(a.ID)
+		a.ValidationMessages = nil
+		if k := slices.IndexFunc(configs, func(b fixtures.VersoriAuthSchemeConfig) bool { return b.ID == a.ID }); k >= 0 {
+			if !inline {
+				bad.add(field, msgRepeatedAuthSchemeConfig, a.ID)
+			}
+			return
+		}
+		configs = append(configs, a)
+	}
+	for i, a := range in.AuthSchemeConfigs {
+		addConfig(a, fmt.Sprintf("authSchemeConfigs[%d].id", i), false)
+	}
+	for i, nc := range in.Connections {
+		if j := slices.IndexFunc(in.Connections[:i], func(o NewConnection) bool { return o.Name == nc.Name }); j >= 0 {
+			bad.add(fmt.Sprintf("connections[%d].name", i), msgRepeatedConnection, nc.Name)
+		}
+		for _, cc := range append(slices.Clone(nc.Credentials.Action), nc.Credentials.Trigger...) {
+			addConfig(cc.AuthSchemeConfig, "", true)
+		}
+	}
+	if err := bad.orNil(); err != nil {
+		return fixtures.VersoriConnector{}, err
+	}
+
+	s.lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	org = strings.ToUpper(org)
+	c := &fixtures.VersoriConnector{
+		ID: s.newID(), OrganisationID: org, Name: in.Name, Public: in.Public != nil && *in.Public,
+		Tags: in.Tags, Protocol: protocol, AuthSchemeConfigs: configs,
+		Connections: []fixtures.VersoriConnection{}, Versions: []fixtures.VersoriVersion{},
+		CreatedAt: now, UpdatedAt: now,
+	}
+	if protocol == "http" {
+		c.BaseURL, c.ConnectionVariables = in.BaseURL, in.ConnectionVariables
+	} else {
+		c.DatasetID = in.DatasetID
+	}
+	credentials := func(list []NewConnectionCredential) []fixtures.VersoriConnectionCredential {
+		out := []fixtures.VersoriConnectionCredential{}
+		for _, cc := range list {
+			out = append(out, fixtures.VersoriConnectionCredential{
+				ID:               s.newID(),
+				AuthSchemeConfig: fixtures.VersoriAuthSchemeConfig{ID: strings.ToUpper(cc.AuthSchemeConfig.ID)},
+				Credential: fixtures.VersoriCredential{ID: s.newID(), OrganisationID: org, Type: cc.Credential.Type,
+					Name: cc.Credential.Name, Data: fixtures.VersoriRedact(cc.Credential.Data)},
+			})
+		}
+		return out
+	}
+	for _, nc := range in.Connections {
+		conn := fixtures.VersoriConnection{ID: s.newID(), Name: nc.Name, Variables: nc.Variables, CreatedAt: now, UpdatedAt: now}
+		if conn.Variables == nil {
+			conn.Variables = []fixtures.VersoriVariable{}
+		}
+		conn.Credentials.Action = credentials(nc.Credentials.Action)
+		if nc.Credentials.Trigger != nil {
+			conn.Credentials.Trigger = credentials(nc.Credentials.Trigger)
+		}
+		c.Connections = append(c.Connections, conn)
+	}
+	s.connectors[c.ID] = c
+	return view(c), nil
+}
+
+// Delete removes the connector. One with connections (in use) is a conflict unless force.
+func (s *Store) Delete(org, id string, force bool) error {
+	s.lock()
+	defer s.mu.Unlock()
+	c, err := s.lookup(org, id)
+	if err != nil {
+		return err
+	}
+	if n := len(c.Connections); n > 0 && !force {
+		return &ConflictError{Reason: msgConnectorInUse(n)}
+	}
+	delete(s.connectors, c.ID)
+	return nil
+}
+
+// ConnectorFilter selects connectors for List; empty fields select everything.
+type ConnectorFilter struct {
+	Name, Protocol string // case-insensitive substrings
+	// Tags is the query's "key:value,key" list: every tag must be present (with that value,
+	// when one is given).
+	Tags string
+}
+
+// ConnectorPage is a ConnectorPage body.
+type ConnectorPage struct {
+	TotalCount int                         `json:"totalCount"`
+	Next       string                      `json:"next,omitempty"`
+	Prev       string                      `json:"prev,omitempty"`
+	Connectors []fixtures.VersoriConnector `json:"connectors"`
+}
+
+// List returns a page of the organisation's connectors that match f, ordered by p.Sort
+// (default updatedAt:desc), with cursors to the neighbouring pages.
+func (s *Store) List(org string, f ConnectorFilter, p PageQuery) (ConnectorPage, error) {
+	order, err := parseSort(p.Sort)
+	if err != nil {
+		return ConnectorPage{}, err
+	}
+	tags, err := parseTags(f.Tags)
+	if err != nil {
+		return ConnectorPage{}, err
+	}
+	s.rlock()
+	defer s.mu.RUnlock()
+	var match []*fixtures.VersoriConnector
+	org = strings.ToUpper(org)
+	for _, c := range s.connectors {
+		if c.OrganisationID == org && containsFold(c.Name, f.Name) && containsFold(c.Protocol, f.Protocol) && hasTags(c, tags) {
+			match = append(match, c)
+		}
+	}
+	page, info, err := paginate(match, order, connectorKey, p)
+	if err != nil {
+		return ConnectorPage{}, err
+	}
+	out := ConnectorPage{TotalCount: info.total, Next: info.next, Prev: info.prev, Connectors: []fixtures.VersoriConnector{}}
+	for _, c := range page {
+		out.Connectors = append(out.Connectors, view(c))
+	}
+	return out, nil
+}
+
+func containsFold(s, sub string) bool {
+	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
+}
+
+type tagFilter struct{ key, value string }
+
+func parseTags(q string) ([]tagFilter, error) {
+	if q == "" {
+		return nil, nil
+	}
+	var out []tagFilter
+	for _, t := range strings.Split(q, ",") {
+		k, v, _ := strings.Cut(t, ":")
+		if k == "" {
+			return nil, &InvalidError{Fields: []FieldError{{"tags", fmt.Sprintf(msgBadTag, t)}}}
+		}
+		out = append(out, tagFilter{k, v})
+	}
+	return out, nil
+}
+
+func hasTags(c *fixtures.VersoriConnector, tags []tagFilter) bool {
+	for _, t := range tags {
+		values, ok := c.Tags[t.key]
+		if !ok || t.value != "" && !slices.Contains(values, t.value) {
+			return false
+		}
+	}
+	return true
+}
+
+// VersionPage is a ConnectorVersionsPage body.
+type VersionPage struct {
+	TotalCount int                       `json:"totalCount"`
+	Next       string                    `json:"next,omitempty"`
+	Prev       string                    `json:"prev,omitempty"`
+	Items      []fixtures.VersoriVersion `json:"items"`
+}
+
+// Versions returns a page of the connector's versions, most recently updated first.
+func (s *Store) Versions(org, id string, p PageQuery) (VersionPage, error) {
+	s.rlock()
+	defer s.mu.RUnlock()
+	c, err := s.lookup(org, id)
+	if err != nil {
+		return VersionPage{}, err
+	}
+	shown := view(c).Versions
+	all := make([]*fixtures.VersoriVersion, len(shown))
+	for i := range shown {
+		all[i] = &shown[i]
+	}
+	p.Sort = "" // the contract offers no sort for versions
+	page, info, err := paginate(all, versionOrder, versionKey, p)
+	if err != nil {
+		return VersionPage{}, err
+	}
+	out := VersionPage{TotalCount: info.total, Next: info.next, Prev: info.prev, Items: []fixtures.VersoriVersion{}}
+	for _, v := range page {
+		out.Items = append(out.Items, *v)
+	}
+	return out, nil
+}
+
+// resolve finds a version by name, or the reserved "latest" (the latest published) or
+// "default" (the user's default, else the latest). Callers hold mu.
+func resolve(c *fixtures.VersoriConnector, ref string) (int, error) {
+	i := -1
+	switch ref {
+	case refLatest:
+		i = latestIndex(c.Versions)
+	case refDefault:
+		i = defaultIndex(c.Versions)
+	default:
+		i = slices.IndexFunc(c.Versions, func(v fixtures.VersoriVersion) bool { return v.Name == ref })
+	}
+	if i < 0 {
+		return -1, &NotFoundError{Connector: c.ID, Version: ref}
+	}
+	return i, nil
+}
+
+// The reserved version names.
+const (
+	refLatest  = "latest"
+	refDefault = "default"
+)
+
+// Version returns one version of a connector (a name, "latest" or "default").
+func (s *Store) Version(org, id, ref string) (fixtures.VersoriVersion, error) {
+	s.rlock()
+	defer s.mu.RUnlock()
+	c, err := s.lookup(org, id)
+	if err != nil {
+		return fixtures.VersoriVersion{}, err
+	}
+	i, err := resolve(c, ref)
+	if err != nil {
+		return fixtures.VersoriVersion{}, err
+	}
+	return view(c).Versions[i], nil
+}
+
+// NewVersion is the body of CreateConnectorVersion.
+type NewVersion struct {
+	Name        string  `json:"name"`
+	FromVersion *string `json:"fromVersion"`
+}
+
+// CreateVersion adds a draft version. Its name must not be reserved or taken; fromVersion,
+// when given, must name a version of the connector (its description is copied: the mock keeps
+// no actions or definitions to copy). The connector's updatedAt moves.
+func (s *Store) CreateVersion(org, id string, in NewVersion) (fixtures.VersoriVersion, error) {
+	s.lock()
+	defer s.mu.Unlock()
+	c, err := s.lookup(org, id)
+	if err != nil {
+		return fixtures.VersoriVersion{}, err
+	}
+	bad := &InvalidError{}
+	switch {
+	case strings.TrimSpace(in.Name) == "":
+		bad.add("name", msgVersionNameEmpty)
+	case strings.EqualFold(in.Name, refLatest) || strings.EqualFold(in.Name, refDefault):
+		bad.add("name", msgVersionNameReserved, in.Name)
+	}
+	description := ""
+	if in.FromVersion != nil {
+		if i, err := resolve(c, *in.FromVersion); err != nil {
+			bad.add("fromVersion", msgNoSuchFromVersion, *in.FromVersion)
+		} else {
+			description = c.Versions[i].Description
+		}
+	}
+	if err := bad.orNil(); err != nil {
+		return fixtures.VersoriVersion{}, err
+	}
+	if slices.ContainsFunc(c.Versions, func(v fixtures.VersoriVersion) bool { return v.Name == in.Name }) {
+		return fixtures.VersoriVersion{}, &ConflictError{Reason: msgVersionExists(in.Name)}
+	}
+	now := s.now()
+	c.Versions = append(c.Versions, fixtures.VersoriVersion{ID: s.newID(), Name: in.Name, Description: description, CreatedAt: now, UpdatedAt: now})
+	c.UpdatedAt = now
+	return view(c).Versions[len(c.Versions)-1], nil
+}
+
+// UpdateVersion applies a ConnectorVersion body to a version. id, name and createdAt are
+// read-only (a different value is a 400); isLatest, isDefault's derived meaning, updatedAt and
+// messages are computed by the API, so isLatest, updatedAt and messages are ignored.
+// publishedAt: null -> a time publishes the draft (at the mock clock), a time -> null
+// unpublishes it, another time is a 400. A published version is immutable: a different
+// description is a 409. isDefault true makes the (published) version the default, a 409 for
+// a draft; false on the user's default clears that choice. updatedAt moves, on the version
+// and on the connector.
+func (s *Store) UpdateVersion(org, id, ref string, in fixtures.VersoriVersion) (fixtures.VersoriVersion, error) {
+	s.lock()
+	defer s.mu.Unlock()
+	c, err := s.lookup(org, id)
+	if err != nil {
+		return fixtures.VersoriVersion{}, err
+	}
+	i, err := resolve(c, ref)
+	if err != nil {
+		return fixtures.VersoriVersion{}, err
+	}
+	v := c.Versions[i]
+	bad := &InvalidError{}
+	if !strings.EqualFold(in.ID, v.ID) {
+		bad.add("id", msgReadOnly, v.ID)
+	}
+	if in.Name != v.Name {
+		bad.add("name", msgReadOnlyName, v.Name)
+	}
+	if !in.CreatedAt.Equal(v.CreatedAt) {
+		bad.add("createdAt", msgReadOnly, v.CreatedAt.Format(time.RFC3339Nano))
+	}
+	if in.PublishedAt != nil && v.PublishedAt != nil && !in.PublishedAt.Equal(*v.PublishedAt) {
+		bad.add("publishedAt", msgPublishedAtFixed, v.PublishedAt.Format(time.RFC3339Nano))
+	}
+	if err := bad.orNil(); err != nil {
+		return fixtures.VersoriVersion{}, err
+	}
+	now := s.now()
+	publish := v.PublishedAt == nil && in.PublishedAt != nil
+	unpublish := v.PublishedAt != nil && in.PublishedAt == nil
+	switch {
+	case v.PublishedAt != nil && !unpublish && in.Description != v.Description:
+		return fixtures.VersoriVersion{}, &ConflictError{Reason: msgVersionImmutable(v.Name)}
+	case in.IsDefault && (unpublish || v.PublishedAt == nil && !publish):
+		return fixtures.VersoriVersion{}, &ConflictError{Reason: msgDraftDefault(v.Name)}
+	}
+	v.Description = in.Description
+	if publish {
+		v.PublishedAt = &now
+	}
+	if unpublish {
+		v.PublishedAt = nil
+		v.IsDefault = false
+	}
+	switch {
+	case in.IsDefault:
+		for j := range c.Versions {
+			c.Versions[j].IsDefault = false
+		}
+		v.IsDefault = true
+	case v.IsDefault:
+		v.IsDefault = false
+	}
+	v.UpdatedAt = now
+	c.Versions[i] = v
+	c.UpdatedAt = now
+	return view(c).Versions[i], nil
+}
+
+// DeleteVersion removes a version; a published one is a conflict unless force.
+func (s *Store) DeleteVersion(org, id, ref string, force bool) error {
+	s.lock()
+	defer s.mu.Unlock()
+	c, err := s.lookup(org, id)
+	if err != nil {
+		return err
+	}
+	i, err := resolve(c, ref)
+	if err != nil {
+		return err
+	}
+	if c.Versions[i].PublishedAt != nil && !force {
+		return &ConflictError{Reason: msgVersionPublished(c.Versions[i].Name)}
+	}
+	c.Versions = slices.Delete(c.Versions, i, i+1)
+	c.UpdatedAt = s.now()
+	return nil
+}

@@ -1,0 +1,103 @@
+// Package versori mocks the connector operations of the Versori Connect API v1 on the vendor's
+// own paths (/api/connect/v1/o/{organisation_id}/connectors/...): connectors of the http and
+// bigquery protocols with their auth scheme configs, connections, credentials and versions,
+// isolated per organisation, answered in the contract's shapes (Error for every failure).
+//
+// A mock server mounts it; tests reach its state through [API.Store]:
+//
+//	api, _ := versori.New(vendorapi.Config{Seed: fixtures.DefaultSeed, Connectors: 20, Clock: time.Now})
+//	c, _ := api.Store().Connector(fixtures.VersoriDocumentedOrganisationID, fixtures.VersoriDocumentedConnectorID)
+//
+// A principal with Organisations set may act only in those organisations (403 elsewhere); a
+// connector asked for under an organisation it does not belong to is a 404.
+package versori
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/connectormock/connectormock/mock/vendorapi"
+	"github.com/connectormock/connectormock/openapi"
+)
+
+// Name is the vendor's name in the server, its spec and its state.
+const Name = "versori"
+
+// API is the Versori Connect API of one mock server.
+type API struct {
+	spec  *openapi.Spec
+	store *Store
+}
+
+// New builds the API with its store seeded: the documented data set first, then
+// cfg.Connectors generated connectors spread over fixtures.VersoriOrganisations.
+func New(cfg vendorapi.Config) (*API, error) {
+	spec, err := openapi.Load(Name)
+	if err != nil {
+		return nil, err
+	}
+	return &API{spec: spec, store: newStore(cfg)}, nil
+}
+
+// Reset implements vendorapi.Vendor.
+func (a *API) Reset(cfg vendorapi.Config) { a.store.Reset(cfg) }
+
+// Snapshot implements vendorapi.Vendor.
+func (a *API) Snapshot() (json.RawMessage, error) { return a.store.Snapshot() }
+
+// Restore implements vendorapi.Vendor.
+func (a *API) Restore(data json.RawMessage) error { return a.store.Restore(data) }
+
+// Name implements vendorapi.Vendor.
+func (a *API) Name() string { return Name }
+
+// Spec implements vendorapi.Vendor.
+func (a *API) Spec() *openapi.Spec { return a.spec }
+
+// Store is the API's state, shared with the HTTP side.
+func (a *API) Store() *Store { return a.store }
+
+// ValidationOptions implements vendorapi.Vendor: the contract's Error lists every offending
+// field, so validation reports them all.
+func (a *API) ValidationOptions() vendorapi.ValidationOptions {
+	return vendorapi.ValidationOptions{AllErrors: true}
+}
+
+// Counts implements vendorapi.Vendor.
+func (a *API) Counts() map[string]int {
+	return map[string]int{"connectors": a.store.Len(), "organisations": a.store.Organisations()}
+}
+
+// Authorize implements vendorapi.Authorizer: a principal scoped to organisations may act in
+// those only. It runs before validation, so the path's organisation is compared as sent
+// (ULIDs case-insensitively).
+func (a *API) Authorize(c *vendorapi.Call) *vendorapi.Error {
+	orgs := c.Principal.Organisations
+	if len(orgs) == 0 {
+		return nil
+	}
+	org := c.Params["organisation_id"]
+	for _, o := range orgs {
+		if strings.EqualFold(o, org) {
+			return nil
+		}
+	}
+	return &vendorapi.Error{Kind: vendorapi.KindForbidden, Message: formatOrg(org)}
+}
+
+// Handlers implements vendorapi.Vendor.
+func (a *API) Handlers() map[string]vendorapi.HandlerFunc {
+	return map[string]vendorapi.HandlerFunc{
+		"ListConnectors":          a.listConnectors,
+		"GetConnector":            a.getConnector,
+		"UpdateConnector":         a.updateConnector,
+		"DeleteConnector":         a.deleteConnector,
+		"CreateHTTPConnector":     a.createHTTPConnector,
+		"CreateBigQueryConnector": a.createBigQueryConnector,
+		"ListConnectorVersions":   a.listVersions,
+		"CreateConnectorVersion":  a.createVersion,
+		"GetConnectorVersion":     a.getVersion,
+		"UpdateConnectorVersion":  a.updateVersion,
+		"DeleteConnectorVersion":  a.deleteVersion,
+	}
+}

@@ -45,6 +45,7 @@ type config struct {
 	adminToken   string
 	noAdmin      bool
 	noListener   bool
+	vendors      []string
 }
 
 func defaults() config {
@@ -127,4 +128,10 @@ func WithoutAdmin() Option {
 // client's transport calls the handler directly. A Server itself never listens.
 func WithoutListener() Option {
 	return func(c *config) { c.noListener = true }
+}
+
+// WithVendors serves only the named vendors (see VendorNames); the others' paths answer 404.
+// Their typed accessors (Server.Versori, ...) return nil.
+func WithVendors(names ...string) Option {
+	return func(c *config) { c.vendors = append([]string(nil), names...) }
 }

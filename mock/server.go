@@ -56,10 +56,16 @@ func New(opts ...Option) (*Server, error) {
 	}
 	router.NotFoundHandler = http.HandlerFunc(s.notFound)
 	router.MethodNotAllowedHandler = router.NotFoundHandler
+	if err := checkVendorNames(cfg.vendors); err != nil {
+		return nil, err
+	}
 	for _, newVendor := range vendors {
 		v, err := newVendor(vc)
 		if err != nil {
 			return nil, fmt.Errorf("mock: %w", err)
+		}
+		if len(cfg.vendors) > 0 && !slices.Contains(cfg.vendors, v.Name()) {
+			continue
 		}
 		m, err := newMount(s, v)
 		if err != nil {
@@ -77,19 +83,37 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.handler.ServeHTTP(w, r)
 }
 
-// Productsup is the Productsup CDE API of this server, for typed access to its state.
+// VendorNames lists every vendor a server can serve, in the order it mounts them.
+func VendorNames() []string {
+	return []string{productsup.Name, conductorone.Name, versori.Name}
+}
+
+func checkVendorNames(names []string) error {
+	for _, n := range names {
+		if !slices.Contains(VendorNames(), n) {
+			return fmt.Errorf("mock: no vendor %q (vendors: %s)", n, strings.Join(VendorNames(), ", "))
+		}
+	}
+	return nil
+}
+
+// Productsup is the Productsup CDE API of this server, for typed access to its state; nil
+// when WithVendors left it out.
 func (s *Server) Productsup() *productsup.API {
-	return s.vendor(productsup.Name).(*productsup.API)
+	v, _ := s.vendor(productsup.Name).(*productsup.API)
+	return v
 }
 
 // Conductorone is the ConductorOne connector API of this server, for typed access to its state.
 func (s *Server) Conductorone() *conductorone.API {
-	return s.vendor(conductorone.Name).(*conductorone.API)
+	v, _ := s.vendor(conductorone.Name).(*conductorone.API)
+	return v
 }
 
 // Versori is the Versori Connect API of this server, for typed access to its state.
 func (s *Server) Versori() *versori.API {
-	return s.vendor(versori.Name).(*versori.API)
+	v, _ := s.vendor(versori.Name).(*versori.API)
+	return v
 }
 
 func (s *Server) vendor(name string) vendorapi.Vendor {
@@ -98,7 +122,7 @@ func (s *Server) vendor(name string) vendorapi.Vendor {
 			return m.vendor
 		}
 	}
-	panic("mock: no vendor " + name) // every vendor is always mounted
+	return nil
 }
 
 // operation finds an operation of any vendor by its operationId.

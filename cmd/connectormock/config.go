@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 
 	"github.com/connectormock/connectormock/fixtures"
@@ -24,6 +25,18 @@ type config struct {
 	adminToken string
 	noAdmin    bool
 	journal    int
+	vendors    string
+	version    bool
+	health     string
+}
+
+// envPrefix prefixes the environment variable of every flag: -journal-size is
+// CONNECTORMOCK_JOURNAL_SIZE. A flag on the command line wins over its variable.
+const envPrefix = "CONNECTORMOCK_"
+
+// envName is the environment variable of a flag.
+func envName(flagName string) string {
+	return envPrefix + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
 // tokenFlags collects repeated -token TOKEN=ROLE[:ORG1,ORG2] flags.
@@ -77,8 +90,15 @@ func role(p vendorapi.Principal) string {
 	return "admin"
 }
 
-// load parses args (without the program name). It returns flag.ErrHelp for -h.
+// load parses args (without the program name), ignoring the environment. It returns
+// flag.ErrHelp for -h.
 func load(args []string, stderr io.Writer) (config, error) {
+	return loadEnv(args, func(string) (string, bool) { return "", false }, stderr)
+}
+
+// loadEnv parses args, then takes every flag not given from its environment variable (read
+// through lookup, os.LookupEnv in main). -token's variable holds tokens separated by spaces.
+func loadEnv(args []string, lookup func(string) (string, bool), stderr io.Writer) (config, error) {
 	var c config
 	fs := flag.NewFlagSet("connectormock", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -89,14 +109,42 @@ func load(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.adminToken, "admin-token", "", "bearer token the admin API ("+mock.AdminPrefix+") requires; empty leaves it open")
 	fs.BoolVar(&c.noAdmin, "no-admin", false, "switch the admin API off")
 	fs.IntVar(&c.journal, "journal-size", mock.DefaultJournalSize, "requests kept in the journal ("+mock.AdminPrefix+"/requests); 0 keeps none")
+	fs.StringVar(&c.vendors, "vendors", "", "comma-separated vendors to serve (default all: "+strings.Join(mock.VendorNames(), ",")+")")
 	fs.StringVar(&c.logFormat, "log-format", "text", "request log format: text or json")
 	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "log level: debug, info (one line per request), warn or error")
+	fs.BoolVar(&c.version, "version", false, "print the version and exit")
+	fs.StringVar(&c.health, "healthcheck", "", "GET this URL and exit 0 if it answers 200, non-zero otherwise (for container health checks)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: connectormock [flags]\n\nA contract mock of the Productsup CDE connector API.\n\nFlags:")
+		fmt.Fprintf(fs.Output(), "Usage: connectormock [flags]\n\nA contract mock of connector-management APIs (%s).\n"+
+			"Every flag can also be set by its environment variable, %sFLAG_NAME; the flag wins.\n\nFlags:\n",
+			strings.Join(mock.VendorNames(), ", "), envPrefix)
+		fs.VisitAll(func(f *flag.Flag) { f.Usage += " [" + envName(f.Name) + "]" })
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		return c, err
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var envErr error
+	fs.VisitAll(func(f *flag.Flag) {
+		v, ok := lookup(envName(f.Name))
+		if !ok || given[f.Name] || envErr != nil {
+			return
+		}
+		values := []string{v}
+		if f.Name == "token" {
+			values = strings.Fields(v)
+		}
+		for _, v := range values {
+			if err := fs.Set(f.Name, v); err != nil {
+				envErr = fmt.Errorf("%s=%q: %v", envName(f.Name), v, err)
+				return
+			}
+		}
+	})
+	if envErr != nil {
+		return c, envErr
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
@@ -112,6 +160,14 @@ func load(args []string, stderr io.Writer) (config, error) {
 	}
 	if len(c.tokens) == 0 {
 		c.tokens = mock.DefaultPrincipals()
+	}
+	for _, v := range c.vendorList() {
+		if !slices.Contains(mock.VendorNames(), v) {
+			return c, fmt.Errorf("-vendors (%s): no vendor %q (vendors: %s)", envName("vendors"), v, strings.Join(mock.VendorNames(), ", "))
+		}
+	}
+	if c.vendors != "" && len(c.vendorList()) == 0 {
+		return c, errors.New("-vendors: name at least one vendor")
 	}
 	return c, nil
 }
@@ -136,5 +192,18 @@ func (c config) options(log *slog.Logger) []mock.Option {
 	if c.noAdmin {
 		opts = append(opts, mock.WithoutAdmin())
 	}
+	if c.vendors != "" {
+		opts = append(opts, mock.WithVendors(c.vendorList()...))
+	}
 	return opts
+}
+
+func (c config) vendorList() []string {
+	var out []string
+	for _, v := range strings.Split(c.vendors, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }

@@ -17,11 +17,16 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
 	"github.com/connectormock/connectormock/mock"
 )
+
+// version is set at build time (-ldflags "-X main.version=v1.2.3"); otherwise the module
+// version from the build info is printed.
+var version string
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -39,19 +44,27 @@ func main() {
 // requests in flight get their full answers (for up to 30 s). It prints the address it listens
 // on and the tokens it accepts to stdout, logs to stderr.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg, err := load(args, stderr)
+	cfg, err := loadEnv(args, os.LookupEnv, stderr)
 	if err != nil {
 		return err
+	}
+	switch {
+	case cfg.version:
+		fmt.Fprintln(stdout, "connectormock", buildVersion())
+		return nil
+	case cfg.health != "":
+		return healthcheck(ctx, cfg.health)
 	}
 	log := cfg.logger(stderr)
 	srv, err := mock.New(cfg.options(log)...)
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", cfg.addr)
+	tcp, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
 	}
+	ln := &drainingListener{TCPListener: tcp.(*net.TCPListener)}
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -72,14 +85,48 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down: finishing in-flight requests")
+	log.Warn("shutting down: finishing in-flight requests")
+	// Stop accepting, serving what the kernel already queued, and answer the rest with
+	// "Connection: close"; then let Shutdown wait for every request in flight.
+	hs.SetKeepAlivesEnabled(false)
+	ln.drain()
+	if err := <-errc; !errors.Is(err, net.ErrClosed) && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	time.Sleep(drainGrace) // the last queued connections' requests arrive
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+	return nil
+}
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}
+
+// healthcheck GETs url and succeeds only on a 200: the container image has no curl.
+func healthcheck(ctx context.Context, url string) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
 		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("healthcheck: %w", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthcheck: %s answered %s", url, resp.Status)
 	}
 	return nil
 }

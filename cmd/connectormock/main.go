@@ -65,15 +65,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	ln := &drainingListener{TCPListener: tcp.(*net.TCPListener)}
-	hs := &http.Server{
-		Handler:           srv,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	hs := newHTTPServer(srv, log)
 	fmt.Fprintf(stdout, "connectormock listening on http://%s (vendors: %v, seed %d)\n", ln.Addr(), srv.Vendors(), srv.Seed())
 	for _, p := range cfg.tokens {
 		fmt.Fprintf(stdout, "  accepts Authorization: Bearer %s (%s)\n", p.Token, role(p))
@@ -129,4 +121,18 @@ func healthcheck(ctx context.Context, url string) error {
 		return fmt.Errorf("healthcheck: %s answered %s", url, resp.Status)
 	}
 	return nil
+}
+
+// newHTTPServer bounds what a client can hold: slow headers, slow bodies, idle connections and
+// header floods all end at a limit.
+func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      90 * time.Second, // above mock.MaxDelay: a Prefer delay must not be cut
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
 }

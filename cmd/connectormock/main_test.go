@@ -1,11 +1,15 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"regexp"
 	"strings"
@@ -184,4 +188,36 @@ func TestRunErrors(t *testing.T) {
 	assert.Error(t, err)
 	err = run(context.Background(), []string{"-h"}, io.Discard, io.Discard)
 	assert.True(t, errors.Is(err, flag.ErrHelp))
+}
+
+// TestSlowAndFloodingClients: a header flood is refused at the header limit, and a client that
+// sends its headers slowly is cut off by ReadHeaderTimeout instead of holding a connection.
+func TestSlowAndFloodingClients(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	base, _, done := start(t, ctx, "-log-level", "warn")
+	addr := strings.TrimPrefix(base, "http://")
+
+	conn, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	fmt.Fprintf(conn, "GET /connectors HTTP/1.1\r\nHost: x\r\n")
+	for i := 0; i < 2000; i++ { // 2000 x 100 bytes, well over the 64 KiB limit
+		fmt.Fprintf(conn, "X-Flood-%04d: %s\r\n", i, strings.Repeat("a", 84))
+	}
+	fmt.Fprintf(conn, "\r\n")
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	require.NoError(t, err)
+	resp.Body.Close()
+	conn.Close()
+	assert.Equal(t, http.StatusRequestHeaderFieldsTooLarge, resp.StatusCode)
+
+	srv := newHTTPServer(nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	assert.Positive(t, srv.ReadHeaderTimeout)
+	assert.Positive(t, srv.ReadTimeout)
+	assert.Positive(t, srv.WriteTimeout)
+	assert.Positive(t, srv.IdleTimeout)
+	assert.Equal(t, 64<<10, srv.MaxHeaderBytes)
+
+	cancel()
+	require.NoError(t, <-done)
 }

@@ -368,7 +368,7 @@ func (s *Store) changeTargets(id, ref string, t Targets, change func(have, ids [
 			continue
 		}
 		*l.target = change(*l.target, l.ids)
-		*l.enabled = slices.DeleteFunc(*l.enabled, func(id int64) bool { return !slices.Contains(*l.target, id) })
+		*l.enabled = keepOnly(*l.enabled, *l.target)
 	}
 	return v.Clone(), nil
 }
@@ -404,11 +404,17 @@ func (s *Store) Create(in NewConnector, principal string) fixtures.ProductsupCon
 	return view(c)
 }
 
+// The helpers below take time linear in their inputs: a body may carry 10 000 ids, and a
+// quadratic scan of that against a list as long would hold the store's lock for seconds.
+
 // missing returns the distinct ids, in request order, that are not in list.
 func missing(ids, list []int64) []int64 {
+	in := set(list)
 	var out []int64
+	seen := map[int64]bool{}
 	for _, id := range ids {
-		if !slices.Contains(list, id) && !slices.Contains(out, id) {
+		if !in[id] && !seen[id] {
+			seen[id] = true
 			out = append(out, id)
 		}
 	}
@@ -417,8 +423,10 @@ func missing(ids, list []int64) []int64 {
 
 // add appends the ids that have does not hold yet, in order, never twice.
 func add(have, ids []int64) []int64 {
+	in := set(have)
 	for _, id := range ids {
-		if !slices.Contains(have, id) {
+		if !in[id] {
+			in[id] = true
 			have = append(have, id)
 		}
 	}
@@ -427,5 +435,20 @@ func add(have, ids []int64) []int64 {
 
 // remove drops ids from have, keeping the order of the rest.
 func remove(have, ids []int64) []int64 {
-	return slices.DeleteFunc(have, func(id int64) bool { return slices.Contains(ids, id) })
+	out := set(ids)
+	return slices.DeleteFunc(have, func(id int64) bool { return out[id] })
+}
+
+// keepOnly drops from have the ids that are not in keep, keeping the order of the rest.
+func keepOnly(have, keep []int64) []int64 {
+	in := set(keep)
+	return slices.DeleteFunc(have, func(id int64) bool { return !in[id] })
+}
+
+func set(ids []int64) map[int64]bool {
+	m := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		m[id] = true
+	}
+	return m
 }

@@ -1,0 +1,635 @@
+package mocktest_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/mock"
+	"github.com/connectormock/connectormock/mock/internal/testkit"
+	"github.com/connectormock/connectormock/mock/mocktest"
+	"github.com/connectormock/connectormock/mock/productsup"
+)
+
+// Paths of the vendors' resources.
+const (
+	c1Prefix      = "/api/v1/apps/"
+	versoriPrefix = "/api/connect/v1/o/"
+)
+
+func c1Path(appID, id string) string { return c1Prefix + appID + "/connectors/" + id }
+
+func versoriPath(org, id string) string { return versoriPrefix + org + "/connectors/" + id }
+
+// Operation ids of the vendors' specs that the tests below call.
+const (
+	c1Get         = "c1.api.app.v1.ConnectorService.Get"
+	c1Update      = "c1.api.app.v1.ConnectorService.Update"
+	c1Create      = "c1.api.app.v1.ConnectorService.Create"
+	c1Delete      = "c1.api.app.v1.ConnectorService.Delete"
+	versoriGet    = "GetConnector"
+	versoriUpdate = "UpdateConnector"
+	versoriCreate = "CreateHTTPConnector"
+	versoriDelete = "DeleteConnector"
+	versoriGetVer = "GetConnectorVersion"
+)
+
+// flavours are the two ways mocktest runs a server; the typed-access tests run against both.
+var flavours = []struct {
+	name string
+	opts []mock.Option
+}{{"listener", nil}, {"no listener", []mock.Option{mock.WithoutListener()}}}
+
+// newChecked is mocktest.New with every response validated against the vendor's spec, so a
+// test here fails if typed access ever stores something the HTTP side cannot answer validly.
+func newChecked(t *testing.T, opts ...mock.Option) *mocktest.Server {
+	t.Helper()
+	check := mock.WithResponseValidation(func(err error) { t.Errorf("response breaks the contract: %v", err) })
+	return mocktest.New(t, append([]mock.Option{check}, opts...)...)
+}
+
+// call sends one request through the server's client (mock-admin-token) and returns the
+// status and body. body is sent as is when it is a string or []byte, as JSON otherwise;
+// header holds name, value pairs.
+func call(t *testing.T, s *mocktest.Server, method, path string, body any, header ...string) (int, []byte) {
+	t.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = strings.NewReader(b)
+	case []byte:
+		r = bytes.NewReader(b)
+	default:
+		data, err := json.Marshal(b)
+		require.NoError(t, err)
+		r = bytes.NewReader(data)
+	}
+	req, err := http.NewRequest(method, s.URL()+path, r)
+	require.NoError(t, err)
+	if r != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := s.Client().Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, data
+}
+
+func decode[T any](t *testing.T, data []byte) T {
+	t.Helper()
+	var v T
+	require.NoError(t, json.Unmarshal(data, &v), "%s", data)
+	return v
+}
+
+// c1View is the part of a ConductorOne Get/Update/Create answer the tests read.
+type c1View struct {
+	ConnectorView struct {
+		Connector fixtures.ConductoroneConnector `json:"connector"`
+		AppPath   string                         `json:"appPath"`
+		UsersPath string                         `json:"usersPath"`
+	} `json:"connectorView"`
+	Expanded []map[string]any `json:"expanded"`
+}
+
+// TestBuildersServeValidBodies: every builder's value, across its options, goes into the store
+// through typed access and comes back over HTTP as the same value in a body valid against the
+// vendor's spec (testkit checks every response).
+func TestBuildersServeValidBodies(t *testing.T) {
+	s := testkit.New(t, mock.WithConnectors(0))
+	get := func(t *testing.T, path string) testkit.Response {
+		t.Helper()
+		res := testkit.Do(t, s, testkit.Request{Method: "GET", Path: path, Token: mock.ReadOnlyToken})
+		require.Equal(t, 200, res.Status, "%s", res.Body)
+		return res
+	}
+
+	t.Run("productsup", func(t *testing.T) {
+		for i, opts := range [][]fixtures.ProductsupOption{
+			nil,
+			{fixtures.ProductsupTargets([]int64{1, 2}, []int64{3}, nil), fixtures.ProductsupEnabled([]int64{2}, nil, nil), fixtures.ProductsupReleased()},
+			{fixtures.ProductsupNotOnPlatform(), fixtures.ProductsupVersionNumber(4)},
+		} {
+			c := fixtures.NewProductsupConnector(append(opts, fixtures.ProductsupSeed(fixtures.DefaultSeed, i))...)
+			s.Productsup().Store().Put(c)
+			var body struct{ Data fixtures.ProductsupConnector }
+			get(t, "/connectors/"+c.ID).JSON(t, &body)
+			assert.Equal(t, c.Clone(), body.Data)
+		}
+	})
+
+	t.Run("conductorone", func(t *testing.T) {
+		app := fixtures.NewConductoroneApp()
+		s.Conductorone().Store().PutApp(app)
+		var built []fixtures.ConductoroneConnector
+		for i, status := range fixtures.ConductoroneSyncStatuses {
+			built = append(built, fixtures.NewConductoroneConnector(fixtures.ConductoroneSeed(fixtures.DefaultSeed, i), fixtures.ConductoroneStatus(status)))
+		}
+		built = append(built,
+			fixtures.NewConductoroneConnector(fixtures.ConductoroneSeed(fixtures.DefaultSeed, 10), fixtures.ConductoroneAppID(app.ID),
+				fixtures.ConductoroneUserIDs("2tJx9rcUyjZ15BXoMYi2BGkgqD1", "2tJx9rcUyjZ15BXoMYi2BGkgqD2"), fixtures.ConductoroneProfiles([]string{"title"}, []string{"manager"})),
+			fixtures.NewConductoroneConnector(fixtures.ConductoroneSeed(fixtures.DefaultSeed, 11), fixtures.ConductoroneAppID(app.ID),
+				fixtures.ConductoroneCatalog("2ZEJxUqDgkBJsBPUnHXBP1MzC3B", ""), fixtures.ConductoroneUserIDs()))
+		for _, c := range built {
+			require.NoError(t, s.Conductorone().Store().Put(c))
+			// Expanded: the app and every user of userIds come back too, all checked.
+			v := decode[c1View](t, get(t, c1Path(c.AppID, c.ID)+"?expand_mask.paths=*").Body)
+			assert.Equal(t, c.Clone(), v.ConnectorView.Connector)
+			assert.Len(t, v.Expanded, 1+len(c.UserIDs))
+		}
+		var list struct {
+			List []struct {
+				Connector fixtures.ConductoroneConnector `json:"connector"`
+			} `json:"list"`
+		}
+		get(t, c1Prefix+app.ID+"/connectors").JSON(t, &list)
+		require.Len(t, list.List, 2, "the built app holds the two connectors put into it")
+		assert.Equal(t, built[len(built)-2].Clone(), list.List[0].Connector)
+	})
+
+	t.Run("versori", func(t *testing.T) {
+		schemes := []string{"none", "api-key", "basic-auth", "oauth2", "hmac", "certificate"}
+		i := 0
+		for _, protocol := range []string{"http", "bigquery"} {
+			for _, scheme := range schemes {
+				i++
+				opts := []fixtures.VersoriOption{fixtures.VersoriSeed(fixtures.DefaultSeed, i), fixtures.VersoriProtocol(protocol),
+					fixtures.VersoriAuthSchemes(scheme, "none"), fixtures.VersoriConnections("production", "staging"),
+					fixtures.VersoriConnectionVariables(fixtures.VersoriVariable{Name: "tenant", Value: "acme"})}
+				if i%2 == 0 {
+					opts = append(opts, fixtures.VersoriOrganisation(fixtures.VersoriID(1, "organisation", i)), fixtures.VersoriPublic(), fixtures.VersoriTags(nil))
+				}
+				c := fixtures.NewVersoriConnector(opts...)
+				draft := fixtures.NewVersoriVersion(fixtures.VersoriSeed(fixtures.DefaultSeed, i), fixtures.VersoriVersionName("2.0.0"), fixtures.VersoriDraft())
+				c.Versions = append(c.Versions, draft)
+				s.Versori().Store().Put(c)
+
+				got := decode[fixtures.VersoriConnector](t, get(t, versoriPath(c.OrganisationID, c.ID)).Body)
+				stored, err := s.Versori().Store().Connector(c.OrganisationID, c.ID)
+				require.NoError(t, err)
+				assert.Equal(t, stored, got, "HTTP answers what typed access reads")
+				assert.Equal(t, c.Name, got.Name)
+				assert.Equal(t, c.AuthSchemeConfigs, got.AuthSchemeConfigs)
+				assert.Equal(t, c.Connections[1].Credentials.Action[0].Credential.Data, got.Connections[1].Credentials.Action[0].Credential.Data)
+				assert.Equal(t, c.Connections[0].ID, got.Connections[0].Credentials.Action[0].Credential.Usages[0].Connection.ID)
+				assert.True(t, got.Versions[0].IsLatest, "the published version is the latest")
+				assert.False(t, got.Versions[1].IsLatest, "a draft is never the latest")
+
+				latest := decode[fixtures.VersoriVersion](t, get(t, versoriPath(c.OrganisationID, c.ID)+"/versions/latest").Body)
+				assert.Equal(t, c.Versions[0].ID, latest.ID)
+				assert.Equal(t, draft.ID, decode[fixtures.VersoriVersion](t, get(t, versoriPath(c.OrganisationID, c.ID)+"/versions/2.0.0").Body).ID)
+				get(t, versoriPath(c.OrganisationID, c.ID)+"/versions")
+			}
+		}
+		get(t, versoriPrefix+fixtures.VersoriDocumentedOrganisationID+"/connectors?first=100")
+	})
+}
+
+// TestTypedAccess: for every vendor, state seeded through typed access is what HTTP answers,
+// and a change made over HTTP is what typed access reads back; with and without a listener.
+func TestTypedAccess(t *testing.T) {
+	for _, fl := range flavours {
+		t.Run(fl.name, func(t *testing.T) {
+			t.Run("productsup", func(t *testing.T) {
+				s := newChecked(t, fl.opts...)
+				c := fixtures.NewProductsupConnector(fixtures.ProductsupTargets([]int64{42}, nil, nil))
+				s.Productsup().Store().Put(c)
+
+				status, body := call(t, s, "GET", "/connectors/"+c.ID, nil)
+				require.Equal(t, 200, status, "%s", body)
+				assert.Equal(t, c.Name, decode[struct{ Data fixtures.ProductsupConnector }](t, body).Data.Name)
+
+				status, body = call(t, s, "PUT", "/connectors/"+c.ID+"/versions/1/targets", `{"target-accounts":[7,8],"target-sites":[9]}`)
+				require.Equal(t, 200, status, "%s", body)
+				v, err := s.Productsup().Store().Version(c.ID, "1")
+				require.NoError(t, err)
+				assert.Equal(t, []int64{7, 8}, v.PlatformProdReference.TargetAccounts)
+				assert.Equal(t, []int64{9}, v.PlatformProdReference.TargetSites)
+				s.AssertNoUnmatched(t)
+			})
+
+			t.Run("conductorone", func(t *testing.T) {
+				s := newChecked(t, fl.opts...)
+				app := fixtures.NewConductoroneApp()
+				s.Conductorone().Store().PutApp(app)
+				c := fixtures.NewConductoroneConnector(fixtures.ConductoroneAppID(app.ID), fixtures.ConductoroneStatus("SYNC_STATUS_ERROR"))
+				require.NoError(t, s.Conductorone().Store().Put(c))
+
+				status, body := call(t, s, "GET", c1Path(app.ID, c.ID)+"?expand_mask.paths=app_id", nil)
+				require.Equal(t, 200, status, "%s", body)
+				v := decode[c1View](t, body)
+				assert.Equal(t, c, v.ConnectorView.Connector)
+				require.Len(t, v.Expanded, 1)
+				assert.Equal(t, app.DisplayName, v.Expanded[0]["displayName"], "the app put through typed access is expanded")
+
+				status, body = call(t, s, "POST", c1Path(app.ID, c.ID), map[string]any{
+					"connector": map[string]any{"displayName": "Renamed", "status": map[string]any{"status": "SYNC_STATUS_DONE"}}, "updateMask": "displayName,status.status"})
+				require.Equal(t, 200, status, "%s", body)
+				got, err := s.Conductorone().Store().Connector(app.ID, c.ID)
+				require.NoError(t, err)
+				assert.Equal(t, "Renamed", got.DisplayName)
+				assert.Equal(t, "SYNC_STATUS_DONE", got.Status.Status)
+				assert.Equal(t, c.Status.LastError, got.Status.LastError, "fields the mask does not name stay")
+
+				status, body = call(t, s, "POST", c1Prefix+app.ID+"/connectors/create", map[string]any{"catalogId": "cat", "description": "made over HTTP"})
+				require.Equal(t, 200, status, "%s", body)
+				created := decode[c1View](t, body).ConnectorView.Connector
+				all, err := s.Conductorone().Store().Connectors(app.ID)
+				require.NoError(t, err)
+				require.Len(t, all, 2)
+				assert.Equal(t, created, all[1])
+				assert.Equal(t, "made over HTTP", all[1].Description)
+				s.AssertCalled(t, c1Create, 1)
+
+				status, _ = call(t, s, "DELETE", c1Path(app.ID, c.ID), nil)
+				require.Equal(t, 200, status)
+				_, err = s.Conductorone().Store().Connector(app.ID, c.ID)
+				assert.Error(t, err, "deleted over HTTP, gone from the store")
+				s.AssertNoUnmatched(t)
+			})
+
+			t.Run("versori", func(t *testing.T) {
+				s := newChecked(t, fl.opts...)
+				c := fixtures.NewVersoriConnector(fixtures.VersoriName("Seeded"))
+				s.Versori().Store().Put(c)
+
+				status, body := call(t, s, "GET", versoriPath(c.OrganisationID, c.ID), nil)
+				require.Equal(t, 200, status, "%s", body)
+				assert.Equal(t, "Seeded", decode[fixtures.VersoriConnector](t, body).Name)
+
+				// UpdateConnector is a full replace: what the body leaves out is cleared.
+				status, body = call(t, s, "PUT", versoriPath(c.OrganisationID, c.ID), map[string]any{
+					"id": c.ID, "organisationId": c.OrganisationID, "name": "Put over HTTP", "protocol": "http",
+					"baseUrl": "https://api.put.example", "public": true, "tags": map[string][]string{"team": {"ops"}}})
+				require.Equal(t, 200, status, "%s", body)
+				got, err := s.Versori().Store().Connector(c.OrganisationID, c.ID)
+				require.NoError(t, err)
+				assert.Equal(t, "Put over HTTP", got.Name)
+				assert.Equal(t, "https://api.put.example", *got.BaseURL)
+				assert.True(t, got.Public)
+				assert.Equal(t, map[string][]string{"team": {"ops"}}, got.Tags)
+				assert.Nil(t, got.DocumentationURL, "cleared by the full replace")
+				assert.Equal(t, c.Connections[0].ID, got.Connections[0].ID, "connections are not touched")
+				assert.Equal(t, decode[fixtures.VersoriConnector](t, body), got, "the answer is what the store holds")
+
+				status, body = call(t, s, "POST", versoriPath(c.OrganisationID, c.ID)+"/versions", map[string]any{"name": "1.1.0", "fromVersion": "1.0.0"})
+				require.Equal(t, 201, status, "%s", body)
+				v, err := s.Versori().Store().Version(c.OrganisationID, c.ID, "1.1.0")
+				require.NoError(t, err)
+				assert.Nil(t, v.PublishedAt, "a created version is a draft")
+				assert.Equal(t, c.Versions[0].Description, v.Description, "copied from fromVersion")
+
+				status, body = call(t, s, "POST", versoriPrefix+c.OrganisationID+"/protocols/http/connectors", map[string]any{
+					"name": "Created over HTTP", "baseUrl": "https://api.new.example", "authSchemeConfigs": []any{}, "connections": []any{}})
+				require.Equal(t, 201, status, "%s", body)
+				created := decode[fixtures.VersoriConnector](t, body)
+				fromStore, err := s.Versori().Store().Connector(c.OrganisationID, created.ID)
+				require.NoError(t, err)
+				assert.Equal(t, created, fromStore)
+				s.AssertCalled(t, versoriCreate, 1)
+
+				status, _ = call(t, s, "DELETE", versoriPath(c.OrganisationID, c.ID)+"?force=true", nil)
+				require.Equal(t, 204, status)
+				_, err = s.Versori().Store().Connector(c.OrganisationID, c.ID)
+				assert.Error(t, err, "deleted over HTTP, gone from the store")
+				s.AssertNoUnmatched(t)
+			})
+		})
+	}
+}
+
+// TestAssertionsWithVendorOperationIDs: the assertions count ConductorOne's and Versori's
+// operation ids, and AssertNoUnmatched names their refused requests.
+func TestAssertionsWithVendorOperationIDs(t *testing.T) {
+	s := newChecked(t, mock.WithoutListener())
+	c1 := c1Path(fixtures.ConductoroneDocumentedAppID, fixtures.ConductoroneDocumentedConnectorID)
+	vs := versoriPath(fixtures.VersoriDocumentedOrganisationID, fixtures.VersoriDocumentedConnectorID)
+	for range 2 {
+		status, body := call(t, s, "GET", c1, nil)
+		require.Equal(t, 200, status, "%s", body)
+	}
+	status, body := call(t, s, "POST", c1, map[string]any{"connector": map[string]any{"description": "d"}, "updateMask": "description"})
+	require.Equal(t, 200, status, "%s", body)
+	status, body = call(t, s, "GET", vs, nil)
+	require.Equal(t, 200, status, "%s", body)
+	status, body = call(t, s, "GET", vs+"/versions/latest", nil)
+	require.Equal(t, 200, status, "%s", body)
+
+	s.AssertCalled(t, c1Get, 2)
+	s.AssertCalled(t, c1Update, 1)
+	s.AssertNotCalled(t, c1Delete)
+	s.AssertCalled(t, versoriGet, 1)
+	s.AssertCalled(t, versoriGetVer, 1)
+	s.AssertNotCalled(t, versoriUpdate)
+	s.AssertNoUnmatched(t)
+
+	// A request each vendor refuses: they count as calls of the operation, and as unmatched.
+	status, _ = call(t, s, "POST", c1, map[string]any{"connector": map[string]any{"status": map[string]any{"status": "NOPE"}}})
+	require.Equal(t, 400, status)
+	status, _ = call(t, s, "PUT", vs, map[string]any{"name": "no id"})
+	require.Equal(t, 400, status)
+
+	rec := &recordingTB{TB: t}
+	assert.False(t, s.AssertCalled(rec, c1Update, 1))
+	assert.False(t, s.AssertNotCalled(rec, versoriUpdate))
+	assert.False(t, s.AssertNoUnmatched(rec))
+	require.Len(t, rec.errors, 3)
+	assert.Contains(t, rec.errors[2], "2 request(s) matched no operation or failed validation")
+	assert.Contains(t, rec.errors[2], "POST "+c1+" -> 400")
+	assert.Contains(t, rec.errors[2], "PUT "+vs+" -> 400")
+	s.AssertCalled(t, c1Update, 2)
+	s.AssertCalled(t, versoriUpdate, 1)
+}
+
+// TestFaultsAndPreferOnC1AndVersori: scripted faults and the Prefer header answer the vendors'
+// documented bodies without touching state; Versori documents its errors through default
+// responses with examples named by error code.
+func TestFaultsAndPreferOnC1AndVersori(t *testing.T) {
+	s := newChecked(t, mock.WithoutListener())
+	c1 := c1Path(fixtures.ConductoroneDocumentedAppID, fixtures.ConductoroneDocumentedConnectorID)
+	vs := versoriPath(fixtures.VersoriDocumentedOrganisationID, fixtures.VersoriDocumentedConnectorID)
+	stateBefore, err := s.State()
+	require.NoError(t, err)
+
+	type c1Status struct {
+		Code    int    `json:"code"`
+		Message string `json:"message"`
+	}
+	type versoriError struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+		Fields  []struct {
+			Field, Message string
+		} `json:"fields"`
+	}
+
+	t.Run("faults", func(t *testing.T) {
+		require.NoError(t, s.AddFault(mock.Fault{OperationID: c1Get, Status: 404, Count: 2}))
+		require.NoError(t, s.AddFault(mock.Fault{OperationID: versoriUpdate, Status: 409}))
+		require.NoError(t, s.AddFault(mock.Fault{OperationID: versoriDelete, Status: 500}))
+		for range 2 {
+			status, body := call(t, s, "GET", c1, nil)
+			assert.Equal(t, 404, status)
+			assert.Equal(t, 5, decode[c1Status](t, body).Code, "gRPC NOT_FOUND")
+		}
+		status, _ := call(t, s, "GET", c1, nil)
+		assert.Equal(t, 200, status, "the fault is used up")
+
+		status, body := call(t, s, "PUT", vs, map[string]any{"id": fixtures.VersoriDocumentedConnectorID,
+			"organisationId": fixtures.VersoriDocumentedOrganisationID, "name": "x", "protocol": "http", "baseUrl": "https://x"})
+		assert.Equal(t, 409, status)
+		assert.Equal(t, "conflict", decode[versoriError](t, body).Code)
+		status, body = call(t, s, "DELETE", vs+"?force=true", nil)
+		assert.Equal(t, 500, status)
+		assert.Equal(t, "internal", decode[versoriError](t, body).Code)
+		assert.Empty(t, s.Faults())
+
+		for _, f := range []mock.Fault{
+			{OperationID: c1Get, Status: 409},      // C1 documents 400, 401, 403, 404, 500
+			{OperationID: versoriGet, Status: 201}, // a default response documents errors only
+			{OperationID: "c1.api.app.v1.ConnectorService.Nope", Status: 404},
+		} {
+			assert.Error(t, s.AddFault(f), "%+v", f)
+		}
+	})
+
+	t.Run("prefer", func(t *testing.T) {
+		for _, tt := range []struct {
+			name, method, path, prefer string
+			body                       any
+			status                     int
+			check                      func(t *testing.T, body []byte)
+		}{
+			{name: "c1 code", method: "GET", path: c1, prefer: "code=404", status: 404, check: func(t *testing.T, body []byte) {
+				assert.Equal(t, 5, decode[c1Status](t, body).Code)
+			}},
+			{name: "c1 code on a write", method: "POST", path: c1, prefer: "code=403", status: 403,
+				body:  map[string]any{"connector": map[string]any{"displayName": "never stored"}, "updateMask": "displayName"},
+				check: func(t *testing.T, body []byte) { assert.Equal(t, 7, decode[c1Status](t, body).Code) }},
+			{name: "c1 undocumented code", method: "GET", path: c1, prefer: "code=409", status: 400, check: func(t *testing.T, body []byte) {
+				assert.Contains(t, decode[c1Status](t, body).Message, "documented: 200, 400, 401, 403, 404, 500")
+			}},
+			{name: "c1 has no named examples", method: "GET", path: c1, prefer: "example=not_found", status: 400, check: func(t *testing.T, body []byte) {
+				assert.Contains(t, decode[c1Status](t, body).Message, `no example "not_found"`)
+			}},
+			{name: "c1 delay", method: "GET", path: c1, prefer: "delay=1ms", status: 200},
+			{name: "versori code", method: "GET", path: vs, prefer: "code=404", status: 404, check: func(t *testing.T, body []byte) {
+				assert.Equal(t, "not_found", decode[versoriError](t, body).Code)
+			}},
+			{name: "versori code on a write", method: "PUT", path: vs, prefer: "code=500", status: 500,
+				body: map[string]any{"id": fixtures.VersoriDocumentedConnectorID, "organisationId": fixtures.VersoriDocumentedOrganisationID,
+					"name": "never stored", "protocol": "http", "baseUrl": "https://x"},
+				check: func(t *testing.T, body []byte) { assert.Equal(t, "internal", decode[versoriError](t, body).Code) }},
+			{name: "versori example not_found", method: "GET", path: vs, prefer: "example=not_found", status: 404, check: func(t *testing.T, body []byte) {
+				assert.JSONEq(t, `{"code":"not_found","message":"Connector 01JQQEESWY391NGMH0BV4G0BAV does not exist in this organisation."}`, string(body))
+			}},
+			{name: "versori example bad_request", method: "GET", path: vs + "/versions/1.0.0", prefer: "example=bad_request", status: 400, check: func(t *testing.T, body []byte) {
+				e := decode[versoriError](t, body)
+				assert.Equal(t, "bad_request", e.Code)
+				require.Len(t, e.Fields, 1)
+				assert.Equal(t, "baseUrl", e.Fields[0].Field)
+			}},
+			{name: "versori unknown example", method: "GET", path: vs, prefer: "example=gone", status: 400, check: func(t *testing.T, body []byte) {
+				e := decode[versoriError](t, body)
+				require.Len(t, e.Fields, 1)
+				assert.Contains(t, e.Fields[0].Message, "examples: bad_request, not_found")
+			}},
+			{name: "versori undocumented code", method: "GET", path: vs, prefer: "code=201", status: 400, check: func(t *testing.T, body []byte) {
+				e := decode[versoriError](t, body)
+				require.Len(t, e.Fields, 1)
+				assert.Contains(t, e.Fields[0].Message, "documented: 200, default (any 4xx or 5xx)")
+			}},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				status, body := call(t, s, tt.method, tt.path, tt.body, "Prefer", tt.prefer)
+				assert.Equal(t, tt.status, status, "%s", body)
+				if tt.check != nil {
+					tt.check(t, body)
+				}
+			})
+		}
+	})
+
+	stateAfter, err := s.State()
+	require.NoError(t, err)
+	assert.Equal(t, stateBefore, stateAfter, "faults and preferences never touch state")
+}
+
+// getState is GET /__admin/state, raw.
+func getState(t *testing.T, s *mocktest.Server) []byte {
+	t.Helper()
+	status, body := call(t, s, "GET", mock.AdminPrefix+"/state", nil)
+	require.Equal(t, 200, status, "%s", body)
+	return body
+}
+
+// mutateAll changes every vendor's state over HTTP: Productsup access and targets, a
+// ConductorOne update, create and delete, a Versori update, version and create.
+func mutateAll(t *testing.T, s *mocktest.Server) {
+	t.Helper()
+	for _, r := range []struct {
+		method, path string
+		body         any
+		status       int
+	}{
+		{"POST", disablePath, `{"accounts":[777]}`, 200},
+		{"POST", "/connectors/" + fixtures.ProductsupDocumentedID + "/versions/1/targets", `{"target-sites":[1234]}`, 200},
+		{"POST", "/connectors", map[string]any{"connector-type": "export", "connector-name": "made.example"}, 200},
+		{"POST", c1Path(fixtures.ConductoroneDocumentedAppID, fixtures.ConductoroneDocumentedConnectorID),
+			map[string]any{"connector": map[string]any{"displayName": "changed"}, "updateMask": "displayName"}, 200},
+		{"POST", c1Prefix + fixtures.ConductoroneDocumentedAppID + "/connectors", map[string]any{"catalogId": "cat", "displayName": "delegated"}, 200},
+		{"POST", c1Prefix + fixtures.ConductoroneDocumentedAppID + "/connectors/create", map[string]any{"catalogId": "cat"}, 200},
+		{"PUT", versoriPath(fixtures.VersoriDocumentedOrganisationID, fixtures.VersoriDocumentedConnectorID), map[string]any{
+			"id": fixtures.VersoriDocumentedConnectorID, "organisationId": fixtures.VersoriDocumentedOrganisationID,
+			"name": "changed", "protocol": "http", "baseUrl": "https://changed.example"}, 200},
+		{"POST", versoriPath(fixtures.VersoriDocumentedOrganisationID, fixtures.VersoriDocumentedConnectorID) + "/versions", map[string]any{"name": "2.0.0"}, 201},
+		{"POST", versoriPrefix + fixtures.VersoriDocumentedOrganisationID + "/protocols/bigquery/connectors",
+			map[string]any{"name": "bq", "datasetId": "p.d", "connections": []any{}}, 201},
+	} {
+		status, body := call(t, s, r.method, r.path, r.body)
+		require.Equal(t, r.status, status, "%s %s: %s", r.method, r.path, body)
+	}
+}
+
+// TestAdminStateRoundTripsAllVendors: after changes to all three vendors, GET /__admin/state,
+// PUT it and GET again is identical, on the same server and on a fresh one; the fresh one then
+// serves the changes and hands out the same next ids as the first.
+func TestAdminStateRoundTripsAllVendors(t *testing.T) {
+	// A fixed clock: the two servers below must stamp what they create alike.
+	opts := []mock.Option{mock.WithoutListener(), mock.WithConnectors(3), mock.WithClock(func() time.Time { return testkit.Clock })}
+	s := newChecked(t, opts...)
+	fresh := getState(t, s)
+	mutateAll(t, s)
+	exported := getState(t, s)
+	st := decode[mock.State](t, exported)
+	for _, v := range []string{"productsup", "conductorone", "versori"} {
+		assert.NotEqual(t, string(decode[mock.State](t, fresh).Vendors[v]), string(st.Vendors[v]), "%s changed", v)
+	}
+
+	status, body := call(t, s, "PUT", mock.AdminPrefix+"/state", exported)
+	require.Equal(t, 200, status, "%s", body)
+	assert.Equal(t, string(exported), string(body), "PUT answers the state it restored")
+	assert.Equal(t, string(exported), string(getState(t, s)))
+
+	other := newChecked(t, opts...)
+	status, body = call(t, other, "PUT", mock.AdminPrefix+"/state", exported)
+	require.Equal(t, 200, status, "%s", body)
+	assert.Equal(t, string(exported), string(getState(t, other)))
+
+	// The restored server serves the changes, through HTTP and typed access alike.
+	c, err := other.Conductorone().Store().Connector(fixtures.ConductoroneDocumentedAppID, fixtures.ConductoroneDocumentedConnectorID)
+	require.NoError(t, err)
+	assert.Equal(t, "changed", c.DisplayName)
+	status, body = call(t, other, "GET", versoriPath(fixtures.VersoriDocumentedOrganisationID, fixtures.VersoriDocumentedConnectorID)+"/versions/2.0.0", nil)
+	assert.Equal(t, 200, status, "%s", body)
+
+	// Both hand out the same ids next: the creation counters travel with the state.
+	for _, r := range []struct{ path, body string }{
+		{"/connectors", `{"connector-type":"export","connector-name":"next.example"}`},
+		{c1Prefix + fixtures.ConductoroneDocumentedAppID + "/connectors/create", `{"catalogId":"cat"}`},
+		{versoriPrefix + fixtures.VersoriDocumentedOrganisationID + "/protocols/http/connectors", `{"name":"n","baseUrl":"https://n","connections":[]}`},
+	} {
+		_, a := call(t, s, "POST", r.path, r.body)
+		_, b := call(t, other, "POST", r.path, r.body)
+		assert.JSONEq(t, string(a), string(b), r.path)
+	}
+	assert.Equal(t, string(getState(t, s)), string(getState(t, other)))
+}
+
+// TestAdminResetWithNewSeed: POST /__admin/reset with a new seed regenerates every vendor's
+// generated data from it and brings back every documented data set, undoing changes to them.
+func TestAdminResetWithNewSeed(t *testing.T) {
+	const n = 4
+	s := newChecked(t, mock.WithoutListener(), mock.WithConnectors(n))
+	psDoc, err := s.Productsup().Store().Connector(fixtures.ProductsupDocumentedID)
+	require.NoError(t, err)
+	c1Doc, err := s.Conductorone().Store().Connector(fixtures.ConductoroneDocumentedAppID, fixtures.ConductoroneDocumentedConnectorID)
+	require.NoError(t, err)
+	vsDoc, err := s.Versori().Store().Connector(fixtures.VersoriDocumentedOrganisationID, fixtures.VersoriDocumentedConnectorID)
+	require.NoError(t, err)
+	mutateAll(t, s)
+
+	status, body := call(t, s, "POST", mock.AdminPrefix+"/reset", `{"seed":42}`)
+	require.Equal(t, 200, status, "%s", body)
+	assert.EqualValues(t, 42, decode[mock.Health](t, body).Seed)
+
+	// The documented data sets, as they were before the changes.
+	got, err := s.Productsup().Store().Connector(fixtures.ProductsupDocumentedID)
+	require.NoError(t, err)
+	assert.Equal(t, psDoc, got)
+	c1, err := s.Conductorone().Store().Connector(fixtures.ConductoroneDocumentedAppID, fixtures.ConductoroneDocumentedConnectorID)
+	require.NoError(t, err)
+	assert.Equal(t, c1Doc, c1)
+	vs, err := s.Versori().Store().Connector(fixtures.VersoriDocumentedOrganisationID, fixtures.VersoriDocumentedConnectorID)
+	require.NoError(t, err)
+	assert.Equal(t, vsDoc, vs)
+
+	// The generated data, from seed 42 now, nothing created through the API left.
+	list, _ := s.Productsup().Store().List(productsup.Filter{}, 0, 100)
+	var psIDs []string
+	for _, c := range list {
+		psIDs = append(psIDs, c.ID)
+	}
+	want := []string{fixtures.ProductsupDocumentedID}
+	for _, c := range fixtures.ProductsupConnectors(42, n) {
+		want = append(want, c.ID)
+	}
+	assert.ElementsMatch(t, want, psIDs)
+	assert.NotContains(t, psIDs, fixtures.ProductsupConnectors(fixtures.DefaultSeed, 1)[0].ID)
+
+	assert.Equal(t, append([]fixtures.ConductoroneApp{fixtures.ConductoroneDocumentedApp()}, fixtures.ConductoroneApps(42)...), s.Conductorone().Store().Apps())
+	assert.Equal(t, n+1, s.Conductorone().Store().Len())
+	for _, g := range fixtures.ConductoroneConnectors(42, n) {
+		_, err := s.Conductorone().Store().Connector(g.AppID, g.ID)
+		assert.NoError(t, err, "generated connector %s of seed 42", g.ID)
+	}
+
+	assert.Equal(t, n+1, s.Versori().Store().Len())
+	for _, g := range fixtures.VersoriConnectors(42, n) {
+		got, err := s.Versori().Store().Connector(g.OrganisationID, g.ID)
+		require.NoError(t, err, "generated connector %s of seed 42", g.ID)
+		assert.Equal(t, g.Name, got.Name)
+	}
+	old := fixtures.VersoriGenerated(fixtures.DefaultSeed, 0)
+	_, err = s.Versori().Store().Connector(old.OrganisationID, old.ID)
+	assert.Error(t, err, "the default seed's connectors are gone")
+	assert.Equal(t, []string{"productsup", "conductorone", "versori"}, s.Vendors(), "every vendor is covered above")
+}
+
+// TestREADMEVendorLines runs the README's two lines on ConductorOne and Versori typed access,
+// so they stay true.
+func TestREADMEVendorLines(t *testing.T) {
+	s := newChecked(t, mock.WithoutListener())
+	err := s.Conductorone().Store().Put(fixtures.NewConductoroneConnector(fixtures.ConductoroneStatus("SYNC_STATUS_ERROR")))
+	s.Versori().Store().Put(fixtures.NewVersoriConnector(fixtures.VersoriProtocol("bigquery"), fixtures.VersoriConnections()))
+	require.NoError(t, err)
+
+	c1 := fixtures.NewConductoroneConnector()
+	status, body := call(t, s, "GET", c1Path(c1.AppID, c1.ID), nil)
+	require.Equal(t, 200, status, "%s", body)
+	assert.Equal(t, "SYNC_STATUS_ERROR", decode[c1View](t, body).ConnectorView.Connector.Status.Status)
+
+	vs := fixtures.NewVersoriConnector()
+	status, body = call(t, s, "GET", versoriPath(vs.OrganisationID, vs.ID), nil)
+	require.Equal(t, 200, status, "%s", body)
+	got := decode[fixtures.VersoriConnector](t, body)
+	assert.Equal(t, "bigquery", got.Protocol)
+	assert.Empty(t, got.Connections)
+	status, _ = call(t, s, "DELETE", versoriPath(vs.OrganisationID, vs.ID), nil)
+	assert.Equal(t, 204, status, "no connection: not in use, deleted without force")
+	s.AssertNoUnmatched(t)
+}

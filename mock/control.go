@@ -168,7 +168,7 @@ func (m *mount) control(w http.ResponseWriter, r *http.Request, route *routers.R
 			return true, err
 		}
 		if f.Status != 0 {
-			m.answer(w, route.Operation, f.Status, "", "scripted fault")
+			m.answer(w, route.Operation, f.Status, "", vendorapi.FieldError{In: "body", Message: "answer forced by a scripted fault"})
 			return true, fmt.Errorf("scripted fault: status %d", f.Status)
 		}
 	}
@@ -195,22 +195,22 @@ func (m *mount) control(w http.ResponseWriter, r *http.Request, route *routers.R
 	}
 	switch {
 	case p.example != "":
-		m.answer(w, op, findExample(op, p.example), p.example, "")
+		m.answer(w, op, findExample(op, p.example), p.example, vendorapi.FieldError{})
 		return true, nil
 	case p.code != 0:
-		m.answer(w, op, p.code, "", "Prefer: code="+strconv.Itoa(p.code))
+		m.answer(w, op, p.code, "", vendorapi.FieldError{In: "header", Field: "Prefer", Message: "code=" + strconv.Itoa(p.code) + " requested"})
 		return true, nil
 	}
 	return false, nil
 }
 
 // answer writes the documented answer of op for status: the vendor's own body for an error
-// status, else the spec's example (the named one, or the first). why says who asked for it.
-func (m *mount) answer(w http.ResponseWriter, op *openapi3.Operation, status int, example, why string) {
+// status, else the spec's example (the named one, or the first). why says who asked for it,
+// where the vendor's error shape has room for it.
+func (m *mount) answer(w http.ResponseWriter, op *openapi3.Operation, status int, example string, why vendorapi.FieldError) {
 	if kind, ok := kindOf(status); ok && example == "" {
 		// No Message: the vendor writes its documented text for the status.
-		m.vendor.WriteError(w, &vendorapi.Error{Kind: kind, Err: errors.New(why),
-			Fields: []vendorapi.FieldError{{In: "header", Field: "Prefer", Message: why}}})
+		m.vendor.WriteError(w, &vendorapi.Error{Kind: kind, Err: errors.New(why.Message), Fields: []vendorapi.FieldError{why}})
 		return
 	}
 	resp := op.Responses.Status(status)

@@ -17,10 +17,11 @@ import (
 // for a wrong method, never reached here).
 var documentedStatuses = map[int]bool{200: true, 400: true, 401: true, 403: true, 404: true}
 
-// checkAnswer fails unless the answer has a documented status and the vendor's shape, and a
-// refused request left the state as it was.
-func checkAnswer(t *testing.T, s *testkit.Server, before []byte, status int, body []byte) {
+// checkAnswer fails unless the server reported no contract violation, the answer has a
+// documented status and the vendor's shape, and a refused request left the state as it was.
+func checkAnswer(t *testing.T, s *testkit.Server, v *testkit.Violations, before []byte, status int, body []byte) {
 	t.Helper()
+	v.Check(t)
 	if !documentedStatuses[status] {
 		t.Fatalf("status %d is not documented: %s", status, body)
 	}
@@ -65,7 +66,7 @@ func FuzzMutations(f *testing.F) {
 	} {
 		f.Add(seed.action, seed.ref, []byte(seed.body))
 	}
-	s := testkit.New(f, mock.WithConnectors(2))
+	s, v := testkit.NewFuzz(f, mock.WithConnectors(2))
 	f.Fuzz(func(t *testing.T, action, ref string, body []byte) {
 		switch action {
 		case "access/prod/disable", "access/prod/enable", "targets":
@@ -93,7 +94,7 @@ func FuzzMutations(f *testing.F) {
 			r.Header.Set("Authorization", "Bearer "+mock.AdminToken)
 			w := httptest.NewRecorder()
 			s.ServeHTTP(w, r)
-			checkAnswer(t, s, before, w.Code, w.Body.Bytes())
+			checkAnswer(t, s, v, before, w.Code, w.Body.Bytes())
 			before, _ = s.Productsup().Snapshot()
 		}
 	})
@@ -110,14 +111,14 @@ func FuzzCreate(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
-	s := testkit.New(f, mock.WithConnectors(0))
+	s, v := testkit.NewFuzz(f, mock.WithConnectors(0))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		before, err := s.Productsup().Snapshot()
 		if err != nil {
 			t.Fatal(err)
 		}
 		res := testkit.Do(t, s, testkit.Request{Method: "POST", Path: "/connectors", Token: mock.AdminToken, Body: body})
-		checkAnswer(t, s, before, res.Status, res.Body)
+		checkAnswer(t, s, v, before, res.Status, res.Body)
 	})
 }
 
@@ -129,7 +130,7 @@ func FuzzPathParameters(f *testing.F) {
 	} {
 		f.Add(seed.id, seed.ref)
 	}
-	s := testkit.New(f, mock.WithConnectors(2))
+	s, v := testkit.NewFuzz(f, mock.WithConnectors(2))
 	f.Fuzz(func(t *testing.T, id, ref string) {
 		before, _ := s.Productsup().Snapshot()
 		for _, path := range []string{
@@ -146,7 +147,7 @@ func FuzzPathParameters(f *testing.F) {
 				before, _ = s.Productsup().Snapshot()
 				continue
 			}
-			checkAnswer(t, s, before, res.Status, res.Body)
+			checkAnswer(t, s, v, before, res.Status, res.Body)
 		}
 	})
 }

@@ -21,7 +21,7 @@ import (
 // file lists a third server, http://localhost:8082, whose path differs from the other two;
 // openapi.Parse reduces servers to one common path and refuses that, so the development server
 // is dropped from the bytes before parsing. Nothing else is changed.
-func vendorSpec(t *testing.T) *openapi.Spec {
+func vendorSpec(t testing.TB) *openapi.Spec {
 	t.Helper()
 	data, err := os.ReadFile(testkit.Testdata("versori", "vendor-connectors.excerpt.yaml"))
 	require.NoError(t, err)
@@ -36,7 +36,7 @@ func vendorSpec(t *testing.T) *openapi.Spec {
 // (openapi/versori.yaml), and ServeHTTP checks it against the vendor's excerpt too.
 type server struct {
 	*testkit.Server
-	t      *testing.T
+	t      testkit.T // a fuzz target's testkit.Violations, else the test
 	vendor *openapi.Spec
 }
 

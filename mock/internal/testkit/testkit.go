@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -53,6 +54,46 @@ func New(t T, opts ...mock.Option) *Server {
 		t.Fatalf("mock.New: %v", err)
 	}
 	return &Server{Server: s, t: t}
+}
+
+// Violations collects the contract violations a server reports while a fuzz target runs.
+// Inside the target only its own *testing.T may fail the test: testing.F's methods panic
+// there, and that panic, raised while the mount checks a response it has already sent, would
+// be recovered by the mount and lost. So a fuzz target builds its server with NewFuzz and
+// calls Check with its t after each request.
+type Violations struct {
+	T               // the fuzz target's *testing.F: it fails the test if the server cannot be built
+	mu   sync.Mutex // guards errs
+	errs []string
+}
+
+// Helper does nothing: it is called inside fuzz targets, where testing.F's Helper panics.
+func (v *Violations) Helper() {}
+
+// Errorf records a violation for the next Check.
+func (v *Violations) Errorf(format string, args ...any) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.errs = append(v.errs, fmt.Sprintf(format, args...))
+}
+
+// Check fails t with every violation recorded since the last Check.
+func (v *Violations) Check(t T) {
+	t.Helper()
+	v.mu.Lock()
+	errs := v.errs
+	v.errs = nil
+	v.mu.Unlock()
+	if len(errs) > 0 {
+		t.Fatalf("response breaks the contract:\n%s", strings.Join(errs, "\n"))
+	}
+}
+
+// NewFuzz is New for a fuzz target: violations go to the returned Violations, not to f.
+func NewFuzz(f T, opts ...mock.Option) (*Server, *Violations) {
+	f.Helper()
+	v := &Violations{T: f}
+	return New(v, opts...), v
 }
 
 // AlsoValidateAgainst checks every later response whose request the spec routes against that

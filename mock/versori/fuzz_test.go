@@ -1,0 +1,597 @@
+package versori_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/mock"
+	"github.com/connectormock/connectormock/mock/internal/testkit"
+	"github.com/connectormock/connectormock/mock/versori"
+)
+
+// Every fuzz target below builds one server and sends each input to it. Each input, and each
+// request after an accepted write within an input, starts from the state the server was built
+// with: inputs do not depend on each other, so a crasher replays alone, and a failed input
+// does not leave a changed state behind for the next.
+
+// documentedCodes are the statuses our Versori spec documents (its success codes, and its
+// default Error response with the README's code per status), with the code each error
+// carries. 500 is documented too, but only a bug answers it. 405 is reached when a fuzzed id
+// holds an escaped slash ("x%2Fversions" makes PUT .../connectors/x/versions).
+var documentedCodes = map[int]string{
+	200: "", 201: "", 204: "",
+	400: versori.CodeBadRequest, 401: versori.CodeUnauthorized, 403: versori.CodeForbidden,
+	404: versori.CodeNotFound, 405: versori.CodeMethodNotAllowed, 409: versori.CodeConflict,
+}
+
+// docVersion is the documented connector's published version, as GET answers it: a valid
+// UpdateConnectorVersion body.
+const docVersion = `{"id":"01JQQEG2N6PZC3YB8V1HWJ5R7T","name":"1.0.0","description":"First release","isLatest":true,"isDefault":true,` +
+	`"createdAt":"2025-03-31T09:14:02Z","updatedAt":"2025-04-02T08:00:00Z","publishedAt":"2025-04-02T08:00:00Z"}`
+
+// fuzzServer is the server of one fuzz target: a checked mock (every response validated
+// against our spec and the vendor's excerpt) and the state every input starts from.
+type fuzzServer struct {
+	*server
+	violations *testkit.Violations
+	initial    []byte
+	// dirty says the state may differ from initial: a write was sent and not found refused.
+	dirty bool
+}
+
+func newFuzzServer(f *testing.F) *fuzzServer {
+	f.Helper()
+	s, v := testkit.NewFuzz(f, mock.WithConnectors(4))
+	snap, err := s.Versori().Snapshot()
+	if err != nil {
+		f.Fatal(err)
+	}
+	return &fuzzServer{server: &server{Server: s, t: v, vendor: vendorSpec(f)}, violations: v, initial: snap}
+}
+
+// send serves one request with a path and query taken as they are (no parsing that could
+// refuse a fuzzed value before the mock sees it).
+func (s *fuzzServer) send(method string, u *url.URL, body []byte) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(method, "/", bytes.NewReader(body))
+	r.URL, r.RequestURI = u, u.RequestURI()
+	if body != nil {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	r.Header.Set("Authorization", "Bearer "+mock.AdminToken)
+	if method != "GET" {
+		s.dirty = true
+	}
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, r)
+	return w
+}
+
+// apiURL is the URL of a path under /api/connect/v1 whose segments are path-escaped, with a
+// raw query; nil when the result does not parse as a URL (a client could not send it either).
+func apiURL(query string, segments ...string) *url.URL {
+	var b strings.Builder
+	b.WriteString("/api/connect/v1")
+	for _, seg := range segments {
+		b.WriteString("/" + url.PathEscape(seg))
+	}
+	u, err := url.Parse(b.String())
+	if err != nil {
+		return nil
+	}
+	u.RawQuery = query
+	return u
+}
+
+// checkAnswer fails unless the answer has a documented status, a refusal is the contract's
+// Error (the code of its status, a message, every field named, nothing else) and left the state
+// as it was, and the server reported no contract violation. It returns whether the request
+// was accepted.
+func (s *fuzzServer) checkAnswer(t *testing.T, status int, body []byte) bool {
+	t.Helper()
+	s.violations.Check(t)
+	code, ok := documentedCodes[status]
+	if !ok {
+		t.Fatalf("status %d is not documented: %s", status, body)
+	}
+	if status < 300 {
+		return true
+	}
+	var e struct {
+		Code    *string `json:"code"`
+		Message *string `json:"message"`
+		Fields  []struct {
+			Field   *string `json:"field"`
+			Message *string `json:"message"`
+		} `json:"fields"`
+		Details *string `json:"details"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&e); err != nil {
+		t.Fatalf("answer %d is not an Error (%v): %s", status, err, body)
+	}
+	switch {
+	case e.Code == nil || *e.Code != code:
+		t.Fatalf("answer %d carries code %v, want %s: %s", status, e.Code, code, body)
+	case e.Message == nil || *e.Message == "":
+		t.Fatalf("answer %d has no message: %s", status, body)
+	case status == 400 && len(e.Fields) == 0:
+		t.Fatalf("a 400 names no field: %s", body)
+	case status == 405 && (e.Details == nil || *e.Details == ""):
+		t.Fatalf("a 405 lists no methods: %s", body)
+	}
+	for _, f := range e.Fields {
+		if f.Field == nil || *f.Field == "" || f.Message == nil || *f.Message == "" {
+			t.Fatalf("a field without a name or a message: %s", body)
+		}
+	}
+	after, err := s.Versori().Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(s.initial, after) {
+		t.Fatalf("a refused request (%d) changed the state: %s", status, body)
+	}
+	s.dirty = false
+	return false
+}
+
+// restore puts back the state the server was built with.
+func (s *fuzzServer) restore(t *testing.T) {
+	t.Helper()
+	if err := s.Versori().Restore(s.initial); err != nil {
+		t.Fatal(err)
+	}
+	s.dirty = false
+}
+
+// begin starts an input from the initial state.
+func (s *fuzzServer) begin(t *testing.T) {
+	t.Helper()
+	if s.dirty {
+		s.restore(t)
+	}
+}
+
+// stored is every stored connector, as the snapshot has them.
+func (s *fuzzServer) stored(t testing.TB) []fixtures.VersoriConnector {
+	t.Helper()
+	snap, err := s.Versori().Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st struct{ Connectors []fixtures.VersoriConnector }
+	if err := json.Unmarshal(snap, &st); err != nil {
+		t.Fatal(err)
+	}
+	return st.Connectors
+}
+
+// split separates the stored connector of the given id (as stored: connections without the
+// usages a view derives, which carry the connector's updatedAt) from all the others.
+func split(t *testing.T, all []fixtures.VersoriConnector, id string) (fixtures.VersoriConnector, []fixtures.VersoriConnector) {
+	t.Helper()
+	i := slices.IndexFunc(all, func(c fixtures.VersoriConnector) bool { return c.ID == id })
+	if i < 0 {
+		t.Fatalf("connector %s is not stored", id)
+	}
+	return all[i], slices.Delete(slices.Clone(all), i, i+1)
+}
+
+// query encodes the pairs (name, value, ...) as a client would: empty values left out.
+func query(pairs ...string) string {
+	q := url.Values{}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i+1] != "" {
+			q.Set(pairs[i], pairs[i+1])
+		}
+	}
+	return q.Encode()
+}
+
+func sameJSON(a, b any) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return bytes.Equal(x, y)
+}
+
+func decode(t *testing.T, body []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(body, v); err != nil {
+		t.Fatalf("answer is not JSON (%v): %s", err, body)
+	}
+}
+
+func configIDs(c fixtures.VersoriConnector) []string {
+	var ids []string
+	for _, a := range c.AuthSchemeConfigs {
+		ids = append(ids, a.ID)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// seedRequest is the body of the seed page's UpdateConnector request.
+func seedRequest(f *testing.F) []byte {
+	b, err := os.ReadFile(testkit.Testdata("versori", "update-connector-request.json"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	return b
+}
+
+// FuzzUpdateConnector sends arbitrary bodies to UpdateConnector (a full replace) of the
+// documented connector.
+func FuzzUpdateConnector(f *testing.F) {
+	valid := `{"id":"` + docID + `","organisationId":"` + docOrg + `","name":"n","protocol":"http","baseUrl":"https://x"}`
+	for _, seed := range []string{
+		string(seedRequest(f)),
+		valid,
+		`{"id":"` + strings.ToLower(docID) + `","organisationId":"` + strings.ToLower(docOrg) + `","name":"","protocol":"http","baseUrl":"","tags":{"a":[],"b":["c"]},"public":false}`,
+		`{"id":"` + docID + `","organisationId":"` + docOrg + `","name":"n","protocol":"http","baseUrl":"x","authSchemeConfigIds":[]}`,
+		`{"id":"` + docID + `","organisationId":"` + docOrg + `","name":"n","protocol":"http","baseUrl":"x","authSchemeConfigIds":["` + docASC + `","` + docASC + `"]}`,
+		`{"id":"` + docID + `","organisationId":"` + docOrg + `","name":"n","protocol":"bigquery","datasetId":"p.d"}`,
+		`{"id":"` + unknown + `","organisationId":"` + otherOrg + `","name":"n","protocol":"http","baseUrl":"x"}`,
+		`{"id":"x","organisationId":5,"protocol":"http","public":"yes","connectionVariables":[{"value":"v"}],"tags":{"a":"b"}}`,
+		`{"id":"` + docID + `","organisationId":"` + docOrg + `","name":"n","protocol":"ftp"}`,
+		`{"id":"` + docID + `","organisationId":"` + docOrg + `","name":"n","protocol":"http","baseUrl":"x","datasetId":"p.d","connectionVariables":null}`,
+		`{"id":"` + docID + `","organisationId":"` + docOrg + `","name":"\u0000","protocol":"http","baseUrl":"x","unknown":{"deep":[1,2]}}`,
+		`{"id":`, `[1]`, `null`, ``, "\xff",
+	} {
+		f.Add([]byte(seed))
+	}
+	s := newFuzzServer(f)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		s.begin(t)
+		before, err := s.Versori().Store().Connector(docOrg, docID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, rest := split(t, s.stored(t), docID)
+		w := s.send("PUT", apiURL("", "o", docOrg, "connectors", docID), body)
+		if !s.checkAnswer(t, w.Code, w.Body.Bytes()) {
+			return
+		}
+		var c fixtures.VersoriConnector
+		decode(t, w.Body.Bytes(), &c)
+		stored, err := s.Versori().Store().Connector(docOrg, docID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rawAfter, restAfter := split(t, s.stored(t), docID)
+		switch {
+		case !sameJSON(c, stored):
+			t.Fatalf("the answer is not what the store holds:\n%s", w.Body.Bytes())
+		case c.ID != docID || c.OrganisationID != docOrg || c.Protocol != before.Protocol:
+			t.Fatalf("identity or protocol moved: %s %s %s", c.ID, c.OrganisationID, c.Protocol)
+		case !c.CreatedAt.Equal(before.CreatedAt) || !c.UpdatedAt.Equal(testkit.Clock):
+			t.Fatalf("createdAt %s (was %s), updatedAt %s (want the clock)", c.CreatedAt, before.CreatedAt, c.UpdatedAt)
+		case !sameJSON(rawAfter.Connections, raw.Connections) || !sameJSON(rawAfter.Versions, raw.Versions):
+			t.Fatal("an update of the connector changed its connections or versions")
+		case !slices.Equal(configIDs(c), configIDs(before)):
+			t.Fatalf("auth scheme configs %v, were %v: an update may only reorder them", configIDs(c), configIDs(before))
+		case c.DatasetID != nil:
+			t.Fatalf("an http connector stored a datasetId: %s", *c.DatasetID)
+		case !sameJSON(rest, restAfter):
+			t.Fatal("an update changed another connector")
+		}
+	})
+}
+
+// FuzzCreateConnector sends arbitrary bodies to CreateHTTPConnector and CreateBigQueryConnector.
+func FuzzCreateConnector(f *testing.F) {
+	cred := `{"authSchemeConfig":{"id":"01JV8TMEFKPCQ0K4HJXA885AAA","description":"k","schemeType":"api-key","name":"X-Key","in":"header"},` +
+		`"credential":{"name":"c","type":"string","data":{"value":"s3cret","other":"kept","password":{"a":1}}}}`
+	for _, seed := range []struct {
+		body     string
+		bigquery bool
+	}{
+		{`{"name":"Acme","baseUrl":"https://x","public":true,"tags":{"k":["v"]},"connectionVariables":[{"name":"a","value":"b"}],"authSchemeConfigs":[],"connections":[]}`, false},
+		{`{"name":"Acme","baseUrl":"https://x","authSchemeConfigs":[{"id":"01JV8TMEFKPCQ0K4HJXA885AAA","description":"k","schemeType":"api-key","name":"X-Key","in":"header","validationMessages":[{"text":"t","severity":"info"}]}],` +
+			`"connections":[{"name":"p","variables":[],"credentials":{"action":[` + cred + `],"trigger":[` + cred + `]}}]}`, false},
+		{`{"name":"W","datasetId":"p.d","connections":[]}`, true},
+		{`{"name":"W","connections":[]}`, true},
+		{`{"name":"W","datasetId":"p.d","baseUrl":"x","connections":[{"name":"a","variables":[],"credentials":{}},{"name":"a","variables":[],"credentials":{}}]}`, true},
+		{`{"name":"n","baseUrl":"x","connections":[],"authSchemeConfigs":[{"id":"` + docASC + `","description":"d","schemeType":"none"},{"id":"` + strings.ToLower(docASC) + `","description":"d","schemeType":"none"}]}`, false},
+		{`{"name":"n","baseUrl":"x","connections":[],"authSchemeConfigs":[{"id":"` + docASC + `","description":"d","schemeType":"magic"}]}`, false},
+		{`{"name":"n","baseUrl":"x","authSchemeConfigs":[]}`, false},
+		{`{"name":"n","baseUrl":"x","connections":[{"name":"p","credentials":{"action":[{"credential":{"data":"x"}}]}}]}`, false},
+		{`{}`, true}, {`[]`, false}, {`null`, true}, {``, false}, {`{"name":1e999}`, false},
+	} {
+		f.Add([]byte(seed.body), seed.bigquery)
+	}
+	s := newFuzzServer(f)
+	f.Fuzz(func(t *testing.T, body []byte, bigquery bool) {
+		s.begin(t)
+		protocol := "http"
+		if bigquery {
+			protocol = "bigquery"
+		}
+		n := s.Versori().Store().Len()
+		w := s.send("POST", apiURL("", "o", docOrg, "protocols", protocol, "connectors"), body)
+		if !s.checkAnswer(t, w.Code, w.Body.Bytes()) {
+			return
+		}
+		var c fixtures.VersoriConnector
+		decode(t, w.Body.Bytes(), &c)
+		stored, err := s.Versori().Store().Connector(docOrg, c.ID)
+		switch {
+		case w.Code != 201:
+			t.Fatalf("a create answered %d", w.Code)
+		case err != nil:
+			t.Fatalf("the created connector is not stored: %v", err)
+		case !sameJSON(c, stored):
+			t.Fatalf("the answer is not what the store holds:\n%s", w.Body.Bytes())
+		case s.Versori().Store().Len() != n+1:
+			t.Fatalf("%d connectors after one create, had %d", s.Versori().Store().Len(), n)
+		case c.OrganisationID != docOrg || c.Protocol != protocol:
+			t.Fatalf("created in %s as %s", c.OrganisationID, c.Protocol)
+		case !c.CreatedAt.Equal(testkit.Clock) || !c.UpdatedAt.Equal(testkit.Clock):
+			t.Fatalf("created %s, updated %s, not the clock", c.CreatedAt, c.UpdatedAt)
+		case len(c.Versions) != 0:
+			t.Fatal("a new connector has versions")
+		case bigquery && (c.DatasetID == nil || c.BaseURL != nil) || !bigquery && c.DatasetID != nil:
+			t.Fatalf("protocol %s with baseUrl %v, datasetId %v", protocol, c.BaseURL, c.DatasetID)
+		}
+		for _, conn := range c.Connections {
+			for _, cc := range append(slices.Clone(conn.Credentials.Action), conn.Credentials.Trigger...) {
+				if !bytes.Equal(fixtures.VersoriRedact(cc.Credential.Data), cc.Credential.Data) {
+					t.Fatalf("credential data not redacted: %s", cc.Credential.Data)
+				}
+			}
+		}
+		for _, a := range c.AuthSchemeConfigs {
+			if len(a.ValidationMessages) != 0 {
+				t.Fatalf("validationMessages sent in were kept: %v", a.ValidationMessages)
+			}
+		}
+	})
+}
+
+// FuzzDeleteConnector sends arbitrary connector ids and force values to DeleteConnector.
+func FuzzDeleteConnector(f *testing.F) {
+	s := newFuzzServer(f)
+	for _, c := range s.stored(f) {
+		f.Add(c.ID, "")
+		f.Add(strings.ToLower(c.ID), "true")
+	}
+	for _, seed := range []struct{ id, force string }{
+		{docID, "false"}, {docID, "1"}, {docID, "TRUE"}, {docID, "maybe"}, {unknown, "true"}, {"", ""}, {"not-a-ulid", "t"},
+		{docID + "/versions/1.0.0", "true"}, {docID, "true&force=false"},
+	} {
+		f.Add(seed.id, seed.force)
+	}
+	f.Fuzz(func(t *testing.T, id, force string) {
+		s.begin(t)
+		u := apiURL(query("force", force), "o", docOrg, "connectors", id)
+		if u == nil {
+			return
+		}
+		before, lookup := s.Versori().Store().Connector(docOrg, id)
+		n := s.Versori().Store().Len()
+		w := s.send("DELETE", u, nil)
+		if !s.checkAnswer(t, w.Code, w.Body.Bytes()) {
+			return
+		}
+		if strings.Contains(id, "/") {
+			return // an escaped slash made it another operation
+		}
+		_, err := s.Versori().Store().Connector(docOrg, id)
+		forced, _ := strconv.ParseBool(force)
+		switch {
+		case w.Code != 204 || w.Body.Len() != 0:
+			t.Fatalf("a delete answered %d %s", w.Code, w.Body.Bytes())
+		case lookup != nil:
+			t.Fatalf("deleted a connector the store does not know: %v", lookup)
+		case !errors.Is(err, versori.ErrNotFound):
+			t.Fatalf("the deleted connector is still there: %v", err)
+		case s.Versori().Store().Len() != n-1:
+			t.Fatalf("%d connectors after one delete, had %d", s.Versori().Store().Len(), n)
+		case len(before.Connections) > 0 && !forced:
+			t.Fatalf("deleted a connector with %d connections without force (force=%q)", len(before.Connections), force)
+		}
+	})
+}
+
+// FuzzVersions sends an arbitrary version reference, body and force value to every version
+// operation of the documented connector.
+func FuzzVersions(f *testing.F) {
+	draft := `{"name":"2.0.0","fromVersion":"latest"}`
+	for _, seed := range []struct{ ref, body, force string }{
+		{"1.0.0", docVersion, ""},
+		{"latest", strings.Replace(docVersion, `"First release"`, `"changed"`, 1), "true"},
+		{"default", strings.Replace(docVersion, `"publishedAt":"2025-04-02T08:00:00Z"`, `"publishedAt":null`, 1), "false"},
+		{"1.0.0", strings.Replace(docVersion, `"isDefault":true`, `"isDefault":false`, 1), "1"},
+		{"1.0.0", strings.Replace(docVersion, `"2025-04-02T08:00:00Z"}`, `"2030-01-01T00:00:00Z"}`, 1), ""},
+		{"1.0.0", strings.Replace(docVersion, `"name":"1.0.0"`, `"name":"x"`, 1), ""},
+		{"2.0.0", draft, ""}, {"1.0.0", `{"name":"1.0.0"}`, ""}, {"latest", `{"name":"latest"}`, ""}, {"", `{"name":""}`, ""},
+		{"9.9.9", `{"name":"3.0.0","fromVersion":"9.9.9"}`, ""}, {"Default", `{"name":" "}`, ""},
+		{"%2e", `{"fromVersion":"1.0.0"}`, "maybe"}, {"a/b", `[`, ""}, {"\x00", `null`, ""}, {"1.0.0", ``, ""},
+	} {
+		f.Add(seed.ref, []byte(seed.body), seed.force)
+	}
+	s := newFuzzServer(f)
+	base := []string{"o", docOrg, "connectors", docID, "versions"}
+	f.Fuzz(func(t *testing.T, ref string, body []byte, force string) {
+		s.begin(t)
+		versionsBefore := func() []fixtures.VersoriVersion {
+			c, err := s.Versori().Store().Connector(docOrg, docID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c.Versions
+		}
+		// CreateConnectorVersion
+		before := versionsBefore()
+		w := s.send("POST", apiURL("", base...), body)
+		if s.checkAnswer(t, w.Code, w.Body.Bytes()) {
+			var v fixtures.VersoriVersion
+			decode(t, w.Body.Bytes(), &v)
+			stored, err := s.Versori().Store().Version(docOrg, docID, v.Name)
+			switch {
+			case w.Code != 201 || err != nil || !sameJSON(v, stored):
+				t.Fatalf("created %d, stored %v (%v): %s", w.Code, stored, err, w.Body.Bytes())
+			case v.PublishedAt != nil || v.IsDefault || v.IsLatest:
+				t.Fatalf("a new version is not a draft: %s", w.Body.Bytes())
+			case len(versionsBefore()) != len(before)+1:
+				t.Fatal("a create did not add one version")
+			}
+			s.restore(t)
+		}
+
+		segs := append(slices.Clone(base), ref)
+		u := apiURL("", segs...)
+		if u == nil {
+			return
+		}
+		// UpdateConnectorVersion
+		w = s.send("PUT", u, body)
+		if s.checkAnswer(t, w.Code, w.Body.Bytes()) {
+			var v fixtures.VersoriVersion
+			decode(t, w.Body.Bytes(), &v)
+			stored, err := s.Versori().Store().Version(docOrg, docID, v.Name)
+			switch {
+			case w.Code != 200 || err != nil || !sameJSON(v, stored):
+				t.Fatalf("updated %d, stored %v (%v): %s", w.Code, stored, err, w.Body.Bytes())
+			case !v.UpdatedAt.Equal(testkit.Clock):
+				t.Fatalf("updatedAt %s is not the clock", v.UpdatedAt)
+			case len(versionsBefore()) != len(before):
+				t.Fatal("an update changed the number of versions")
+			case v.IsDefault && v.PublishedAt == nil:
+				t.Fatalf("a draft became the default: %s", w.Body.Bytes())
+			}
+			s.restore(t)
+		}
+
+		// DeleteConnectorVersion
+		u.RawQuery = query("force", force)
+		w = s.send("DELETE", u, nil)
+		if s.checkAnswer(t, w.Code, w.Body.Bytes()) {
+			if w.Code != 204 || len(versionsBefore()) != len(before)-1 {
+				t.Fatalf("a delete answered %d and left %d of %d versions", w.Code, len(versionsBefore()), len(before))
+			}
+			s.restore(t)
+		}
+
+		// GetConnectorVersion
+		u.RawQuery = ""
+		w = s.send("GET", u, nil)
+		if s.checkAnswer(t, w.Code, w.Body.Bytes()) {
+			var v fixtures.VersoriVersion
+			decode(t, w.Body.Bytes(), &v)
+			if !slices.ContainsFunc(before, func(b fixtures.VersoriVersion) bool { return sameJSON(b, v) }) {
+				t.Fatalf("got a version the connector does not show: %s", w.Body.Bytes())
+			}
+		}
+	})
+}
+
+// FuzzPathParameters sends arbitrary organisation, connector and version path parameters to
+// every operation.
+func FuzzPathParameters(f *testing.F) {
+	for _, seed := range []struct{ org, id, version string }{
+		{docOrg, docID, "1.0.0"}, {strings.ToLower(docOrg), strings.ToLower(docID), "latest"}, {otherOrg, docID, "default"},
+		{docOrg, unknown, "9.9.9"}, {"", "", ""}, {"not-a-ulid", "..", "."}, {docOrg, docID + "/versions", "x"},
+		{"%00", "%zz", "%2F"}, {docOrg + " ", docID, "\xff"}, {"0" + docOrg[1:], "I" + docID[1:], "1.0.0 "},
+	} {
+		f.Add(seed.org, seed.id, seed.version)
+	}
+	s := newFuzzServer(f)
+	put := func(org, id string) []byte {
+		b, _ := json.Marshal(map[string]any{"id": id, "organisationId": org, "name": "n", "protocol": "http", "baseUrl": "https://x"})
+		return b
+	}
+	f.Fuzz(func(t *testing.T, org, id, version string) {
+		s.begin(t)
+		for _, r := range []struct {
+			method string
+			segs   []string
+			body   []byte
+		}{
+			{"GET", []string{"o", org, "connectors", id}, nil},
+			{"PUT", []string{"o", org, "connectors", id}, put(org, id)},
+			{"GET", []string{"o", org, "connectors", id, "versions"}, nil},
+			{"POST", []string{"o", org, "connectors", id, "versions"}, []byte(`{"name":"2.0.0"}`)},
+			{"GET", []string{"o", org, "connectors", id, "versions", version}, nil},
+			{"PUT", []string{"o", org, "connectors", id, "versions", version}, []byte(docVersion)},
+			{"DELETE", []string{"o", org, "connectors", id, "versions", version}, nil},
+			{"DELETE", []string{"o", org, "connectors", id}, nil},
+			{"GET", []string{"o", org, "connectors"}, nil},
+			{"POST", []string{"o", org, "protocols", "bigquery", "connectors"}, []byte(`{"name":"W","datasetId":"p.d","connections":[]}`)},
+		} {
+			u := apiURL("", r.segs...)
+			if u == nil {
+				return
+			}
+			w := s.send(r.method, u, r.body)
+			if s.checkAnswer(t, w.Code, w.Body.Bytes()) && r.method != "GET" {
+				s.restore(t)
+			}
+		}
+	})
+}
+
+// FuzzList sends arbitrary paging, sort and filter parameters to ListConnectors (and the paging
+// ones to ListConnectorVersions), both encoded as a client would and as raw query text.
+func FuzzList(f *testing.F) {
+	for _, seed := range []struct{ first, after, before, sort, tags string }{
+		{"2", "", "", "", ""}, {"1", "", "", "name:asc", "category:weather"}, {"", "", "", "createdAt:asc,name:desc", "category"},
+		{"0", "", "", "id:up", ""}, {"-1", "x", "y", "nope:asc", ":v"}, {"20", "", "", "name", ","},
+		{"9223372036854775808", "", "", "protocol:desc,id:asc", "a:b:c"}, {"1.5", "=", "%zz", "name:asc,name:asc", "k,"},
+		{"3", "eyJzIjoidXBkYXRlZEF0OmRlc2MsaWQ6YXNjIiwiayI6WyJhIiwiYiJdfQ", "", "", ""},
+		{"3", "eyJzIjoidXBkYXRlZEF0OmRlc2MsaWQ6YXNjIiwiayI6WyJhIl19", "eyJzIjoibmFtZTphc2MsaWQ6YXNjIiwiayI6WyJhIiwiYiJdfQ", "", ""},
+		{"1", "e30", "bnVsbA", "updatedAt:desc", "k:v&first=0"},
+	} {
+		f.Add(seed.first, seed.after, seed.before, seed.sort, seed.tags)
+	}
+	s := newFuzzServer(f)
+	f.Fuzz(func(t *testing.T, first, after, before, sortBy, tags string) {
+		s.begin(t)
+		encoded := query("first", first, "after", after, "before", before, "sort", sortBy, "tags", tags)
+		raw := "first=" + first + "&after=" + after + "&before=" + before + "&sort=" + sortBy + "&tags=" + tags
+		for _, q := range []string{encoded, raw} {
+			u := apiURL(q, "o", docOrg, "connectors")
+			w := s.send("GET", u, nil)
+			if s.checkAnswer(t, w.Code, w.Body.Bytes()) {
+				var page versori.ConnectorPage
+				decode(t, w.Body.Bytes(), &page)
+				sent := u.Query()
+				limit, err := strconv.Atoi(sent.Get("first"))
+				if err != nil || limit <= 0 {
+					limit = 20
+				}
+				if len(page.Connectors) > limit || page.TotalCount < len(page.Connectors) {
+					t.Fatalf("%d connectors of %d on a page of %d", len(page.Connectors), page.TotalCount, limit)
+				}
+				for _, c := range page.Connectors {
+					if c.OrganisationID != docOrg {
+						t.Fatalf("connector %s of %s listed under %s", c.ID, c.OrganisationID, docOrg)
+					}
+				}
+				for name, cursor := range map[string]string{"after": page.Next, "before": page.Prev} {
+					if cursor == "" {
+						continue
+					}
+					follow := query(name, cursor, "sort", sent.Get("sort"), "tags", sent.Get("tags"))
+					if w := s.send("GET", apiURL(follow, "o", docOrg, "connectors"), nil); w.Code != 200 {
+						t.Fatalf("the %s cursor handed out is refused: %d %s", name, w.Code, w.Body.Bytes())
+					}
+				}
+			}
+			w = s.send("GET", apiURL(q, "o", docOrg, "connectors", docID, "versions"), nil)
+			s.checkAnswer(t, w.Code, w.Body.Bytes())
+		}
+		if after, _ := s.Versori().Snapshot(); !bytes.Equal(s.initial, after) {
+			t.Fatal("a list changed the state")
+		}
+	})
+}

@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/gorilla/mux"
-
 	"github.com/connectormock/connectormock/mock/vendorapi"
 )
 
@@ -124,13 +122,9 @@ func (s *Server) findMount(name string) *mount {
 	return nil
 }
 
-// adminRoutes mounts the admin API on router. Its paths are fixed, so one handler dispatches
-// them with a switch: a gorilla route each would compile a regexp per server.
-func (s *Server) adminRoutes(router *mux.Router) {
-	router.PathPrefix(AdminPrefix).Handler(s.adminGuard(http.HandlerFunc(s.admin)))
-}
-
-func (s *Server) admin(w http.ResponseWriter, r *http.Request) {
+// adminAPI serves the admin API. Its paths are fixed, so one handler dispatches them with a
+// switch: a gorilla route each would compile a regexp per server.
+func (s *Server) adminAPI(w http.ResponseWriter, r *http.Request) {
 	type methods map[string]http.HandlerFunc
 	var ms methods
 	switch strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, AdminPrefix), "/") {

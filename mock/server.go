@@ -16,6 +16,7 @@ import (
 	"github.com/connectormock/connectormock/mock/productsup"
 	"github.com/connectormock/connectormock/mock/vendorapi"
 	"github.com/connectormock/connectormock/mock/versori"
+	"github.com/connectormock/connectormock/openapi"
 )
 
 // vendors are the APIs every server mounts, in the order health and state report them. A new
@@ -32,7 +33,7 @@ type Server struct {
 	cfg     config
 	auth    *authenticator
 	mounts  []*mount
-	handler http.Handler
+	admin   http.Handler
 	journal *journal
 	faults  faults
 	// stateMu serialises Reset and SetState, and guards cfg.seed, which they change.
@@ -47,18 +48,10 @@ func New(opts ...Option) (*Server, error) {
 		o(&cfg)
 	}
 	s := &Server{cfg: cfg, auth: newAuthenticator(cfg.principals), journal: newJournal(cfg.journalSize)}
-	vc := s.vendorConfig()
-	// SkipClean: gorilla would answer an unclean path ("//", "/../") with a bodiless 301; the
-	// vendors' own 404 is the truthful answer.
-	router := mux.NewRouter().SkipClean(true)
-	if !cfg.noAdmin {
-		s.adminRoutes(router)
-	}
-	router.NotFoundHandler = http.HandlerFunc(s.notFound)
-	router.MethodNotAllowedHandler = router.NotFoundHandler
 	if err := checkVendorNames(cfg.vendors); err != nil {
 		return nil, err
 	}
+	vc := s.vendorConfig()
 	for _, newVendor := range vendors {
 		v, err := newVendor(vc)
 		if err != nil {
@@ -72,15 +65,43 @@ func New(opts ...Option) (*Server, error) {
 			return nil, fmt.Errorf("mock: %s: %w", v.Name(), err)
 		}
 		s.mounts = append(s.mounts, m)
-		router.PathPrefix(m.prefix).Handler(m)
 	}
-	s.handler = router
+	s.admin = s.adminGuard(http.HandlerFunc(s.adminAPI))
 	return s, nil
 }
 
-// ServeHTTP routes the request to its vendor.
+// routes is the top-level router every server shares: one named prefix route for the admin
+// API and one per vendor. Its regexps compile once per process, not once per server (a test
+// suite builds hundreds of servers); each server dispatches on the matched route's name.
+var routes = sync.OnceValue(func() *mux.Router {
+	r := mux.NewRouter()
+	r.PathPrefix(AdminPrefix).Name(AdminPrefix)
+	for _, name := range VendorNames() {
+		if spec, err := openapi.Load(name); err == nil { // New reports a broken spec
+			r.PathPrefix(pathPrefix(spec)).Name(name)
+		}
+	}
+	return r
+})
+
+// ServeHTTP routes the request to the admin API or its vendor. Paths are not cleaned: gorilla
+// would answer an unclean path ("//", "/../") with a bodiless 301, where the vendor's own 404
+// is the truthful answer.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.handler.ServeHTTP(w, r)
+	var match mux.RouteMatch
+	if routes().Match(r, &match) && match.Route != nil {
+		switch name := match.Route.GetName(); {
+		case name == AdminPrefix && !s.cfg.noAdmin:
+			s.admin.ServeHTTP(w, r)
+			return
+		default:
+			if m := s.findMount(name); m != nil {
+				m.ServeHTTP(w, r)
+				return
+			}
+		}
+	}
+	s.notFound(w, r)
 }
 
 // VendorNames lists every vendor a server can serve, in the order it mounts them.
@@ -128,12 +149,8 @@ func (s *Server) vendor(name string) vendorapi.Vendor {
 // operation finds an operation of any vendor by its operationId.
 func (s *Server) operation(id string) *openapi3.Operation {
 	for _, m := range s.mounts {
-		for _, item := range m.spec.Doc.Paths.Map() {
-			for _, op := range item.Operations() {
-				if op.OperationID == id {
-					return op
-				}
-			}
+		if op := m.spec.Operations[id]; op != nil {
+			return op
 		}
 	}
 	return nil
@@ -143,11 +160,7 @@ func (s *Server) operation(id string) *openapi3.Operation {
 func (s *Server) operationIDs() []string {
 	var out []string
 	for _, m := range s.mounts {
-		for _, item := range m.spec.Doc.Paths.Map() {
-			for _, op := range item.Operations() {
-				out = append(out, op.OperationID)
-			}
-		}
+		out = append(out, m.spec.OperationIDs...)
 	}
 	slices.Sort(out)
 	return out

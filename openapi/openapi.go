@@ -40,7 +40,11 @@ type Spec struct {
 	BasePath string
 	// Doc is the parsed and validated document, servers reduced to BasePath.
 	Doc *openapi3.T
-	// Router matches requests to the document's operations, on the path alone.
+	// Operations are the document's operations by operationId; OperationIDs lists them sorted.
+	Operations   map[string]*openapi3.Operation
+	OperationIDs []string
+	// Router matches requests to the document's operations, on the path alone: kin-openapi's
+	// gorillamux router, or a path table that gives its answers faster (see newPathTable).
 	Router routers.Router
 }
 
@@ -122,13 +126,26 @@ func Parse(file string, data []byte) (*Spec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("openapi: %s: cannot build router: %w", file, err)
 	}
-	return &Spec{
+	spec := &Spec{
 		Name:     strings.TrimSuffix(file, ".yaml"),
 		File:     file,
 		BasePath: base,
 		Doc:      doc,
 		Router:   router,
-	}, nil
+	}
+	spec.Operations = map[string]*openapi3.Operation{}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			spec.Operations[op.OperationID] = op
+			spec.OperationIDs = append(spec.OperationIDs, op.OperationID)
+		}
+	}
+	slices.Sort(spec.OperationIDs)
+	// The path table gives the router's answers without its regular expressions.
+	if t := newPathTable(spec); t != nil {
+		spec.Router = t
+	}
+	return spec, nil
 }
 
 // basePath reduces the servers to their path, which all must share.

@@ -1,4 +1,4 @@
-package mock
+package openapi
 
 import (
 	"net/http"
@@ -9,7 +9,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/connectormock/connectormock/openapi"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
 )
 
 // routeMethods are the methods the router comparisons try: every one the specs use, one they
@@ -24,7 +25,7 @@ var segmentValues = []string{"x", "497f6eca-6276-4993-bfeb-53cbbbba6f08", "01JQQ
 // routeTargets derives request targets from the spec's templates: each parameter replaced by
 // each value, and the result with a slash added, a segment added, removed or changed, a prefix,
 // and a query.
-func routeTargets(spec *openapi.Spec) []string {
+func routeTargets(spec *Spec) []string {
 	targets := []string{"", "/", "*", "//", spec.BasePath, spec.BasePath + "/", "/connectors?x=1", "/CONNECTORS"}
 	for _, path := range spec.Doc.Paths.InMatchingOrder() {
 		segs := strings.Split(spec.BasePath+path, "/")
@@ -61,10 +62,18 @@ func routeTargets(spec *openapi.Spec) []string {
 	return targets
 }
 
-// assertSameRoute checks that table answers the request as the spec's router does.
-func assertSameRoute(t *testing.T, spec *openapi.Spec, table *pathTable, r *http.Request) {
+// kinRouter is the spec's kin-openapi router, which the path table must agree with.
+func kinRouter(t testing.TB, spec *Spec) routers.Router {
 	t.Helper()
-	want, wantVars, wantErr := spec.Router.FindRoute(r)
+	r, err := gorillamux.NewRouter(spec.Doc)
+	require.NoError(t, err)
+	return r
+}
+
+// assertSameRoute checks that table answers the request as the spec's kin router does.
+func assertSameRoute(t *testing.T, spec *Spec, ref routers.Router, table *pathTable, r *http.Request) {
+	t.Helper()
+	want, wantVars, wantErr := ref.FindRoute(r)
 	got, gotVars, gotErr := table.FindRoute(r)
 	where := spec.Name + " " + r.Method + " " + r.URL.String()
 	if !assert.Equal(t, wantErr, gotErr, where) || want == nil {
@@ -83,10 +92,10 @@ func assertSameRoute(t *testing.T, spec *openapi.Spec, table *pathTable, r *http
 // TestPathTableMatchesRouter holds the fast router to the spec's own on every vendor spec: the
 // same route, parameters and error for paths derived from every template.
 func TestPathTableMatchesRouter(t *testing.T) {
-	for _, name := range openapi.Names() {
+	for _, name := range Names() {
 		t.Run(name, func(t *testing.T) {
-			spec := openapi.MustLoad(name)
-			table := newPathTable(spec)
+			spec := MustLoad(name)
+			table, ref := newPathTable(spec), kinRouter(t, spec)
 			require.NotNil(t, table, "every template of %s is literal segments and whole parameters", spec.File)
 			matched := 0
 			for _, target := range routeTargets(spec) {
@@ -96,7 +105,7 @@ func TestPathTableMatchesRouter(t *testing.T) {
 				}
 				for _, method := range routeMethods {
 					r := &http.Request{Method: method, URL: u, Header: http.Header{}}
-					assertSameRoute(t, spec, table, r)
+					assertSameRoute(t, spec, ref, table, r)
 					if _, _, err := table.FindRoute(r); err == nil {
 						matched++
 					}
@@ -112,7 +121,7 @@ func TestPathTableMatchesRouter(t *testing.T) {
 // router.
 func TestPathTableFallsBack(t *testing.T) {
 	for _, path := range []string{"/connectors/{id}.json", "/connectors/{id:[0-9]+}", "/connectors/x{id}"} {
-		spec, err := openapi.Parse("t.yaml", []byte(`openapi: 3.0.3
+		spec, err := Parse("t.yaml", []byte(`openapi: 3.0.3
 info: {title: t, version: "1"}
 paths:
   "`+path+`":
@@ -133,18 +142,22 @@ func FuzzPathTable(f *testing.F) {
 	f.Add("PUT", "/api/connect/v1/o/01JTJJEWXWNVE4XGCY2G7A878P/connectors/01JQQEESWY391NGMH0BV4G0BAV")
 	f.Add("DELETE", "/api/connect/v1/o/a%2Fb/connectors//versions/1.0.0")
 	f.Add("GET", "/connectors/%7Bid%7D/../x")
-	specs := make(map[*openapi.Spec]*pathTable)
-	for _, name := range openapi.Names() {
-		spec := openapi.MustLoad(name)
-		specs[spec] = newPathTable(spec)
+	type pair struct {
+		table *pathTable
+		ref   routers.Router
+	}
+	specs := make(map[*Spec]pair)
+	for _, name := range Names() {
+		spec := MustLoad(name)
+		specs[spec] = pair{newPathTable(spec), kinRouter(f, spec)}
 	}
 	f.Fuzz(func(t *testing.T, method, target string) {
 		u, err := url.Parse(target)
 		if err != nil {
 			return
 		}
-		for spec, table := range specs {
-			assertSameRoute(t, spec, table, &http.Request{Method: method, URL: u, Header: http.Header{}})
+		for spec, p := range specs {
+			assertSameRoute(t, spec, p.ref, p.table, &http.Request{Method: method, URL: u, Header: http.Header{}})
 		}
 	})
 }

@@ -51,6 +51,13 @@ func New(opts ...Option) (*Server, error) {
 	if err := checkVendorNames(cfg.vendors); err != nil {
 		return nil, err
 	}
+	// The first server of a process parses the specs, in parallel: start-up waits for the
+	// longest, not for their sum. Errors are kept by openapi.Load for the vendors to report.
+	var wg sync.WaitGroup
+	for _, name := range VendorNames() {
+		wg.Go(func() { _, _ = openapi.Load(name) })
+	}
+	wg.Wait()
 	vc := s.vendorConfig()
 	for _, newVendor := range vendors {
 		v, err := newVendor(vc)

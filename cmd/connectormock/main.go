@@ -56,22 +56,34 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return healthcheck(ctx, cfg.health)
 	}
 	log := cfg.logger(stderr)
-	srv, err := mock.New(cfg.options(log)...)
-	if err != nil {
-		return err
-	}
+	// Listen first and load the specs meanwhile: the first request waits for them instead of
+	// for the whole start-up, and a broken spec still stops the process before anything is
+	// served.
 	tcp, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
 	}
 	ln := &drainingListener{TCPListener: tcp.(*net.TCPListener)}
-	hs := newHTTPServer(srv, log)
+	var srv *mock.Server
+	ready := make(chan struct{})
+	hs := newHTTPServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-ready: // srv is set before ready closes
+			srv.ServeHTTP(w, r)
+		case <-r.Context().Done():
+		}
+	}), log)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	if srv, err = mock.New(cfg.options(log)...); err != nil {
+		hs.Close()
+		return err
+	}
+	close(ready)
 	fmt.Fprintf(stdout, "connectormock listening on http://%s (vendors: %v, seed %d)\n", ln.Addr(), srv.Vendors(), srv.Seed())
 	for _, p := range cfg.tokens {
 		fmt.Fprintf(stdout, "  accepts Authorization: Bearer %s (%s)\n", p.Token, role(p))
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
 	select {
 	case err := <-errc:
 		return err

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/connectormock/connectormock/fixtures"
@@ -36,13 +35,10 @@ type NewConnector struct {
 // use, returns copies (nothing returned aliases the store) and changes all or nothing.
 type Store struct {
 	clock  func() time.Time
-	fields *field // the connector's fields as update masks name them; read-only
-	// seeded fills the store on first use, so that a server whose test never touches this
-	// vendor never pays for generating its data.
-	seeded sync.Once
-	cfg    vendorapi.Config
+	fields *field           // the connector's fields as update masks name them; read-only
+	cfg    vendorapi.Config // what the store seeds from on first use (see vendorapi.SeededMutex)
 
-	mu         sync.RWMutex // guards seed, apps, appOrder, connectors, seq and created
+	mu         vendorapi.SeededMutex // guards seed, apps, appOrder, connectors, seq and created
 	seed       uint64
 	apps       map[string]*fixtures.ConductoroneApp
 	appOrder   []string // app ids in the order they were stored
@@ -59,31 +55,22 @@ type entry struct {
 }
 
 func newStore(cfg vendorapi.Config, fields *field) *Store {
-	return &Store{clock: cfg.Clock, fields: fields, cfg: cfg}
-}
-
-// lock and rlock take the mutex, seeding the store first if nobody has used it yet.
-func (s *Store) lock() {
-	s.seeded.Do(func() { s.reset(s.cfg) })
-	s.mu.Lock()
-}
-
-func (s *Store) rlock() {
-	s.seeded.Do(func() { s.reset(s.cfg) })
-	s.mu.RLock()
+	s := &Store{clock: cfg.Clock, fields: fields, cfg: cfg}
+	s.mu.Init(func() { s.reset(s.cfg) })
+	return s
 }
 
 // Reset puts the store back to the state cfg seeds: the documented app and connector first,
 // then the generated apps and cfg.Connectors generated connectors.
 func (s *Store) Reset(cfg vendorapi.Config) {
-	s.seeded.Do(func() {})
+	s.mu.Skip()
 	s.reset(cfg)
 }
 
 func (s *Store) reset(cfg vendorapi.Config) {
 	apps := append([]fixtures.ConductoroneApp{fixtures.ConductoroneDocumentedApp()}, fixtures.ConductoroneApps(cfg.Seed)...)
 	conns := append([]fixtures.ConductoroneConnector{fixtures.ConductoroneDocumented()}, fixtures.ConductoroneConnectors(cfg.Seed, cfg.Connectors)...)
-	s.mu.Lock()
+	s.mu.LockUnseeded()
 	defer s.mu.Unlock()
 	s.seed, s.apps, s.appOrder, s.connectors, s.seq, s.created = cfg.Seed, map[string]*fixtures.ConductoroneApp{}, nil, map[string]*entry{}, 0, 0
 	for _, app := range apps {
@@ -111,7 +98,7 @@ type snapshotEntry struct {
 
 // Snapshot returns the whole state as JSON: apps in stored order, connectors in List order.
 func (s *Store) Snapshot() (json.RawMessage, error) {
-	s.rlock()
+	s.mu.RLock()
 	defer s.mu.RUnlock()
 	snap := snapshot{Apps: make([]fixtures.ConductoroneApp, 0, len(s.appOrder)), Connectors: []snapshotEntry{}, Seq: s.seq, Created: s.created}
 	for _, id := range s.appOrder {
@@ -159,7 +146,7 @@ func (s *Store) Restore(data json.RawMessage) error {
 	if snap.Created < 0 {
 		return fmt.Errorf("conductorone state: created %d: must not be negative", snap.Created)
 	}
-	s.lock()
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.apps, s.appOrder, s.connectors, s.seq, s.created = map[string]*fixtures.ConductoroneApp{}, nil, map[string]*entry{}, snap.Seq, snap.Created
 	for _, a := range snap.Apps {
@@ -173,14 +160,14 @@ func (s *Store) Restore(data json.RawMessage) error {
 
 // Seed is the seed the store's data was generated from (users are derived from it too).
 func (s *Store) Seed() uint64 {
-	s.rlock()
+	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return s.seed
 }
 
 // PutApp stores a copy of app, replacing any app with the same id.
 func (s *Store) PutApp(app fixtures.ConductoroneApp) {
-	s.lock()
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.putApp(app)
 }
@@ -195,7 +182,7 @@ func (s *Store) putApp(app fixtures.ConductoroneApp) {
 // Put stores a copy of c in its app (c.AppID), replacing any connector with the same id and
 // keeping its place in List. The app must exist.
 func (s *Store) Put(c fixtures.ConductoroneConnector) error {
-	s.lock()
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.apps[c.AppID]; !ok {
 		return &NotFoundError{AppID: c.AppID}
@@ -211,7 +198,7 @@ func (s *Store) Put(c fixtures.ConductoroneConnector) error {
 
 // App returns a copy of the app with the given id.
 func (s *Store) App(id string) (fixtures.ConductoroneApp, error) {
-	s.rlock()
+	s.mu.RLock()
 	defer s.mu.RUnlock()
 	a, ok := s.apps[id]
 	if !ok {
@@ -222,7 +209,7 @@ func (s *Store) App(id string) (fixtures.ConductoroneApp, error) {
 
 // Apps returns every app, in the order they were stored.
 func (s *Store) Apps() []fixtures.ConductoroneApp {
-	s.rlock()
+	s.mu.RLock()
 	defer s.mu.RUnlock()
 	out := make([]fixtures.ConductoroneApp, len(s.appOrder))
 	for i, id := range s.appOrder {
@@ -233,14 +220,14 @@ func (s *Store) Apps() []fixtures.ConductoroneApp {
 
 // Len is the number of stored connectors.
 func (s *Store) Len() int {
-	s.rlock()
+	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return len(s.connectors)
 }
 
 // AppLen is the number of stored apps.
 func (s *Store) AppLen() int {
-	s.rlock()
+	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return len(s.apps)
 }
@@ -248,7 +235,7 @@ func (s *Store) AppLen() int {
 // Connector returns a copy of the connector id of app appID. A connector of another app is
 // not found, as an unknown one is.
 func (s *Store) Connector(appID, id string) (fixtures.ConductoroneConnector, error) {
-	s.rlock()
+	s.mu.RLock()
 	defer s.mu.RUnlock()
 	e, err := s.lookup(appID, id)
 	if err != nil {
@@ -270,7 +257,7 @@ func (s *Store) lookup(appID, id string) (*entry, error) {
 
 // Connectors returns every connector of the app, in List's order.
 func (s *Store) Connectors(appID string) ([]fixtures.ConductoroneConnector, error) {
-	s.rlock()
+	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if _, ok := s.apps[appID]; !ok {
 		return nil, &NotFoundError{AppID: appID}
@@ -305,7 +292,7 @@ func (s *Store) List(appID string, size int, token string) ([]fixtures.Conductor
 	case size > MaxPageSize:
 		size = MaxPageSize
 	}
-	s.rlock()
+	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if _, ok := s.apps[appID]; !ok {
 		return nil, "", &NotFoundError{AppID: appID}
@@ -358,7 +345,7 @@ func (s *Store) Create(appID string, in NewConnector) (fixtures.ConductoroneConn
 	if in.CatalogID == "" {
 		return fixtures.ConductoroneConnector{}, &RequiredError{Field: "catalogId"}
 	}
-	s.lock()
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.apps[appID]; !ok {
 		return fixtures.ConductoroneConnector{}, &NotFoundError{AppID: appID}
@@ -398,7 +385,7 @@ func (s *Store) Update(appID, id string, patch map[string]any, mask *string) (fi
 	if err != nil {
 		return fixtures.ConductoroneConnector{}, err
 	}
-	s.lock()
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	e, err := s.lookup(appID, id)
 	if err != nil {
@@ -422,7 +409,7 @@ func (s *Store) Update(appID, id string, patch map[string]any, mask *string) (fi
 
 // Delete removes the connector id of app appID; it is gone from Connector and List.
 func (s *Store) Delete(appID, id string) error {
-	s.lock()
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, err := s.lookup(appID, id); err != nil {
 		return err

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/connectormock/connectormock/fixtures"
@@ -79,12 +78,9 @@ type Filter struct {
 // concurrent use and returns copies: nothing returned aliases the store.
 type Store struct {
 	clock func() time.Time
-	// seeded fills the store on first use, so that a server whose test never touches this
-	// vendor never pays for generating its data.
-	seeded sync.Once
-	cfg    vendorapi.Config
+	cfg   vendorapi.Config // what the store seeds from on first use (see vendorapi.SeededMutex)
 
-	mu         sync.RWMutex // guards seed, connectors, order and created
+	mu         vendorapi.SeededMutex // guards seed, connectors, order and created
 	seed       uint64
 	connectors map[string]*fixtures.ProductsupConnector
 	order      []string // connector ids, in the order they were stored: List's order
@@ -92,30 +88,21 @@ type Store struct {
 }
 
 func newStore(cfg vendorapi.Config) *Store {
-	return &Store{clock: cfg.Clock, cfg: cfg}
-}
-
-// lock and rlock take the mutex, seeding the store first if nobody has used it yet.
-func (s *Store) lock() {
-	s.seeded.Do(func() { s.reset(s.cfg) })
-	s.mu.Lock()
-}
-
-func (s *Store) rlock() {
-	s.seeded.Do(func() { s.reset(s.cfg) })
-	s.mu.RLock()
+	s := &Store{clock: cfg.Clock, cfg: cfg}
+	s.mu.Init(func() { s.reset(s.cfg) })
+	return s
 }
 
 // Reset puts the store back to the state cfg seeds: the documented data set, then
 // cfg.Connectors generated connectors. Nothing of the old state is kept.
 func (s *Store) Reset(cfg vendorapi.Config) {
-	s.seeded.Do(func() {})
+	s.mu.Skip()
 	s.reset(cfg)
 }
 
 func (s *Store) reset(cfg vendorapi.Config) {
 	all := append([]fixtures.ProductsupConnector{fixtures.ProductsupDocumented()}, fixtures.ProductsupConnectors(cfg.Seed, cfg.Connectors)...)
-	s.mu.Lock()
+	s.mu.LockUnseeded()
 	defer s.mu.Unlock()
 	s.seed, s.connectors, s.order, s.created = cfg.Seed, make(map[string]*fixtures.ProductsupConnector, len(all)), nil, 0
 	for _, c := range all {
@@ -133,7 +120,7 @@ type snapshot struct {
 // Snapshot returns the whole state as JSON: every connector in stored order, and the count of
 // connectors created through the API (which the next created id derives from).
 func (s *Store) Snapshot() (json.RawMessage, error) {
-	s.rlock()
+	s.mu.RLock()
 	defer s.mu.RUnlock()
 	snap := snapshot{Connectors: make([]fixtures.ProductsupConnector, 0, len(s.order)), Created: s.created}
 	for _, id := range s.order {
@@ -162,7 +149,7 @@ func (s *Store) Restore(data json.RawMessage) error {
 	if snap.Created < 0 {
 		return fmt.Errorf("productsup state: created %d: must not be negative", snap.Created)
 	}
-	s.lock()
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.connectors, s.order, s.created = make(map[string]*fixtures.ProductsupConnector, len(snap.Connectors)), nil, snap.Created
 	for _, c := range snap.Connectors {
@@ -175,7 +162,7 @@ func (s *Store) Restore(data json.RawMessage) error {
 // Put stores a copy of c, replacing any connector with the same id (typed access for tests).
 func (s *Store) Put(c fixtures.ProductsupConnector) {
 	c = normalise(c)
-	s.lock()
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.put(&c)
 }
@@ -207,14 +194,14 @@ func view(c *fixtures.ProductsupConnector) fixtures.ProductsupConnector {
 
 // Len is the number of stored connectors.
 func (s *Store) Len() int {
-	s.rlock()
+	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return len(s.connectors)
 }
 
 // Connector returns a copy of the connector with the given public id.
 func (s *Store) Connector(id string) (fixtures.ProductsupConnector, error) {
-	s.rlock()
+	s.mu.RLock()
 	defer s.mu.RUnlock()
 	c, ok := s.connectors[id]
 	if !ok {
@@ -226,7 +213,7 @@ func (s *Store) Connector(id string) (fixtures.ProductsupConnector, error) {
 // List returns the connectors that match f, in stored order, from offset from, at most limit
 // of them, and how many match in all.
 func (s *Store) List(f Filter, from, limit int) ([]fixtures.ProductsupConnector, int) {
-	s.rlock()
+	s.mu.RLock()
 	defer s.mu.RUnlock()
 	name := strings.ToLower(f.Name)
 	var out []fixtures.ProductsupConnector
@@ -253,7 +240,7 @@ func (s *Store) List(f Filter, from, limit int) ([]fixtures.ProductsupConnector,
 // Version returns a copy of one version of a connector; ref is a major number, "latest" or
 // "main" (see resolve).
 func (s *Store) Version(id, ref string) (fixtures.ProductsupVersion, error) {
-	s.rlock()
+	s.mu.RLock()
 	defer s.mu.RUnlock()
 	v, err := s.resolve(id, ref)
 	if err != nil {
@@ -311,7 +298,7 @@ func releasedVersion(c *fixtures.ProductsupConnector) *fixtures.ProductsupVersio
 // new ones are appended in request order, never twice; disabling an id that is not enabled
 // does nothing. updated-at does not move.
 func (s *Store) SetAccess(id, ref string, enable bool, a Access) (fixtures.ProductsupVersion, error) {
-	s.lock()
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	v, err := s.resolve(id, ref)
 	if err != nil {
@@ -349,7 +336,7 @@ func (s *Store) ReplaceTargets(id, ref string, t Targets) (fixtures.ProductsupVe
 }
 
 func (s *Store) changeTargets(id, ref string, t Targets, change func(have, ids []int64) []int64) (fixtures.ProductsupVersion, error) {
-	s.lock()
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	v, err := s.resolve(id, ref)
 	if err != nil {
@@ -377,7 +364,7 @@ func (s *Store) changeTargets(id, ref string, t Targets, change func(have, ids [
 // principal (a UUID derived from the seed and the name). Its public id derives from the seed
 // and the number of connectors created so far, so the same calls give the same ids.
 func (s *Store) Create(in NewConnector, principal string) fixtures.ProductsupConnector {
-	s.lock()
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	owner := fixtures.Faker(s.seed, Name, "owner/"+principal, 0).UUID()
 	var id string

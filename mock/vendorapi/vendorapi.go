@@ -198,3 +198,40 @@ func putJSONBuffer(b *bytes.Buffer) {
 	b.Reset()
 	jsonBuffers.Put(b)
 }
+
+// SeededMutex is the RWMutex of a store that fills itself on first use, so that a server whose
+// test never touches a vendor never pays for generating its data: the first Lock or RLock runs
+// the seed function (once, given to Init) before locking, unless Skip came first (an explicit
+// Reset). The seed function takes the lock itself, with LockUnseeded.
+type SeededMutex struct {
+	mu   sync.RWMutex
+	once sync.Once
+	seed func()
+}
+
+// Init sets the seed function; call it once, before the mutex is used.
+func (m *SeededMutex) Init(seed func()) { m.seed = seed }
+
+// Skip marks the store seeded without running the seed function.
+func (m *SeededMutex) Skip() { m.once.Do(func() {}) }
+
+// Lock seeds the store if nobody has yet, then locks for writing.
+func (m *SeededMutex) Lock() {
+	m.once.Do(m.seed)
+	m.mu.Lock()
+}
+
+// Unlock unlocks for writing.
+func (m *SeededMutex) Unlock() { m.mu.Unlock() }
+
+// RLock seeds the store if nobody has yet, then locks for reading.
+func (m *SeededMutex) RLock() {
+	m.once.Do(m.seed)
+	m.mu.RLock()
+}
+
+// RUnlock unlocks for reading.
+func (m *SeededMutex) RUnlock() { m.mu.RUnlock() }
+
+// LockUnseeded locks for writing without seeding: for the seed function and Reset.
+func (m *SeededMutex) LockUnseeded() { m.mu.Lock() }

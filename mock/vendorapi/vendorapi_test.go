@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -54,4 +55,34 @@ func TestWriteJSONUnsupported(t *testing.T) {
 	vendorapi.WriteJSON(w, http.StatusOK, map[string]any{"f": func() {}})
 	assert.Equal(t, http.StatusInternalServerError, w.Code)
 	assert.Contains(t, w.Body.String(), "cannot encode response")
+}
+
+func TestSeededMutex(t *testing.T) {
+	var m vendorapi.SeededMutex
+	var seeds atomic.Int32
+	m.Init(func() {
+		m.LockUnseeded()
+		defer m.Unlock()
+		seeds.Add(1)
+	})
+	var wg sync.WaitGroup
+	for i := range 16 {
+		wg.Go(func() {
+			if i%2 == 0 {
+				m.RLock()
+				m.RUnlock()
+			} else {
+				m.Lock()
+				m.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	assert.EqualValues(t, 1, seeds.Load(), "the first lock seeds, once")
+
+	var skipped vendorapi.SeededMutex
+	skipped.Init(func() { t.Error("a skipped store must not seed") })
+	skipped.Skip()
+	skipped.Lock()
+	skipped.Unlock()
 }

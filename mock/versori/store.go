@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/connectormock/connectormock/fixtures"
@@ -80,42 +79,30 @@ func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
 // store. Organisations are implicit: one with no connectors lists empty and accepts creates.
 type Store struct {
 	clock func() time.Time
-	// seeded fills the store on first use, so that a server whose test never touches this
-	// vendor never pays for generating its data.
-	seeded sync.Once
-	cfg    vendorapi.Config
+	cfg   vendorapi.Config // what the store seeds from on first use (see vendorapi.SeededMutex)
 
-	mu         sync.RWMutex // guards seed, connectors and created
+	mu         vendorapi.SeededMutex // guards seed, connectors and created
 	seed       uint64
 	connectors map[string]*fixtures.VersoriConnector
 	created    int // ids handed out through the API so far, to derive the next one
 }
 
 func newStore(cfg vendorapi.Config) *Store {
-	return &Store{clock: cfg.Clock, cfg: cfg}
-}
-
-// lock and rlock take the mutex, seeding the store first if nobody has used it yet.
-func (s *Store) lock() {
-	s.seeded.Do(func() { s.reset(s.cfg) })
-	s.mu.Lock()
-}
-
-func (s *Store) rlock() {
-	s.seeded.Do(func() { s.reset(s.cfg) })
-	s.mu.RLock()
+	s := &Store{clock: cfg.Clock, cfg: cfg}
+	s.mu.Init(func() { s.reset(s.cfg) })
+	return s
 }
 
 // Reset puts the store back to the state cfg seeds: the documented data set, then
 // cfg.Connectors generated connectors.
 func (s *Store) Reset(cfg vendorapi.Config) {
-	s.seeded.Do(func() {})
+	s.mu.Skip()
 	s.reset(cfg)
 }
 
 func (s *Store) reset(cfg vendorapi.Config) {
 	all := append([]fixtures.VersoriConnector{fixtures.VersoriDocumented()}, fixtures.VersoriConnectors(cfg.Seed, cfg.Connectors)...)
-	s.mu.Lock()
+	s.mu.LockUnseeded()
 	defer s.mu.Unlock()
 	s.seed, s.connectors, s.created = cfg.Seed, make(map[string]*fixtures.VersoriConnector, len(all)), 0
 	for _, c := range all {
@@ -133,7 +120,7 @@ type snapshot struct {
 // Snapshot returns the whole state as JSON: every connector as stored (secrets included),
 // sorted by id, and the count of ids handed out through the API.
 func (s *Store) Snapshot() (json.RawMessage, error) {
-	s.rlock()
+	s.mu.RLock()
 	defer s.mu.RUnlock()
 	snap := snapshot{Connectors: make([]fixtures.VersoriConnector, 0, len(s.connectors)), Created: s.created}
 	for _, c := range s.connectors {
@@ -163,7 +150,7 @@ func (s *Store) Restore(data json.RawMessage) error {
 	if snap.Created < 0 {
 		return fmt.Errorf("versori state: created %d: must not be negative", snap.Created)
 	}
-	s.lock()
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.connectors, s.created = make(map[string]*fixtures.VersoriConnector, len(snap.Connectors)), snap.Created
 	for _, c := range snap.Connectors {
@@ -208,21 +195,21 @@ func (s *Store) newID() string {
 // and tests). Nil lists become empty ones.
 func (s *Store) Put(c fixtures.VersoriConnector) {
 	c = normalise(c)
-	s.lock()
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.connectors[c.ID] = &c
 }
 
 // Len is the number of stored connectors.
 func (s *Store) Len() int {
-	s.rlock()
+	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return len(s.connectors)
 }
 
 // Organisations is the number of organisations that hold at least one connector.
 func (s *Store) Organisations() int {
-	s.rlock()
+	s.mu.RLock()
 	defer s.mu.RUnlock()
 	orgs := map[string]bool{}
 	for _, c := range s.connectors {
@@ -243,7 +230,7 @@ func (s *Store) lookup(org, id string) (*fixtures.VersoriConnector, error) {
 
 // Connector returns the connector as the API shows it.
 func (s *Store) Connector(org, id string) (fixtures.VersoriConnector, error) {
-	s.rlock()
+	s.mu.RLock()
 	defer s.mu.RUnlock()
 	c, err := s.lookup(org, id)
 	if err != nil {
@@ -331,7 +318,7 @@ type ConnectorUpdate struct {
 // cannot delete configs); missing, the configs are left alone. Connections and versions are
 // not touched.
 func (s *Store) Update(org, id string, u ConnectorUpdate) (fixtures.VersoriConnector, error) {
-	s.lock()
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, err := s.lookup(org, id)
 	if err != nil {
@@ -470,7 +457,7 @@ func (s *Store) Create(org, protocol string, in NewConnector) (fixtures.VersoriC
 		return fixtures.VersoriConnector{}, err
 	}
 
-	s.lock()
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
 	org = strings.ToUpper(org)
@@ -514,7 +501,7 @@ func (s *Store) Create(org, protocol string, in NewConnector) (fixtures.VersoriC
 
 // Delete removes the connector. One with connections (in use) is a conflict unless force.
 func (s *Store) Delete(org, id string, force bool) error {
-	s.lock()
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, err := s.lookup(org, id)
 	if err != nil {
@@ -554,7 +541,7 @@ func (s *Store) List(org string, f ConnectorFilter, p PageQuery) (ConnectorPage,
 	if err != nil {
 		return ConnectorPage{}, err
 	}
-	s.rlock()
+	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var match []*fixtures.VersoriConnector
 	org = strings.ToUpper(org)
@@ -615,7 +602,7 @@ type VersionPage struct {
 
 // Versions returns a page of the connector's versions, most recently updated first.
 func (s *Store) Versions(org, id string, p PageQuery) (VersionPage, error) {
-	s.rlock()
+	s.mu.RLock()
 	defer s.mu.RUnlock()
 	c, err := s.lookup(org, id)
 	if err != nil {
@@ -664,7 +651,7 @@ const (
 
 // Version returns one version of a connector (a name, "latest" or "default").
 func (s *Store) Version(org, id, ref string) (fixtures.VersoriVersion, error) {
-	s.rlock()
+	s.mu.RLock()
 	defer s.mu.RUnlock()
 	c, err := s.lookup(org, id)
 	if err != nil {
@@ -687,7 +674,7 @@ type NewVersion struct {
 // when given, must name a version of the connector (its description is copied: the mock keeps
 // no actions or definitions to copy). The connector's updatedAt moves.
 func (s *Store) CreateVersion(org, id string, in NewVersion) (fixtures.VersoriVersion, error) {
-	s.lock()
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, err := s.lookup(org, id)
 	if err != nil {
@@ -729,7 +716,7 @@ func (s *Store) CreateVersion(org, id string, in NewVersion) (fixtures.VersoriVe
 // a draft; false on the user's default clears that choice. updatedAt moves, on the version
 // and on the connector.
 func (s *Store) UpdateVersion(org, id, ref string, in fixtures.VersoriVersion) (fixtures.VersoriVersion, error) {
-	s.lock()
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, err := s.lookup(org, id)
 	if err != nil {
@@ -790,7 +777,7 @@ func (s *Store) UpdateVersion(org, id, ref string, in fixtures.VersoriVersion) (
 
 // DeleteVersion removes a version; a published one is a conflict unless force.
 func (s *Store) DeleteVersion(org, id, ref string, force bool) error {
-	s.lock()
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, err := s.lookup(org, id)
 	if err != nil {

@@ -1,13 +1,10 @@
 package conductorone_test
 
 import (
-	"bytes"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"testing"
 
-	"github.com/connectormock/connectormock/mock"
 	"github.com/connectormock/connectormock/mock/internal/testkit"
 )
 
@@ -19,20 +16,5 @@ func BenchmarkUpdateWithMask(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, err := mock.New()
-	if err != nil {
-		b.Fatal(err)
-	}
-	path := connectorPath(appID, connID)
-	b.ReportAllocs()
-	for b.Loop() {
-		r := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))
-		r.Header.Set("Authorization", "Bearer "+mock.AdminToken)
-		r.Header.Set("Content-Type", "application/json")
-		w := httptest.NewRecorder()
-		s.ServeHTTP(w, r)
-		if w.Code != http.StatusOK {
-			b.Fatalf("status %d: %s", w.Code, w.Body)
-		}
-	}
+	testkit.Bench(b, http.MethodPost, connectorPath(appID, connID), body, http.StatusOK)
 }

@@ -2,33 +2,16 @@ package productsup_test
 
 import (
 	"net/http"
-	"net/http/httptest"
-	"strings"
 	"testing"
 
 	"github.com/connectormock/connectormock/fixtures"
-	"github.com/connectormock/connectormock/mock"
+	"github.com/connectormock/connectormock/mock/internal/testkit"
 )
 
 // benchRequest serves the same request b.N times through the whole pipeline (routing, auth,
 // validation, store, encoding) and fails if the status is not the expected one.
 func benchRequest(b *testing.B, method, path, body string, status int) {
-	s, err := mock.New()
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		r := httptest.NewRequest(method, path, strings.NewReader(body))
-		r.Header.Set("Authorization", "Bearer "+mock.AdminToken)
-		r.Header.Set("Content-Type", "application/json")
-		w := httptest.NewRecorder()
-		s.ServeHTTP(w, r)
-		if w.Code != status {
-			b.Fatalf("status %d: %s", w.Code, w.Body)
-		}
-	}
+	testkit.Bench(b, method, path, []byte(body), status)
 }
 
 func BenchmarkDisableDocumented(b *testing.B) {

@@ -1,13 +1,10 @@
 package versori_test
 
 import (
-	"bytes"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"testing"
 
-	"github.com/connectormock/connectormock/mock"
 	"github.com/connectormock/connectormock/mock/internal/testkit"
 )
 
@@ -20,20 +17,5 @@ func BenchmarkUpdateConnector(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, err := mock.New()
-	if err != nil {
-		b.Fatal(err)
-	}
-	path := connectorPath(docOrg, docID)
-	b.ReportAllocs()
-	for b.Loop() {
-		r := httptest.NewRequest(http.MethodPut, path, bytes.NewReader(body))
-		r.Header.Set("Authorization", "Bearer "+mock.AdminToken)
-		r.Header.Set("Content-Type", "application/json")
-		w := httptest.NewRecorder()
-		s.ServeHTTP(w, r)
-		if w.Code != http.StatusOK {
-			b.Fatalf("status %d: %s", w.Code, w.Body)
-		}
-	}
+	testkit.Bench(b, http.MethodPut, connectorPath(docOrg, docID), body, http.StatusOK)
 }

@@ -285,3 +285,31 @@ func SameJSON(want, got []byte) error {
 func clip(b []byte, from int) []byte {
 	return b[from:min(len(b), from+160)]
 }
+
+// B is the subset of *testing.B that Bench uses.
+type B interface {
+	T
+	ReportAllocs()
+	Loop() bool
+}
+
+// Bench serves the same request through the whole pipeline of a fresh default server for as
+// long as the benchmark loops, failing it unless every answer has the expected status.
+func Bench(b B, method, path string, body []byte, status int) {
+	b.Helper()
+	s, err := mock.New()
+	if err != nil {
+		b.Fatalf("mock.New: %v", err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		r := httptest.NewRequest(method, path, bytes.NewReader(body))
+		r.Header.Set("Authorization", "Bearer "+mock.AdminToken)
+		r.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		if w.Code != status {
+			b.Fatalf("status %d: %s", w.Code, w.Body)
+		}
+	}
+}

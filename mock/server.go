@@ -20,11 +20,16 @@ import (
 )
 
 // vendors are the APIs every server mounts, in the order health and state report them. A new
-// vendor is one more line here and one accessor below.
-var vendors = []func(vendorapi.Config) (vendorapi.Vendor, error){
-	func(c vendorapi.Config) (vendorapi.Vendor, error) { return productsup.New(c) },
-	func(c vendorapi.Config) (vendorapi.Vendor, error) { return conductorone.New(c) },
-	func(c vendorapi.Config) (vendorapi.Vendor, error) { return versori.New(c) },
+// vendor is one more line here and one accessor below. prefix is where the vendor's paths
+// start: the common path prefix of its spec (TestVendorPrefixes holds the two equal), written
+// out so that routing needs no spec a server does not serve.
+var vendors = []struct {
+	name, prefix string
+	new          func(vendorapi.Config) (vendorapi.Vendor, error)
+}{
+	{productsup.Name, "/connectors", func(c vendorapi.Config) (vendorapi.Vendor, error) { return productsup.New(c) }},
+	{conductorone.Name, "/api/v1/apps", func(c vendorapi.Config) (vendorapi.Vendor, error) { return conductorone.New(c) }},
+	{versori.Name, "/api/connect/v1/o", func(c vendorapi.Config) (vendorapi.Vendor, error) { return versori.New(c) }},
 }
 
 // Server is one mock: every vendor's API on its native paths, over in-memory state seeded
@@ -53,19 +58,22 @@ func New(opts ...Option) (*Server, error) {
 	}
 	// The first server of a process parses the specs, in parallel: start-up waits for the
 	// longest, not for their sum. Errors are kept by openapi.Load for the vendors to report.
+	serve := func(name string) bool { return len(cfg.vendors) == 0 || slices.Contains(cfg.vendors, name) }
 	var wg sync.WaitGroup
-	for _, name := range VendorNames() {
-		wg.Go(func() { _, _ = openapi.Load(name) })
+	for _, v := range vendors {
+		if serve(v.name) {
+			wg.Go(func() { _, _ = openapi.Load(v.name) })
+		}
 	}
 	wg.Wait()
 	vc := s.vendorConfig()
-	for _, newVendor := range vendors {
-		v, err := newVendor(vc)
+	for _, nv := range vendors {
+		if !serve(nv.name) {
+			continue
+		}
+		v, err := nv.new(vc)
 		if err != nil {
 			return nil, fmt.Errorf("mock: %w", err)
-		}
-		if len(cfg.vendors) > 0 && !slices.Contains(cfg.vendors, v.Name()) {
-			continue
 		}
 		m, err := newMount(s, v)
 		if err != nil {
@@ -83,10 +91,8 @@ func New(opts ...Option) (*Server, error) {
 var routes = sync.OnceValue(func() *mux.Router {
 	r := mux.NewRouter()
 	r.PathPrefix(AdminPrefix).Name(AdminPrefix)
-	for _, name := range VendorNames() {
-		if spec, err := openapi.Load(name); err == nil { // New reports a broken spec
-			r.PathPrefix(pathPrefix(spec)).Name(name)
-		}
+	for _, v := range vendors {
+		r.PathPrefix(v.prefix).Name(v.name)
 	}
 	return r
 })
@@ -113,7 +119,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // VendorNames lists every vendor a server can serve, in the order it mounts them.
 func VendorNames() []string {
-	return []string{productsup.Name, conductorone.Name, versori.Name}
+	names := make([]string, len(vendors))
+	for i, v := range vendors {
+		names[i] = v.name
+	}
+	return names
 }
 
 func checkVendorNames(names []string) error {

@@ -192,3 +192,9 @@ func TestErrorKinds(t *testing.T) {
 		assert.ErrorContains(t, errors.Unwrap(e), "cause")
 	}
 }
+
+func TestVendorPrefixes(t *testing.T) {
+	for _, v := range vendors {
+		assert.Equal(t, pathPrefix(openapi.MustLoad(v.name)), v.prefix, "%s: the prefix must be the spec's", v.name)
+	}
+}

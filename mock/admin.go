@@ -39,7 +39,7 @@ type State struct {
 // Health reports the server's vendors and how much each stores.
 func (s *Server) Health() Health {
 	h := Health{Status: "ready", Seed: s.Seed()}
-	for _, m := range s.mounts {
+	for _, m := range s.loaded() {
 		h.Vendors = append(h.Vendors, VendorHealth{Name: m.vendor.Name(), Prefix: m.prefix, Spec: m.spec.File, Counts: m.vendor.Counts()})
 	}
 	return h
@@ -54,7 +54,7 @@ func (s *Server) Reset(seed uint64) {
 		s.cfg.seed = seed
 	}
 	vc := s.vendorConfig()
-	for _, m := range s.mounts {
+	for _, m := range s.loaded() {
 		m.vendor.Reset(vc)
 	}
 	s.journal.clear()
@@ -70,7 +70,7 @@ func (s *Server) State() (State, error) {
 
 func (s *Server) state() (State, error) {
 	st := State{Seed: s.cfg.seed, Vendors: map[string]json.RawMessage{}}
-	for _, m := range s.mounts {
+	for _, m := range s.loaded() {
 		snap, err := m.vendor.Snapshot()
 		if err != nil {
 			return State{}, fmt.Errorf("%s: %w", m.vendor.Name(), err)
@@ -85,7 +85,8 @@ func (s *Server) state() (State, error) {
 func (s *Server) SetState(st State) error {
 	s.stateMu.Lock()
 	defer s.stateMu.Unlock()
-	for _, m := range s.mounts {
+	mounts := s.loaded()
+	for _, m := range mounts {
 		if _, ok := st.Vendors[m.vendor.Name()]; !ok {
 			return fmt.Errorf("state has no vendor %q", m.vendor.Name())
 		}
@@ -99,9 +100,9 @@ func (s *Server) SetState(st State) error {
 	if err != nil {
 		return err
 	}
-	for i, m := range s.mounts {
+	for i, m := range mounts {
 		if err := m.vendor.Restore(st.Vendors[m.vendor.Name()]); err != nil {
-			for _, done := range s.mounts[:i] {
+			for _, done := range mounts[:i] {
 				_ = done.vendor.Restore(before.Vendors[done.vendor.Name()]) // its own snapshot: cannot fail
 			}
 			return err
@@ -114,7 +115,7 @@ func (s *Server) SetState(st State) error {
 }
 
 func (s *Server) findMount(name string) *mount {
-	for _, m := range s.mounts {
+	for _, m := range s.loaded() {
 		if m.vendor.Name() == name {
 			return m
 		}

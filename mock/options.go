@@ -46,6 +46,7 @@ type config struct {
 	noAdmin      bool
 	noListener   bool
 	vendors      []string
+	lazy         bool
 }
 
 func defaults() config {
@@ -134,4 +135,11 @@ func WithoutListener() Option {
 // Their typed accessors (Server.Versori, ...) return nil.
 func WithVendors(names ...string) Option {
 	return func(c *config) { c.vendors = append([]string(nil), names...) }
+}
+
+// WithLazyLoading makes New return at once: each vendor's spec is parsed and its API built by
+// its first request (or by Server.Load), so a program can listen before the specs are parsed.
+// A spec that cannot be loaded is then reported by Load, and answered 500 by its requests.
+func WithLazyLoading() Option {
+	return func(c *config) { c.lazy = true }
 }

@@ -37,7 +37,7 @@ var vendors = []struct {
 type Server struct {
 	cfg     config
 	auth    *authenticator
-	mounts  []*mount
+	slots   []*slot // the vendors served, in vendors' order
 	admin   http.Handler
 	journal *journal
 	faults  faults
@@ -56,33 +56,74 @@ func New(opts ...Option) (*Server, error) {
 	if err := checkVendorNames(cfg.vendors); err != nil {
 		return nil, err
 	}
-	// The first server of a process parses the specs, in parallel: start-up waits for the
-	// longest, not for their sum. Errors are kept by openapi.Load for the vendors to report.
-	serve := func(name string) bool { return len(cfg.vendors) == 0 || slices.Contains(cfg.vendors, name) }
-	var wg sync.WaitGroup
-	for _, v := range vendors {
-		if serve(v.name) {
-			wg.Go(func() { _, _ = openapi.Load(v.name) })
-		}
-	}
-	wg.Wait()
 	vc := s.vendorConfig()
 	for _, nv := range vendors {
-		if !serve(nv.name) {
+		if len(cfg.vendors) > 0 && !slices.Contains(cfg.vendors, nv.name) {
 			continue
 		}
-		v, err := nv.new(vc)
-		if err != nil {
-			return nil, fmt.Errorf("mock: %w", err)
+		s.slots = append(s.slots, &slot{name: nv.name, prefix: nv.prefix, build: func() (*mount, error) {
+			v, err := nv.new(vc)
+			if err != nil {
+				return nil, fmt.Errorf("mock: %w", err)
+			}
+			m, err := newMount(s, v)
+			if err != nil {
+				return nil, fmt.Errorf("mock: %s: %w", nv.name, err)
+			}
+			return m, nil
+		}})
+	}
+	if !cfg.lazy {
+		if err := s.Load(); err != nil {
+			return nil, err
 		}
-		m, err := newMount(s, v)
-		if err != nil {
-			return nil, fmt.Errorf("mock: %s: %w", v.Name(), err)
-		}
-		s.mounts = append(s.mounts, m)
 	}
 	s.admin = s.adminGuard(http.HandlerFunc(s.adminAPI))
 	return s, nil
+}
+
+// slot is a vendor a server serves, built on first use (or by Load).
+type slot struct {
+	name, prefix string
+	build        func() (*mount, error)
+	once         sync.Once
+	m            *mount
+	err          error
+}
+
+func (sl *slot) get() (*mount, error) {
+	sl.once.Do(func() { sl.m, sl.err = sl.build() })
+	return sl.m, sl.err
+}
+
+// Load builds every vendor the server serves now: parses their specs (once per process, in
+// parallel: start-up waits for the longest, not for their sum) and checks that each implements
+// its spec. New calls it, unless WithLazyLoading: then each vendor is built by its first
+// request, or by Load.
+func (s *Server) Load() error {
+	var wg sync.WaitGroup
+	for _, sl := range s.slots {
+		wg.Go(func() { _, _ = openapi.Load(sl.name) }) // errors are kept for get to report
+	}
+	wg.Wait()
+	for _, sl := range s.slots {
+		if _, err := sl.get(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loaded returns the built vendors, building those not built yet. Load or New has reported
+// the error of a vendor that cannot be built; it is left out here.
+func (s *Server) loaded() []*mount {
+	out := make([]*mount, 0, len(s.slots))
+	for _, sl := range s.slots {
+		if m, err := sl.get(); err == nil {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // routes is the top-level router every server shares: one named prefix route for the admin
@@ -108,7 +149,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.admin.ServeHTTP(w, r)
 			return
 		default:
-			if m := s.findMount(name); m != nil {
+			for _, sl := range s.slots {
+				if sl.name != name {
+					continue
+				}
+				m, err := sl.get()
+				if err != nil {
+					vendorapi.WriteJSON(w, http.StatusInternalServerError, map[string]string{"message": "connectormock: " + err.Error()})
+					return
+				}
 				m.ServeHTTP(w, r)
 				return
 			}
@@ -155,7 +204,7 @@ func (s *Server) Versori() *versori.API {
 }
 
 func (s *Server) vendor(name string) vendorapi.Vendor {
-	for _, m := range s.mounts {
+	for _, m := range s.loaded() {
 		if m.vendor.Name() == name {
 			return m.vendor
 		}
@@ -165,7 +214,7 @@ func (s *Server) vendor(name string) vendorapi.Vendor {
 
 // operation finds an operation of any vendor by its operationId.
 func (s *Server) operation(id string) *openapi3.Operation {
-	for _, m := range s.mounts {
+	for _, m := range s.loaded() {
 		if op := m.spec.Operations[id]; op != nil {
 			return op
 		}
@@ -176,7 +225,7 @@ func (s *Server) operation(id string) *openapi3.Operation {
 // operationIDs lists every vendor's operations, sorted.
 func (s *Server) operationIDs() []string {
 	var out []string
-	for _, m := range s.mounts {
+	for _, m := range s.loaded() {
 		out = append(out, m.spec.OperationIDs...)
 	}
 	slices.Sort(out)
@@ -185,9 +234,9 @@ func (s *Server) operationIDs() []string {
 
 // Vendors names the mounted vendors.
 func (s *Server) Vendors() []string {
-	names := make([]string, len(s.mounts))
-	for i, m := range s.mounts {
-		names[i] = m.vendor.Name()
+	names := make([]string, len(s.slots))
+	for i, sl := range s.slots {
+		names[i] = sl.name
 	}
 	return names
 }
@@ -210,9 +259,9 @@ func (s *Server) vendorConfig() vendorapi.Config {
 // notFound answers a path that belongs to no vendor. No vendor's shape fits, so it uses the
 // plainest one they share: {"message": ...}.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	prefixes := make([]string, len(s.mounts))
-	for i, m := range s.mounts {
-		prefixes[i] = m.prefix
+	prefixes := make([]string, len(s.slots))
+	for i, sl := range s.slots {
+		prefixes[i] = sl.prefix
 	}
 	slices.Sort(prefixes)
 	msg := fmt.Sprintf("connectormock: no API is served at %s %s; vendor paths start with %s",

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -197,4 +198,28 @@ func TestVendorPrefixes(t *testing.T) {
 	for _, v := range vendors {
 		assert.Equal(t, pathPrefix(openapi.MustLoad(v.name)), v.prefix, "%s: the prefix must be the spec's", v.name)
 	}
+}
+
+func TestLazyLoading(t *testing.T) {
+	s, err := New(WithLazyLoading())
+	require.NoError(t, err)
+	assert.Equal(t, VendorNames(), s.Vendors(), "known before any is built")
+	var wg sync.WaitGroup
+	for range 16 { // first requests race to build the vendor: it is built once
+		wg.Go(func() {
+			assert.Equal(t, 200, get(t, s, "/connectors/"+fixtures.ProductsupDocumentedID).Code)
+		})
+	}
+	wg.Wait()
+	require.NoError(t, s.Load())
+	assert.Len(t, s.Health().Vendors, 3)
+
+	broken, err := New(WithLazyLoading())
+	require.NoError(t, err)
+	broken.slots[0].build = func() (*mount, error) { return nil, errors.New("productsup.yaml: invalid at /paths") }
+	w := get(t, broken, "/connectors")
+	assert.Equal(t, 500, w.Code)
+	assert.Contains(t, w.Body.String(), "productsup.yaml: invalid at /paths")
+	assert.ErrorContains(t, broken.Load(), "invalid at /paths", "Load reports what New would have")
+	assert.Equal(t, 200, get(t, broken, "/api/v1/apps/2fNYt5ovfagQ9ArtVtVeIULrWrf/connectors").Code, "the other vendors still serve")
 }

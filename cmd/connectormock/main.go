@@ -56,30 +56,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return healthcheck(ctx, cfg.health)
 	}
 	log := cfg.logger(stderr)
-	// Listen first and load the specs meanwhile: the first request waits for them instead of
-	// for the whole start-up, and a broken spec still stops the process before anything is
-	// served.
+	// Listen first and load the specs meanwhile: a vendor's first request waits for that
+	// vendor's spec only, and a broken spec still stops the process.
+	srv, err := mock.New(append(cfg.options(log), mock.WithLazyLoading())...)
+	if err != nil {
+		return err
+	}
 	tcp, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
 	}
 	ln := &drainingListener{TCPListener: tcp.(*net.TCPListener)}
-	var srv *mock.Server
-	ready := make(chan struct{})
-	hs := newHTTPServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-ready: // srv is set before ready closes
-			srv.ServeHTTP(w, r)
-		case <-r.Context().Done():
-		}
-	}), log)
+	hs := newHTTPServer(srv, log)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	if srv, err = mock.New(cfg.options(log)...); err != nil {
+	if err := srv.Load(); err != nil {
 		hs.Close()
 		return err
 	}
-	close(ready)
 	fmt.Fprintf(stdout, "connectormock listening on http://%s (vendors: %v, seed %d)\n", ln.Addr(), srv.Vendors(), srv.Seed())
 	for _, p := range cfg.tokens {
 		fmt.Fprintf(stdout, "  accepts Authorization: Bearer %s (%s)\n", p.Token, role(p))

@@ -119,10 +119,8 @@ func (s *Store) Snapshot() (json.RawMessage, error) {
 // a sequence number, or puts a connector in an unknown app is refused and changes nothing.
 func (s *Store) Restore(data json.RawMessage) error {
 	var snap snapshot
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&snap); err != nil {
-		return fmt.Errorf("conductorone state: %w", err)
+	if err := vendorapi.DecodeSnapshot(Name, data, &snap); err != nil {
+		return err
 	}
 	apps := map[string]bool{}
 	for i, a := range snap.Apps {

@@ -7,6 +7,7 @@ package vendorapi
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"sync"
@@ -235,3 +236,15 @@ func (m *SeededMutex) RUnlock() { m.mu.RUnlock() }
 
 // LockUnseeded locks for writing without seeding: for the seed function and Reset.
 func (m *SeededMutex) LockUnseeded() { m.mu.Lock() }
+
+// DecodeSnapshot reads a vendor's state snapshot strictly (an unknown key is an error, so a
+// snapshot of another version or vendor is refused rather than half read); the error names
+// the vendor.
+func DecodeSnapshot(vendor string, data json.RawMessage, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("%s state: %w", vendor, err)
+	}
+	return nil
+}

@@ -1,7 +1,6 @@
 package versori
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -134,10 +133,8 @@ func (s *Store) Snapshot() (json.RawMessage, error) {
 // connector id is refused and changes nothing.
 func (s *Store) Restore(data json.RawMessage) error {
 	var snap snapshot
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&snap); err != nil {
-		return fmt.Errorf("versori state: %w", err)
+	if err := vendorapi.DecodeSnapshot(Name, data, &snap); err != nil {
+		return err
 	}
 	seen := map[string]bool{}
 	for i, c := range snap.Connectors {

@@ -225,7 +225,7 @@ func (s *Server) adminAddFault(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if f.Count == 0 {
-		f.Count = 1
+		f.Count = 1 // as AddFault stored it
 	}
 	vendorapi.WriteJSON(w, http.StatusCreated, f)
 }

@@ -257,3 +257,52 @@ func TestPrefer(t *testing.T) {
 	res = testkit.Do(t, s, testkit.Request{Method: "POST", Path: disable, Token: mock.AdminToken, Body: `{"accounts":[777]}`, Header: http.Header{"Prefer": {"code=200"}}})
 	assert.Contains(t, string(res.Body), `"gutkowski.net"`, "code=200 answers the spec's documented example")
 }
+
+// TestReviewRegressions pins fixes from a review: percent-encoded path parameters reach the
+// handlers decoded, trailing data after a JSON body is refused, forced answers are not
+// "unmatched", Versori's default responses accept only statuses with a body, prefixes end at a
+// segment, and a panic is journaled.
+func TestReviewRegressions(t *testing.T) {
+	s := testkit.New(t)
+	versions := "/api/connect/v1/o/01JTJJEWXWNVE4XGCY2G7A878P/connectors/01JQQEESWY391NGMH0BV4G0BAV/versions"
+	res := testkit.Do(t, s, testkit.Request{Method: "POST", Path: versions, Token: mock.AdminToken, Body: `{"name":"release 2"}`})
+	require.Equal(t, 201, res.Status, "%s", res.Body)
+	res = testkit.Do(t, s, testkit.Request{Method: "GET", Path: versions + "/release%202", Token: mock.AdminToken})
+	assert.Equal(t, 200, res.Status, "a version named with a space is reachable: %s", res.Body)
+
+	res = testkit.Do(t, s, testkit.Request{Method: "POST", Path: disable, Token: mock.AdminToken, Body: `{"accounts":[777]} trailing`})
+	assert.Equal(t, 400, res.Status)
+	assert.Contains(t, string(res.Body), "data after its JSON value")
+
+	s.ClearRequests()
+	require.NoError(t, s.AddFault(mock.Fault{OperationID: "showConnector", Status: 400}))
+	testkit.Do(t, s, testkit.Request{Method: "GET", Path: show, Token: mock.AdminToken})
+	testkit.Do(t, s, testkit.Request{Method: "GET", Path: show, Token: mock.AdminToken, Header: http.Header{"Prefer": {"code=400"}}})
+	for _, r := range s.Requests() {
+		assert.True(t, r.Forced, r.Error)
+		assert.False(t, r.Unmatched(), "a forced answer is what the test asked for")
+	}
+
+	res = testkit.Do(t, s, testkit.Request{Method: "GET", Path: "/api/connect/v1/o/01JTJJEWXWNVE4XGCY2G7A878P/connectors/01JQQEESWY391NGMH0BV4G0BAV",
+		Token: mock.AdminToken, Header: http.Header{"Prefer": {"code=503"}}})
+	assert.Equal(t, 400, res.Status, "503 has no documented body: %s", res.Body)
+	assert.Error(t, s.AddFault(mock.Fault{OperationID: "GetConnector", Status: 429}))
+
+	res = testkit.Do(t, s, testkit.Request{Method: "GET", Path: "/connectorsfoo", Token: mock.AdminToken})
+	assert.Equal(t, 404, res.Status)
+	assert.Contains(t, string(res.Body), "no API is served", "a prefix ends at a segment")
+}
+
+// TestSetStateCarriesTheSeed: a state restored into a server of another seed creates the ids
+// the exporting server would have created.
+func TestSetStateCarriesTheSeed(t *testing.T) {
+	a := testkit.New(t, mock.WithSeed(42))
+	b := testkit.New(t)
+	st, err := a.State()
+	require.NoError(t, err)
+	require.NoError(t, b.SetState(st))
+	create := testkit.Request{Method: "POST", Path: "/connectors", Token: mock.AdminToken, Body: `{"connector-type":"export","connector-name":"x"}`}
+	ra, rb := testkit.Do(t, a, create), testkit.Do(t, b, create)
+	require.Equal(t, 200, ra.Status)
+	assert.Equal(t, string(ra.Body), string(rb.Body))
+}

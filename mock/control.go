@@ -169,7 +169,7 @@ func (m *mount) control(w http.ResponseWriter, r *http.Request, route *routers.R
 		}
 		if f.Status != 0 {
 			m.answer(w, route.Operation, f.Status, "", vendorapi.FieldError{In: "body", Message: "answer forced by a scripted fault"})
-			return true, fmt.Errorf("scripted fault: status %d", f.Status)
+			return true, &forcedError{fmt.Sprintf("scripted fault: status %d", f.Status)}
 		}
 	}
 	h := r.Header.Get("Prefer")
@@ -196,10 +196,10 @@ func (m *mount) control(w http.ResponseWriter, r *http.Request, route *routers.R
 	switch {
 	case p.example != "":
 		m.answer(w, op, findExample(op, p.example), p.example, vendorapi.FieldError{})
-		return true, nil
+		return true, &forcedError{"Prefer: example=" + p.example}
 	case p.code != 0:
 		m.answer(w, op, p.code, "", vendorapi.FieldError{In: "header", Field: "Prefer", Message: "code=" + strconv.Itoa(p.code) + " requested"})
-		return true, nil
+		return true, &forcedError{"Prefer: code=" + strconv.Itoa(p.code)}
 	}
 	return false, nil
 }
@@ -256,12 +256,22 @@ func kindOf(status int) (vendorapi.Kind, bool) {
 }
 
 // documented reports whether the spec documents status for op: by its code, its range
-// ("4XX"), or, for an error status, a default response (Versori documents errors that way).
+// ("4XX"), or, for an error status the vendors have a body for (not 405, which needs a route
+// that does not exist), a default response (Versori documents errors that way).
 func documented(op *openapi3.Operation, status int) bool {
 	code := strconv.Itoa(status)
-	return op.Responses.Value(code) != nil || op.Responses.Value(code[:1]+"XX") != nil ||
-		status >= 400 && op.Responses.Default() != nil
+	if op.Responses.Value(code) != nil || op.Responses.Value(code[:1]+"XX") != nil {
+		return true
+	}
+	kind, ok := kindOf(status)
+	return ok && kind != vendorapi.KindMethodNotAllowed && op.Responses.Default() != nil
 }
+
+// forcedError says that a scripted fault or the Prefer header chose the answer: the journal
+// shows why, and the request does not count as unmatched.
+type forcedError struct{ why string }
+
+func (e *forcedError) Error() string { return e.why }
 
 // codes lists what op documents, for messages: its codes, and "default (any 4xx or 5xx)".
 func codes(op *openapi3.Operation) []string {
@@ -274,12 +284,11 @@ func codes(op *openapi3.Operation) []string {
 	}
 	slices.Sort(out)
 	if op.Responses.Default() != nil {
-		out = append(out, "default (any 4xx or 5xx)")
+		out = append(out, "default (400, 401, 403, 404, 409, 500)")
 	}
 	return out
 }
 
-// findExample returns the status whose response has the named example, 0 for none.
 // findExample returns the status of the response that has the named example, 0 for none. The
 // examples of a default response are named by the vendor's error code, which gives the status
 // (not_found: 404; 400 for a name that is no code).

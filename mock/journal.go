@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"errors"
 	"net/http"
 	"sync"
 	"time"
@@ -26,14 +27,16 @@ type Request struct {
 	// Error says why the request was refused (no operation, authentication, validation,
 	// a scripted fault), "" when it was served.
 	Error string `json:"error,omitempty"`
+	// Forced is set when a scripted fault or the Prefer header chose the answer.
+	Forced bool `json:"forced,omitempty"`
 	// Duration is how long the answer took.
 	Duration time.Duration `json:"durationNs"`
 }
 
 // Unmatched reports whether the request matched no operation or failed validation: what a
-// client under test should never send.
+// client under test should never send. An answer a fault or Prefer forced is not unmatched.
 func (r Request) Unmatched() bool {
-	return r.OperationID == "" || r.Status == 400 && r.Error != ""
+	return !r.Forced && (r.OperationID == "" || r.Status == 400 && r.Error != "")
 }
 
 // journal is a ring buffer of the last size requests: memory stays flat under load. It grows
@@ -90,6 +93,8 @@ func (s *Server) record(r *http.Request, vendor, op string, status int, start ti
 	}
 	if err != nil {
 		e.Error = err.Error()
+		var forced *forcedError
+		e.Forced = errors.As(err, &forced)
 	}
 	s.journal.add(e)
 }

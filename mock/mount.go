@@ -1,11 +1,15 @@
 package mock
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -96,7 +100,13 @@ func (m *mount) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &recorder{ResponseWriter: w, keepBody: m.server.cfg.checkResp != nil}
 	call := &vendorapi.Call{}
+	var (
+		route *routers.Route
+		err   error
+	)
 	defer func() {
+		// A panic is a bug in the mock: answered 500 in the vendor's shape, and logged and
+		// journaled like any request, so that tests see it.
 		if p := recover(); p != nil {
 			if p == http.ErrAbortHandler {
 				panic(p)
@@ -104,13 +114,13 @@ func (m *mount) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if rec.status == 0 {
 				m.vendor.WriteError(rec, &vendorapi.Error{Kind: vendorapi.KindInternal})
 			}
-			m.log(r, call, http.StatusInternalServerError, start, fmt.Errorf("panic: %v\n%s", p, debug.Stack()))
+			err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
 		}
+		m.checkResponse(r, route, call, rec)
+		m.log(r, call, rec.status, start, err)
+		m.server.record(r, m.vendor.Name(), call.OperationID, rec.status, start, err)
 	}()
-	route, err := m.serve(rec, r, call)
-	m.checkResponse(r, route, call, rec)
-	m.log(r, call, rec.status, start, err)
-	m.server.record(r, m.vendor.Name(), call.OperationID, rec.status, start, err)
+	route, err = m.serve(rec, r, call)
 }
 
 func (m *mount) serve(w http.ResponseWriter, r *http.Request, call *vendorapi.Call) (*routers.Route, error) {
@@ -121,6 +131,16 @@ func (m *mount) serve(w http.ResponseWriter, r *http.Request, call *vendorapi.Ca
 	route, params, err := m.router.FindRoute(r)
 	if err != nil {
 		return nil, fail(m.routeError(r, err))
+	}
+	// The routers match, and hand out parameters, on the escaped path (so that "%2F" stays in
+	// its segment); handlers and validation want the values the client meant.
+	for k, v := range params {
+		u, err := url.PathUnescape(v)
+		if err != nil {
+			return route, fail(&vendorapi.Error{Kind: vendorapi.KindBadRequest, Err: err,
+				Fields: []vendorapi.FieldError{{In: "path", Field: k, Message: "is not a valid percent-encoded path segment"}}})
+		}
+		params[k] = u
 	}
 	call.OperationID, call.Params = route.Operation.OperationID, params
 
@@ -143,6 +163,11 @@ func (m *mount) serve(w http.ResponseWriter, r *http.Request, call *vendorapi.Ca
 	input := &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route, Options: m.options}
 	if err := openapi3filter.ValidateRequest(r.Context(), input); err != nil {
 		return route, fail(validationError(err))
+	}
+	if route.Operation.RequestBody != nil {
+		if e := singleJSONValue(r); e != nil {
+			return route, fail(e)
+		}
 	}
 	if answered, err := m.control(w, r, route, call); answered {
 		return route, err
@@ -210,4 +235,28 @@ func (m *mount) log(r *http.Request, call *vendorapi.Call, status int, start tim
 		attrs = append(attrs, slog.String("error", err.Error()))
 	}
 	l.LogAttrs(context.Background(), level, "request", attrs...)
+}
+
+// singleJSONValue refuses a body that holds more than one JSON value ("{...} garbage"): the
+// validator and the handlers' decoders read the first value only. The validator has buffered
+// the body, so it is read again from memory and put back.
+func singleJSONValue(r *http.Request) *vendorapi.Error {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil
+	}
+	data, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil // the validator has reported unreadable bodies already
+	}
+	r.Body = io.NopCloser(bytes.NewReader(data))
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var v json.RawMessage
+	if dec.Decode(&v) != nil {
+		return nil // not JSON: the validator has judged the content type
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return &vendorapi.Error{Kind: vendorapi.KindBadRequest, Message: "trailing data after the JSON body",
+			Fields: []vendorapi.FieldError{{In: "body", Message: "request body has data after its JSON value"}}}
+	}
+	return nil
 }

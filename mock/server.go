@@ -45,8 +45,9 @@ type Server struct {
 	stateMu sync.Mutex
 }
 
-// New builds a server. It fails only if a spec cannot be loaded or a vendor does not implement
-// every operation of its spec.
+// New builds a server. It fails if WithVendors names an unknown vendor, or (unless
+// WithLazyLoading defers that to Load) if a spec cannot be loaded or a vendor does not
+// implement every operation of its spec.
 func New(opts ...Option) (*Server, error) {
 	cfg := defaults()
 	for _, o := range opts {
@@ -150,7 +151,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		default:
 			for _, sl := range s.slots {
-				if sl.name != name {
+				// gorilla's PathPrefix is a string prefix: "/connectorsfoo" is not a vendor path.
+				if sl.name != name || len(r.URL.Path) > len(sl.prefix) && r.URL.Path[len(sl.prefix)] != '/' {
 					continue
 				}
 				m, err := sl.get()

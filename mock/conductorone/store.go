@@ -85,6 +85,8 @@ func (s *Store) reset(cfg vendorapi.Config) {
 // snapshot is the store's state on the wire: what Snapshot writes and Restore reads. Each
 // connector keeps its sequence number, so page tokens survive an export and import.
 type snapshot struct {
+	// Seed is what the store's generated and created values derive from (created ids, ...).
+	Seed       uint64                     `json:"seed"`
 	Apps       []fixtures.ConductoroneApp `json:"apps"`
 	Connectors []snapshotEntry            `json:"connectors"`
 	Seq        uint64                     `json:"seq"`
@@ -100,7 +102,7 @@ type snapshotEntry struct {
 func (s *Store) Snapshot() (json.RawMessage, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	snap := snapshot{Apps: make([]fixtures.ConductoroneApp, 0, len(s.appOrder)), Connectors: []snapshotEntry{}, Seq: s.seq, Created: s.created}
+	snap := snapshot{Seed: s.seed, Apps: make([]fixtures.ConductoroneApp, 0, len(s.appOrder)), Connectors: []snapshotEntry{}, Seq: s.seq, Created: s.created}
 	for _, id := range s.appOrder {
 		snap.Apps = append(snap.Apps, *s.apps[id])
 	}
@@ -147,6 +149,9 @@ func (s *Store) Restore(data json.RawMessage) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.apps, s.appOrder, s.connectors, s.seq, s.created = map[string]*fixtures.ConductoroneApp{}, nil, map[string]*entry{}, snap.Seq, snap.Created
+	if snap.Seed != 0 {
+		s.seed = snap.Seed
+	}
 	for _, a := range snap.Apps {
 		s.putApp(a)
 	}

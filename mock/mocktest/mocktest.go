@@ -125,6 +125,9 @@ func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	w := httptest.NewRecorder()
 	t.h.ServeHTTP(w, r)
+	if err := r.Context().Err(); err != nil {
+		return nil, err // the caller gave up (a Prefer delay, say): as a network client would see it
+	}
 	res := w.Result()
 	res.Request = r
 	if res.Body == nil {

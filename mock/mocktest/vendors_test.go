@@ -451,7 +451,7 @@ func TestFaultsAndPreferOnC1AndVersori(t *testing.T) {
 			{name: "versori undocumented code", method: "GET", path: vs, prefer: "code=201", status: 400, check: func(t *testing.T, body []byte) {
 				e := decode[versoriError](t, body)
 				require.Len(t, e.Fields, 1)
-				assert.Contains(t, e.Fields[0].Message, "documented: 200, default (any 4xx or 5xx)")
+				assert.Contains(t, e.Fields[0].Message, "documented: 200, default (400, 401, 403, 404, 409, 500)")
 			}},
 		} {
 			t.Run(tt.name, func(t *testing.T) {

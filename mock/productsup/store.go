@@ -112,6 +112,8 @@ func (s *Store) reset(cfg vendorapi.Config) {
 
 // snapshot is the store's state on the wire: what Snapshot writes and Restore reads.
 type snapshot struct {
+	// Seed is what the store's generated and created values derive from (created ids, ...).
+	Seed       uint64                         `json:"seed"`
 	Connectors []fixtures.ProductsupConnector `json:"connectors"`
 	Created    int                            `json:"created"`
 }
@@ -121,7 +123,7 @@ type snapshot struct {
 func (s *Store) Snapshot() (json.RawMessage, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	snap := snapshot{Connectors: make([]fixtures.ProductsupConnector, 0, len(s.order)), Created: s.created}
+	snap := snapshot{Seed: s.seed, Connectors: make([]fixtures.ProductsupConnector, 0, len(s.order)), Created: s.created}
 	for _, id := range s.order {
 		c := s.connectors[id].Clone()
 		snap.Connectors = append(snap.Connectors, c)
@@ -149,6 +151,9 @@ func (s *Store) Restore(data json.RawMessage) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.connectors, s.order, s.created = make(map[string]*fixtures.ProductsupConnector, len(snap.Connectors)), nil, snap.Created
+	if snap.Seed != 0 {
+		s.seed = snap.Seed
+	}
 	for _, c := range snap.Connectors {
 		c = normalise(c)
 		s.put(&c)

@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/connectormock/connectormock/mock/vendorapi"
+	"github.com/connectormock/connectormock/mock/internal/kit"
 )
 
 // AdminPrefix is where the admin API lives, WireMock's convention.
@@ -130,7 +130,7 @@ func (s *Server) adminAPI(w http.ResponseWriter, r *http.Request) {
 	var ms methods
 	switch strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, AdminPrefix), "/") {
 	case "/health":
-		ms = methods{"GET": func(w http.ResponseWriter, _ *http.Request) { vendorapi.WriteJSON(w, http.StatusOK, s.Health()) }}
+		ms = methods{"GET": func(w http.ResponseWriter, _ *http.Request) { kit.WriteJSON(w, http.StatusOK, s.Health()) }}
 	case "/reset":
 		ms = methods{"POST": s.adminReset}
 	case "/state":
@@ -138,7 +138,7 @@ func (s *Server) adminAPI(w http.ResponseWriter, r *http.Request) {
 	case "/requests":
 		ms = methods{
 			"GET": func(w http.ResponseWriter, _ *http.Request) {
-				vendorapi.WriteJSON(w, http.StatusOK, map[string]any{"requests": s.Requests()})
+				kit.WriteJSON(w, http.StatusOK, map[string]any{"requests": s.Requests()})
 			},
 			"DELETE": func(w http.ResponseWriter, _ *http.Request) {
 				s.ClearRequests()
@@ -148,7 +148,7 @@ func (s *Server) adminAPI(w http.ResponseWriter, r *http.Request) {
 	case "/faults":
 		ms = methods{
 			"GET": func(w http.ResponseWriter, _ *http.Request) {
-				vendorapi.WriteJSON(w, http.StatusOK, map[string]any{"faults": s.Faults()})
+				kit.WriteJSON(w, http.StatusOK, map[string]any{"faults": s.Faults()})
 			},
 			"POST": s.adminAddFault,
 			"DELETE": func(w http.ResponseWriter, _ *http.Request) {
@@ -189,7 +189,7 @@ func (s *Server) adminReset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Reset(in.Seed)
-	vendorapi.WriteJSON(w, http.StatusOK, s.Health())
+	kit.WriteJSON(w, http.StatusOK, s.Health())
 }
 
 func (s *Server) adminGetState(w http.ResponseWriter, _ *http.Request) {
@@ -198,7 +198,7 @@ func (s *Server) adminGetState(w http.ResponseWriter, _ *http.Request) {
 		adminError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	vendorapi.WriteJSON(w, http.StatusOK, st)
+	kit.WriteJSON(w, http.StatusOK, st)
 }
 
 func (s *Server) adminPutState(w http.ResponseWriter, r *http.Request) {
@@ -227,7 +227,7 @@ func (s *Server) adminAddFault(w http.ResponseWriter, r *http.Request) {
 	if f.Count == 0 {
 		f.Count = 1 // as AddFault stored it
 	}
-	vendorapi.WriteJSON(w, http.StatusCreated, f)
+	kit.WriteJSON(w, http.StatusCreated, f)
 }
 
 // decodeAdmin reads a JSON body (bounded like every body); an empty one is allowed when
@@ -253,5 +253,5 @@ func decodeAdmin(r *http.Request, v any, optional bool) error {
 
 // adminError is the admin API's one error shape.
 func adminError(w http.ResponseWriter, status int, msg string) {
-	vendorapi.WriteJSON(w, status, map[string]string{"error": msg})
+	kit.WriteJSON(w, status, map[string]string{"error": msg})
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
 
+	"github.com/connectormock/connectormock/mock/internal/kit"
 	"github.com/connectormock/connectormock/mock/vendorapi"
 )
 
@@ -243,7 +244,7 @@ func (m *mount) answer(w http.ResponseWriter, op *openapi3.Operation, status int
 		w.WriteHeader(status)
 		return
 	}
-	vendorapi.WriteJSON(w, status, value)
+	kit.WriteJSON(w, status, value)
 }
 
 func kindOf(status int) (vendorapi.Kind, bool) {

@@ -13,6 +13,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/connectormock/connectormock/mock/conductorone"
+	"github.com/connectormock/connectormock/mock/internal/kit"
 	"github.com/connectormock/connectormock/mock/productsup"
 	"github.com/connectormock/connectormock/mock/vendorapi"
 	"github.com/connectormock/connectormock/mock/versori"
@@ -157,7 +158,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				}
 				m, err := sl.get()
 				if err != nil {
-					vendorapi.WriteJSON(w, http.StatusInternalServerError, map[string]string{"message": "connectormock: " + err.Error()})
+					kit.WriteJSON(w, http.StatusInternalServerError, map[string]string{"message": "connectormock: " + err.Error()})
 					return
 				}
 				m.ServeHTTP(w, r)
@@ -268,6 +269,6 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	slices.Sort(prefixes)
 	msg := fmt.Sprintf("connectormock: no API is served at %s %s; vendor paths start with %s",
 		r.Method, r.URL.Path, strings.Join(prefixes, ", "))
-	vendorapi.WriteJSON(w, http.StatusNotFound, map[string]string{"message": msg})
+	kit.WriteJSON(w, http.StatusNotFound, map[string]string{"message": msg})
 	s.record(r, "", "", http.StatusNotFound, time.Now(), errors.New(msg))
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/mock/internal/kit"
 	"github.com/connectormock/connectormock/mock/vendorapi"
 	"github.com/connectormock/connectormock/openapi"
 )
@@ -32,7 +33,7 @@ func (f *fakeVendor) Handlers() map[string]vendorapi.HandlerFunc {
 	return f.handlers
 }
 func (f *fakeVendor) WriteError(w http.ResponseWriter, e *vendorapi.Error) {
-	vendorapi.WriteJSON(w, e.Status(), map[string]string{"message": e.Error()})
+	kit.WriteJSON(w, e.Status(), map[string]string{"message": e.Error()})
 }
 func (f *fakeVendor) ValidationOptions() vendorapi.ValidationOptions {
 	return vendorapi.ValidationOptions{}
@@ -131,7 +132,7 @@ func (a *authzVendor) Authorize(c *vendorapi.Call) *vendorapi.Error { return a.a
 func TestResponseValidationReportsDrift(t *testing.T) {
 	var reported []error
 	_, m := fakeServer(t, &fakeVendor{handlers: allOps(func(w http.ResponseWriter, _ *http.Request, _ *vendorapi.Call) {
-		vendorapi.WriteJSON(w, http.StatusOK, map[string]any{"message": 1})
+		kit.WriteJSON(w, http.StatusOK, map[string]any{"message": 1})
 	})}, WithResponseValidation(func(err error) { reported = append(reported, err) }))
 	get(t, m, "/connectors/"+fixtures.ProductsupDocumentedID)
 	require.Len(t, reported, 1)
@@ -140,7 +141,7 @@ func TestResponseValidationReportsDrift(t *testing.T) {
 
 	reported = nil
 	_, m = fakeServer(t, &fakeVendor{handlers: allOps(func(w http.ResponseWriter, _ *http.Request, _ *vendorapi.Call) {
-		vendorapi.WriteJSON(w, http.StatusTeapot, map[string]any{"message": "tea"})
+		kit.WriteJSON(w, http.StatusTeapot, map[string]any{"message": "tea"})
 	})}, WithResponseValidation(func(err error) { reported = append(reported, err) }))
 	get(t, m, "/connectors/"+fixtures.ProductsupDocumentedID)
 	require.Len(t, reported, 1, "an undocumented status is drift too")

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/connectormock/connectormock/mock/internal/kit"
 	"github.com/connectormock/connectormock/mock/vendorapi"
 )
 
@@ -81,7 +82,7 @@ func (a *API) WriteError(w http.ResponseWriter, e *vendorapi.Error) {
 	if e.Kind == vendorapi.KindMethodNotAllowed {
 		w.Header().Set("Allow", strings.Join(e.Allow, ", "))
 	}
-	vendorapi.WriteJSON(w, e.Status(), status{Code: code(e.Kind), Message: message(e), Details: []detail{}})
+	kit.WriteJSON(w, e.Status(), status{Code: code(e.Kind), Message: message(e), Details: []detail{}})
 }
 
 // message is e's text: the offending fields of a validation error ("page_size: number must be

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/mock/internal/kit"
 	"github.com/connectormock/connectormock/mock/vendorapi"
 )
 
@@ -135,7 +136,7 @@ func (a *API) answer(w http.ResponseWriter, x *expander, c fixtures.Conductorone
 		a.WriteError(w, failure(err))
 		return
 	}
-	vendorapi.WriteJSON(w, http.StatusOK, viewBody{ConnectorView: v, Expanded: x.items})
+	kit.WriteJSON(w, http.StatusOK, viewBody{ConnectorView: v, Expanded: x.items})
 }
 
 // update serves POST /api/v1/apps/{app_id}/connectors/{id}.
@@ -195,7 +196,7 @@ func (a *API) list(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 		}
 	}
 	body.Expanded = x.items
-	vendorapi.WriteJSON(w, http.StatusOK, body)
+	kit.WriteJSON(w, http.StatusOK, body)
 }
 
 // create serves POST /api/v1/apps/{app_id}/connectors/create: a configured connector.
@@ -238,7 +239,7 @@ func (a *API) delete(w http.ResponseWriter, _ *http.Request, c *vendorapi.Call) 
 		a.WriteError(w, failure(err))
 		return
 	}
-	vendorapi.WriteJSON(w, http.StatusOK, struct{}{})
+	kit.WriteJSON(w, http.StatusOK, struct{}{})
 }
 
 // decode reads the (already schema-validated, optional) JSON body into v; no body leaves v

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/mock/internal/kit"
 	"github.com/connectormock/connectormock/mock/vendorapi"
 )
 
@@ -36,9 +37,9 @@ type NewConnector struct {
 type Store struct {
 	clock  func() time.Time
 	fields *field           // the connector's fields as update masks name them; read-only
-	cfg    vendorapi.Config // what the store seeds from on first use (see vendorapi.SeededMutex)
+	cfg    vendorapi.Config // what the store seeds from on first use (see kit.SeededMutex)
 
-	mu         vendorapi.SeededMutex // guards seed, apps, appOrder, connectors, seq and created
+	mu         kit.SeededMutex // guards seed, apps, appOrder, connectors, seq and created
 	seed       uint64
 	apps       map[string]*fixtures.ConductoroneApp
 	appOrder   []string // app ids in the order they were stored
@@ -121,7 +122,7 @@ func (s *Store) Snapshot() (json.RawMessage, error) {
 // a sequence number, or puts a connector in an unknown app is refused and changes nothing.
 func (s *Store) Restore(data json.RawMessage) error {
 	var snap snapshot
-	if err := vendorapi.DecodeSnapshot(Name, data, &snap); err != nil {
+	if err := kit.DecodeSnapshot(Name, data, &snap); err != nil {
 		return err
 	}
 	apps := map[string]bool{}

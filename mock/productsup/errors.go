@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/connectormock/connectormock/mock/internal/kit"
 	"github.com/connectormock/connectormock/mock/vendorapi"
 )
 
@@ -85,19 +86,19 @@ func (a *API) WriteError(w http.ResponseWriter, e *vendorapi.Error) {
 		if len(texts) == 0 {
 			texts = texts.add("body", e.Message)
 		}
-		vendorapi.WriteJSON(w, status, badRequest{msgBadRequest, texts})
+		kit.WriteJSON(w, status, badRequest{msgBadRequest, texts})
 		return
 	case vendorapi.KindUnauthenticated:
-		vendorapi.WriteJSON(w, status, message{msgUnauthorized})
+		kit.WriteJSON(w, status, message{msgUnauthorized})
 	case vendorapi.KindForbidden:
-		vendorapi.WriteJSON(w, status, message{msgForbidden})
+		kit.WriteJSON(w, status, message{msgForbidden})
 	case vendorapi.KindNotFound:
-		vendorapi.WriteJSON(w, status, message{orDefault(e.Message, msgNotFound)})
+		kit.WriteJSON(w, status, message{orDefault(e.Message, msgNotFound)})
 	case vendorapi.KindMethodNotAllowed:
 		w.Header().Set("Allow", strings.Join(e.Allow, ", "))
-		vendorapi.WriteJSON(w, status, message{msgMethod})
+		kit.WriteJSON(w, status, message{msgMethod})
 	default:
-		vendorapi.WriteJSON(w, status, message{orDefault(e.Message, msgInternal)})
+		kit.WriteJSON(w, status, message{orDefault(e.Message, msgInternal)})
 	}
 }
 

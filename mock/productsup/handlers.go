@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/mock/internal/kit"
 	"github.com/connectormock/connectormock/mock/vendorapi"
 )
 
@@ -56,7 +57,7 @@ func (a *API) setAccess(w http.ResponseWriter, r *http.Request, c *vendorapi.Cal
 		a.WriteError(w, failure(err))
 		return
 	}
-	vendorapi.WriteJSON(w, http.StatusOK, versionBody{msgUpdatedAccess, resourceVersion, v})
+	kit.WriteJSON(w, http.StatusOK, versionBody{msgUpdatedAccess, resourceVersion, v})
 }
 
 func (a *API) addTargets(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
@@ -78,7 +79,7 @@ func (a *API) changeTargets(w http.ResponseWriter, r *http.Request, c *vendorapi
 		a.WriteError(w, failure(err))
 		return
 	}
-	vendorapi.WriteJSON(w, http.StatusOK, versionBody{Message: msgSuccessful, Data: v})
+	kit.WriteJSON(w, http.StatusOK, versionBody{Message: msgSuccessful, Data: v})
 }
 
 func (a *API) showConnector(w http.ResponseWriter, _ *http.Request, c *vendorapi.Call) {
@@ -87,7 +88,7 @@ func (a *API) showConnector(w http.ResponseWriter, _ *http.Request, c *vendorapi
 		a.WriteError(w, failure(err))
 		return
 	}
-	vendorapi.WriteJSON(w, http.StatusOK, connectorBody{msgSuccessful, resourceConnector, conn})
+	kit.WriteJSON(w, http.StatusOK, connectorBody{msgSuccessful, resourceConnector, conn})
 }
 
 // listConnectors serves GET /connectors. The query has been validated against the spec, so
@@ -105,7 +106,7 @@ func (a *API) listConnectors(w http.ResponseWriter, r *http.Request, _ *vendorap
 	if next := from + len(page); next < total {
 		md.Next = &next
 	}
-	vendorapi.WriteJSON(w, http.StatusOK, listBody{page, md, msgSuccessful, resourceConnector})
+	kit.WriteJSON(w, http.StatusOK, listBody{page, md, msgSuccessful, resourceConnector})
 }
 
 func intParam(s string, def int) int {
@@ -120,7 +121,7 @@ func (a *API) createConnector(w http.ResponseWriter, r *http.Request, c *vendora
 	if !a.decode(w, r, &in) {
 		return
 	}
-	vendorapi.WriteJSON(w, http.StatusOK, connectorBody{msgCreated, resourceConnector, a.store.Create(in, c.Principal.Name)})
+	kit.WriteJSON(w, http.StatusOK, connectorBody{msgCreated, resourceConnector, a.store.Create(in, c.Principal.Name)})
 }
 
 // decode reads the (already schema-validated) JSON body into v. What the schema lets through

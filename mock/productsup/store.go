@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/mock/internal/kit"
 	"github.com/connectormock/connectormock/mock/vendorapi"
 )
 
@@ -77,9 +78,9 @@ type Filter struct {
 // concurrent use and returns copies: nothing returned aliases the store.
 type Store struct {
 	clock func() time.Time
-	cfg   vendorapi.Config // what the store seeds from on first use (see vendorapi.SeededMutex)
+	cfg   vendorapi.Config // what the store seeds from on first use (see kit.SeededMutex)
 
-	mu         vendorapi.SeededMutex // guards seed, connectors, order and created
+	mu         kit.SeededMutex // guards seed, connectors, order and created
 	seed       uint64
 	connectors map[string]*fixtures.ProductsupConnector
 	order      []string // connector ids, in the order they were stored: List's order
@@ -135,7 +136,7 @@ func (s *Store) Snapshot() (json.RawMessage, error) {
 // repeats a connector id, is refused and changes nothing.
 func (s *Store) Restore(data json.RawMessage) error {
 	var snap snapshot
-	if err := vendorapi.DecodeSnapshot(Name, data, &snap); err != nil {
+	if err := kit.DecodeSnapshot(Name, data, &snap); err != nil {
 		return err
 	}
 	seen := map[string]bool{}

@@ -1,16 +1,13 @@
 // Package vendorapi is the seam between the mock server and the vendor packages
 // (mock/productsup, ...): the Vendor interface each of them implements, the Call a request
 // becomes once it has been routed, authenticated and validated, the vendor-neutral Error
-// that each vendor renders in its own documented shape, and the one JSON writer they share.
+// that each vendor renders in its own documented shape. (The plumbing they share, the JSON
+// writer and the stores' mutex, is in mock/internal/kit.)
 package vendorapi
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
 	"net/http"
-	"strconv"
-	"sync"
 	"time"
 
 	"github.com/connectormock/connectormock/openapi"
@@ -162,89 +159,3 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // Status is the HTTP status the error is answered with.
 func (e *Error) Status() int { return e.Kind.Status() }
-
-// WriteJSON writes v as the JSON body of a response with the given status. HTML characters are
-// not escaped (vendors write "<string>" as is) and Content-Length is set.
-func WriteJSON(w http.ResponseWriter, status int, v any) {
-	buf := jsonBuffers.Get().(*bytes.Buffer)
-	defer putJSONBuffer(buf)
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		// Only a programming error (an unsupported type) gets here.
-		http.Error(w, `{"message":"connectormock: cannot encode response"}`, http.StatusInternalServerError)
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
-}
-
-// jsonBuffers recycles WriteJSON's buffers: a fresh buffer per response was the largest
-// allocation of a request (the body, grown to size), and allocation drives the GC, a fifth of
-// the CPU time under load. A pooled buffer holds no state between responses: WriteJSON resets
-// it, and a ResponseWriter does not keep what it is given after Write returns.
-var jsonBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// maxPooledJSONBuffer bounds the buffers kept for reuse, so one large list answer does not
-// pin its memory for the life of the process.
-const maxPooledJSONBuffer = 64 << 10
-
-func putJSONBuffer(b *bytes.Buffer) {
-	if b.Cap() > maxPooledJSONBuffer {
-		return
-	}
-	b.Reset()
-	jsonBuffers.Put(b)
-}
-
-// SeededMutex is the RWMutex of a store that fills itself on first use, so that a server whose
-// test never touches a vendor never pays for generating its data: the first Lock or RLock runs
-// the seed function (once, given to Init) before locking, unless Skip came first (an explicit
-// Reset). The seed function takes the lock itself, with LockUnseeded.
-type SeededMutex struct {
-	mu   sync.RWMutex
-	once sync.Once
-	seed func()
-}
-
-// Init sets the seed function; call it once, before the mutex is used.
-func (m *SeededMutex) Init(seed func()) { m.seed = seed }
-
-// Skip marks the store seeded without running the seed function.
-func (m *SeededMutex) Skip() { m.once.Do(func() {}) }
-
-// Lock seeds the store if nobody has yet, then locks for writing.
-func (m *SeededMutex) Lock() {
-	m.once.Do(m.seed)
-	m.mu.Lock()
-}
-
-// Unlock unlocks for writing.
-func (m *SeededMutex) Unlock() { m.mu.Unlock() }
-
-// RLock seeds the store if nobody has yet, then locks for reading.
-func (m *SeededMutex) RLock() {
-	m.once.Do(m.seed)
-	m.mu.RLock()
-}
-
-// RUnlock unlocks for reading.
-func (m *SeededMutex) RUnlock() { m.mu.RUnlock() }
-
-// LockUnseeded locks for writing without seeding: for the seed function and Reset.
-func (m *SeededMutex) LockUnseeded() { m.mu.Lock() }
-
-// DecodeSnapshot reads a vendor's state snapshot strictly (an unknown key is an error, so a
-// snapshot of another version or vendor is refused rather than half read); the error names
-// the vendor.
-func DecodeSnapshot(vendor string, data json.RawMessage, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("%s state: %w", vendor, err)
-	}
-	return nil
-}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/connectormock/connectormock/mock/internal/kit"
 	"github.com/connectormock/connectormock/mock/vendorapi"
 )
 
@@ -139,7 +140,7 @@ func (a *API) WriteError(w http.ResponseWriter, e *vendorapi.Error) {
 		w.Header().Set("Allow", allow)
 		body.Details = "Allowed: " + allow
 	}
-	vendorapi.WriteJSON(w, e.Status(), body)
+	kit.WriteJSON(w, e.Status(), body)
 }
 
 func defaultMessage(k vendorapi.Kind) string {

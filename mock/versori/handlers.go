@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/mock/internal/kit"
 	"github.com/connectormock/connectormock/mock/vendorapi"
 )
 
@@ -122,7 +123,7 @@ func (a *API) answer(w http.ResponseWriter, status int, v any, err error) {
 		a.WriteError(w, failure(err))
 		return
 	}
-	vendorapi.WriteJSON(w, status, v)
+	kit.WriteJSON(w, status, v)
 }
 
 func (a *API) answerNoContent(w http.ResponseWriter, err error) {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/mock/internal/kit"
 	"github.com/connectormock/connectormock/mock/vendorapi"
 )
 
@@ -78,9 +79,9 @@ func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
 // store. Organisations are implicit: one with no connectors lists empty and accepts creates.
 type Store struct {
 	clock func() time.Time
-	cfg   vendorapi.Config // what the store seeds from on first use (see vendorapi.SeededMutex)
+	cfg   vendorapi.Config // what the store seeds from on first use (see kit.SeededMutex)
 
-	mu         vendorapi.SeededMutex // guards seed, connectors and created
+	mu         kit.SeededMutex // guards seed, connectors and created
 	seed       uint64
 	connectors map[string]*fixtures.VersoriConnector
 	created    int // ids handed out through the API so far, to derive the next one
@@ -135,7 +136,7 @@ func (s *Store) Snapshot() (json.RawMessage, error) {
 // connector id is refused and changes nothing.
 func (s *Store) Restore(data json.RawMessage) error {
 	var snap snapshot
-	if err := vendorapi.DecodeSnapshot(Name, data, &snap); err != nil {
+	if err := kit.DecodeSnapshot(Name, data, &snap); err != nil {
 		return err
 	}
 	seen := map[string]bool{}

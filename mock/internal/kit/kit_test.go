@@ -1,4 +1,4 @@
-package vendorapi_test
+package kit_test
 
 import (
 	"net/http"
@@ -11,7 +11,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	"github.com/connectormock/connectormock/mock/vendorapi"
+	"github.com/connectormock/connectormock/mock/internal/kit"
 )
 
 // TestWriteJSON checks the body, Content-Type and Content-Length of answers written from many
@@ -36,7 +36,7 @@ func TestWriteJSON(t *testing.T) {
 			for i := range 50 {
 				tt := tests[(g+i)%len(tests)]
 				w := httptest.NewRecorder()
-				vendorapi.WriteJSON(w, tt.status, tt.value)
+				kit.WriteJSON(w, tt.status, tt.value)
 				assert.Equal(t, tt.status, w.Code, tt.name)
 				assert.Equal(t, "application/json", w.Header().Get("Content-Type"), tt.name)
 				assert.Equal(t, strconv.Itoa(len(tt.want)), w.Header().Get("Content-Length"), tt.name)
@@ -52,13 +52,13 @@ func TestWriteJSON(t *testing.T) {
 // TestWriteJSONUnsupported: a value JSON cannot hold is a 500, whatever was written before.
 func TestWriteJSONUnsupported(t *testing.T) {
 	w := httptest.NewRecorder()
-	vendorapi.WriteJSON(w, http.StatusOK, map[string]any{"f": func() {}})
+	kit.WriteJSON(w, http.StatusOK, map[string]any{"f": func() {}})
 	assert.Equal(t, http.StatusInternalServerError, w.Code)
 	assert.Contains(t, w.Body.String(), "cannot encode response")
 }
 
 func TestSeededMutex(t *testing.T) {
-	var m vendorapi.SeededMutex
+	var m kit.SeededMutex
 	var seeds atomic.Int32
 	m.Init(func() {
 		m.LockUnseeded()
@@ -80,7 +80,7 @@ func TestSeededMutex(t *testing.T) {
 	wg.Wait()
 	assert.EqualValues(t, 1, seeds.Load(), "the first lock seeds, once")
 
-	var skipped vendorapi.SeededMutex
+	var skipped kit.SeededMutex
 	skipped.Init(func() { t.Error("a skipped store must not seed") })
 	skipped.Skip()
 	skipped.Lock()

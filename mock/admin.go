@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -92,7 +93,7 @@ func (s *Server) SetState(st State) error {
 		}
 	}
 	for name := range st.Vendors {
-		if s.findMount(name) == nil {
+		if s.vendor(name) == nil {
 			return fmt.Errorf("state names vendor %q, which this server does not serve (%s)", name, strings.Join(s.Vendors(), ", "))
 		}
 	}
@@ -110,15 +111,6 @@ func (s *Server) SetState(st State) error {
 	}
 	if st.Seed != 0 {
 		s.cfg.seed = st.Seed
-	}
-	return nil
-}
-
-func (s *Server) findMount(name string) *mount {
-	for _, m := range s.loaded() {
-		if m.vendor.Name() == name {
-			return m
-		}
 	}
 	return nil
 }
@@ -243,7 +235,7 @@ func decodeAdmin(r *http.Request, v any, optional bool) error {
 		}
 		return errors.New("a JSON body is required")
 	}
-	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return fmt.Errorf("invalid JSON body: %v", err)

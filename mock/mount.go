@@ -239,7 +239,8 @@ func (m *mount) log(r *http.Request, call *vendorapi.Call, status int, start tim
 
 // singleJSONValue refuses a body that holds more than one JSON value ("{...} garbage"): the
 // validator and the handlers' decoders read the first value only. The validator has buffered
-// the body, so it is read again from memory and put back.
+// the body and decoded its first value, so the whole body is valid JSON exactly when nothing
+// follows that value. The body is read again from memory and put back.
 func singleJSONValue(r *http.Request) *vendorapi.Error {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil
@@ -249,14 +250,9 @@ func singleJSONValue(r *http.Request) *vendorapi.Error {
 		return nil // the validator has reported unreadable bodies already
 	}
 	r.Body = io.NopCloser(bytes.NewReader(data))
-	dec := json.NewDecoder(bytes.NewReader(data))
-	var v json.RawMessage
-	if dec.Decode(&v) != nil {
-		return nil // not JSON: the validator has judged the content type
+	if len(data) == 0 || json.Valid(data) || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		return nil
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return &vendorapi.Error{Kind: vendorapi.KindBadRequest, Message: "trailing data after the JSON body",
-			Fields: []vendorapi.FieldError{{In: "body", Message: "request body has data after its JSON value"}}}
-	}
-	return nil
+	return &vendorapi.Error{Kind: vendorapi.KindBadRequest, Message: "trailing data after the JSON body",
+		Fields: []vendorapi.FieldError{{In: "body", Message: "request body has data after its JSON value"}}}
 }

@@ -32,20 +32,15 @@ var documentedCodes = map[int]int{200: 0, 400: 3, 401: 16, 403: 7, 404: 5, 405: 
 type fuzzServer struct {
 	*testkit.Server
 	violations *testkit.Violations
-	initial    []byte
-	// dirty says the state may differ from initial: a write was sent and not found refused.
-	dirty bool
+	*testkit.StateGuard
 }
 
 func newFuzzServer(f *testing.F) *fuzzServer {
 	f.Helper()
 	s, v := testkit.NewFuzz(f, mock.WithConnectors(2))
 	s.AlsoValidateAgainst(testkit.LoadSpec(f, testkit.Testdata("conductorone", "vendor-connectors.excerpt.yaml")))
-	snap, err := s.Conductorone().Snapshot()
-	if err != nil {
-		f.Fatal(err)
-	}
-	return &fuzzServer{Server: s, violations: v, initial: snap}
+	api := s.Conductorone()
+	return &fuzzServer{Server: s, violations: v, StateGuard: testkit.NewStateGuard(f, api.Snapshot, api.Restore)}
 }
 
 // send serves one request with a path and query taken as they are (no parsing that could
@@ -58,7 +53,7 @@ func (s *fuzzServer) send(method string, u *url.URL, body []byte) *httptest.Resp
 	}
 	r.Header.Set("Authorization", "Bearer "+mock.AdminToken)
 	if method != "GET" {
-		s.dirty = true
+		s.Wrote()
 	}
 	w := httptest.NewRecorder()
 	s.ServeHTTP(w, r)
@@ -111,32 +106,8 @@ func (s *fuzzServer) checkAnswer(t *testing.T, status int, body []byte) bool {
 	case e.Details == nil:
 		t.Fatalf("answer %d has no details array: %s", status, body)
 	}
-	after, err := s.Conductorone().Snapshot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(s.initial, after) {
-		t.Fatalf("a refused request (%d) changed the state: %s", status, body)
-	}
-	s.dirty = false
+	s.CheckRefused(t, status, body)
 	return false
-}
-
-// restore puts back the state the server was built with.
-func (s *fuzzServer) restore(t *testing.T) {
-	t.Helper()
-	if err := s.Conductorone().Restore(s.initial); err != nil {
-		t.Fatal(err)
-	}
-	s.dirty = false
-}
-
-// begin starts an input from the initial state.
-func (s *fuzzServer) begin(t *testing.T) {
-	t.Helper()
-	if s.dirty {
-		s.restore(t)
-	}
 }
 
 // others is every stored connector but the one of the given id.
@@ -205,7 +176,7 @@ func FuzzUpdate(f *testing.F) {
 	}
 	s := newFuzzServer(f)
 	f.Fuzz(func(t *testing.T, connector, mask, expand []byte) {
-		s.begin(t)
+		s.Begin(t)
 		var parts []string
 		for _, p := range []struct {
 			key  string
@@ -272,7 +243,7 @@ func FuzzCreate(f *testing.F) {
 	}
 	s := newFuzzServer(f)
 	f.Fuzz(func(t *testing.T, body []byte, delegated bool) {
-		s.begin(t)
+		s.Begin(t)
 		segs := []string{"api", "v1", "apps", appID, "connectors"}
 		if !delegated {
 			segs = append(segs, "create")
@@ -314,7 +285,7 @@ func FuzzDelete(f *testing.F) {
 	}
 	s := newFuzzServer(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		s.begin(t)
+		s.Begin(t)
 		n := s.Conductorone().Store().Len()
 		w := s.send("DELETE", pathURL("api", "v1", "apps", appID, "connectors", connID), body)
 		if !s.checkAnswer(t, w.Code, w.Body.Bytes()) {
@@ -343,7 +314,7 @@ func FuzzPathParameters(f *testing.F) {
 	}
 	s := newFuzzServer(f)
 	f.Fuzz(func(t *testing.T, app, id string) {
-		s.begin(t)
+		s.Begin(t)
 		for _, r := range []struct {
 			method string
 			segs   []string
@@ -362,7 +333,7 @@ func FuzzPathParameters(f *testing.F) {
 			}
 			w := s.send(r.method, u, []byte(r.body))
 			if s.checkAnswer(t, w.Code, w.Body.Bytes()) && r.method != "GET" {
-				s.restore(t)
+				s.Restore(t)
 			}
 		}
 	})
@@ -380,7 +351,7 @@ func FuzzList(f *testing.F) {
 	}
 	s := newFuzzServer(f)
 	f.Fuzz(func(t *testing.T, size, token, expand string) {
-		s.begin(t)
+		s.Begin(t)
 		for _, raw := range []string{
 			query("page_size", size, "page_token", token, "expand_mask.paths", expand),
 			"page_size=" + size + "&page_token=" + token + "&expand_mask.paths=" + expand,
@@ -411,7 +382,7 @@ func FuzzList(f *testing.F) {
 				}
 			}
 		}
-		if after, _ := s.Conductorone().Snapshot(); !bytes.Equal(s.initial, after) {
+		if !s.Unchanged(t) {
 			t.Fatal("List changed the state")
 		}
 	})

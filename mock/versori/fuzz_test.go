@@ -43,19 +43,14 @@ const docVersion = `{"id":"01JQQEG2N6PZC3YB8V1HWJ5R7T","name":"1.0.0","descripti
 type fuzzServer struct {
 	*server
 	violations *testkit.Violations
-	initial    []byte
-	// dirty says the state may differ from initial: a write was sent and not found refused.
-	dirty bool
+	*testkit.StateGuard
 }
 
 func newFuzzServer(f *testing.F) *fuzzServer {
 	f.Helper()
 	s, v := testkit.NewFuzz(f, mock.WithConnectors(4))
-	snap, err := s.Versori().Snapshot()
-	if err != nil {
-		f.Fatal(err)
-	}
-	return &fuzzServer{server: &server{Server: s, t: v, vendor: vendorSpec(f)}, violations: v, initial: snap}
+	api := s.Versori()
+	return &fuzzServer{server: &server{Server: s, t: v, vendor: vendorSpec(f)}, violations: v, StateGuard: testkit.NewStateGuard(f, api.Snapshot, api.Restore)}
 }
 
 // send serves one request with a path and query taken as they are (no parsing that could
@@ -68,7 +63,7 @@ func (s *fuzzServer) send(method string, u *url.URL, body []byte) *httptest.Resp
 	}
 	r.Header.Set("Authorization", "Bearer "+mock.AdminToken)
 	if method != "GET" {
-		s.dirty = true
+		s.Wrote()
 	}
 	w := httptest.NewRecorder()
 	s.ServeHTTP(w, r)
@@ -134,32 +129,8 @@ func (s *fuzzServer) checkAnswer(t *testing.T, status int, body []byte) bool {
 			t.Fatalf("a field without a name or a message: %s", body)
 		}
 	}
-	after, err := s.Versori().Snapshot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(s.initial, after) {
-		t.Fatalf("a refused request (%d) changed the state: %s", status, body)
-	}
-	s.dirty = false
+	s.CheckRefused(t, status, body)
 	return false
-}
-
-// restore puts back the state the server was built with.
-func (s *fuzzServer) restore(t *testing.T) {
-	t.Helper()
-	if err := s.Versori().Restore(s.initial); err != nil {
-		t.Fatal(err)
-	}
-	s.dirty = false
-}
-
-// begin starts an input from the initial state.
-func (s *fuzzServer) begin(t *testing.T) {
-	t.Helper()
-	if s.dirty {
-		s.restore(t)
-	}
 }
 
 // stored is every stored connector, as the snapshot has them.
@@ -251,7 +222,7 @@ func FuzzUpdateConnector(f *testing.F) {
 	}
 	s := newFuzzServer(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		s.begin(t)
+		s.Begin(t)
 		before, err := s.Versori().Store().Connector(docOrg, docID)
 		if err != nil {
 			t.Fatal(err)
@@ -311,7 +282,7 @@ func FuzzCreateConnector(f *testing.F) {
 	}
 	s := newFuzzServer(f)
 	f.Fuzz(func(t *testing.T, body []byte, bigquery bool) {
-		s.begin(t)
+		s.Begin(t)
 		protocol := "http"
 		if bigquery {
 			protocol = "bigquery"
@@ -371,7 +342,7 @@ func FuzzDeleteConnector(f *testing.F) {
 		f.Add(seed.id, seed.force)
 	}
 	f.Fuzz(func(t *testing.T, id, force string) {
-		s.begin(t)
+		s.Begin(t)
 		u := apiURL(query("force", force), "o", docOrg, "connectors", id)
 		if u == nil {
 			return
@@ -422,7 +393,7 @@ func FuzzVersions(f *testing.F) {
 	s := newFuzzServer(f)
 	base := []string{"o", docOrg, "connectors", docID, "versions"}
 	f.Fuzz(func(t *testing.T, ref string, body []byte, force string) {
-		s.begin(t)
+		s.Begin(t)
 		versionsBefore := func() []fixtures.VersoriVersion {
 			c, err := s.Versori().Store().Connector(docOrg, docID)
 			if err != nil {
@@ -445,7 +416,7 @@ func FuzzVersions(f *testing.F) {
 			case len(versionsBefore()) != len(before)+1:
 				t.Fatal("a create did not add one version")
 			}
-			s.restore(t)
+			s.Restore(t)
 		}
 
 		segs := append(slices.Clone(base), ref)
@@ -469,7 +440,7 @@ func FuzzVersions(f *testing.F) {
 			case v.IsDefault && v.PublishedAt == nil:
 				t.Fatalf("a draft became the default: %s", w.Body.Bytes())
 			}
-			s.restore(t)
+			s.Restore(t)
 		}
 
 		// DeleteConnectorVersion
@@ -479,7 +450,7 @@ func FuzzVersions(f *testing.F) {
 			if w.Code != 204 || len(versionsBefore()) != len(before)-1 {
 				t.Fatalf("a delete answered %d and left %d of %d versions", w.Code, len(versionsBefore()), len(before))
 			}
-			s.restore(t)
+			s.Restore(t)
 		}
 
 		// GetConnectorVersion
@@ -511,7 +482,7 @@ func FuzzPathParameters(f *testing.F) {
 		return b
 	}
 	f.Fuzz(func(t *testing.T, org, id, version string) {
-		s.begin(t)
+		s.Begin(t)
 		for _, r := range []struct {
 			method string
 			segs   []string
@@ -534,7 +505,7 @@ func FuzzPathParameters(f *testing.F) {
 			}
 			w := s.send(r.method, u, r.body)
 			if s.checkAnswer(t, w.Code, w.Body.Bytes()) && r.method != "GET" {
-				s.restore(t)
+				s.Restore(t)
 			}
 		}
 	})
@@ -555,7 +526,7 @@ func FuzzList(f *testing.F) {
 	}
 	s := newFuzzServer(f)
 	f.Fuzz(func(t *testing.T, first, after, before, sortBy, tags string) {
-		s.begin(t)
+		s.Begin(t)
 		encoded := query("first", first, "after", after, "before", before, "sort", sortBy, "tags", tags)
 		raw := "first=" + first + "&after=" + after + "&before=" + before + "&sort=" + sortBy + "&tags=" + tags
 		for _, q := range []string{encoded, raw} {
@@ -590,7 +561,7 @@ func FuzzList(f *testing.F) {
 			w = s.send("GET", apiURL(q, "o", docOrg, "connectors", docID, "versions"), nil)
 			s.checkAnswer(t, w.Code, w.Body.Bytes())
 		}
-		if after, _ := s.Versori().Snapshot(); !bytes.Equal(s.initial, after) {
+		if !s.Unchanged(t) {
 			t.Fatal("a list changed the state")
 		}
 	})

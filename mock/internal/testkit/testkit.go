@@ -313,3 +313,63 @@ func Bench(b B, method, path string, body []byte, status int) {
 		}
 	}
 }
+
+// StateGuard keeps a vendor's state as a fuzz target found it, so that every input starts from
+// it, and checks that a refused request left it unchanged.
+type StateGuard struct {
+	snapshot func() (json.RawMessage, error)
+	restore  func(json.RawMessage) error
+	initial  []byte
+	// dirty says the state may differ from initial: a write was sent and not found refused.
+	dirty bool
+}
+
+// NewStateGuard takes the state the inputs start from.
+func NewStateGuard(t T, snapshot func() (json.RawMessage, error), restore func(json.RawMessage) error) *StateGuard {
+	t.Helper()
+	initial, err := snapshot()
+	if err != nil {
+		t.Fatalf("snapshot: %v", err)
+	}
+	return &StateGuard{snapshot: snapshot, restore: restore, initial: initial}
+}
+
+// Wrote notes that a request that may change the state was sent.
+func (g *StateGuard) Wrote() { g.dirty = true }
+
+// Begin starts an input from the initial state.
+func (g *StateGuard) Begin(t T) {
+	t.Helper()
+	if g.dirty {
+		g.Restore(t)
+	}
+}
+
+// Restore puts the initial state back.
+func (g *StateGuard) Restore(t T) {
+	t.Helper()
+	if err := g.restore(g.initial); err != nil {
+		t.Fatalf("restore: %v", err)
+	}
+	g.dirty = false
+}
+
+// Unchanged reports whether the state is the initial one.
+func (g *StateGuard) Unchanged(t T) bool {
+	t.Helper()
+	now, err := g.snapshot()
+	if err != nil {
+		t.Fatalf("snapshot: %v", err)
+	}
+	return bytes.Equal(g.initial, now)
+}
+
+// CheckRefused fails unless a refused request (answered status, body) left the state as it
+// was; the state is then known to be the initial one.
+func (g *StateGuard) CheckRefused(t T, status int, body []byte) {
+	t.Helper()
+	if !g.Unchanged(t) {
+		t.Fatalf("a refused request (%d) changed the state: %s", status, body)
+	}
+	g.dirty = false
+}

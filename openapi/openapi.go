@@ -122,16 +122,11 @@ func Parse(file string, data []byte) (*Spec, error) {
 	if base == "" {
 		doc.Servers = nil
 	}
-	router, err := gorillamux.NewRouter(doc)
-	if err != nil {
-		return nil, fmt.Errorf("openapi: %s: cannot build router: %w", file, err)
-	}
 	spec := &Spec{
 		Name:     strings.TrimSuffix(file, ".yaml"),
 		File:     file,
 		BasePath: base,
 		Doc:      doc,
-		Router:   router,
 	}
 	spec.Operations = map[string]*openapi3.Operation{}
 	for _, item := range doc.Paths.Map() {
@@ -141,10 +136,17 @@ func Parse(file string, data []byte) (*Spec, error) {
 		}
 	}
 	slices.Sort(spec.OperationIDs)
-	// The path table gives the router's answers without its regular expressions.
+	// The path table gives the router's answers without its regular expressions (and without
+	// compiling them); the spec's own router serves the shapes it does not handle.
 	if t := newPathTable(spec); t != nil {
 		spec.Router = t
+		return spec, nil
 	}
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		return nil, fmt.Errorf("openapi: %s: cannot build router: %w", file, err)
+	}
+	spec.Router = router
 	return spec, nil
 }
 

@@ -18,9 +18,11 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"sync"
 	"syscall"
 	"time"
 
+	"github.com/connectormock/connectormock/cmd/connectormock/internal/prelisten"
 	"github.com/connectormock/connectormock/mock"
 )
 
@@ -56,28 +58,44 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return healthcheck(ctx, cfg.health)
 	}
 	log := cfg.logger(stderr)
-	// Listen first and load the specs meanwhile: a vendor's first request waits for that
-	// vendor's spec only, and a broken spec still stops the process.
+	// Serve at once and build the vendors later (see below); a vendor's first request builds
+	// that vendor only.
 	srv, err := mock.New(append(cfg.options(log), mock.WithLazyLoading())...)
 	if err != nil {
 		return err
 	}
-	tcp, err := net.Listen("tcp", cfg.addr)
-	if err != nil {
-		return err
+	tcp := prelisten.Take(cfg.addr)
+	if tcp != nil {
+		log.Debug("serving the socket opened at process start", "addr", tcp.Addr().String())
+	} else {
+		l, err := net.Listen("tcp", cfg.addr)
+		if err != nil {
+			return err
+		}
+		tcp = l.(*net.TCPListener)
 	}
-	ln := &drainingListener{TCPListener: tcp.(*net.TCPListener)}
-	hs := newHTTPServer(srv, log)
+	ln := &drainingListener{TCPListener: tcp}
+	handler, answered := notifyFirst(srv)
+	hs := newHTTPServer(handler, log)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	if err := srv.Load(); err != nil {
-		hs.Close()
-		return err
-	}
 	fmt.Fprintf(stdout, "connectormock listening on http://%s (vendors: %v, seed %d)\n", ln.Addr(), srv.Vendors(), srv.Seed())
 	for _, p := range cfg.tokens {
 		fmt.Fprintf(stdout, "  accepts Authorization: Bearer %s (%s)\n", p.Token, role(p))
 	}
+	// Build every vendor (and so check every spec) once the first answer is out, or after
+	// loadDelay if no request comes: on a small machine, building the vendors nobody asked
+	// for yet would take the CPU from the first request. A broken spec still stops the process.
+	select {
+	case <-answered:
+	case <-time.After(loadDelay):
+	case <-ctx.Done():
+	}
+	if err := srv.Load(); err != nil {
+		hs.Close()
+		return err
+	}
+	log.Debug("all vendors built")
 	select {
 	case err := <-errc:
 		return err
@@ -98,6 +116,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// loadDelay bounds how long the command waits for its first request before it builds every
+// vendor.
+const loadDelay = 100 * time.Millisecond
+
+// notifyFirst returns h and a channel that is closed once h has answered its first request.
+func notifyFirst(h http.Handler) (http.Handler, <-chan struct{}) {
+	done := make(chan struct{})
+	var once sync.Once
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r)
+		once.Do(func() { close(done) })
+	}), done
 }
 
 func buildVersion() string {

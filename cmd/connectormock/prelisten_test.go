@@ -1,0 +1,101 @@
+package main
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/mock"
+)
+
+// buildCommand builds the command as the image does (static, trimmed) and returns its path.
+func buildCommand(t *testing.T) string {
+	t.Helper()
+	goBin, err := exec.LookPath("go")
+	require.NoError(t, err, "the go command builds the binary under test")
+	bin := filepath.Join(t.TempDir(), "connectormock")
+	build := exec.Command(goBin, "build", "-trimpath", "-ldflags", "-s -w", "-o", bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	return bin
+}
+
+// TestListenDuringStartUp runs the built command: it listens before the slow package
+// initialisations (package prelisten's init runs before those of kin-openapi's JSON Schema
+// library and gofakeit, which a new dependency of prelisten could silently change), serves
+// that very socket, and a client that connects while the process is starting gets its answer.
+func TestListenDuringStartUp(t *testing.T) {
+	bin := buildCommand(t)
+	probe, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := probe.Addr().String()
+	require.NoError(t, probe.Close())
+
+	cmd := exec.Command(bin, "-addr", addr, "-log-level", "debug")
+	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
+	stderr, err := cmd.StderrPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	defer cmd.Process.Kill()
+
+	// Connect as early as possible and send the request at once.
+	var conn net.Conn
+	deadline := time.Now().Add(10 * time.Second)
+	for conn == nil && time.Now().Before(deadline) {
+		if conn, err = net.Dial("tcp", addr); err != nil {
+			time.Sleep(100 * time.Microsecond)
+		}
+	}
+	require.NotNil(t, conn, "the command never listened: %v", err)
+	defer conn.Close()
+	body := `{"accounts":[777],"projects":[444],"sites":[666]}`
+	_, err = io.WriteString(conn, "POST /connectors/"+fixtures.ProductsupDocumentedID+"/versions/1/access/prod/disable HTTP/1.1\r\n"+
+		"Host: "+addr+"\r\nAuthorization: Bearer "+mock.AdminToken+"\r\nContent-Type: application/json\r\n"+
+		"Content-Length: 49\r\nConnection: close\r\n\r\n"+body)
+	require.NoError(t, err)
+	require.NoError(t, conn.SetReadDeadline(time.Now().Add(10*time.Second)))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	require.NoError(t, err)
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, 200, resp.StatusCode, "%s", got)
+	assert.Contains(t, string(got), `"message":"Updated access."`)
+
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	logs, _ := io.ReadAll(stderr)
+	require.NoError(t, cmd.Wait(), "%s", logs)
+
+	// The order in which Go initialised the packages, as GODEBUG=inittrace=1 prints it.
+	var order []string
+	for _, m := range regexp.MustCompile(`(?m)^init (\S+) @`).FindAllStringSubmatch(string(logs), -1) {
+		order = append(order, m[1])
+	}
+	at := func(pkg string) int {
+		for i, p := range order {
+			if p == pkg {
+				return i
+			}
+		}
+		t.Fatalf("no init of %s in:\n%s", pkg, strings.Join(order, "\n"))
+		return -1
+	}
+	early := at("github.com/connectormock/connectormock/cmd/connectormock/internal/prelisten")
+	for _, slow := range []string{"github.com/santhosh-tekuri/jsonschema/v6", "github.com/brianvoe/gofakeit/v7", "github.com/getkin/kin-openapi/openapi3"} {
+		assert.Less(t, early, at(slow), "prelisten must listen before %s initialises", slow)
+	}
+	assert.Contains(t, string(logs), "serving the socket opened at process start", "main serves prelisten's socket")
+}

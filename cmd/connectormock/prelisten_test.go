@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"io"
 	"net"
 	"net/http"
@@ -47,8 +48,8 @@ func TestListenDuringStartUp(t *testing.T) {
 
 	cmd := exec.Command(bin, "-addr", addr, "-log-level", "debug")
 	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
-	stderr, err := cmd.StderrPipe()
-	require.NoError(t, err)
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
 	require.NoError(t, cmd.Start())
 	defer cmd.Process.Kill()
 
@@ -75,13 +76,17 @@ func TestListenDuringStartUp(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode, "%s", got)
 	assert.Contains(t, string(got), `"message":"Updated access."`)
 
+	// The other vendors are built after the first answer (or 100 ms).
+	require.Eventually(t, func() bool { return strings.Contains(stderr.String(), "all vendors built") }, 10*time.Second, 5*time.Millisecond, "%s", stderr.String())
+
 	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
-	logs, _ := io.ReadAll(stderr)
-	require.NoError(t, cmd.Wait(), "%s", logs)
+	err = cmd.Wait()
+	logs := stderr.String()
+	require.NoError(t, err, "%s", logs)
 
 	// The order in which Go initialised the packages, as GODEBUG=inittrace=1 prints it.
 	var order []string
-	for _, m := range regexp.MustCompile(`(?m)^init (\S+) @`).FindAllStringSubmatch(string(logs), -1) {
+	for _, m := range regexp.MustCompile(`(?m)^init (\S+) @`).FindAllStringSubmatch(logs, -1) {
 		order = append(order, m[1])
 	}
 	at := func(pkg string) int {
@@ -97,5 +102,22 @@ func TestListenDuringStartUp(t *testing.T) {
 	for _, slow := range []string{"github.com/santhosh-tekuri/jsonschema/v6", "github.com/brianvoe/gofakeit/v7", "github.com/getkin/kin-openapi/openapi3"} {
 		assert.Less(t, early, at(slow), "prelisten must listen before %s initialises", slow)
 	}
-	assert.Contains(t, string(logs), "serving the socket opened at process start", "main serves prelisten's socket")
+	assert.Contains(t, logs, "serving the socket opened at process start", "main serves prelisten's socket")
+}
+
+// TestVendorsBuiltWithoutRequest: with no request coming, the command still builds (and so
+// checks) every vendor soon after it starts.
+func TestVendorsBuiltWithoutRequest(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-log-level", "debug"}, &stdout, &stderr)
+	}()
+	require.Eventually(t, func() bool { return strings.Contains(stderr.String(), "all vendors built") }, 10*time.Second, 5*time.Millisecond, "%s", stderr.String())
+	assert.Contains(t, stdout.String(), "listening on")
+	assert.NotContains(t, stderr.String(), "serving the socket opened at process start", "a test binary does not listen early")
+	cancel()
+	require.NoError(t, <-done)
 }

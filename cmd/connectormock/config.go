@@ -33,7 +33,7 @@ type config struct {
 
 // envPrefix prefixes the environment variable of every flag: -journal-size is
 // CONNECTORMOCK_JOURNAL_SIZE. A flag on the command line wins over its variable.
-const envPrefix = "CONNECTORMOCK_"
+const envPrefix = prelisten.EnvPrefix
 
 // envName is the environment variable of a flag.
 func envName(flagName string) string {
@@ -101,27 +101,7 @@ func load(args []string, stderr io.Writer) (config, error) {
 // through lookup, os.LookupEnv in main). -token's variable holds tokens separated by spaces.
 func loadEnv(args []string, lookup func(string) (string, bool), stderr io.Writer) (config, error) {
 	var c config
-	fs := flag.NewFlagSet("connectormock", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&c.addr, "addr", prelisten.DefaultAddr, "listen address")
-	fs.Uint64Var(&c.seed, "seed", fixtures.DefaultSeed, "seed of the generated data (0 means the default)")
-	fs.IntVar(&c.connectors, "connectors", mock.DefaultConnectors, "generated connectors per vendor, next to the documented ones")
-	fs.Var(&c.tokens, "token", "accepted bearer token as TOKEN=admin or TOKEN=readonly, optionally scoped to Versori organisations as TOKEN=admin:ORG1,ORG2; repeat it for more (replaces the defaults "+mock.AdminToken+" and "+mock.ReadOnlyToken+")")
-	fs.StringVar(&c.adminToken, "admin-token", "", "bearer token the admin API ("+mock.AdminPrefix+") requires; empty leaves it open")
-	fs.BoolVar(&c.noAdmin, "no-admin", false, "switch the admin API off")
-	fs.IntVar(&c.journal, "journal-size", mock.DefaultJournalSize, "requests kept in the journal ("+mock.AdminPrefix+"/requests); 0 keeps none")
-	fs.StringVar(&c.vendors, "vendors", "", "comma-separated vendors to serve (default all: "+strings.Join(mock.VendorNames(), ",")+")")
-	fs.StringVar(&c.logFormat, "log-format", "text", "request log format: text or json")
-	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "log level: debug, info (one line per request), warn or error")
-	fs.BoolVar(&c.version, "version", false, "print the version and exit")
-	fs.StringVar(&c.health, "healthcheck", "", "GET this URL and exit 0 if it answers 200, non-zero otherwise (for container health checks)")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: connectormock [flags]\n\nA contract mock of connector-management APIs (%s).\n"+
-			"Every flag can also be set by its environment variable, %sFLAG_NAME; the flag wins.\n\nFlags:\n",
-			strings.Join(mock.VendorNames(), ", "), envPrefix)
-		fs.VisitAll(func(f *flag.Flag) { f.Usage += " [" + envName(f.Name) + "]" })
-		fs.PrintDefaults()
-	}
+	fs := flagSet(&c, stderr)
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -207,4 +187,30 @@ func (c config) vendorList() []string {
 		}
 	}
 	return out
+}
+
+// flagSet defines the command's flags, writing into c.
+func flagSet(c *config, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("connectormock", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.addr, "addr", prelisten.DefaultAddr, "listen address")
+	fs.Uint64Var(&c.seed, "seed", fixtures.DefaultSeed, "seed of the generated data (0 means the default)")
+	fs.IntVar(&c.connectors, "connectors", mock.DefaultConnectors, "generated connectors per vendor, next to the documented ones")
+	fs.Var(&c.tokens, "token", "accepted bearer token as TOKEN=admin or TOKEN=readonly, optionally scoped to Versori organisations as TOKEN=admin:ORG1,ORG2; repeat it for more (replaces the defaults "+mock.AdminToken+" and "+mock.ReadOnlyToken+")")
+	fs.StringVar(&c.adminToken, "admin-token", "", "bearer token the admin API ("+mock.AdminPrefix+") requires; empty leaves it open")
+	fs.BoolVar(&c.noAdmin, "no-admin", false, "switch the admin API off")
+	fs.IntVar(&c.journal, "journal-size", mock.DefaultJournalSize, "requests kept in the journal ("+mock.AdminPrefix+"/requests); 0 keeps none")
+	fs.StringVar(&c.vendors, "vendors", "", "comma-separated vendors to serve (default all: "+strings.Join(mock.VendorNames(), ",")+")")
+	fs.StringVar(&c.logFormat, "log-format", "text", "request log format: text or json")
+	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "log level: debug, info (one line per request), warn or error")
+	fs.BoolVar(&c.version, "version", false, "print the version and exit")
+	fs.StringVar(&c.health, "healthcheck", "", "GET this URL and exit 0 if it answers 200, non-zero otherwise (for container health checks)")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: connectormock [flags]\n\nA contract mock of connector-management APIs (%s).\n"+
+			"Every flag can also be set by its environment variable, %sFLAG_NAME; the flag wins.\n\nFlags:\n",
+			strings.Join(mock.VendorNames(), ", "), envPrefix)
+		fs.VisitAll(func(f *flag.Flag) { f.Usage += " [" + envName(f.Name) + "]" })
+		fs.PrintDefaults()
+	}
+	return fs
 }

@@ -83,19 +83,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	for _, p := range cfg.tokens {
 		fmt.Fprintf(stdout, "  accepts Authorization: Bearer %s (%s)\n", p.Token, role(p))
 	}
-	// Build every vendor (and so check every spec) once the first answer is out, or after
-	// loadDelay if no request comes: on a small machine, building the vendors nobody asked
-	// for yet would take the CPU from the first request. A broken spec still stops the process.
+	// Build every vendor (and so check every spec) once the first answer is out or loadDelay
+	// has passed, whichever comes first, unless the command is already stopping: on a small
+	// machine, building the vendors nobody asked for yet would take the CPU from the first
+	// request. A broken spec still stops the process.
 	select {
 	case <-answered:
 	case <-time.After(loadDelay):
 	case <-ctx.Done():
-	}
-	if err := srv.Load(); err != nil {
-		hs.Close()
+	case err := <-errc:
 		return err
 	}
-	log.Debug("all vendors built")
+	if ctx.Err() == nil {
+		if err := srv.Load(); err != nil {
+			hs.Close()
+			return err
+		}
+		log.Debug("all vendors built")
+	}
 	select {
 	case err := <-errc:
 		return err
@@ -118,9 +123,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// loadDelay bounds how long the command waits for its first request before it builds every
-// vendor.
-const loadDelay = 100 * time.Millisecond
+// loadDelay bounds how long the command waits for its first answer before it builds every
+// vendor. A variable for tests.
+var loadDelay = 100 * time.Millisecond
 
 // notifyFirst returns h and a channel that is closed once h has answered its first request.
 func notifyFirst(h http.Handler) (http.Handler, <-chan struct{}) {

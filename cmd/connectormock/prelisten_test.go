@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"flag"
 	"io"
 	"net"
 	"net/http"
@@ -18,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/connectormock/connectormock/cmd/connectormock/internal/prelisten"
 	"github.com/connectormock/connectormock/fixtures"
 	"github.com/connectormock/connectormock/mock"
 )
@@ -36,8 +38,9 @@ func buildCommand(t *testing.T) string {
 }
 
 // TestListenDuringStartUp runs the built command: it listens before the slow package
-// initialisations (package prelisten's init runs before those of kin-openapi's JSON Schema
-// library and gofakeit, which a new dependency of prelisten could silently change), serves
+// initialisations (package prelisten's init runs before those of kin-openapi and its JSON
+// Schema library and of gofakeit's main package, which a new dependency of prelisten could
+// silently change; gofakeit's data tables, which import nothing, come first anyway), serves
 // that very socket, and a client that connects while the process is starting gets its answer.
 func TestListenDuringStartUp(t *testing.T) {
 	bin := buildCommand(t)
@@ -120,4 +123,74 @@ func TestVendorsBuiltWithoutRequest(t *testing.T) {
 	assert.NotContains(t, stderr.String(), "serving the socket opened at process start", "a test binary does not listen early")
 	cancel()
 	require.NoError(t, <-done)
+}
+
+// TestBoolFlags holds prelisten, which must know which flags take a value to find -addr, to
+// the command's flag set.
+func TestBoolFlags(t *testing.T) {
+	var c config
+	var bools []string
+	flagSet(&c, io.Discard).VisitAll(func(f *flag.Flag) {
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			bools = append(bools, f.Name)
+		}
+	})
+	assert.ElementsMatch(t, bools, prelisten.BoolFlags)
+}
+
+// startDebug runs the command in this process with debug logs and loadDelay set to delay, and
+// returns its base URL, its logs and its result.
+func startDebug(t *testing.T, ctx context.Context, delay time.Duration) (string, *syncBuffer, <-chan error) {
+	t.Helper()
+	saved := loadDelay
+	loadDelay = delay
+	t.Cleanup(func() { loadDelay = saved })
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-log-level", "debug"}, &stdout, &stderr)
+	}()
+	var base string
+	require.Eventually(t, func() bool {
+		m := listening.FindStringSubmatch(stdout.String())
+		if m != nil {
+			base = m[1]
+		}
+		return m != nil
+	}, 10*time.Second, time.Millisecond, "%s", stderr.String())
+	return base, &stderr, done
+}
+
+// TestVendorsBuiltAfterFirstAnswer: the command builds the vendors nobody asked for only once
+// the first answer is out (loadDelay, the other trigger, is an hour here).
+func TestVendorsBuiltAfterFirstAnswer(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	base, stderr, done := startDebug(t, ctx, time.Hour)
+	time.Sleep(200 * time.Millisecond)
+	assert.NotContains(t, stderr.String(), "all vendors built", "not before the first answer")
+
+	resp, err := http.Get(base + "/connectors/" + fixtures.ProductsupDocumentedID)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, 401, resp.StatusCode, "no token")
+	require.Eventually(t, func() bool { return strings.Contains(stderr.String(), "all vendors built") }, 10*time.Second, 5*time.Millisecond, "%s", stderr.String())
+	cancel()
+	require.NoError(t, <-done)
+}
+
+// TestStopBeforeFirstAnswer: stopped before any answer, the command shuts down at once,
+// without building the vendors first.
+func TestStopBeforeFirstAnswer(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	_, stderr, done := startDebug(t, ctx, time.Hour)
+	cancel()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not return after its context was cancelled")
+	}
+	assert.NotContains(t, stderr.String(), "all vendors built")
+	assert.Contains(t, stderr.String(), "shutting down")
 }

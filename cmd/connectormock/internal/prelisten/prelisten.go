@@ -2,20 +2,22 @@
 // so that a client connecting during start-up waits instead of being refused.
 //
 // Go initialises every package of a program before main runs, and in connectormock that is
-// most of the start-up: kin-openapi's JSON Schema library compiles its meta-schemas and
-// gofakeit fills its tables (about 20 ms together, and more on a busy machine). A client
+// most of the start-up: kin-openapi's JSON Schema library compiles its meta-schemas and gofakeit
+// registers its functions (about 15 ms together, and more on a busy machine). A client
 // connecting meanwhile would be refused and would have to retry. This package depends on the
 // standard library only, so Go initialises it before those (of the packages whose imports are
-// initialised, Go initialises the first by import path), and its init listens on the address
-// the command line or the environment asks for. Connections made during the rest of the
-// start-up wait in the kernel's accept queue and are served as soon as main serves: the same
-// effect as socket activation. main takes the socket with Take, which checks it against the
-// fully parsed flags.
+// initialised, Go initialises the first by import path; only gofakeit's data tables, which
+// import nothing, come earlier), and its init listens on the address the command line or the
+// environment asks for. Connections made during the rest of the start-up wait in the kernel's
+// accept queue and are served as soon as main serves: the same effect as socket activation.
+// main takes the socket with Take, which checks it against the fully parsed flags.
 package prelisten
 
 import (
 	"net"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -24,8 +26,12 @@ import (
 // gives one.
 const DefaultAddr = "127.0.0.1:8080"
 
-// EnvAddr is the environment variable of -addr.
-const EnvAddr = "CONNECTORMOCK_ADDR"
+// EnvPrefix prefixes the environment variable of every flag of the command.
+const EnvPrefix = "CONNECTORMOCK_"
+
+// BoolFlags are the command's flags that take no value; every other flag takes one, as the
+// next argument unless given as -flag=value. (A test holds this to the command's flag set.)
+var BoolFlags = []string{"no-admin", "version"}
 
 // The socket init opened, and the address as the command line or environment spelt it.
 var (
@@ -46,38 +52,47 @@ func init() {
 	}
 }
 
-// Addr returns the listen address that args and the environment ask for, or false when the
-// command will not serve (-h, -help, -version, -healthcheck) or -addr lacks its value. It
-// reads only -addr, in the forms package flag accepts; main's full parse has the last word.
+// Addr returns the listen address that args and the environment ask for, as package flag and
+// the command read them, or false when the command will not serve: -h, -help, -version or
+// -healthcheck (or their variables), a flag without its value, or an argument that is not a
+// flag (the command refuses those).
 func Addr(args []string, lookup func(string) (string, bool)) (string, bool) {
+	if v, ok := lookup(EnvPrefix + "HEALTHCHECK"); ok && v != "" {
+		return "", false
+	}
+	if v, ok := lookup(EnvPrefix + "VERSION"); ok {
+		if b, err := strconv.ParseBool(v); err != nil || b {
+			return "", false
+		}
+	}
 	addr, given := "", false
 	for i := 0; i < len(args); i++ {
 		arg := args[i]
 		if arg == "--" {
 			break
 		}
-		if !strings.HasPrefix(arg, "-") {
-			continue
+		if len(arg) < 2 || arg[0] != '-' {
+			return "", false
 		}
 		name, value, hasValue := strings.Cut(strings.TrimPrefix(arg[1:], "-"), "=")
-		switch name {
-		case "h", "help", "version", "healthcheck":
+		switch {
+		case name == "h" || name == "help" || name == "version" || name == "healthcheck":
 			return "", false
-		case "addr":
-			if !hasValue {
-				if i+1 == len(args) {
-					return "", false
-				}
-				i++
-				value = args[i]
-			}
+		case hasValue || slices.Contains(BoolFlags, name):
+		case i+1 == len(args):
+			return "", false
+		default:
+			i++
+			value = args[i]
+		}
+		if name == "addr" {
 			addr, given = value, true
 		}
 	}
 	if given {
 		return addr, true
 	}
-	if v, ok := lookup(EnvAddr); ok {
+	if v, ok := lookup(EnvPrefix + "ADDR"); ok {
 		return v, true
 	}
 	return DefaultAddr, true

@@ -2,6 +2,7 @@ package prelisten
 
 import (
 	"net"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -9,39 +10,44 @@ import (
 )
 
 func TestAddr(t *testing.T) {
-	env := func(v string) func(string) (string, bool) {
-		return func(name string) (string, bool) {
-			if name == EnvAddr && v != "" {
-				return v, true
-			}
-			return "", false
-		}
-	}
 	for _, tc := range []struct {
 		name string
 		args []string
-		env  string
+		env  map[string]string // without the prefix
 		want string
 		ok   bool
 	}{
-		{"default", nil, "", DefaultAddr, true},
-		{"environment", nil, ":9000", ":9000", true},
-		{"flag beats environment", []string{"-addr", "127.0.0.1:1"}, ":9000", "127.0.0.1:1", true},
-		{"flag with =", []string{"-addr=127.0.0.1:2"}, "", "127.0.0.1:2", true},
-		{"double dash", []string{"--addr", "127.0.0.1:3"}, "", "127.0.0.1:3", true},
-		{"double dash with =", []string{"--addr=127.0.0.1:4"}, "", "127.0.0.1:4", true},
-		{"last one wins", []string{"-addr", "127.0.0.1:5", "-addr", "127.0.0.1:6"}, "", "127.0.0.1:6", true},
-		{"among other flags", []string{"-seed", "42", "-no-admin", "-addr", "127.0.0.1:7", "-log-level", "warn"}, "", "127.0.0.1:7", true},
-		{"empty value", []string{"-addr="}, "", "", true},
-		{"after --", []string{"--", "-addr", "127.0.0.1:8"}, "", DefaultAddr, true},
-		{"missing value", []string{"-addr"}, "", "", false},
-		{"help", []string{"-addr", ":1", "-h"}, "", "", false},
-		{"help long", []string{"--help"}, "", "", false},
-		{"version", []string{"-version"}, "", "", false},
-		{"healthcheck", []string{"-healthcheck=http://127.0.0.1:8080/__admin/health"}, "", "", false},
+		{"default", nil, nil, DefaultAddr, true},
+		{"environment", nil, map[string]string{"ADDR": ":9000"}, ":9000", true},
+		{"flag beats environment", []string{"-addr", "127.0.0.1:1"}, map[string]string{"ADDR": ":9000"}, "127.0.0.1:1", true},
+		{"flag with =", []string{"-addr=127.0.0.1:2"}, nil, "127.0.0.1:2", true},
+		{"double dash", []string{"--addr", "127.0.0.1:3"}, nil, "127.0.0.1:3", true},
+		{"double dash with =", []string{"--addr=127.0.0.1:4"}, nil, "127.0.0.1:4", true},
+		{"last one wins", []string{"-addr", "127.0.0.1:5", "-addr", "127.0.0.1:6"}, nil, "127.0.0.1:6", true},
+		{"among other flags", []string{"-seed", "42", "-no-admin", "-addr", "127.0.0.1:7", "-log-level", "warn"}, nil, "127.0.0.1:7", true},
+		{"bool flag with a value", []string{"-no-admin=false", "-addr", "127.0.0.1:8"}, nil, "127.0.0.1:8", true},
+		{"a value that looks like -addr", []string{"-admin-token", "-addr=0.0.0.0:9"}, nil, DefaultAddr, true},
+		{"a value that looks like --", []string{"-admin-token", "--", "-addr", "127.0.0.1:10"}, nil, "127.0.0.1:10", true},
+		{"empty value", []string{"-addr="}, nil, "", true},
+		{"after --", []string{"--", "-addr", "127.0.0.1:11"}, nil, DefaultAddr, true},
+		{"version false in the environment", nil, map[string]string{"VERSION": "false"}, DefaultAddr, true},
+		{"missing value", []string{"-addr"}, nil, "", false},
+		{"missing value of another flag", []string{"-addr", ":1", "-seed"}, nil, "", false},
+		{"not a flag", []string{"-addr", ":1", "serve"}, nil, "", false},
+		{"a lone dash", []string{"-"}, nil, "", false},
+		{"help", []string{"-addr", ":1", "-h"}, nil, "", false},
+		{"help long", []string{"--help"}, nil, "", false},
+		{"version", []string{"-version"}, nil, "", false},
+		{"version in the environment", nil, map[string]string{"VERSION": "true"}, "", false},
+		{"healthcheck", []string{"-healthcheck=http://127.0.0.1:8080/__admin/health"}, nil, "", false},
+		{"healthcheck in the environment", nil, map[string]string{"HEALTHCHECK": "http://127.0.0.1:8080/__admin/health", "ADDR": ":1"}, "", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, ok := Addr(tc.args, env(tc.env))
+			lookup := func(name string) (string, bool) {
+				v, ok := tc.env[strings.TrimPrefix(name, EnvPrefix)]
+				return v, ok && strings.HasPrefix(name, EnvPrefix)
+			}
+			got, ok := Addr(tc.args, lookup)
 			assert.Equal(t, tc.ok, ok)
 			assert.Equal(t, tc.want, got)
 		})

@@ -34,6 +34,10 @@ type mount struct {
 	// router finds a request's operation (built once per process with the spec).
 	router  routers.Router
 	options *openapi3filter.Options
+	// validated maps each operation of the spec to the copy that request validation sees: the
+	// same but for an empty security requirement. Authentication has already run by then, and
+	// kin-openapi would otherwise read the body into memory once more for its (no-op) check.
+	validated map[*openapi3.Operation]*openapi3.Operation
 	// respOptions check responses when WithResponseValidation is on.
 	respOptions *openapi3filter.Options
 }
@@ -51,6 +55,14 @@ func newMount(s *Server, v vendorapi.Vendor) (*mount, error) {
 		slices.Sort(missing)
 		return nil, fmt.Errorf("no handler for operations %s of %s", strings.Join(missing, ", "), spec.File)
 	}
+	m.validated = map[*openapi3.Operation]*openapi3.Operation{}
+	for _, item := range spec.Doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			c := *op
+			c.Security = &openapi3.SecurityRequirements{}
+			m.validated[op] = &c
+		}
+	}
 	vo := v.ValidationOptions()
 	m.options = &openapi3filter.Options{
 		MultiError:                 vo.AllErrors,
@@ -58,7 +70,8 @@ func newMount(s *Server, v vendorapi.Vendor) (*mount, error) {
 		// Bodies are validated as sent: a default written into the body would turn "missing"
 		// into "set", which full-replace APIs must tell apart.
 		SkipSettingDefaults: true,
-		// Authentication ran before validation (see ServeHTTP); the spec's requirement was met.
+		// Authentication ran before validation (see ServeHTTP), and validation sees no
+		// security requirement (see validated); this only guards against one slipping through.
 		AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
 		SchemaValidationOptions: []openapi3.SchemaValidationOption{formatValidators},
 	}
@@ -160,7 +173,9 @@ func (m *mount) serve(w http.ResponseWriter, r *http.Request, call *vendorapi.Ca
 	if r.Body != nil && r.Body != http.NoBody {
 		r.Body = http.MaxBytesReader(w, r.Body, m.server.cfg.maxBodyBytes)
 	}
-	input := &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route, Options: m.options}
+	vr := *route
+	vr.Operation = m.validated[route.Operation]
+	input := &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: &vr, Options: m.options}
 	if err := openapi3filter.ValidateRequest(r.Context(), input); err != nil {
 		return route, fail(validationError(err))
 	}

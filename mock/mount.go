@@ -13,6 +13,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -55,14 +56,7 @@ func newMount(s *Server, v vendorapi.Vendor) (*mount, error) {
 		slices.Sort(missing)
 		return nil, fmt.Errorf("no handler for operations %s of %s", strings.Join(missing, ", "), spec.File)
 	}
-	m.validated = map[*openapi3.Operation]*openapi3.Operation{}
-	for _, item := range spec.Doc.Paths.Map() {
-		for _, op := range item.Operations() {
-			c := *op
-			c.Security = &openapi3.SecurityRequirements{}
-			m.validated[op] = &c
-		}
-	}
+	m.validated = validatedOperations(spec)
 	vo := v.ValidationOptions()
 	m.options = &openapi3filter.Options{
 		MultiError:                 vo.AllErrors,
@@ -81,6 +75,28 @@ func newMount(s *Server, v vendorapi.Vendor) (*mount, error) {
 		SchemaValidationOptions: m.options.SchemaValidationOptions,
 	}
 	return m, nil
+}
+
+// validatedBySpec caches validatedOperations: built once per spec and process, like the spec
+// itself, and only read afterwards.
+var validatedBySpec sync.Map // *openapi.Spec -> map[*openapi3.Operation]*openapi3.Operation
+
+// validatedOperations maps each operation of spec to a copy without security requirement (see
+// mount.validated).
+func validatedOperations(spec *openapi.Spec) map[*openapi3.Operation]*openapi3.Operation {
+	if v, ok := validatedBySpec.Load(spec); ok {
+		return v.(map[*openapi3.Operation]*openapi3.Operation)
+	}
+	ops := map[*openapi3.Operation]*openapi3.Operation{}
+	for _, item := range spec.Doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			c := *op
+			c.Security = &openapi3.SecurityRequirements{}
+			ops[op] = &c
+		}
+	}
+	v, _ := validatedBySpec.LoadOrStore(spec, ops)
+	return v.(map[*openapi3.Operation]*openapi3.Operation)
 }
 
 // pathPrefix is the longest run of whole path segments that every operation path of the spec

@@ -13,7 +13,6 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -35,10 +34,6 @@ type mount struct {
 	// router finds a request's operation (built once per process with the spec).
 	router  routers.Router
 	options *openapi3filter.Options
-	// validated maps each operation of the spec to the copy that request validation sees: the
-	// same but for an empty security requirement. Authentication has already run by then, and
-	// kin-openapi would otherwise read the body into memory once more for its (no-op) check.
-	validated map[*openapi3.Operation]*openapi3.Operation
 	// respOptions check responses when WithResponseValidation is on.
 	respOptions *openapi3filter.Options
 }
@@ -56,7 +51,6 @@ func newMount(s *Server, v vendorapi.Vendor) (*mount, error) {
 		slices.Sort(missing)
 		return nil, fmt.Errorf("no handler for operations %s of %s", strings.Join(missing, ", "), spec.File)
 	}
-	m.validated = validatedOperations(spec)
 	vo := v.ValidationOptions()
 	m.options = &openapi3filter.Options{
 		MultiError:                 vo.AllErrors,
@@ -64,8 +58,9 @@ func newMount(s *Server, v vendorapi.Vendor) (*mount, error) {
 		// Bodies are validated as sent: a default written into the body would turn "missing"
 		// into "set", which full-replace APIs must tell apart.
 		SkipSettingDefaults: true,
-		// Authentication ran before validation (see ServeHTTP), and validation sees no
-		// security requirement (see validated); this only guards against one slipping through.
+		// Authentication ran before validation (see ServeHTTP), and validation sees operations
+		// without security requirement (spec.Unsecured); this only guards against one
+		// slipping through.
 		AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
 		SchemaValidationOptions: []openapi3.SchemaValidationOption{formatValidators},
 	}
@@ -75,28 +70,6 @@ func newMount(s *Server, v vendorapi.Vendor) (*mount, error) {
 		SchemaValidationOptions: m.options.SchemaValidationOptions,
 	}
 	return m, nil
-}
-
-// validatedBySpec caches validatedOperations: built once per spec and process, like the spec
-// itself, and only read afterwards.
-var validatedBySpec sync.Map // *openapi.Spec -> map[*openapi3.Operation]*openapi3.Operation
-
-// validatedOperations maps each operation of spec to a copy without security requirement (see
-// mount.validated).
-func validatedOperations(spec *openapi.Spec) map[*openapi3.Operation]*openapi3.Operation {
-	if v, ok := validatedBySpec.Load(spec); ok {
-		return v.(map[*openapi3.Operation]*openapi3.Operation)
-	}
-	ops := map[*openapi3.Operation]*openapi3.Operation{}
-	for _, item := range spec.Doc.Paths.Map() {
-		for _, op := range item.Operations() {
-			c := *op
-			c.Security = &openapi3.SecurityRequirements{}
-			ops[op] = &c
-		}
-	}
-	v, _ := validatedBySpec.LoadOrStore(spec, ops)
-	return v.(map[*openapi3.Operation]*openapi3.Operation)
 }
 
 // pathPrefix is the longest run of whole path segments that every operation path of the spec
@@ -189,8 +162,9 @@ func (m *mount) serve(w http.ResponseWriter, r *http.Request, call *vendorapi.Ca
 	if r.Body != nil && r.Body != http.NoBody {
 		r.Body = http.MaxBytesReader(w, r.Body, m.server.cfg.maxBodyBytes)
 	}
+	// Authentication has run: validate against the operation without security requirement.
 	vr := *route
-	vr.Operation = m.validated[route.Operation]
+	vr.Operation = m.spec.Unsecured[route.Operation]
 	input := &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: &vr, Options: m.options}
 	if err := openapi3filter.ValidateRequest(r.Context(), input); err != nil {
 		return route, fail(validationError(err))

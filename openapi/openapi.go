@@ -43,6 +43,10 @@ type Spec struct {
 	// Operations are the document's operations by operationId; OperationIDs lists them sorted.
 	Operations   map[string]*openapi3.Operation
 	OperationIDs []string
+	// Unsecured maps each operation to a copy without security requirement, for validating
+	// a request whose credentials were checked already: kin-openapi's own check of a
+	// requirement reads the whole body once more.
+	Unsecured map[*openapi3.Operation]*openapi3.Operation
 	// Router matches requests to the document's operations, on the path alone: kin-openapi's
 	// gorillamux router, or a path table that gives its answers faster (see newPathTable).
 	Router routers.Router
@@ -129,10 +133,14 @@ func Parse(file string, data []byte) (*Spec, error) {
 		Doc:      doc,
 	}
 	spec.Operations = map[string]*openapi3.Operation{}
+	spec.Unsecured = map[*openapi3.Operation]*openapi3.Operation{}
 	for _, item := range doc.Paths.Map() {
 		for _, op := range item.Operations() {
 			spec.Operations[op.OperationID] = op
 			spec.OperationIDs = append(spec.OperationIDs, op.OperationID)
+			c := *op
+			c.Security = &openapi3.SecurityRequirements{}
+			spec.Unsecured[op] = &c
 		}
 	}
 	slices.Sort(spec.OperationIDs)

@@ -160,3 +160,23 @@ func BenchmarkParse(b *testing.B) {
 		})
 	}
 }
+
+// TestUnsecured: every operation has its copy without security requirement, the same in all
+// else, so validating against it checks the same parameters and body.
+func TestUnsecured(t *testing.T) {
+	for _, name := range openapi.Names() {
+		spec := openapi.MustLoad(name)
+		require.Len(t, spec.Unsecured, len(spec.OperationIDs), name)
+		for _, id := range spec.OperationIDs {
+			op := spec.Operations[id]
+			c := spec.Unsecured[op]
+			require.NotNil(t, c, "%s %s", name, id)
+			assert.NotSame(t, op, c, "a copy: the spec's operation keeps its requirement")
+			require.NotNil(t, c.Security)
+			assert.Empty(t, *c.Security, "%s %s", name, id)
+			withSecurity := *c
+			withSecurity.Security = op.Security
+			assert.Equal(t, *op, withSecurity, "%s %s: the same but for its security", name, id)
+		}
+	}
+}

@@ -67,7 +67,7 @@ func TestEnvironment(t *testing.T) {
 func TestVendorsSubset(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	base, stdout, done := start(t, ctx, "-vendors", "versori")
+	base, stdout, _, done := start(t, ctx, "-vendors", "versori")
 	assert.Contains(t, stdout.String(), "vendors: [versori]")
 	resp, err := http.Get(base + "/connectors")
 	require.NoError(t, err)
@@ -84,7 +84,7 @@ func TestVersionAndHealthcheck(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	base, _, done := start(t, ctx)
+	base, _, _, done := start(t, ctx)
 	assert.NoError(t, run(context.Background(), []string{"-healthcheck", base + "/__admin/health"}, io.Discard, io.Discard))
 	assert.Error(t, run(context.Background(), []string{"-healthcheck", base + "/__admin/nope"}, io.Discard, io.Discard))
 	cancel()

@@ -80,8 +80,9 @@ func (s *syncBuffer) String() string {
 
 var listening = regexp.MustCompile(`listening on (http://\S+)`)
 
-// start runs the command on a free loopback port and returns its base URL.
-func start(t *testing.T, ctx context.Context, args ...string) (string, *syncBuffer, <-chan error) {
+// start runs the command on a free loopback port and returns its base URL, its output, its
+// logs and its result.
+func start(t *testing.T, ctx context.Context, args ...string) (string, *syncBuffer, *syncBuffer, <-chan error) {
 	t.Helper()
 	var stdout, stderr syncBuffer
 	done := make(chan error, 1)
@@ -89,7 +90,7 @@ func start(t *testing.T, ctx context.Context, args ...string) (string, *syncBuff
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		if m := listening.FindStringSubmatch(stdout.String()); m != nil {
-			return m[1], &stdout, done
+			return m[1], &stdout, &stderr, done
 		}
 		select {
 		case err := <-done:
@@ -98,13 +99,13 @@ func start(t *testing.T, ctx context.Context, args ...string) (string, *syncBuff
 		}
 	}
 	t.Fatalf("server did not start: %s", stdout.String())
-	return "", nil, nil
+	return "", nil, nil, nil
 }
 
 func TestServeAndShutDown(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	base, stdout, done := start(t, ctx)
+	base, stdout, _, done := start(t, ctx)
 	assert.Contains(t, stdout.String(), "Bearer mock-admin-token (admin)")
 	assert.Contains(t, stdout.String(), "Bearer mock-readonly-token (readonly)")
 	resp, err := http.Get(base + "/__admin/health")
@@ -164,7 +165,7 @@ func TestServeAndShutDown(t *testing.T) {
 func TestAdminFlags(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	base, _, done := start(t, ctx, "-admin-token", "sesame", "-journal-size", "0")
+	base, _, _, done := start(t, ctx, "-admin-token", "sesame", "-journal-size", "0")
 	resp, err := http.Get(base + "/__admin/health")
 	require.NoError(t, err)
 	resp.Body.Close()
@@ -174,7 +175,7 @@ func TestAdminFlags(t *testing.T) {
 
 	ctx, cancel = context.WithCancel(context.Background())
 	defer cancel()
-	base, _, done = start(t, ctx, "-no-admin")
+	base, _, _, done = start(t, ctx, "-no-admin")
 	resp, err = http.Get(base + "/__admin/health")
 	require.NoError(t, err)
 	resp.Body.Close()
@@ -195,7 +196,7 @@ func TestRunErrors(t *testing.T) {
 func TestSlowAndFloodingClients(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	base, _, done := start(t, ctx, "-log-level", "warn")
+	base, _, _, done := start(t, ctx, "-log-level", "warn")
 	addr := strings.TrimPrefix(base, "http://")
 
 	conn, err := net.Dial("tcp", addr)

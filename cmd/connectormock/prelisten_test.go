@@ -113,13 +113,8 @@ func TestListenDuringStartUp(t *testing.T) {
 func TestVendorsBuiltWithoutRequest(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var stdout, stderr syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-log-level", "debug"}, &stdout, &stderr)
-	}()
+	_, stderr, done := startDebug(t, ctx, loadDelay)
 	require.Eventually(t, func() bool { return strings.Contains(stderr.String(), "all vendors built") }, 10*time.Second, 5*time.Millisecond, "%s", stderr.String())
-	assert.Contains(t, stdout.String(), "listening on")
 	assert.NotContains(t, stderr.String(), "serving the socket opened at process start", "a test binary does not listen early")
 	cancel()
 	require.NoError(t, <-done)
@@ -138,27 +133,14 @@ func TestBoolFlags(t *testing.T) {
 	assert.ElementsMatch(t, bools, prelisten.BoolFlags)
 }
 
-// startDebug runs the command in this process with debug logs and loadDelay set to delay, and
-// returns its base URL, its logs and its result.
+// startDebug runs the command as start does, with debug logs and loadDelay set to delay.
 func startDebug(t *testing.T, ctx context.Context, delay time.Duration) (string, *syncBuffer, <-chan error) {
 	t.Helper()
 	saved := loadDelay
 	loadDelay = delay
 	t.Cleanup(func() { loadDelay = saved })
-	var stdout, stderr syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-log-level", "debug"}, &stdout, &stderr)
-	}()
-	var base string
-	require.Eventually(t, func() bool {
-		m := listening.FindStringSubmatch(stdout.String())
-		if m != nil {
-			base = m[1]
-		}
-		return m != nil
-	}, 10*time.Second, time.Millisecond, "%s", stderr.String())
-	return base, &stderr, done
+	base, _, stderr, done := start(t, ctx, "-log-level", "debug")
+	return base, stderr, done
 }
 
 // TestVendorsBuiltAfterFirstAnswer: the command builds the vendors nobody asked for only once

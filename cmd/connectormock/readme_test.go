@@ -57,7 +57,7 @@ func TestREADMECurls(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	base, _, done := start(t, ctx, "-log-level", "warn")
+	base, _, _, done := start(t, ctx, "-log-level", "warn")
 
 	ran := 0
 	for _, b := range blocks {

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"runtime/debug"
-	"slices"
 	"strings"
 	"time"
 
@@ -29,26 +28,23 @@ type mount struct {
 	server   *Server
 	vendor   vendorapi.Vendor
 	spec     *openapi.Spec
-	prefix   string
+	prefix   string // what the server routes to this vendor
 	handlers map[string]vendorapi.HandlerFunc
-	// router finds a request's operation (built once per process with the spec).
-	router  routers.Router
-	options *openapi3filter.Options
+	options  *openapi3filter.Options
 	// respOptions check responses when WithResponseValidation is on.
 	respOptions *openapi3filter.Options
 }
 
-func newMount(s *Server, v vendorapi.Vendor) (*mount, error) {
+func newMount(s *Server, v vendorapi.Vendor, prefix string) (*mount, error) {
 	spec := v.Spec()
-	m := &mount{server: s, vendor: v, spec: spec, prefix: pathPrefix(spec), handlers: v.Handlers(), router: spec.Router}
+	m := &mount{server: s, vendor: v, spec: spec, prefix: prefix, handlers: v.Handlers()}
 	var missing []string
 	for _, id := range spec.OperationIDs {
 		if m.handlers[id] == nil {
 			missing = append(missing, id)
 		}
 	}
-	if len(missing) > 0 {
-		slices.Sort(missing)
+	if len(missing) > 0 { // in OperationIDs' sorted order
 		return nil, fmt.Errorf("no handler for operations %s of %s", strings.Join(missing, ", "), spec.File)
 	}
 	vo := v.ValidationOptions()
@@ -70,29 +66,6 @@ func newMount(s *Server, v vendorapi.Vendor) (*mount, error) {
 		SchemaValidationOptions: m.options.SchemaValidationOptions,
 	}
 	return m, nil
-}
-
-// pathPrefix is the longest run of whole path segments that every operation path of the spec
-// starts with, under its base path: what the server routes to this vendor.
-func pathPrefix(spec *openapi.Spec) string {
-	var common []string
-	first := true
-	for _, p := range spec.Doc.Paths.InMatchingOrder() {
-		segs := strings.Split(strings.Trim(p, "/"), "/")
-		if i := slices.IndexFunc(segs, func(s string) bool { return strings.Contains(s, "{") }); i >= 0 {
-			segs = segs[:i]
-		}
-		if first {
-			common, first = segs, false
-			continue
-		}
-		n := 0
-		for n < len(common) && n < len(segs) && common[n] == segs[n] {
-			n++
-		}
-		common = common[:n]
-	}
-	return spec.BasePath + "/" + strings.Join(common, "/")
 }
 
 // ServeHTTP runs the request through the one pipeline every vendor shares: route, authenticate
@@ -130,7 +103,7 @@ func (m *mount) serve(w http.ResponseWriter, r *http.Request, call *vendorapi.Ca
 		m.vendor.WriteError(w, e)
 		return e
 	}
-	route, params, err := m.router.FindRoute(r)
+	route, params, err := m.spec.Router.FindRoute(r)
 	if err != nil {
 		return nil, fail(m.routeError(r, err))
 	}
@@ -207,7 +180,7 @@ func (m *mount) allowed(r *http.Request) []string {
 	for _, method := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
 		probe := r.Clone(r.Context())
 		probe.Method = method
-		if _, _, err := m.router.FindRoute(probe); err == nil {
+		if _, _, err := m.spec.Router.FindRoute(probe); err == nil {
 			out = append(out, method)
 		}
 	}

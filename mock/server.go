@@ -68,7 +68,7 @@ func New(opts ...Option) (*Server, error) {
 			if err != nil {
 				return nil, fmt.Errorf("mock: %w", err)
 			}
-			m, err := newMount(s, v)
+			m, err := newMount(s, v, nv.prefix)
 			if err != nil {
 				return nil, fmt.Errorf("mock: %s: %w", nv.name, err)
 			}

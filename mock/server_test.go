@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -57,7 +58,7 @@ func fakeServer(t *testing.T, v vendorapi.Vendor, opts ...Option) (*Server, *mou
 	t.Helper()
 	s, err := New(opts...)
 	require.NoError(t, err)
-	m, err := newMount(s, v)
+	m, err := newMount(s, v, pathPrefix(v.Spec()))
 	require.NoError(t, err)
 	return s, m
 }
@@ -90,7 +91,7 @@ func TestMissingHandlerRefusesToStart(t *testing.T) {
 	require.NoError(t, err)
 	handlers := allOps(func(http.ResponseWriter, *http.Request, *vendorapi.Call) {})
 	delete(handlers, "showConnector")
-	_, err = newMount(s, &fakeVendor{handlers: handlers})
+	_, err = newMount(s, &fakeVendor{handlers: handlers}, "/connectors")
 	assert.ErrorContains(t, err, "no handler for operations showConnector of productsup.yaml")
 }
 
@@ -223,4 +224,27 @@ func TestLazyLoading(t *testing.T) {
 	assert.Contains(t, w.Body.String(), "productsup.yaml: invalid at /paths")
 	assert.ErrorContains(t, broken.Load(), "invalid at /paths", "Load reports what New would have")
 	assert.Equal(t, 200, get(t, broken, "/api/v1/apps/2fNYt5ovfagQ9ArtVtVeIULrWrf/connectors").Code, "the other vendors still serve")
+}
+
+// pathPrefix is the longest run of whole path segments that every operation path of the spec
+// starts with, under its base path: what the server routes to this vendor.
+func pathPrefix(spec *openapi.Spec) string {
+	var common []string
+	first := true
+	for _, p := range spec.Doc.Paths.InMatchingOrder() {
+		segs := strings.Split(strings.Trim(p, "/"), "/")
+		if i := slices.IndexFunc(segs, func(s string) bool { return strings.Contains(s, "{") }); i >= 0 {
+			segs = segs[:i]
+		}
+		if first {
+			common, first = segs, false
+			continue
+		}
+		n := 0
+		for n < len(common) && n < len(segs) && common[n] == segs[n] {
+			n++
+		}
+		common = common[:n]
+	}
+	return spec.BasePath + "/" + strings.Join(common, "/")
 }

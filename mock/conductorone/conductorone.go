@@ -15,6 +15,7 @@ package conductorone
 
 import (
 	"encoding/json"
+	"sync"
 
 	"github.com/connectormock/connectormock/mock/vendorapi"
 	"github.com/connectormock/connectormock/openapi"
@@ -42,16 +43,29 @@ type API struct {
 // New builds the API. Its store holds the documented app and connector first, then the
 // generated apps and cfg.Connectors generated connectors; it is filled on first use.
 func New(cfg vendorapi.Config) (*API, error) {
+	spec, err := loadSpec()
+	if err != nil {
+		return nil, err
+	}
+	return &API{spec: spec.spec, store: newStore(cfg, spec.fields)}, nil
+}
+
+// specAndFields is the spec with the connector's field tree of update masks.
+type specAndFields struct {
+	spec   *openapi.Spec
+	fields *field
+}
+
+// loadSpec returns the spec and its field tree, derived once per process like the spec itself
+// and only read afterwards.
+var loadSpec = sync.OnceValues(func() (specAndFields, error) {
 	spec, err := openapi.Load(Name)
 	if err != nil {
-		return nil, err
+		return specAndFields{}, err
 	}
 	fields, err := connectorFields(spec.Doc)
-	if err != nil {
-		return nil, err
-	}
-	return &API{spec: spec, store: newStore(cfg, fields)}, nil
-}
+	return specAndFields{spec, fields}, err
+})
 
 // Reset implements vendorapi.Vendor.
 func (a *API) Reset(cfg vendorapi.Config) { a.store.Reset(cfg) }

@@ -19,3 +19,9 @@ func BenchmarkUpdateConnector(b *testing.B) {
 	}
 	testkit.Bench(b, http.MethodPut, connectorPath(docOrg, docID), body, http.StatusOK)
 }
+
+// BenchmarkListConnectors lists the documented organisation's connectors, sorted by name: the
+// whole pipeline, the filter, the sort and the page.
+func BenchmarkListConnectors(b *testing.B) {
+	testkit.Bench(b, http.MethodGet, "/api/connect/v1/o/"+docOrg+"/connectors?sort=name:asc", nil, http.StatusOK)
+}

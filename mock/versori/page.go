@@ -161,34 +161,45 @@ func paginate[T any](items []T, order []sortColumn, key func(T, string) string, 
 			return nil, pageInfo{}, err
 		}
 	}
-	slices.SortFunc(items, func(a, b T) int { return compare(keyOf(a), keyOf(b)) })
-	var window []T
-	for _, it := range items {
-		k := keyOf(it)
-		if after != nil && compare(k, after) <= 0 || before != nil && compare(k, before) >= 0 {
+	// Each item's key is built once: the sort compares keys O(n log n) times.
+	type keyed struct {
+		item T
+		key  []string
+	}
+	sorted := make([]keyed, len(items))
+	for i, it := range items {
+		sorted[i] = keyed{it, keyOf(it)}
+	}
+	slices.SortFunc(sorted, func(a, b keyed) int { return compare(a.key, b.key) })
+	var window []keyed
+	for _, k := range sorted {
+		if after != nil && compare(k.key, after) <= 0 || before != nil && compare(k.key, before) >= 0 {
 			continue
 		}
-		window = append(window, it)
+		window = append(window, k)
 	}
 	first := p.First
 	if first <= 0 {
 		first = 20
 	}
-	page := window
-	if len(page) > first {
+	if len(window) > first {
 		if before != nil && after == nil {
-			page = page[len(page)-first:]
+			window = window[len(window)-first:]
 		} else {
-			page = page[:first]
+			window = window[:first]
 		}
 	}
 	info := pageInfo{total: len(items)}
-	if len(page) > 0 {
-		lo, hi := keyOf(page[0]), keyOf(page[len(page)-1])
-		if compare(keyOf(items[0]), lo) < 0 {
+	page := make([]T, len(window))
+	for i, k := range window {
+		page[i] = k.item
+	}
+	if len(window) > 0 {
+		lo, hi := window[0].key, window[len(window)-1].key
+		if compare(sorted[0].key, lo) < 0 {
 			info.prev = encodeCursor(order, lo)
 		}
-		if compare(keyOf(items[len(items)-1]), hi) > 0 {
+		if compare(sorted[len(sorted)-1].key, hi) > 0 {
 			info.next = encodeCursor(order, hi)
 		}
 	}

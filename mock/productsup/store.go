@@ -226,7 +226,7 @@ func (s *Store) List(f Filter, from, limit int) ([]fixtures.ProductsupConnector,
 		if name != "" && !strings.Contains(strings.ToLower(c.Name), name) ||
 			f.Type != "" && c.Type != f.Type ||
 			f.Owner != "" && c.Owner != f.Owner ||
-			f.Released != nil && *f.Released != (releasedVersion(c) != nil) {
+			f.Released != nil && *f.Released != (fixtures.ProductsupReleasedVersion(c) != nil) {
 			continue
 		}
 		if total >= from && len(out) < limit {
@@ -266,7 +266,7 @@ func (s *Store) resolve(id, ref string) (*fixtures.ProductsupVersion, error) {
 			v = &c.Versions[n-1]
 		}
 	case "main":
-		v = releasedVersion(c)
+		v = fixtures.ProductsupReleasedVersion(c)
 	default:
 		if major, err := strconv.Atoi(ref); err == nil {
 			for i := range c.Versions {
@@ -280,19 +280,6 @@ func (s *Store) resolve(id, ref string) (*fixtures.ProductsupVersion, error) {
 		return nil, &NotFoundError{ID: id, Version: ref}
 	}
 	return v, nil
-}
-
-func releasedVersion(c *fixtures.ProductsupConnector) *fixtures.ProductsupVersion {
-	if c.MainVersionNumber == nil {
-		return nil
-	}
-	for i := range c.Versions {
-		v := &c.Versions[i]
-		if fixtures.ProductsupMajor(v.Version) == *c.MainVersionNumber && v.PlatformProdReference.Released {
-			return v
-		}
-	}
-	return nil
 }
 
 // SetAccess enables (adds to enabled-for-*) or disables (removes from enabled-for-*) the

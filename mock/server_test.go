@@ -2,8 +2,10 @@ package mock
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +14,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -247,4 +250,34 @@ func pathPrefix(spec *openapi.Spec) string {
 		common = common[:n]
 	}
 	return spec.BasePath + "/" + strings.Join(common, "/")
+}
+
+// TestValidationSkipsKinSecurityCheck: authentication runs before validation, so validation
+// sees the operation without its security requirement and kin-openapi never calls its
+// authentication function (whose check read the whole body once more); the handler still
+// gets the body whole.
+func TestValidationSkipsKinSecurityCheck(t *testing.T) {
+	var body string
+	_, m := fakeServer(t, &fakeVendor{handlers: allOps(func(w http.ResponseWriter, r *http.Request, _ *vendorapi.Call) {
+		b, _ := io.ReadAll(r.Body)
+		body = string(b)
+		w.WriteHeader(200)
+	})})
+	m.options.AuthenticationFunc = func(context.Context, *openapi3filter.AuthenticationInput) error {
+		t.Error("kin-openapi checked a security requirement")
+		return nil
+	}
+	req := httptest.NewRequest("POST", "/connectors/"+fixtures.ProductsupDocumentedID+"/versions/1/access/prod/disable", strings.NewReader(`{"accounts":[777]}`))
+	req.Header.Set("Authorization", "Bearer "+AdminToken)
+	req.Header.Set("Content-Type", "application/json")
+	w := httptest.NewRecorder()
+	m.ServeHTTP(w, req)
+	assert.Equal(t, 200, w.Code, w.Body.String())
+	assert.Equal(t, `{"accounts":[777]}`, body)
+
+	req = httptest.NewRequest("POST", "/connectors/"+fixtures.ProductsupDocumentedID+"/versions/1/access/prod/disable", strings.NewReader(`{"accounts":[777]}`))
+	req.Header.Set("Content-Type", "application/json")
+	w = httptest.NewRecorder()
+	m.ServeHTTP(w, req)
+	assert.Equal(t, 401, w.Code, "the requirement is still enforced, by the server's own authentication")
 }

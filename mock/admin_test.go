@@ -111,6 +111,67 @@ func TestAdminStateRefusesBadInputAndChangesNothing(t *testing.T) {
 	}
 }
 
+// TestAdminStateRefusesBadVendorSnapshots: each vendor refuses a snapshot that breaks its
+// store's rules, with a message naming the fault, and nothing changes.
+func TestAdminStateRefusesBadVendorSnapshots(t *testing.T) {
+	s := testkit.New(t, mock.WithConnectors(2))
+	before, err := s.State()
+	require.NoError(t, err)
+	type state = map[string]any
+	list := func(v any) []any { return v.([]any) }
+	for _, tc := range []struct {
+		name, vendor, message string
+		spoil                 func(snap state)
+	}{
+		{"productsup created", "productsup", "created -1: must not be negative", func(snap state) { snap["created"] = -1 }},
+		{"conductorone repeated app", "conductorone", "apps[1]: missing or repeated id", func(snap state) {
+			apps := list(snap["apps"])
+			apps[1].(state)["id"] = apps[0].(state)["id"]
+		}},
+		{"conductorone repeated connector", "conductorone", "connectors[1]: missing or repeated id", func(snap state) {
+			cs := list(snap["connectors"])
+			cs[1].(state)["connector"].(state)["id"] = cs[0].(state)["connector"].(state)["id"]
+		}},
+		{"conductorone unknown app", "conductorone", `connectors[0]: unknown app "nope"`, func(snap state) {
+			list(snap["connectors"])[0].(state)["connector"].(state)["appId"] = "nope"
+		}},
+		{"conductorone seq 0", "conductorone", "connectors[0]: seq 0 must be unique", func(snap state) {
+			list(snap["connectors"])[0].(state)["seq"] = 0
+		}},
+		{"conductorone seq beyond", "conductorone", "must be unique and between 1 and seq", func(snap state) {
+			list(snap["connectors"])[0].(state)["seq"] = snap["seq"].(float64) + 1
+		}},
+		{"conductorone repeated seq", "conductorone", "connectors[1]: seq", func(snap state) {
+			cs := list(snap["connectors"])
+			cs[1].(state)["seq"] = cs[0].(state)["seq"]
+		}},
+		{"conductorone created", "conductorone", "created -1: must not be negative", func(snap state) { snap["created"] = -1 }},
+		{"versori no organisation", "versori", "connectors[0]: missing or repeated id", func(snap state) {
+			list(snap["connectors"])[0].(state)["organisationId"] = ""
+		}},
+		{"versori created", "versori", "created -1: must not be negative", func(snap state) { snap["created"] = -1 }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			raw, err := json.Marshal(before)
+			require.NoError(t, err)
+			var all state
+			require.NoError(t, json.Unmarshal(raw, &all))
+			tc.spoil(all["vendors"].(state)[tc.vendor].(state))
+			body, err := json.Marshal(all)
+			require.NoError(t, err)
+			res := admin(t, s, "PUT", "/state", string(body))
+			assert.Equal(t, 400, res.Status, "%s", res.Body)
+			var e map[string]string
+			res.JSON(t, &e)
+			assert.Contains(t, e["error"], tc.vendor+" state: ")
+			assert.Contains(t, e["error"], tc.message)
+			after, err := s.State()
+			require.NoError(t, err)
+			assert.Equal(t, before, after)
+		})
+	}
+}
+
 func TestAdminRequests(t *testing.T) {
 	s := testkit.New(t, mock.WithJournalSize(3))
 	for i := range 5 {

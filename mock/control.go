@@ -183,7 +183,7 @@ func (m *mount) control(w http.ResponseWriter, r *http.Request, route *routers.R
 	if err == nil && p.code != 0 && !documented(op, p.code) {
 		err = fmt.Errorf("code=%d is not documented for %s; documented: %s", p.code, call.OperationID, strings.Join(codes(op), ", "))
 	}
-	if err == nil && p.example != "" && findExample(op, p.example) == 0 {
+	if err == nil && p.example != "" && m.findExample(op, p.example) == 0 {
 		err = fmt.Errorf("no example %q for %s; examples: %s", p.example, call.OperationID, strings.Join(exampleNames(op), ", "))
 	}
 	if err != nil {
@@ -197,7 +197,7 @@ func (m *mount) control(w http.ResponseWriter, r *http.Request, route *routers.R
 	}
 	switch {
 	case p.example != "":
-		m.answer(w, op, findExample(op, p.example), p.example, vendorapi.FieldError{})
+		m.answer(w, op, m.findExample(op, p.example), p.example, vendorapi.FieldError{})
 		return true, &forcedError{"Prefer: example=" + p.example}
 	case p.code != 0:
 		m.answer(w, op, p.code, "", vendorapi.FieldError{In: "header", Field: "Prefer", Message: "code=" + strconv.Itoa(p.code) + " requested"})
@@ -292,9 +292,9 @@ func codes(op *openapi3.Operation) []string {
 }
 
 // findExample returns the status of the response that has the named example, 0 for none. The
-// examples of a default response are named by the vendor's error code, which gives the status
-// (not_found: 404; 400 for a name that is no code).
-func findExample(op *openapi3.Operation, name string) int {
+// examples of a default response are named by the vendor's error code, whose status the vendor
+// knows (vendorapi.ExampleStatuser); 400 for a name that is no code.
+func (m *mount) findExample(op *openapi3.Operation, name string) int {
 	for code, resp := range op.Responses.Map() {
 		mt := resp.Value.Content.Get("application/json")
 		if mt == nil || mt.Examples[name] == nil {
@@ -303,7 +303,12 @@ func findExample(op *openapi3.Operation, name string) int {
 		if n, err := strconv.Atoi(code); err == nil {
 			return n
 		}
-		return statusOfErrorCode(name)
+		if v, ok := m.vendor.(vendorapi.ExampleStatuser); ok {
+			if status, ok := v.ExampleStatus(name); ok {
+				return status
+			}
+		}
+		return http.StatusBadRequest
 	}
 	return 0
 }
@@ -388,18 +393,4 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-}
-
-// statusOfErrorCode maps the lowercase error codes used as example names of default responses
-// (Versori's "not_found") to their status; 400 when the name says nothing.
-func statusOfErrorCode(name string) int {
-	for _, c := range []struct {
-		code   string
-		status int
-	}{{"bad_request", 400}, {"unauthorized", 401}, {"forbidden", 403}, {"not_found", 404}, {"method_not_allowed", 405}, {"conflict", 409}, {"internal", 500}} {
-		if c.code == name {
-			return c.status
-		}
-	}
-	return 400
 }

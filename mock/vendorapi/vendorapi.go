@@ -45,6 +45,13 @@ type Authorizer interface {
 	Authorize(c *Call) *Error
 }
 
+// ExampleStatuser is implemented by a vendor whose spec names the examples of its default
+// (error) responses by error code: ExampleStatus returns the status of the error that such a
+// name stands for, and false for a name that is no code.
+type ExampleStatuser interface {
+	ExampleStatus(name string) (status int, ok bool)
+}
+
 // ValidationOptions are a vendor's deviations from strict OpenAPI request validation.
 type ValidationOptions struct {
 	// IgnoreReadOnly accepts read-only properties in request bodies (the handler drops them)

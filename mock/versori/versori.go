@@ -68,6 +68,17 @@ func (a *API) Counts() map[string]int {
 	return map[string]int{"connectors": a.store.Len(), "organisations": a.store.Organisations()}
 }
 
+// ExampleStatus implements vendorapi.ExampleStatuser: the examples of the spec's default
+// Error responses are named by their error code ("not_found").
+func (a *API) ExampleStatus(name string) (int, bool) {
+	for kind, code := range codes {
+		if code == name {
+			return kind.Status(), true
+		}
+	}
+	return 0, false
+}
+
 // Authorize implements vendorapi.Authorizer: a principal scoped to organisations may act in
 // those only. It runs before validation, so the path's organisation is compared as sent
 // (ULIDs case-insensitively).

@@ -36,8 +36,7 @@ type NewConnector struct {
 // use, returns copies (nothing returned aliases the store) and changes all or nothing.
 type Store struct {
 	clock  func() time.Time
-	fields *field           // the connector's fields as update masks name them; read-only
-	cfg    vendorapi.Config // what the store seeds from on first use (see kit.SeededMutex)
+	fields *field // the connector's fields as update masks name them; read-only
 
 	mu         kit.SeededMutex // guards seed, apps, appOrder, connectors, seq and created
 	seed       uint64
@@ -56,8 +55,8 @@ type entry struct {
 }
 
 func newStore(cfg vendorapi.Config, fields *field) *Store {
-	s := &Store{clock: cfg.Clock, fields: fields, cfg: cfg}
-	s.mu.Init(func() { s.reset(s.cfg) })
+	s := &Store{clock: cfg.Clock, fields: fields}
+	s.mu.Init(func() { s.reset(cfg) }) // the seed, on first use (see kit.SeededMutex)
 	return s
 }
 
@@ -113,7 +112,7 @@ func (s *Store) Snapshot() (json.RawMessage, error) {
 	}
 	slices.SortFunc(es, func(a, b *entry) int { return cmp.Compare(a.seq, b.seq) })
 	for _, e := range es {
-		snap.Connectors = append(snap.Connectors, snapshotEntry{e.seq, e.c.Clone()})
+		snap.Connectors = append(snap.Connectors, snapshotEntry{e.seq, e.c}) // marshalled under the lock
 	}
 	return json.Marshal(snap)
 }

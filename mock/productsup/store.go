@@ -78,7 +78,6 @@ type Filter struct {
 // concurrent use and returns copies: nothing returned aliases the store.
 type Store struct {
 	clock func() time.Time
-	cfg   vendorapi.Config // what the store seeds from on first use (see kit.SeededMutex)
 
 	mu         kit.SeededMutex // guards seed, connectors, order and created
 	seed       uint64
@@ -88,8 +87,8 @@ type Store struct {
 }
 
 func newStore(cfg vendorapi.Config) *Store {
-	s := &Store{clock: cfg.Clock, cfg: cfg}
-	s.mu.Init(func() { s.reset(s.cfg) })
+	s := &Store{clock: cfg.Clock}
+	s.mu.Init(func() { s.reset(cfg) }) // the seed, on first use (see kit.SeededMutex)
 	return s
 }
 
@@ -126,8 +125,7 @@ func (s *Store) Snapshot() (json.RawMessage, error) {
 	defer s.mu.RUnlock()
 	snap := snapshot{Seed: s.seed, Connectors: make([]fixtures.ProductsupConnector, 0, len(s.order)), Created: s.created}
 	for _, id := range s.order {
-		c := s.connectors[id].Clone()
-		snap.Connectors = append(snap.Connectors, c)
+		snap.Connectors = append(snap.Connectors, *s.connectors[id]) // marshalled under the lock
 	}
 	return json.Marshal(snap)
 }

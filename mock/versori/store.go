@@ -79,7 +79,6 @@ func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
 // store. Organisations are implicit: one with no connectors lists empty and accepts creates.
 type Store struct {
 	clock func() time.Time
-	cfg   vendorapi.Config // what the store seeds from on first use (see kit.SeededMutex)
 
 	mu         kit.SeededMutex // guards seed, connectors and created
 	seed       uint64
@@ -88,8 +87,8 @@ type Store struct {
 }
 
 func newStore(cfg vendorapi.Config) *Store {
-	s := &Store{clock: cfg.Clock, cfg: cfg}
-	s.mu.Init(func() { s.reset(s.cfg) })
+	s := &Store{clock: cfg.Clock}
+	s.mu.Init(func() { s.reset(cfg) }) // the seed, on first use (see kit.SeededMutex)
 	return s
 }
 
@@ -126,7 +125,7 @@ func (s *Store) Snapshot() (json.RawMessage, error) {
 	defer s.mu.RUnlock()
 	snap := snapshot{Seed: s.seed, Connectors: make([]fixtures.VersoriConnector, 0, len(s.connectors)), Created: s.created}
 	for _, c := range s.connectors {
-		snap.Connectors = append(snap.Connectors, c.Clone())
+		snap.Connectors = append(snap.Connectors, *c) // marshalled under the lock
 	}
 	slices.SortFunc(snap.Connectors, func(a, b fixtures.VersoriConnector) int { return strings.Compare(a.ID, b.ID) })
 	return json.Marshal(snap)

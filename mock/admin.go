@@ -229,7 +229,7 @@ func decodeAdmin(r *http.Request, v any, optional bool) error {
 	if err != nil {
 		return fmt.Errorf("cannot read body: %v", err)
 	}
-	if len(strings.TrimSpace(string(data))) == 0 {
+	if len(bytes.TrimSpace(data)) == 0 {
 		if optional {
 			return nil
 		}

@@ -41,7 +41,7 @@ const docVersion = `{"id":"01JQQEG2N6PZC3YB8V1HWJ5R7T","name":"1.0.0","descripti
 // fuzzServer is the server of one fuzz target: a checked mock (every response validated
 // against our spec and the vendor's excerpt) and the state every input starts from.
 type fuzzServer struct {
-	*server
+	*testkit.Server
 	violations *testkit.Violations
 	*testkit.StateGuard
 }
@@ -50,7 +50,8 @@ func newFuzzServer(f *testing.F) *fuzzServer {
 	f.Helper()
 	s, v := testkit.NewFuzz(f, mock.WithConnectors(4))
 	api := s.Versori()
-	return &fuzzServer{server: &server{Server: s, t: v, vendor: vendorSpec(f)}, violations: v, StateGuard: testkit.NewStateGuard(f, api.Snapshot, api.Restore)}
+	checkVendorSpec(f, s)
+	return &fuzzServer{Server: s, violations: v, StateGuard: testkit.NewStateGuard(f, api.Snapshot, api.Restore)}
 }
 
 // send serves one request with a path and query taken as they are (no parsing that could

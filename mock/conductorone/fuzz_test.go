@@ -128,23 +128,6 @@ func others(t *testing.T, s *fuzzServer, id string) []fixtures.ConductoroneConne
 	return out
 }
 
-// query encodes the pairs (name, value, ...) as a client would: empty values left out.
-func query(pairs ...string) string {
-	q := url.Values{}
-	for i := 0; i+1 < len(pairs); i += 2 {
-		if pairs[i+1] != "" {
-			q.Set(pairs[i], pairs[i+1])
-		}
-	}
-	return q.Encode()
-}
-
-func sameJSON(a, b any) bool {
-	x, _ := json.Marshal(a)
-	y, _ := json.Marshal(b)
-	return bytes.Equal(x, y)
-}
-
 // FuzzUpdate sends Update bodies assembled from arbitrary connector, updateMask and expandMask
 // JSON (an empty fragment leaves its key out) to the documented connector.
 func FuzzUpdate(f *testing.F) {
@@ -206,7 +189,7 @@ func FuzzUpdate(f *testing.F) {
 			t.Fatal(err)
 		}
 		switch {
-		case !sameJSON(c, stored):
+		case !testkit.EncodeEqual(c, stored):
 			t.Fatalf("the answer is not what the store holds:\n%+v\n%+v", c, stored)
 		case c.ID != connID || c.AppID != appID:
 			t.Fatalf("the identity moved: %s/%s", c.AppID, c.ID)
@@ -214,7 +197,7 @@ func FuzzUpdate(f *testing.F) {
 			t.Fatalf("createdAt moved: %s", c.CreatedAt)
 		case c.UpdatedAt != clockTime:
 			t.Fatalf("updatedAt is %s, not the clock", c.UpdatedAt)
-		case !sameJSON(rest, others(t, s, connID)):
+		case !testkit.EncodeEqual(rest, others(t, s, connID)):
 			t.Fatal("an update changed another connector")
 		}
 	})
@@ -262,7 +245,7 @@ func FuzzCreate(f *testing.F) {
 		switch {
 		case err != nil:
 			t.Fatalf("the created connector is not stored: %v", err)
-		case !sameJSON(c, stored):
+		case !testkit.EncodeEqual(c, stored):
 			t.Fatalf("the answer is not what the store holds:\n%+v\n%+v", c, stored)
 		case s.Conductorone().Store().Len() != n+1:
 			t.Fatalf("%d connectors after one create, had %d", s.Conductorone().Store().Len(), n)
@@ -353,7 +336,7 @@ func FuzzList(f *testing.F) {
 	f.Fuzz(func(t *testing.T, size, token, expand string) {
 		s.Begin(t)
 		for _, raw := range []string{
-			query("page_size", size, "page_token", token, "expand_mask.paths", expand),
+			testkit.Query("page_size", size, "page_token", token, "expand_mask.paths", expand),
 			"page_size=" + size + "&page_token=" + token + "&expand_mask.paths=" + expand,
 		} {
 			u := pathURL("api", "v1", "apps", appID, "connectors")
@@ -376,7 +359,7 @@ func FuzzList(f *testing.F) {
 			}
 			if page.NextPageToken != nil && *page.NextPageToken != "" {
 				next := pathURL("api", "v1", "apps", appID, "connectors")
-				next.RawQuery = query("page_token", *page.NextPageToken)
+				next.RawQuery = testkit.Query("page_token", *page.NextPageToken)
 				if w := s.send("GET", next, nil); w.Code != http.StatusOK {
 					t.Fatalf("the nextPageToken handed out is refused: %d %s", w.Code, w.Body.Bytes())
 				}

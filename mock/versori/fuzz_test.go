@@ -159,23 +159,6 @@ func split(t *testing.T, all []fixtures.VersoriConnector, id string) (fixtures.V
 	return all[i], slices.Delete(slices.Clone(all), i, i+1)
 }
 
-// query encodes the pairs (name, value, ...) as a client would: empty values left out.
-func query(pairs ...string) string {
-	q := url.Values{}
-	for i := 0; i+1 < len(pairs); i += 2 {
-		if pairs[i+1] != "" {
-			q.Set(pairs[i], pairs[i+1])
-		}
-	}
-	return q.Encode()
-}
-
-func sameJSON(a, b any) bool {
-	x, _ := json.Marshal(a)
-	y, _ := json.Marshal(b)
-	return bytes.Equal(x, y)
-}
-
 func decode(t *testing.T, body []byte, v any) {
 	t.Helper()
 	if err := json.Unmarshal(body, v); err != nil {
@@ -241,19 +224,19 @@ func FuzzUpdateConnector(f *testing.F) {
 		}
 		rawAfter, restAfter := split(t, s.stored(t), docID)
 		switch {
-		case !sameJSON(c, stored):
+		case !testkit.EncodeEqual(c, stored):
 			t.Fatalf("the answer is not what the store holds:\n%s", w.Body.Bytes())
 		case c.ID != docID || c.OrganisationID != docOrg || c.Protocol != before.Protocol:
 			t.Fatalf("identity or protocol moved: %s %s %s", c.ID, c.OrganisationID, c.Protocol)
 		case !c.CreatedAt.Equal(before.CreatedAt) || !c.UpdatedAt.Equal(testkit.Clock):
 			t.Fatalf("createdAt %s (was %s), updatedAt %s (want the clock)", c.CreatedAt, before.CreatedAt, c.UpdatedAt)
-		case !sameJSON(rawAfter.Connections, raw.Connections) || !sameJSON(rawAfter.Versions, raw.Versions):
+		case !testkit.EncodeEqual(rawAfter.Connections, raw.Connections) || !testkit.EncodeEqual(rawAfter.Versions, raw.Versions):
 			t.Fatal("an update of the connector changed its connections or versions")
 		case !slices.Equal(configIDs(c), configIDs(before)):
 			t.Fatalf("auth scheme configs %v, were %v: an update may only reorder them", configIDs(c), configIDs(before))
 		case c.DatasetID != nil:
 			t.Fatalf("an http connector stored a datasetId: %s", *c.DatasetID)
-		case !sameJSON(rest, restAfter):
+		case !testkit.EncodeEqual(rest, restAfter):
 			t.Fatal("an update changed another connector")
 		}
 	})
@@ -301,7 +284,7 @@ func FuzzCreateConnector(f *testing.F) {
 			t.Fatalf("a create answered %d", w.Code)
 		case err != nil:
 			t.Fatalf("the created connector is not stored: %v", err)
-		case !sameJSON(c, stored):
+		case !testkit.EncodeEqual(c, stored):
 			t.Fatalf("the answer is not what the store holds:\n%s", w.Body.Bytes())
 		case s.Versori().Store().Len() != n+1:
 			t.Fatalf("%d connectors after one create, had %d", s.Versori().Store().Len(), n)
@@ -344,7 +327,7 @@ func FuzzDeleteConnector(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, id, force string) {
 		s.Begin(t)
-		u := apiURL(query("force", force), "o", docOrg, "connectors", id)
+		u := apiURL(testkit.Query("force", force), "o", docOrg, "connectors", id)
 		if u == nil {
 			return
 		}
@@ -410,7 +393,7 @@ func FuzzVersions(f *testing.F) {
 			decode(t, w.Body.Bytes(), &v)
 			stored, err := s.Versori().Store().Version(docOrg, docID, v.Name)
 			switch {
-			case w.Code != 201 || err != nil || !sameJSON(v, stored):
+			case w.Code != 201 || err != nil || !testkit.EncodeEqual(v, stored):
 				t.Fatalf("created %d, stored %v (%v): %s", w.Code, stored, err, w.Body.Bytes())
 			case v.PublishedAt != nil || v.IsDefault || v.IsLatest:
 				t.Fatalf("a new version is not a draft: %s", w.Body.Bytes())
@@ -432,7 +415,7 @@ func FuzzVersions(f *testing.F) {
 			decode(t, w.Body.Bytes(), &v)
 			stored, err := s.Versori().Store().Version(docOrg, docID, v.Name)
 			switch {
-			case w.Code != 200 || err != nil || !sameJSON(v, stored):
+			case w.Code != 200 || err != nil || !testkit.EncodeEqual(v, stored):
 				t.Fatalf("updated %d, stored %v (%v): %s", w.Code, stored, err, w.Body.Bytes())
 			case !v.UpdatedAt.Equal(testkit.Clock):
 				t.Fatalf("updatedAt %s is not the clock", v.UpdatedAt)
@@ -445,7 +428,7 @@ func FuzzVersions(f *testing.F) {
 		}
 
 		// DeleteConnectorVersion
-		u.RawQuery = query("force", force)
+		u.RawQuery = testkit.Query("force", force)
 		w = s.send("DELETE", u, nil)
 		if s.checkAnswer(t, w.Code, w.Body.Bytes()) {
 			if w.Code != 204 || len(versionsBefore()) != len(before)-1 {
@@ -460,7 +443,7 @@ func FuzzVersions(f *testing.F) {
 		if s.checkAnswer(t, w.Code, w.Body.Bytes()) {
 			var v fixtures.VersoriVersion
 			decode(t, w.Body.Bytes(), &v)
-			if !slices.ContainsFunc(before, func(b fixtures.VersoriVersion) bool { return sameJSON(b, v) }) {
+			if !slices.ContainsFunc(before, func(b fixtures.VersoriVersion) bool { return testkit.EncodeEqual(b, v) }) {
 				t.Fatalf("got a version the connector does not show: %s", w.Body.Bytes())
 			}
 		}
@@ -528,7 +511,7 @@ func FuzzList(f *testing.F) {
 	s := newFuzzServer(f)
 	f.Fuzz(func(t *testing.T, first, after, before, sortBy, tags string) {
 		s.Begin(t)
-		encoded := query("first", first, "after", after, "before", before, "sort", sortBy, "tags", tags)
+		encoded := testkit.Query("first", first, "after", after, "before", before, "sort", sortBy, "tags", tags)
 		raw := "first=" + first + "&after=" + after + "&before=" + before + "&sort=" + sortBy + "&tags=" + tags
 		for _, q := range []string{encoded, raw} {
 			u := apiURL(q, "o", docOrg, "connectors")
@@ -553,7 +536,7 @@ func FuzzList(f *testing.F) {
 					if cursor == "" {
 						continue
 					}
-					follow := query(name, cursor, "sort", sent.Get("sort"), "tags", sent.Get("tags"))
+					follow := testkit.Query(name, cursor, "sort", sent.Get("sort"), "tags", sent.Get("tags"))
 					if w := s.send("GET", apiURL(follow, "o", docOrg, "connectors"), nil); w.Code != 200 {
 						t.Fatalf("the %s cursor handed out is refused: %d %s", name, w.Code, w.Body.Bytes())
 					}

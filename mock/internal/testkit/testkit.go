@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -395,4 +396,22 @@ func (g *StateGuard) CheckRefused(t T, status int, body []byte) {
 		t.Fatalf("a refused request (%d) changed the state: %s", status, body)
 	}
 	g.dirty = false
+}
+
+// Query encodes the pairs (name, value, ...) as a client would: empty values left out.
+func Query(pairs ...string) string {
+	q := url.Values{}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i+1] != "" {
+			q.Set(pairs[i], pairs[i+1])
+		}
+	}
+	return q.Encode()
+}
+
+// EncodeEqual reports whether a and b encode to the same JSON.
+func EncodeEqual(a, b any) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return bytes.Equal(x, y)
 }

@@ -366,6 +366,21 @@ func TestUpdateMask(t *testing.T) {
 		out[k] = v
 		return out
 	}
+	// patchApplied: every mutable field is the full patch's (as the API normalises it), every
+	// read-only field the documented connector's.
+	patchApplied := func(t *testing.T, after map[string]any) {
+		patch := patchMap(t)
+		for _, f := range mutableFields {
+			want := patch[f]
+			if n, ok := normalised[f]; ok {
+				want = n
+			}
+			assert.Equal(t, want, after[f], f)
+		}
+		for _, f := range readOnlyFields {
+			assert.Equal(t, doc[f], after[f], f)
+		}
+	}
 	tests := []struct {
 		name  string
 		body  string
@@ -399,17 +414,7 @@ func TestUpdateMask(t *testing.T) {
 			map[string]any{"description": "x"}, nil},
 		{"absent mask ignores read-only, identity and unknown fields", `{"connector":` + fullPatch[:len(fullPatch)-1] + `,"nope":1}}`,
 			nil, func(t *testing.T, after map[string]any) {
-				patch := patchMap(t)
-				for _, f := range mutableFields {
-					want := patch[f]
-					if n, ok := normalised[f]; ok {
-						want = n
-					}
-					assert.Equal(t, want, after[f], f)
-				}
-				for _, f := range readOnlyFields {
-					assert.Equal(t, doc[f], after[f], f)
-				}
+				patchApplied(t, after)
 				assert.NotContains(t, after, "nope")
 			}},
 		{"no body at all", ``, map[string]any{}, nil},
@@ -418,19 +423,7 @@ func TestUpdateMask(t *testing.T) {
 				"profileIgnoreList": []any{}, "status": map[string]any{"lastError": "", "status": "SYNC_STATUS_UNSPECIFIED"},
 				"syncDisabledCategory": "", "syncDisabledReason": "", "userIds": []any{}}, nil},
 		{"star with every field", `{"connector":` + fullPatch + `,"updateMask":"*"}`,
-			nil, func(t *testing.T, after map[string]any) {
-				patch := patchMap(t)
-				for _, f := range mutableFields {
-					want := patch[f]
-					if n, ok := normalised[f]; ok {
-						want = n
-					}
-					assert.Equal(t, want, after[f], f)
-				}
-				for _, f := range readOnlyFields {
-					assert.Equal(t, doc[f], after[f], f)
-				}
-			}},
+			nil, patchApplied},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

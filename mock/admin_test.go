@@ -11,14 +11,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/fixtures/productsup"
 	"github.com/connectormock/connectormock/mock"
 	"github.com/connectormock/connectormock/mock/internal/testkit"
 )
 
 var (
-	disable = "/connectors/" + fixtures.ProductsupDocumentedID + "/versions/1/access/prod/disable"
-	show    = "/connectors/" + fixtures.ProductsupDocumentedID
+	disable = "/connectors/" + productsup.DocumentedID + "/versions/1/access/prod/disable"
+	show    = "/connectors/" + productsup.DocumentedID
 )
 
 func admin(t *testing.T, s http.Handler, method, path string, body any) testkit.Response {
@@ -74,7 +74,7 @@ func TestAdminResetAndState(t *testing.T) {
 	reseeded, err := s.State()
 	require.NoError(t, err)
 	assert.NotEqual(t, fresh.Vendors["productsup"], reseeded.Vendors["productsup"])
-	_, err = s.Productsup().Store().Connector(fixtures.ProductsupDocumentedID)
+	_, err = s.Productsup().Store().Connector(productsup.DocumentedID)
 	assert.NoError(t, err)
 
 	// restoring the first state brings its seed back too.
@@ -86,7 +86,7 @@ func TestAdminStateRefusesBadInputAndChangesNothing(t *testing.T) {
 	s := testkit.New(t, mock.WithConnectors(2))
 	before, err := s.State()
 	require.NoError(t, err)
-	doc := fixtures.ProductsupDocumented()
+	doc := productsup.Documented()
 	dup, err := json.Marshal(map[string]any{"connectors": []any{doc, doc}, "created": 0})
 	require.NoError(t, err)
 	for name, body := range map[string]string{

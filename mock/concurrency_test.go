@@ -12,7 +12,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/fixtures/conductorone"
+	"github.com/connectormock/connectormock/fixtures/productsup"
+	"github.com/connectormock/connectormock/fixtures/versori"
 	"github.com/connectormock/connectormock/mock"
 	"github.com/connectormock/connectormock/mock/internal/testkit"
 )
@@ -66,7 +68,7 @@ func setup(t *testing.T, s *mock.Server) []*own {
 	for g := range goroutines {
 		o := &own{g: g, rng: rand.New(rand.NewPCG(uint64(g), 7)), versoriProto: map[string]string{}, versoriInUse: map[string]bool{}}
 
-		p := fixtures.ProductsupDocumented()
+		p := productsup.Documented()
 		p.ID = fmt.Sprintf("c0ffee00-0000-4000-8000-%012d", g)
 		ref := &p.Versions[0].PlatformProdReference
 		ref.TargetAccounts, ref.TargetProjects, ref.TargetSites = []int64{1, 2, 3}, []int64{1, 2, 3}, []int64{1, 2, 3}
@@ -74,20 +76,20 @@ func setup(t *testing.T, s *mock.Server) []*own {
 		s.Productsup().Store().Put(p)
 		o.productsup = p.ID
 
-		app := fixtures.ConductoroneDocumentedApp()
+		app := conductorone.DocumentedApp()
 		app.ID = fmt.Sprintf("hardeningApp%02d", g)
-		s.Conductorone().Store().PutApp(app)
+		s.ConductorOne().Store().PutApp(app)
 		o.c1App = app.ID
 		for i := range 3 {
-			c := fixtures.ConductoroneDocumented()
+			c := conductorone.Documented()
 			c.ID, c.AppID = fmt.Sprintf("hardeningConnector%02d%02d", g, i), app.ID
-			require.NoError(t, s.Conductorone().Store().Put(c))
+			require.NoError(t, s.ConductorOne().Store().Put(c))
 			o.c1Live = append(o.c1Live, c.ID)
 		}
 
 		for i := range 2 {
-			c := fixtures.VersoriDocumented()
-			c.ID = fixtures.VersoriID(1, "hardening", g*10+i)
+			c := versori.Documented()
+			c.ID = versori.ID(1, "hardening", g*10+i)
 			s.Versori().Store().Put(c)
 			o.versoriLive = append(o.versoriLive, c.ID)
 			o.versoriProto[c.ID], o.versoriInUse[c.ID] = "http", true
@@ -128,7 +130,7 @@ func (o *own) ids() string {
 // step makes one random call of the goroutine's mix.
 func (o *own) step(t *testing.T, s *mock.Server, i int) {
 	const c1 = "c1.api.app.v1.ConnectorService."
-	const vo = "/api/connect/v1/o/" + fixtures.VersoriDocumentedOrganisationID
+	const vo = "/api/connect/v1/o/" + versori.DocumentedOrganisationID
 	pv := "/connectors/" + o.productsup + "/versions/1"
 	var c call
 	var res testkit.Response
@@ -192,7 +194,7 @@ func (o *own) step(t *testing.T, s *mock.Server, i int) {
 		}
 	case 9, 10:
 		id := o.pick(o.versoriLive)
-		m := map[string]any{"id": id, "organisationId": fixtures.VersoriDocumentedOrganisationID, "name": fmt.Sprintf("g%d-%d", o.g, i),
+		m := map[string]any{"id": id, "organisationId": versori.DocumentedOrganisationID, "name": fmt.Sprintf("g%d-%d", o.g, i),
 			"protocol": o.versoriProto[id], "public": i%2 == 0, "tags": map[string][]string{"g": {fmt.Sprint(o.g)}}}
 		if o.versoriProto[id] == "http" {
 			m["baseUrl"] = fmt.Sprintf("https://g%d.example/%d", o.g, i)
@@ -241,7 +243,7 @@ func (o *own) step(t *testing.T, s *mock.Server, i int) {
 	case 13:
 		c, res = o.do(t, s, "GET", "/connectors?limit=5", "listConnectors", nil)
 	case 14:
-		c, res = o.do(t, s, "GET", "/api/v1/apps/"+fixtures.ConductoroneDocumentedAppID+"/connectors?page_size=5&expand_mask.paths=*", c1+"List", nil)
+		c, res = o.do(t, s, "GET", "/api/v1/apps/"+conductorone.DocumentedAppID+"/connectors?page_size=5&expand_mask.paths=*", c1+"List", nil)
 	case 15:
 		c, res = o.do(t, s, "GET", vo+"/connectors?first=5&sort=name:asc", "ListConnectors", nil)
 	}
@@ -372,10 +374,10 @@ func replayOrder(t *testing.T, owners []*own, seed uint64) []call {
 	// connection, the connector's first.
 	place := map[string]map[string]int{createdC1: {}, createdVersori: {}}
 	for k := range creates[createdC1] {
-		place[createdC1][fixtures.ConductoroneCreatedID(seed, k)] = k
+		place[createdC1][conductorone.CreatedID(seed, k)] = k
 	}
 	for k := range 2 * creates[createdVersori] {
-		place[createdVersori][fixtures.VersoriID(seed, "created", k)] = k
+		place[createdVersori][versori.ID(seed, "created", k)] = k
 	}
 	ks := map[string][]int{} // the places of the created ids, by vendor
 	for _, o := range owners {

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/fixtures/productsup"
 	"github.com/connectormock/connectormock/mock"
 	"github.com/connectormock/connectormock/mock/internal/testkit"
 )
@@ -42,7 +42,7 @@ func (e *endless) Read(p []byte) (int, error) {
 func TestBodyOverLimitIsRefusedUnread(t *testing.T) {
 	const limit = 64 << 10
 	for _, c := range []struct{ vendor, method, path, prefix, shape string }{
-		{"productsup", "POST", "/connectors/" + fixtures.ProductsupDocumentedID + "/versions/1/access/prod/disable", `{"accounts":[`, `"message":"Bad request."`},
+		{"productsup", "POST", "/connectors/" + productsup.DocumentedID + "/versions/1/access/prod/disable", `{"accounts":[`, `"message":"Bad request."`},
 		{"conductorone", "POST", "/api/v1/apps/2fNYt5ovfagQ9ArtVtVeIULrWrf/connectors/2tJx9rcUyjZ15BXoMYi2BGkgqD8", `{"connector":{"userIds":[`, `"code":3`},
 		{"versori", "PUT", "/api/connect/v1/o/01JTJJEWXWNVE4XGCY2G7A878P/connectors/01JQQEESWY391NGMH0BV4G0BAV", `{"tags":{"a":[`, `"code":"bad_request"`},
 	} {
@@ -76,7 +76,7 @@ func TestTenThousandIds(t *testing.T) {
 		ids[i] = fmt.Sprint(100_000 + i)
 	}
 	list := "[" + strings.Join(ids, ",") + "]"
-	base := "/connectors/" + fixtures.ProductsupDocumentedID + "/versions/1/"
+	base := "/connectors/" + productsup.DocumentedID + "/versions/1/"
 	for _, step := range []struct{ method, path, body string }{
 		{"POST", base + "targets", `{"target-accounts":` + list + `,"target-sites":` + list + `}`},
 		{"POST", base + "targets", `{"target-accounts":` + list + `}`},
@@ -87,7 +87,7 @@ func TestTenThousandIds(t *testing.T) {
 		res := testkit.Do(t, s, testkit.Request{Method: step.method, Path: step.path, Token: mock.AdminToken, Body: step.body})
 		require.Equal(t, 200, res.Status, "%s %s: %.300s", step.method, step.path, res.Body)
 	}
-	v, err := s.Productsup().Store().Version(fixtures.ProductsupDocumentedID, "1")
+	v, err := s.Productsup().Store().Version(productsup.DocumentedID, "1")
 	require.NoError(t, err)
 	p := v.PlatformProdReference
 	assert.Len(t, p.TargetAccounts, 3+10_000, "added once each")

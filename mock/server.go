@@ -194,8 +194,8 @@ func (s *Server) Productsup() *productsup.API {
 	return v
 }
 
-// Conductorone is the ConductorOne connector API of this server, for typed access to its state.
-func (s *Server) Conductorone() *conductorone.API {
+// ConductorOne is the ConductorOne connector API of this server, for typed access to its state.
+func (s *Server) ConductorOne() *conductorone.API {
 	v, _ := s.vendor(conductorone.Name).(*conductorone.API)
 	return v
 }

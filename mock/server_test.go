@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/fixtures/productsup"
 	"github.com/connectormock/connectormock/mock/internal/kit"
 	"github.com/connectormock/connectormock/mock/vendorapi"
 	"github.com/connectormock/connectormock/openapi"
@@ -103,7 +104,7 @@ func TestPanicBecomesVendor500(t *testing.T) {
 	_, m := fakeServer(t, &fakeVendor{handlers: allOps(func(http.ResponseWriter, *http.Request, *vendorapi.Call) {
 		panic("boom")
 	})}, WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
-	w := get(t, m, "/connectors/"+fixtures.ProductsupDocumentedID)
+	w := get(t, m, "/connectors/"+productsup.DocumentedID)
 	assert.Equal(t, 500, w.Code)
 	assert.Contains(t, w.Body.String(), "Internal Server Error")
 	assert.Contains(t, logs.String(), "panic: boom")
@@ -138,7 +139,7 @@ func TestResponseValidationReportsDrift(t *testing.T) {
 	_, m := fakeServer(t, &fakeVendor{handlers: allOps(func(w http.ResponseWriter, _ *http.Request, _ *vendorapi.Call) {
 		kit.WriteJSON(w, http.StatusOK, map[string]any{"message": 1})
 	})}, WithResponseValidation(func(err error) { reported = append(reported, err) }))
-	get(t, m, "/connectors/"+fixtures.ProductsupDocumentedID)
+	get(t, m, "/connectors/"+productsup.DocumentedID)
 	require.Len(t, reported, 1)
 	assert.ErrorContains(t, reported[0], "showConnector")
 	assert.ErrorContains(t, reported[0], "productsup.yaml")
@@ -147,7 +148,7 @@ func TestResponseValidationReportsDrift(t *testing.T) {
 	_, m = fakeServer(t, &fakeVendor{handlers: allOps(func(w http.ResponseWriter, _ *http.Request, _ *vendorapi.Call) {
 		kit.WriteJSON(w, http.StatusTeapot, map[string]any{"message": "tea"})
 	})}, WithResponseValidation(func(err error) { reported = append(reported, err) }))
-	get(t, m, "/connectors/"+fixtures.ProductsupDocumentedID)
+	get(t, m, "/connectors/"+productsup.DocumentedID)
 	require.Len(t, reported, 1, "an undocumented status is drift too")
 	assert.ErrorContains(t, reported[0], "418")
 }
@@ -156,7 +157,7 @@ func TestRequestLog(t *testing.T) {
 	var logs bytes.Buffer
 	s, err := New(WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
 	require.NoError(t, err)
-	get(t, s, "/connectors/"+fixtures.ProductsupDocumentedID)
+	get(t, s, "/connectors/"+productsup.DocumentedID)
 	var line map[string]any
 	require.NoError(t, json.Unmarshal(logs.Bytes(), &line), "%s", logs.String())
 	assert.Equal(t, "request", line["msg"])
@@ -212,7 +213,7 @@ func TestLazyLoading(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 16 { // first requests race to build the vendor: it is built once
 		wg.Go(func() {
-			assert.Equal(t, 200, get(t, s, "/connectors/"+fixtures.ProductsupDocumentedID).Code)
+			assert.Equal(t, 200, get(t, s, "/connectors/"+productsup.DocumentedID).Code)
 		})
 	}
 	wg.Wait()
@@ -267,7 +268,7 @@ func TestValidationSkipsKinSecurityCheck(t *testing.T) {
 		t.Error("kin-openapi checked a security requirement")
 		return nil
 	}
-	req := httptest.NewRequest("POST", "/connectors/"+fixtures.ProductsupDocumentedID+"/versions/1/access/prod/disable", strings.NewReader(`{"accounts":[777]}`))
+	req := httptest.NewRequest("POST", "/connectors/"+productsup.DocumentedID+"/versions/1/access/prod/disable", strings.NewReader(`{"accounts":[777]}`))
 	req.Header.Set("Authorization", "Bearer "+AdminToken)
 	req.Header.Set("Content-Type", "application/json")
 	w := httptest.NewRecorder()
@@ -275,7 +276,7 @@ func TestValidationSkipsKinSecurityCheck(t *testing.T) {
 	assert.Equal(t, 200, w.Code, w.Body.String())
 	assert.Equal(t, `{"accounts":[777]}`, body)
 
-	req = httptest.NewRequest("POST", "/connectors/"+fixtures.ProductsupDocumentedID+"/versions/1/access/prod/disable", strings.NewReader(`{"accounts":[777]}`))
+	req = httptest.NewRequest("POST", "/connectors/"+productsup.DocumentedID+"/versions/1/access/prod/disable", strings.NewReader(`{"accounts":[777]}`))
 	req.Header.Set("Content-Type", "application/json")
 	w = httptest.NewRecorder()
 	m.ServeHTTP(w, req)

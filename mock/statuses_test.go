@@ -15,7 +15,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/fixtures/conductorone"
+	"github.com/connectormock/connectormock/fixtures/productsup"
+	"github.com/connectormock/connectormock/fixtures/versori"
 	"github.com/connectormock/connectormock/mock"
 	"github.com/connectormock/connectormock/mock/internal/testkit"
 	"github.com/connectormock/connectormock/mock/vendorapi"
@@ -55,14 +57,14 @@ const (
 
 // The documented data sets, and ids that name nothing in them.
 const (
-	pupID      = fixtures.ProductsupDocumentedID
+	pupID      = productsup.DocumentedID
 	pupUnknown = "00000000-0000-4000-8000-000000000000"
-	c1App      = fixtures.ConductoroneDocumentedAppID
-	c1Conn     = fixtures.ConductoroneDocumentedConnectorID
+	c1App      = conductorone.DocumentedAppID
+	c1Conn     = conductorone.DocumentedConnectorID
 	c1Unknown  = "2tJx9rcUyjZ15BXoMYi2BGkgqD9"
 	c1NoApp    = "2fNYt5ovfagQ9ArtVtVeIULrWrg"
-	vOrg       = fixtures.VersoriDocumentedOrganisationID
-	vConn      = fixtures.VersoriDocumentedConnectorID
+	vOrg       = versori.DocumentedOrganisationID
+	vConn      = versori.DocumentedConnectorID
 	vUnknown   = "01JQQEESWY391NGMH0BV4G0000"
 )
 
@@ -82,11 +84,11 @@ const (
 	c1UpdateBody   = `{"connector":{"displayName":"displayName","description":"description","profileAllowList":["string"]},` +
 		`"updateMask":"displayName,description,profileAllowList","expandMask":{"paths":["*"]}}`
 	vUpdateBody = `{"id":"` + vConn + `","organisationId":"` + vOrg + `","name":"<string>","tags":{},"protocol":"http",` +
-		`"authSchemeConfigIds":["` + fixtures.VersoriDocumentedAuthSchemeConfigID + `"],"public":true,` +
+		`"authSchemeConfigIds":["` + versori.DocumentedAuthSchemeConfigID + `"],"public":true,` +
 		`"documentationURL":"<string>","imageURL":"<string>","baseUrl":"<string>",` +
 		`"connectionVariables":[{"name":"<string>","value":"<string>"}]}`
 	// vVersionBody is the documented published version 1.0.0 exactly as the API lists it.
-	vVersionBody = `{"id":"` + fixtures.VersoriDocumentedVersionID + `","name":"1.0.0","description":"First release",` +
+	vVersionBody = `{"id":"` + versori.DocumentedVersionID + `","name":"1.0.0","description":"First release",` +
 		`"isLatest":true,"isDefault":true,"createdAt":"2025-03-31T09:14:02Z","updatedAt":"2025-04-02T08:00:00Z",` +
 		`"publishedAt":"2025-04-02T08:00:00Z"}`
 	vHTTPBody     = `{"name":"Acme CRM","baseUrl":"https://api.acme.example","authSchemeConfigs":[],"connections":[]}`

@@ -20,7 +20,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/fixtures/productsup"
 	"github.com/connectormock/connectormock/mock"
 )
 
@@ -123,7 +123,7 @@ func TestSIGTERMDuringBurst(t *testing.T) {
 	require.NoError(t, err)
 	m := listening.FindStringSubmatch(line)
 	require.NotNil(t, m, line)
-	url := m[1] + "/connectors/" + fixtures.ProductsupDocumentedID + "/versions/1/access/prod/disable"
+	url := m[1] + "/connectors/" + productsup.DocumentedID + "/versions/1/access/prod/disable"
 
 	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 20 * time.Second}
 	var (

@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/fixtures/productsup"
 	"github.com/connectormock/connectormock/mock"
 )
 
@@ -113,7 +114,7 @@ func TestServeAndShutDown(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, 200, resp.StatusCode, "the admin API is on by default")
 
-	url := base + "/connectors/" + fixtures.ProductsupDocumentedID + "/versions/1/access/prod/disable"
+	url := base + "/connectors/" + productsup.DocumentedID + "/versions/1/access/prod/disable"
 
 	// A request in flight when shutdown starts: its body is still arriving.
 	pr, pw := io.Pipe()

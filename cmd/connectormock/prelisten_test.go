@@ -20,7 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/connectormock/connectormock/cmd/connectormock/internal/prelisten"
-	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/fixtures/productsup"
 	"github.com/connectormock/connectormock/mock"
 )
 
@@ -67,7 +67,7 @@ func TestListenDuringStartUp(t *testing.T) {
 	require.NotNil(t, conn, "the command never listened: %v", err)
 	defer conn.Close()
 	body := `{"accounts":[777],"projects":[444],"sites":[666]}`
-	_, err = io.WriteString(conn, "POST /connectors/"+fixtures.ProductsupDocumentedID+"/versions/1/access/prod/disable HTTP/1.1\r\n"+
+	_, err = io.WriteString(conn, "POST /connectors/"+productsup.DocumentedID+"/versions/1/access/prod/disable HTTP/1.1\r\n"+
 		"Host: "+addr+"\r\nAuthorization: Bearer "+mock.AdminToken+"\r\nContent-Type: application/json\r\n"+
 		"Content-Length: 49\r\nConnection: close\r\n\r\n"+body)
 	require.NoError(t, err)
@@ -152,7 +152,7 @@ func TestVendorsBuiltAfterFirstAnswer(t *testing.T) {
 	time.Sleep(200 * time.Millisecond)
 	assert.NotContains(t, stderr.String(), "all vendors built", "not before the first answer")
 
-	resp, err := http.Get(base + "/connectors/" + fixtures.ProductsupDocumentedID)
+	resp, err := http.Get(base + "/connectors/" + productsup.DocumentedID)
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, 401, resp.StatusCode, "no token")

@@ -6,11 +6,11 @@
 // A mock server mounts it; tests reach its state through [API.Store]:
 //
 //	api, _ := conductorone.New(vendorapi.Config{Seed: fixtures.DefaultSeed, Connectors: 20, Clock: time.Now})
-//	c, _ := api.Store().Connector(fixtures.ConductoroneDocumentedAppID, fixtures.ConductoroneDocumentedConnectorID)
+//	c, _ := api.Store().Connector(fx.DocumentedAppID, fx.DocumentedConnectorID)
 //
 // The store holds the documented data set (app 2fNYt5ovfagQ9ArtVtVeIULrWrf with connector
 // 2tJx9rcUyjZ15BXoMYi2BGkgqD8, carrying the values of the API reference's example) and
-// Config.Connectors generated connectors spread over fixtures.ConductoroneGeneratedApps apps.
+// Config.Connectors generated connectors spread over fx.GeneratedApps apps.
 package conductorone
 
 import (

@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/connectormock/connectormock/fixtures"
+	fx "github.com/connectormock/connectormock/fixtures/conductorone"
 	"github.com/connectormock/connectormock/mock"
 	"github.com/connectormock/connectormock/mock/conductorone"
 	"github.com/connectormock/connectormock/mock/internal/testkit"
@@ -27,11 +28,11 @@ import (
 )
 
 const (
-	appID  = fixtures.ConductoroneDocumentedAppID
-	connID = fixtures.ConductoroneDocumentedConnectorID
+	appID  = fx.DocumentedAppID
+	connID = fx.DocumentedConnectorID
 )
 
-var clockTime = fixtures.ConductoroneTime(testkit.Clock)
+var clockTime = fx.Time(testkit.Clock)
 
 // newServer is a mock whose every response is validated against our spec (testkit) and
 // against ConductorOne's own contract.
@@ -64,11 +65,11 @@ func statusJSON(code int, message string) string {
 }
 
 // state is everything the store holds, for "nothing changed" checks.
-func state(t *testing.T, s *testkit.Server) map[string][]fixtures.ConductoroneConnector {
+func state(t *testing.T, s *testkit.Server) map[string][]fx.Connector {
 	t.Helper()
-	out := map[string][]fixtures.ConductoroneConnector{}
-	for _, app := range s.Conductorone().Store().Apps() {
-		cs, err := s.Conductorone().Store().Connectors(app.ID)
+	out := map[string][]fx.Connector{}
+	for _, app := range s.ConductorOne().Store().Apps() {
+		cs, err := s.ConductorOne().Store().Connectors(app.ID)
 		require.NoError(t, err)
 		out[app.ID] = cs
 	}
@@ -78,7 +79,7 @@ func state(t *testing.T, s *testkit.Server) map[string][]fixtures.ConductoroneCo
 // otherApp is a generated app: it exists, but does not hold the documented connector.
 func otherApp(t *testing.T, s *testkit.Server) string {
 	t.Helper()
-	apps := s.Conductorone().Store().Apps()
+	apps := s.ConductorOne().Store().Apps()
 	require.Greater(t, len(apps), 1)
 	require.NotEqual(t, appID, apps[1].ID)
 	return apps[1].ID
@@ -226,10 +227,10 @@ func TestSeedExampleShape(t *testing.T) {
 // updateBody is the answer of Update, Get and Create.
 type updateBody struct {
 	ConnectorView struct {
-		AppPath          *string                        `json:"appPath"`
-		UsersPath        *string                        `json:"usersPath"`
-		CapabilitiesPath *string                        `json:"capabilitiesPath"`
-		Connector        fixtures.ConductoroneConnector `json:"connector"`
+		AppPath          *string      `json:"appPath"`
+		UsersPath        *string      `json:"usersPath"`
+		CapabilitiesPath *string      `json:"capabilitiesPath"`
+		Connector        fx.Connector `json:"connector"`
 	} `json:"connectorView"`
 	Expanded []map[string]any `json:"expanded"`
 }
@@ -269,7 +270,7 @@ var mutableFields = []string{"canResumeSync", "catalogId", "config", "connectorS
 var readOnlyFields = []string{"id", "appId", "createdAt", "deletedAt", "downloadUrl", "oauthAuthorizedAs", "syncDisabledAt"}
 
 // asMap is c as JSON.
-func asMap(t *testing.T, c fixtures.ConductoroneConnector) map[string]any {
+func asMap(t *testing.T, c fx.Connector) map[string]any {
 	t.Helper()
 	data, err := json.Marshal(c)
 	require.NoError(t, err)
@@ -295,7 +296,7 @@ var normalised = map[string]any{
 // and the answer's connector, both as JSON.
 func update(t *testing.T, s *testkit.Server, body any) (before, after map[string]any, res testkit.Response) {
 	t.Helper()
-	c, err := s.Conductorone().Store().Connector(appID, connID)
+	c, err := s.ConductorOne().Store().Connector(appID, connID)
 	require.NoError(t, err)
 	res = do(t, s, "POST", connectorPath(appID, connID), body)
 	if res.Status != 200 {
@@ -303,7 +304,7 @@ func update(t *testing.T, s *testkit.Server, body any) (before, after map[string
 	}
 	var b updateBody
 	res.JSON(t, &b)
-	stored, err := s.Conductorone().Store().Connector(appID, connID)
+	stored, err := s.ConductorOne().Store().Connector(appID, connID)
 	require.NoError(t, err)
 	assert.Equal(t, stored, b.ConnectorView.Connector, "the answer is what the store holds")
 	return asMap(t, c), asMap(t, b.ConnectorView.Connector), res
@@ -356,7 +357,7 @@ func TestUpdateMaskEachPath(t *testing.T) {
 
 // TestUpdateMask covers the mask forms other than one top-level path.
 func TestUpdateMask(t *testing.T) {
-	doc := asMap(t, fixtures.ConductoroneDocumented())
+	doc := asMap(t, fx.Documented())
 	docStatus := doc["status"].(map[string]any)
 	with := func(m map[string]any, k string, v any) map[string]any {
 		out := map[string]any{}
@@ -525,7 +526,7 @@ func TestUpdatedAtMoves(t *testing.T) {
 	assert.Equal(t, "2026-11-24T12:00:03Z", last)
 	res := do(t, s, "POST", connectorPath(appID, connID), `{"updateMask":"nope"}`)
 	require.Equal(t, 400, res.Status)
-	c, err := s.Conductorone().Store().Connector(appID, connID)
+	c, err := s.ConductorOne().Store().Connector(appID, connID)
 	require.NoError(t, err)
 	assert.Equal(t, last, c.UpdatedAt)
 }
@@ -555,7 +556,7 @@ func validateExpanded(t *testing.T, items []map[string]any) {
 
 func TestExpand(t *testing.T) {
 	s := newServer(t)
-	app := fixtures.ConductoroneDocumentedApp()
+	app := fx.DocumentedApp()
 	doc := connectorPath(appID, connID)
 	tests := []struct {
 		name             string
@@ -615,9 +616,9 @@ func TestExpand(t *testing.T) {
 type listBody struct {
 	Expanded []map[string]any `json:"expanded"`
 	List     []struct {
-		AppPath   *string                        `json:"appPath"`
-		UsersPath *string                        `json:"usersPath"`
-		Connector fixtures.ConductoroneConnector `json:"connector"`
+		AppPath   *string      `json:"appPath"`
+		UsersPath *string      `json:"usersPath"`
+		Connector fx.Connector `json:"connector"`
 	} `json:"list"`
 	NextPageToken *string `json:"nextPageToken"`
 }
@@ -626,7 +627,7 @@ type listBody struct {
 // many connectors name it, and each view's usersPath selects exactly its users.
 func TestListExpand(t *testing.T) {
 	s := newServer(t, mock.WithConnectors(30))
-	store := s.Conductorone().Store()
+	store := s.ConductorOne().Store()
 	app := otherApp(t, s)
 	// Two connectors share a user, so the dedup is exercised.
 	cs, err := store.Connectors(app)
@@ -692,7 +693,7 @@ func TestListExpand(t *testing.T) {
 // visit each exactly once, in the store's order, with an empty nextPageToken on the last page.
 func TestPagination(t *testing.T) {
 	s := newServer(t, mock.WithConnectors(57))
-	store := s.Conductorone().Store()
+	store := s.ConductorOne().Store()
 	seen := map[string]int{}
 	for _, app := range store.Apps() {
 		want, err := store.Connectors(app.ID)
@@ -737,10 +738,10 @@ func TestPagination(t *testing.T) {
 
 func TestPageSizes(t *testing.T) {
 	s := newServer(t, mock.WithConnectors(0))
-	store := s.Conductorone().Store()
+	store := s.ConductorOne().Store()
 	app := otherApp(t, s)
 	for i := range 130 {
-		require.NoError(t, store.Put(fixtures.ConductoroneGenerated(7, i, app)))
+		require.NoError(t, store.Put(fx.Generated(7, i, app)))
 	}
 	for q, want := range map[string]int{"": 25, "?page_size=0": 25, "?page_size=1": 1, "?page_size=100": 100, "?page_size=1000": 100, "?page_size=2147483647": 100} {
 		res := do(t, s, "GET", listPath(app)+q, nil)
@@ -758,7 +759,7 @@ func TestPageSizes(t *testing.T) {
 	// An app without connectors has one empty page.
 	res := do(t, s, "GET", listPath(appID+"x"), nil)
 	assert.Equal(t, 404, res.Status)
-	require.NoError(t, s.Conductorone().Store().Delete(appID, connID))
+	require.NoError(t, s.ConductorOne().Store().Delete(appID, connID))
 	res = do(t, s, "GET", listPath(appID), nil)
 	require.Equal(t, 200, res.Status)
 	assert.JSONEq(t, `{"expanded":[],"list":[],"nextPageToken":""}`, string(res.Body))
@@ -768,7 +769,7 @@ func TestPageSizes(t *testing.T) {
 // not hand out is a 400.
 func TestPageTokens(t *testing.T) {
 	s := newServer(t, mock.WithConnectors(30))
-	store := s.Conductorone().Store()
+	store := s.ConductorOne().Store()
 	app := otherApp(t, s)
 	all, err := store.Connectors(app)
 	require.NoError(t, err)
@@ -832,7 +833,7 @@ func TestCreateGetListDelete(t *testing.T) {
 	var created updateBody
 	res.JSON(t, &created)
 	c := created.ConnectorView.Connector
-	assert.Equal(t, fixtures.ConductoroneCreatedID(fixtures.DefaultSeed, 0), c.ID, "ids derive from the seed and a counter")
+	assert.Equal(t, fx.CreatedID(fixtures.DefaultSeed, 0), c.ID, "ids derive from the seed and a counter")
 	assert.Regexp(t, `^[0-9A-Za-z]{27}$`, c.ID)
 	assert.Equal(t, app, c.AppID)
 	assert.Equal(t, "2ZEJxUqDgkBJsBPUnHXBP1MzC3B", c.CatalogID)
@@ -850,7 +851,7 @@ func TestCreateGetListDelete(t *testing.T) {
 	var delegated updateBody
 	res.JSON(t, &delegated)
 	d := delegated.ConnectorView.Connector
-	assert.Equal(t, fixtures.ConductoroneCreatedID(fixtures.DefaultSeed, 1), d.ID)
+	assert.Equal(t, fx.CreatedID(fixtures.DefaultSeed, 1), d.ID)
 	assert.Equal(t, "Pending", d.DisplayName)
 	assert.Nil(t, d.Config, "a delegated connector is pending its config")
 	assert.Equal(t, []string{}, d.UserIDs)
@@ -910,7 +911,7 @@ func TestIsolation(t *testing.T) {
 		assert.JSONEq(t, statusJSON(5, fmt.Sprintf("connector %q not found in app %q", connID, other)), string(res.Body))
 	}
 	assert.Equal(t, before, state(t, s))
-	_, err := s.Conductorone().Store().Connector(other, connID)
+	_, err := s.ConductorOne().Store().Connector(other, connID)
 	assert.ErrorIs(t, err, conductorone.ErrNotFound)
 }
 
@@ -1000,13 +1001,13 @@ func TestDeterministicState(t *testing.T) {
 	assert.Equal(t, state(t, a), state(t, b))
 	c := newServer(t, mock.WithSeed(42))
 	assert.NotEqual(t, state(t, a), state(t, c))
-	assert.Equal(t, map[string]int{"apps": 4, "connectors": 21}, a.Conductorone().Counts())
+	assert.Equal(t, map[string]int{"apps": 4, "connectors": 21}, a.ConductorOne().Counts())
 
 	var ids []string
 	for app, cs := range state(t, a) {
 		if app == appID {
 			require.Len(t, cs, 1)
-			assert.Equal(t, fixtures.ConductoroneDocumented(), cs[0])
+			assert.Equal(t, fx.Documented(), cs[0])
 		}
 		for _, c := range cs {
 			ids = append(ids, c.ID)
@@ -1018,15 +1019,15 @@ func TestDeterministicState(t *testing.T) {
 
 func TestStoreReturnsCopies(t *testing.T) {
 	s := newServer(t)
-	store := s.Conductorone().Store()
+	store := s.ConductorOne().Store()
 	c, err := store.Connector(appID, connID)
 	require.NoError(t, err)
 	c.UserIDs[0] = "changed"
 	c.Config[2] = 'X'
 	again, err := store.Connector(appID, connID)
 	require.NoError(t, err)
-	assert.Equal(t, fixtures.ConductoroneDocumented(), again)
-	assert.ErrorIs(t, store.Put(fixtures.ConductoroneConnector{ID: "x", AppID: "nope"}), conductorone.ErrNotFound)
+	assert.Equal(t, fx.Documented(), again)
+	assert.ErrorIs(t, store.Put(fx.Connector{ID: "x", AppID: "nope"}), conductorone.ErrNotFound)
 }
 
 // TestStateMatchesHTTP: what the store says after a change is what Get says.
@@ -1037,7 +1038,7 @@ func TestStateMatchesHTTP(t *testing.T) {
 	res = do(t, s, "GET", connectorPath(appID, connID), nil)
 	var got updateBody
 	res.JSON(t, &got)
-	stored, err := s.Conductorone().Store().Connector(appID, connID)
+	stored, err := s.ConductorOne().Store().Connector(appID, connID)
 	require.NoError(t, err)
 	assert.Equal(t, stored, got.ConnectorView.Connector)
 	assert.Equal(t, []string{"a", "b"}, stored.ProfileIgnoreList)
@@ -1048,7 +1049,7 @@ func TestStateMatchesHTTP(t *testing.T) {
 func TestConcurrentUse(t *testing.T) {
 	s := newServer(t)
 	app := otherApp(t, s)
-	seeded, err := s.Conductorone().Store().Connectors(app)
+	seeded, err := s.ConductorOne().Store().Connectors(app)
 	require.NoError(t, err)
 	done := make(chan []string)
 	for g := range 8 {
@@ -1078,7 +1079,7 @@ func TestConcurrentUse(t *testing.T) {
 			kept[id] = true
 		}
 	}
-	cs, err := s.Conductorone().Store().Connectors(app)
+	cs, err := s.ConductorOne().Store().Connectors(app)
 	require.NoError(t, err)
 	assert.Len(t, cs, len(seeded)+len(kept), "the seeded connectors and the created ones that were not deleted")
 	for _, c := range cs[len(seeded):] {

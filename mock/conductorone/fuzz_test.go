@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/connectormock/connectormock/fixtures"
+	fx "github.com/connectormock/connectormock/fixtures/conductorone"
 	"github.com/connectormock/connectormock/mock"
 	"github.com/connectormock/connectormock/mock/conductorone"
 	"github.com/connectormock/connectormock/mock/internal/testkit"
@@ -39,7 +39,7 @@ func newFuzzServer(f *testing.F) *fuzzServer {
 	f.Helper()
 	s, v := testkit.NewFuzz(f, mock.WithConnectors(2))
 	s.AlsoValidateAgainst(testkit.LoadSpec(f, testkit.Testdata("conductorone", "vendor-connectors.excerpt.yaml")))
-	api := s.Conductorone()
+	api := s.ConductorOne()
 	return &fuzzServer{Server: s, violations: v, StateGuard: testkit.NewStateGuard(f, api.Snapshot, api.Restore)}
 }
 
@@ -111,11 +111,11 @@ func (s *fuzzServer) checkAnswer(t *testing.T, status int, body []byte) bool {
 }
 
 // others is every stored connector but the one of the given id.
-func others(t *testing.T, s *fuzzServer, id string) []fixtures.ConductoroneConnector {
+func others(t *testing.T, s *fuzzServer, id string) []fx.Connector {
 	t.Helper()
-	var out []fixtures.ConductoroneConnector
-	for _, app := range s.Conductorone().Store().Apps() {
-		cs, err := s.Conductorone().Store().Connectors(app.ID)
+	var out []fx.Connector
+	for _, app := range s.ConductorOne().Store().Apps() {
+		cs, err := s.ConductorOne().Store().Connectors(app.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -170,7 +170,7 @@ func FuzzUpdate(f *testing.F) {
 			}
 		}
 		body := []byte("{" + strings.Join(parts, ",") + "}")
-		before, err := s.Conductorone().Store().Connector(appID, connID)
+		before, err := s.ConductorOne().Store().Connector(appID, connID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -184,7 +184,7 @@ func FuzzUpdate(f *testing.F) {
 			t.Fatal(err)
 		}
 		c := got.ConnectorView.Connector
-		stored, err := s.Conductorone().Store().Connector(appID, connID)
+		stored, err := s.ConductorOne().Store().Connector(appID, connID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -231,7 +231,7 @@ func FuzzCreate(f *testing.F) {
 		if !delegated {
 			segs = append(segs, "create")
 		}
-		n := s.Conductorone().Store().Len()
+		n := s.ConductorOne().Store().Len()
 		w := s.send("POST", pathURL(segs...), body)
 		if !s.checkAnswer(t, w.Code, w.Body.Bytes()) {
 			return
@@ -241,14 +241,14 @@ func FuzzCreate(f *testing.F) {
 			t.Fatal(err)
 		}
 		c := got.ConnectorView.Connector
-		stored, err := s.Conductorone().Store().Connector(appID, c.ID)
+		stored, err := s.ConductorOne().Store().Connector(appID, c.ID)
 		switch {
 		case err != nil:
 			t.Fatalf("the created connector is not stored: %v", err)
 		case !testkit.EncodeEqual(c, stored):
 			t.Fatalf("the answer is not what the store holds:\n%+v\n%+v", c, stored)
-		case s.Conductorone().Store().Len() != n+1:
-			t.Fatalf("%d connectors after one create, had %d", s.Conductorone().Store().Len(), n)
+		case s.ConductorOne().Store().Len() != n+1:
+			t.Fatalf("%d connectors after one create, had %d", s.ConductorOne().Store().Len(), n)
 		case c.CatalogID == "":
 			t.Fatal("created without a catalogId")
 		case c.CreatedAt != clockTime || c.UpdatedAt != clockTime:
@@ -269,19 +269,19 @@ func FuzzDelete(f *testing.F) {
 	s := newFuzzServer(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		s.Begin(t)
-		n := s.Conductorone().Store().Len()
+		n := s.ConductorOne().Store().Len()
 		w := s.send("DELETE", pathURL("api", "v1", "apps", appID, "connectors", connID), body)
 		if !s.checkAnswer(t, w.Code, w.Body.Bytes()) {
 			return
 		}
-		_, err := s.Conductorone().Store().Connector(appID, connID)
+		_, err := s.ConductorOne().Store().Connector(appID, connID)
 		switch {
 		case strings.TrimSpace(w.Body.String()) != `{}`:
 			t.Fatalf("Delete answered %s, not {}", w.Body.Bytes())
 		case !errors.Is(err, conductorone.ErrNotFound):
 			t.Fatalf("the deleted connector is still there: %v", err)
-		case s.Conductorone().Store().Len() != n-1:
-			t.Fatalf("%d connectors after one delete, had %d", s.Conductorone().Store().Len(), n)
+		case s.ConductorOne().Store().Len() != n-1:
+			t.Fatalf("%d connectors after one delete, had %d", s.ConductorOne().Store().Len(), n)
 		}
 	})
 }

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/connectormock/connectormock/fixtures"
+	fx "github.com/connectormock/connectormock/fixtures/conductorone"
 	"github.com/connectormock/connectormock/mock/internal/kit"
 	"github.com/connectormock/connectormock/mock/vendorapi"
 )
@@ -27,9 +27,9 @@ const expandQuery = "expand_mask.paths"
 // connectorView is a connector and the JSONPaths of its related objects in expanded; a path
 // is absent when the object was not expanded. Keys in the vendor's (alphabetical) order.
 type connectorView struct {
-	AppPath   string                         `json:"appPath,omitempty"`
-	Connector fixtures.ConductoroneConnector `json:"connector"`
-	UsersPath string                         `json:"usersPath,omitempty"`
+	AppPath   string       `json:"appPath,omitempty"`
+	Connector fx.Connector `json:"connector"`
+	UsersPath string       `json:"usersPath,omitempty"`
 }
 
 // viewBody is the answer of Update, Get, Create and CreateDelegated.
@@ -47,12 +47,12 @@ type listBody struct {
 
 type expandedApp struct {
 	Type string `json:"@type"`
-	fixtures.ConductoroneApp
+	fx.App
 }
 
 type expandedUser struct {
 	Type string `json:"@type"`
-	fixtures.ConductoroneUser
+	fx.User
 }
 
 type expandMask struct {
@@ -88,7 +88,7 @@ func (a *API) expander(paths []string) (*expander, error) {
 }
 
 // view builds c's view, expanding what was asked for.
-func (x *expander) view(c fixtures.ConductoroneConnector) (connectorView, error) {
+func (x *expander) view(c fx.Connector) (connectorView, error) {
 	v := connectorView{Connector: c}
 	if x.want.app {
 		i, err := x.add("app/"+c.AppID, func() (any, error) {
@@ -104,7 +104,7 @@ func (x *expander) view(c fixtures.ConductoroneConnector) (connectorView, error)
 		idx := make([]string, 0, len(c.UserIDs))
 		for _, id := range c.UserIDs {
 			i, _ := x.add("user/"+id, func() (any, error) {
-				return expandedUser{typeUser, fixtures.ConductoroneUserFor(x.api.store.Seed(), id)}, nil
+				return expandedUser{typeUser, fx.UserFor(x.api.store.Seed(), id)}, nil
 			})
 			if s := strconv.Itoa(i); !slices.Contains(idx, s) {
 				idx = append(idx, s)
@@ -130,7 +130,7 @@ func (x *expander) add(key string, get func() (any, error)) (int, error) {
 }
 
 // answer writes one connector's view.
-func (a *API) answer(w http.ResponseWriter, x *expander, c fixtures.ConductoroneConnector) {
+func (a *API) answer(w http.ResponseWriter, x *expander, c fx.Connector) {
 	v, err := x.view(c)
 	if err != nil {
 		a.WriteError(w, failure(err))

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/connectormock/connectormock/fixtures"
+	fx "github.com/connectormock/connectormock/fixtures/conductorone"
 	"github.com/connectormock/connectormock/mock/internal/kit"
 	"github.com/connectormock/connectormock/mock/vendorapi"
 )
@@ -40,7 +41,7 @@ type Store struct {
 
 	mu         kit.SeededMutex // guards seed, apps, appOrder, connectors, seq and created
 	seed       uint64
-	apps       map[string]*fixtures.ConductoroneApp
+	apps       map[string]*fx.App
 	appOrder   []string // app ids in the order they were stored
 	connectors map[string]*entry
 	seq        uint64 // the last sequence number handed out
@@ -51,7 +52,7 @@ type Store struct {
 // stays valid when connectors before it are deleted or after it are created.
 type entry struct {
 	seq uint64
-	c   fixtures.ConductoroneConnector
+	c   fx.Connector
 }
 
 func newStore(cfg vendorapi.Config, fields *field) *Store {
@@ -68,11 +69,11 @@ func (s *Store) Reset(cfg vendorapi.Config) {
 }
 
 func (s *Store) reset(cfg vendorapi.Config) {
-	apps := append([]fixtures.ConductoroneApp{fixtures.ConductoroneDocumentedApp()}, fixtures.ConductoroneApps(cfg.Seed)...)
-	conns := append([]fixtures.ConductoroneConnector{fixtures.ConductoroneDocumented()}, fixtures.ConductoroneConnectors(cfg.Seed, cfg.Connectors)...)
+	apps := append([]fx.App{fx.DocumentedApp()}, fx.Apps(cfg.Seed)...)
+	conns := append([]fx.Connector{fx.Documented()}, fx.Connectors(cfg.Seed, cfg.Connectors)...)
 	s.mu.LockUnseeded()
 	defer s.mu.Unlock()
-	s.seed, s.apps, s.appOrder, s.connectors, s.seq, s.created = cfg.Seed, map[string]*fixtures.ConductoroneApp{}, nil, map[string]*entry{}, 0, 0
+	s.seed, s.apps, s.appOrder, s.connectors, s.seq, s.created = cfg.Seed, map[string]*fx.App{}, nil, map[string]*entry{}, 0, 0
 	for _, app := range apps {
 		s.putApp(app)
 	}
@@ -86,23 +87,23 @@ func (s *Store) reset(cfg vendorapi.Config) {
 // connector keeps its sequence number, so page tokens survive an export and import.
 type snapshot struct {
 	// Seed is what the store's generated and created values derive from (created ids, ...).
-	Seed       uint64                     `json:"seed"`
-	Apps       []fixtures.ConductoroneApp `json:"apps"`
-	Connectors []snapshotEntry            `json:"connectors"`
-	Seq        uint64                     `json:"seq"`
-	Created    int                        `json:"created"`
+	Seed       uint64          `json:"seed"`
+	Apps       []fx.App        `json:"apps"`
+	Connectors []snapshotEntry `json:"connectors"`
+	Seq        uint64          `json:"seq"`
+	Created    int             `json:"created"`
 }
 
 type snapshotEntry struct {
-	Seq       uint64                         `json:"seq"`
-	Connector fixtures.ConductoroneConnector `json:"connector"`
+	Seq       uint64       `json:"seq"`
+	Connector fx.Connector `json:"connector"`
 }
 
 // Snapshot returns the whole state as JSON: apps in stored order, connectors in List order.
 func (s *Store) Snapshot() (json.RawMessage, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	snap := snapshot{Seed: s.seed, Apps: make([]fixtures.ConductoroneApp, 0, len(s.appOrder)), Connectors: []snapshotEntry{}, Seq: s.seq, Created: s.created}
+	snap := snapshot{Seed: s.seed, Apps: make([]fx.App, 0, len(s.appOrder)), Connectors: []snapshotEntry{}, Seq: s.seq, Created: s.created}
 	for _, id := range s.appOrder {
 		snap.Apps = append(snap.Apps, *s.apps[id])
 	}
@@ -148,7 +149,7 @@ func (s *Store) Restore(data json.RawMessage) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.apps, s.appOrder, s.connectors, s.seq, s.created = map[string]*fixtures.ConductoroneApp{}, nil, map[string]*entry{}, snap.Seq, snap.Created
+	s.apps, s.appOrder, s.connectors, s.seq, s.created = map[string]*fx.App{}, nil, map[string]*entry{}, snap.Seq, snap.Created
 	if snap.Seed != 0 {
 		s.seed = snap.Seed
 	}
@@ -169,13 +170,13 @@ func (s *Store) Seed() uint64 {
 }
 
 // PutApp stores a copy of app, replacing any app with the same id.
-func (s *Store) PutApp(app fixtures.ConductoroneApp) {
+func (s *Store) PutApp(app fx.App) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.putApp(app)
 }
 
-func (s *Store) putApp(app fixtures.ConductoroneApp) {
+func (s *Store) putApp(app fx.App) {
 	if _, ok := s.apps[app.ID]; !ok {
 		s.appOrder = append(s.appOrder, app.ID)
 	}
@@ -184,7 +185,7 @@ func (s *Store) putApp(app fixtures.ConductoroneApp) {
 
 // Put stores a copy of c in its app (c.AppID), replacing any connector with the same id and
 // keeping its place in List. The app must exist.
-func (s *Store) Put(c fixtures.ConductoroneConnector) error {
+func (s *Store) Put(c fx.Connector) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.apps[c.AppID]; !ok {
@@ -200,21 +201,21 @@ func (s *Store) Put(c fixtures.ConductoroneConnector) error {
 }
 
 // App returns a copy of the app with the given id.
-func (s *Store) App(id string) (fixtures.ConductoroneApp, error) {
+func (s *Store) App(id string) (fx.App, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	a, ok := s.apps[id]
 	if !ok {
-		return fixtures.ConductoroneApp{}, &NotFoundError{AppID: id}
+		return fx.App{}, &NotFoundError{AppID: id}
 	}
 	return *a, nil
 }
 
 // Apps returns every app, in the order they were stored.
-func (s *Store) Apps() []fixtures.ConductoroneApp {
+func (s *Store) Apps() []fx.App {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := make([]fixtures.ConductoroneApp, len(s.appOrder))
+	out := make([]fx.App, len(s.appOrder))
 	for i, id := range s.appOrder {
 		out[i] = *s.apps[id]
 	}
@@ -237,12 +238,12 @@ func (s *Store) AppLen() int {
 
 // Connector returns a copy of the connector id of app appID. A connector of another app is
 // not found, as an unknown one is.
-func (s *Store) Connector(appID, id string) (fixtures.ConductoroneConnector, error) {
+func (s *Store) Connector(appID, id string) (fx.Connector, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	e, err := s.lookup(appID, id)
 	if err != nil {
-		return fixtures.ConductoroneConnector{}, err
+		return fx.Connector{}, err
 	}
 	return e.c.Clone(), nil
 }
@@ -259,14 +260,14 @@ func (s *Store) lookup(appID, id string) (*entry, error) {
 }
 
 // Connectors returns every connector of the app, in List's order.
-func (s *Store) Connectors(appID string) ([]fixtures.ConductoroneConnector, error) {
+func (s *Store) Connectors(appID string) ([]fx.Connector, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if _, ok := s.apps[appID]; !ok {
 		return nil, &NotFoundError{AppID: appID}
 	}
 	es := s.ofApp(appID)
-	out := make([]fixtures.ConductoroneConnector, len(es))
+	out := make([]fx.Connector, len(es))
 	for i, e := range es {
 		out[i] = e.c.Clone()
 	}
@@ -288,7 +289,7 @@ func (s *Store) ofApp(appID string) []*entry {
 // List returns one page of the app's connectors: at most size of them (0 means
 // DefaultPageSize, more than MaxPageSize means MaxPageSize), after the one the token points at
 // ("" for the first page), and the token of the next page, "" on the last one.
-func (s *Store) List(appID string, size int, token string) ([]fixtures.ConductoroneConnector, string, error) {
+func (s *Store) List(appID string, size int, token string) ([]fx.Connector, string, error) {
 	switch {
 	case size <= 0:
 		size = DefaultPageSize
@@ -315,7 +316,7 @@ func (s *Store) List(appID string, size int, token string) ([]fixtures.Conductor
 		es = es[:size]
 		next = pageToken(appID, es[size-1].seq)
 	}
-	out := make([]fixtures.ConductoroneConnector, len(es))
+	out := make([]fx.Connector, len(es))
 	for i, e := range es {
 		out[i] = e.c.Clone()
 	}
@@ -344,25 +345,25 @@ func parseToken(appID, token string) (uint64, error) {
 // Create stores a new connector in app appID, created and updated now, its sync status
 // unspecified. Its id derives from the seed and the number of connectors created so far, so
 // the same sequence of calls gives the same ids.
-func (s *Store) Create(appID string, in NewConnector) (fixtures.ConductoroneConnector, error) {
+func (s *Store) Create(appID string, in NewConnector) (fx.Connector, error) {
 	if in.CatalogID == "" {
-		return fixtures.ConductoroneConnector{}, &RequiredError{Field: "catalogId"}
+		return fx.Connector{}, &RequiredError{Field: "catalogId"}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.apps[appID]; !ok {
-		return fixtures.ConductoroneConnector{}, &NotFoundError{AppID: appID}
+		return fx.Connector{}, &NotFoundError{AppID: appID}
 	}
 	var id string
 	for {
-		id = fixtures.ConductoroneCreatedID(s.seed, s.created)
+		id = fx.CreatedID(s.seed, s.created)
 		s.created++
 		if _, taken := s.connectors[id]; !taken {
 			break
 		}
 	}
-	now := fixtures.ConductoroneTime(s.clock())
-	c := fixtures.ConductoroneConnector{
+	now := fx.Time(s.clock())
+	c := fx.Connector{
 		ID:          id,
 		AppID:       appID,
 		CatalogID:   in.CatalogID,
@@ -383,29 +384,29 @@ func (s *Store) Create(appID string, in NewConnector) (fixtures.ConductoroneConn
 // request's connector as decoded JSON, and moves updatedAt to now. Read-only and identity
 // fields of patch are ignored unless the mask names them, which is a *MaskError. Nothing
 // changes on error.
-func (s *Store) Update(appID, id string, patch map[string]any, mask *string) (fixtures.ConductoroneConnector, error) {
+func (s *Store) Update(appID, id string, patch map[string]any, mask *string) (fx.Connector, error) {
 	m, err := parseMask(s.fields, mask)
 	if err != nil {
-		return fixtures.ConductoroneConnector{}, err
+		return fx.Connector{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e, err := s.lookup(appID, id)
 	if err != nil {
-		return fixtures.ConductoroneConnector{}, err
+		return fx.Connector{}, err
 	}
 	doc, err := toMap(e.c)
 	if err != nil {
-		return fixtures.ConductoroneConnector{}, err
+		return fx.Connector{}, err
 	}
 	m.apply(s.fields, doc, patch)
 	c, err := fromMap(doc)
 	if err != nil {
-		return fixtures.ConductoroneConnector{}, err
+		return fx.Connector{}, err
 	}
 	c.ID, c.AppID = e.c.ID, e.c.AppID
 	normaliseTimes(&c)
-	c.UpdatedAt = fixtures.ConductoroneTime(s.clock())
+	c.UpdatedAt = fx.Time(s.clock())
 	e.c = c.Clone()
 	return e.c.Clone(), nil
 }
@@ -421,7 +422,7 @@ func (s *Store) Delete(appID, id string) error {
 	return nil
 }
 
-func toMap(c fixtures.ConductoroneConnector) (map[string]any, error) {
+func toMap(c fx.Connector) (map[string]any, error) {
 	data, err := json.Marshal(c)
 	if err != nil {
 		return nil, err
@@ -433,8 +434,8 @@ func toMap(c fixtures.ConductoroneConnector) (map[string]any, error) {
 
 // fromMap reads the merged connector back. The request has been validated against the spec,
 // so only a value the schema allows but Go cannot hold fails here: a 400, never a 500.
-func fromMap(m map[string]any) (fixtures.ConductoroneConnector, error) {
-	var c fixtures.ConductoroneConnector
+func fromMap(m map[string]any) (fx.Connector, error) {
+	var c fx.Connector
 	data, err := json.Marshal(m)
 	if err == nil {
 		err = json.Unmarshal(data, &c)
@@ -454,11 +455,11 @@ func decodeJSON(data []byte, v any) error {
 }
 
 // normaliseTimes stores the timestamps a client may set as the gateway does (UTC, "Z").
-func normaliseTimes(c *fixtures.ConductoroneConnector) {
+func normaliseTimes(c *fx.Connector) {
 	for _, t := range []*string{&c.Status.CompletedAt, &c.Status.StartedAt, &c.Status.UpdatedAt} {
-		*t = fixtures.ConductoroneNormaliseTime(*t)
+		*t = fx.NormaliseTime(*t)
 	}
 	if cs := c.ConnectorSyncCronSchedule; cs != nil && cs.Start != "" {
-		cs.Start = fixtures.ConductoroneNormaliseTime(cs.Start)
+		cs.Start = fx.NormaliseTime(cs.Start)
 	}
 }

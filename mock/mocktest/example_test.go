@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/fixtures/productsup"
 	"github.com/connectormock/connectormock/mock"
 	"github.com/connectormock/connectormock/mock/mocktest"
 )
@@ -18,7 +18,7 @@ func Example() {
 	defer s.Close()
 
 	// A connector of our own, version 1 targeting account 42.
-	c := fixtures.ProductsupDocumented()
+	c := productsup.Documented()
 	c.ID = "0f8fad5b-d9cb-469f-a165-70867728950e"
 	c.Versions[0].PlatformProdReference.TargetAccounts = []int64{42}
 	c.Versions[0].PlatformProdReference.EnabledForAccounts = []int64{}
@@ -41,7 +41,7 @@ func Example_fault() {
 	_ = s.AddFault(mock.Fault{OperationID: "showConnector", Status: http.StatusForbidden})
 
 	for range 2 {
-		resp, _ := s.Client().Get(s.URL() + "/connectors/" + fixtures.ProductsupDocumentedID)
+		resp, _ := s.Client().Get(s.URL() + "/connectors/" + productsup.DocumentedID)
 		var body struct{ Message string }
 		_ = json.NewDecoder(resp.Body).Decode(&body)
 		resp.Body.Close()
@@ -58,7 +58,7 @@ func Example_assertCalls() {
 	s, _ := mocktest.Start(mock.WithoutListener())
 	defer s.Close()
 
-	resp, _ := s.Client().Post(s.URL()+"/connectors/"+fixtures.ProductsupDocumentedID+"/versions/1/access/prod/disable",
+	resp, _ := s.Client().Post(s.URL()+"/connectors/"+productsup.DocumentedID+"/versions/1/access/prod/disable",
 		"application/json", strings.NewReader(`{"accounts":[777]}`))
 	resp.Body.Close()
 

@@ -3,7 +3,7 @@
 //
 //	func TestDisable(t *testing.T) {
 //		s := mocktest.New(t)                           // cleanup through t.Cleanup
-//		resp, err := s.Client().Post(s.URL()+"/connectors/"+fixtures.ProductsupDocumentedID+
+//		resp, err := s.Client().Post(s.URL()+"/connectors/"+productsup.DocumentedID+
 //			"/versions/1/access/prod/disable", "application/json",
 //			strings.NewReader(`{"accounts":[777]}`))  // the client sends mock-admin-token
 //		...

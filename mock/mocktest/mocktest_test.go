@@ -11,12 +11,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/fixtures/productsup"
 	"github.com/connectormock/connectormock/mock"
 	"github.com/connectormock/connectormock/mock/mocktest"
 )
 
-var disablePath = "/connectors/" + fixtures.ProductsupDocumentedID + "/versions/1/access/prod/disable"
+var disablePath = "/connectors/" + productsup.DocumentedID + "/versions/1/access/prod/disable"
 
 func post(t *testing.T, c *http.Client, url, body string) (int, string) {
 	t.Helper()
@@ -41,7 +41,7 @@ func TestBothFlavours(t *testing.T) {
 			status, _ = post(t, s.ClientWithToken(""), s.URL()+disablePath, `{}`)
 			assert.Equal(t, 401, status)
 
-			req, err := http.NewRequest("GET", s.URL()+"/connectors/"+fixtures.ProductsupDocumentedID, nil)
+			req, err := http.NewRequest("GET", s.URL()+"/connectors/"+productsup.DocumentedID, nil)
 			require.NoError(t, err)
 			req.Header.Set("Authorization", "Bearer nope")
 			resp, err := s.Client().Do(req)
@@ -49,7 +49,7 @@ func TestBothFlavours(t *testing.T) {
 			resp.Body.Close()
 			assert.Equal(t, 401, resp.StatusCode, "a request's own Authorization header wins")
 
-			v, err := s.Productsup().Store().Version(fixtures.ProductsupDocumentedID, "1")
+			v, err := s.Productsup().Store().Version(productsup.DocumentedID, "1")
 			require.NoError(t, err)
 			assert.Equal(t, []int64{789, 987}, v.PlatformProdReference.EnabledForAccounts, "typed access sees the HTTP side's state")
 
@@ -117,10 +117,10 @@ func TestParallelServersAreIsolated(t *testing.T) {
 			t.Parallel()
 			s := mocktest.New(t, mock.WithoutListener(), mock.WithConnectors(0))
 			id := int64(1000 + i)
-			status, body := post(t, s.Client(), s.URL()+"/connectors/"+fixtures.ProductsupDocumentedID+"/versions/1/targets",
+			status, body := post(t, s.Client(), s.URL()+"/connectors/"+productsup.DocumentedID+"/versions/1/targets",
 				fmt.Sprintf(`{"target-accounts":[%d]}`, id))
 			require.Equal(t, 200, status, body)
-			v, err := s.Productsup().Store().Version(fixtures.ProductsupDocumentedID, "1")
+			v, err := s.Productsup().Store().Version(productsup.DocumentedID, "1")
 			require.NoError(t, err)
 			assert.Equal(t, []int64{789, 987, 777, id}, v.PlatformProdReference.TargetAccounts, "only this test's change")
 			s.AssertCalled(t, "addConnectorVersionTargets", 1)
@@ -154,7 +154,7 @@ func TestREADMEExample(t *testing.T) {
 	s := mocktest.New(t) // or mocktest.New(t, mock.WithoutListener()): no port, in-process transport
 
 	// Seed state through typed access (the same store the HTTP side serves; copies in and out).
-	c := fixtures.NewProductsupConnector(fixtures.ProductsupTargets([]int64{42}, nil, nil))
+	c := productsup.NewConnector(productsup.WithTargets([]int64{42}, nil, nil))
 	s.Productsup().Store().Put(c)
 
 	// The code under test talks HTTP; Client() sends mock-admin-token unless told otherwise.

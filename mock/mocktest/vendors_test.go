@@ -13,6 +13,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/fixtures/conductorone"
+	productsupfx "github.com/connectormock/connectormock/fixtures/productsup"
+	"github.com/connectormock/connectormock/fixtures/versori"
 	"github.com/connectormock/connectormock/mock"
 	"github.com/connectormock/connectormock/mock/internal/testkit"
 	"github.com/connectormock/connectormock/mock/mocktest"
@@ -99,9 +102,9 @@ func decode[T any](t *testing.T, data []byte) T {
 // c1View is the part of a ConductorOne Get/Update/Create answer the tests read.
 type c1View struct {
 	ConnectorView struct {
-		Connector fixtures.ConductoroneConnector `json:"connector"`
-		AppPath   string                         `json:"appPath"`
-		UsersPath string                         `json:"usersPath"`
+		Connector conductorone.Connector `json:"connector"`
+		AppPath   string                 `json:"appPath"`
+		UsersPath string                 `json:"usersPath"`
 	} `json:"connectorView"`
 	Expanded []map[string]any `json:"expanded"`
 }
@@ -119,33 +122,33 @@ func TestBuildersServeValidBodies(t *testing.T) {
 	}
 
 	t.Run("productsup", func(t *testing.T) {
-		for i, opts := range [][]fixtures.ProductsupOption{
+		for i, opts := range [][]productsupfx.Option{
 			nil,
-			{fixtures.ProductsupTargets([]int64{1, 2}, []int64{3}, nil), fixtures.ProductsupEnabled([]int64{2}, nil, nil), fixtures.ProductsupReleased()},
-			{fixtures.ProductsupNotOnPlatform(), fixtures.ProductsupVersionNumber(4)},
+			{productsupfx.WithTargets([]int64{1, 2}, []int64{3}, nil), productsupfx.WithEnabled([]int64{2}, nil, nil), productsupfx.WithReleased()},
+			{productsupfx.WithoutPlatform(), productsupfx.WithVersionNumber(4)},
 		} {
-			c := fixtures.NewProductsupConnector(append(opts, fixtures.ProductsupSeed(fixtures.DefaultSeed, i))...)
+			c := productsupfx.NewConnector(append(opts, productsupfx.WithSeed(fixtures.DefaultSeed, i))...)
 			s.Productsup().Store().Put(c)
-			var body struct{ Data fixtures.ProductsupConnector }
+			var body struct{ Data productsupfx.Connector }
 			get(t, "/connectors/"+c.ID).JSON(t, &body)
 			assert.Equal(t, c.Clone(), body.Data)
 		}
 	})
 
 	t.Run("conductorone", func(t *testing.T) {
-		app := fixtures.NewConductoroneApp()
-		s.Conductorone().Store().PutApp(app)
-		var built []fixtures.ConductoroneConnector
-		for i, status := range fixtures.ConductoroneSyncStatuses {
-			built = append(built, fixtures.NewConductoroneConnector(fixtures.ConductoroneSeed(fixtures.DefaultSeed, i), fixtures.ConductoroneStatus(status)))
+		app := conductorone.NewApp()
+		s.ConductorOne().Store().PutApp(app)
+		var built []conductorone.Connector
+		for i, status := range conductorone.SyncStatuses {
+			built = append(built, conductorone.NewConnector(conductorone.WithSeed(fixtures.DefaultSeed, i), conductorone.WithStatus(status)))
 		}
 		built = append(built,
-			fixtures.NewConductoroneConnector(fixtures.ConductoroneSeed(fixtures.DefaultSeed, 10), fixtures.ConductoroneAppID(app.ID),
-				fixtures.ConductoroneUserIDs("2tJx9rcUyjZ15BXoMYi2BGkgqD1", "2tJx9rcUyjZ15BXoMYi2BGkgqD2"), fixtures.ConductoroneProfiles([]string{"title"}, []string{"manager"})),
-			fixtures.NewConductoroneConnector(fixtures.ConductoroneSeed(fixtures.DefaultSeed, 11), fixtures.ConductoroneAppID(app.ID),
-				fixtures.ConductoroneCatalog("2ZEJxUqDgkBJsBPUnHXBP1MzC3B", ""), fixtures.ConductoroneUserIDs()))
+			conductorone.NewConnector(conductorone.WithSeed(fixtures.DefaultSeed, 10), conductorone.WithAppID(app.ID),
+				conductorone.WithUserIDs("2tJx9rcUyjZ15BXoMYi2BGkgqD1", "2tJx9rcUyjZ15BXoMYi2BGkgqD2"), conductorone.WithProfiles([]string{"title"}, []string{"manager"})),
+			conductorone.NewConnector(conductorone.WithSeed(fixtures.DefaultSeed, 11), conductorone.WithAppID(app.ID),
+				conductorone.WithCatalog("2ZEJxUqDgkBJsBPUnHXBP1MzC3B", ""), conductorone.WithUserIDs()))
 		for _, c := range built {
-			require.NoError(t, s.Conductorone().Store().Put(c))
+			require.NoError(t, s.ConductorOne().Store().Put(c))
 			// Expanded: the app and every user of userIds come back too, all checked.
 			v := decode[c1View](t, get(t, c1Path(c.AppID, c.ID)+"?expand_mask.paths=*").Body)
 			assert.Equal(t, c.Clone(), v.ConnectorView.Connector)
@@ -153,7 +156,7 @@ func TestBuildersServeValidBodies(t *testing.T) {
 		}
 		var list struct {
 			List []struct {
-				Connector fixtures.ConductoroneConnector `json:"connector"`
+				Connector conductorone.Connector `json:"connector"`
 			} `json:"list"`
 		}
 		get(t, c1Prefix+app.ID+"/connectors").JSON(t, &list)
@@ -167,18 +170,18 @@ func TestBuildersServeValidBodies(t *testing.T) {
 		for _, protocol := range []string{"http", "bigquery"} {
 			for _, scheme := range schemes {
 				i++
-				opts := []fixtures.VersoriOption{fixtures.VersoriSeed(fixtures.DefaultSeed, i), fixtures.VersoriProtocol(protocol),
-					fixtures.VersoriAuthSchemes(scheme, "none"), fixtures.VersoriConnections("production", "staging"),
-					fixtures.VersoriConnectionVariables(fixtures.VersoriVariable{Name: "tenant", Value: "acme"})}
+				opts := []versori.Option{versori.WithSeed(fixtures.DefaultSeed, i), versori.WithProtocol(protocol),
+					versori.WithAuthSchemes(scheme, "none"), versori.WithConnections("production", "staging"),
+					versori.WithConnectionVariables(versori.Variable{Name: "tenant", Value: "acme"})}
 				if i%2 == 0 {
-					opts = append(opts, fixtures.VersoriOrganisation(fixtures.VersoriID(1, "organisation", i)), fixtures.VersoriPublic(), fixtures.VersoriTags(nil))
+					opts = append(opts, versori.WithOrganisation(versori.ID(1, "organisation", i)), versori.WithPublic(), versori.WithTags(nil))
 				}
-				c := fixtures.NewVersoriConnector(opts...)
-				draft := fixtures.NewVersoriVersion(fixtures.VersoriSeed(fixtures.DefaultSeed, i), fixtures.VersoriVersionName("2.0.0"), fixtures.VersoriDraft())
+				c := versori.NewConnector(opts...)
+				draft := versori.NewVersion(versori.WithSeed(fixtures.DefaultSeed, i), versori.WithVersionName("2.0.0"), versori.WithDraft())
 				c.Versions = append(c.Versions, draft)
 				s.Versori().Store().Put(c)
 
-				got := decode[fixtures.VersoriConnector](t, get(t, versoriPath(c.OrganisationID, c.ID)).Body)
+				got := decode[versori.Connector](t, get(t, versoriPath(c.OrganisationID, c.ID)).Body)
 				stored, err := s.Versori().Store().Connector(c.OrganisationID, c.ID)
 				require.NoError(t, err)
 				assert.Equal(t, stored, got, "HTTP answers what typed access reads")
@@ -189,13 +192,13 @@ func TestBuildersServeValidBodies(t *testing.T) {
 				assert.True(t, got.Versions[0].IsLatest, "the published version is the latest")
 				assert.False(t, got.Versions[1].IsLatest, "a draft is never the latest")
 
-				latest := decode[fixtures.VersoriVersion](t, get(t, versoriPath(c.OrganisationID, c.ID)+"/versions/latest").Body)
+				latest := decode[versori.Version](t, get(t, versoriPath(c.OrganisationID, c.ID)+"/versions/latest").Body)
 				assert.Equal(t, c.Versions[0].ID, latest.ID)
-				assert.Equal(t, draft.ID, decode[fixtures.VersoriVersion](t, get(t, versoriPath(c.OrganisationID, c.ID)+"/versions/2.0.0").Body).ID)
+				assert.Equal(t, draft.ID, decode[versori.Version](t, get(t, versoriPath(c.OrganisationID, c.ID)+"/versions/2.0.0").Body).ID)
 				get(t, versoriPath(c.OrganisationID, c.ID)+"/versions")
 			}
 		}
-		get(t, versoriPrefix+fixtures.VersoriDocumentedOrganisationID+"/connectors?first=100")
+		get(t, versoriPrefix+versori.DocumentedOrganisationID+"/connectors?first=100")
 	})
 }
 
@@ -206,12 +209,12 @@ func TestTypedAccess(t *testing.T) {
 		t.Run(fl.name, func(t *testing.T) {
 			t.Run("productsup", func(t *testing.T) {
 				s := newChecked(t, fl.opts...)
-				c := fixtures.NewProductsupConnector(fixtures.ProductsupTargets([]int64{42}, nil, nil))
+				c := productsupfx.NewConnector(productsupfx.WithTargets([]int64{42}, nil, nil))
 				s.Productsup().Store().Put(c)
 
 				status, body := call(t, s, "GET", "/connectors/"+c.ID, nil)
 				require.Equal(t, 200, status, "%s", body)
-				assert.Equal(t, c.Name, decode[struct{ Data fixtures.ProductsupConnector }](t, body).Data.Name)
+				assert.Equal(t, c.Name, decode[struct{ Data productsupfx.Connector }](t, body).Data.Name)
 
 				status, body = call(t, s, "PUT", "/connectors/"+c.ID+"/versions/1/targets", `{"target-accounts":[7,8],"target-sites":[9]}`)
 				require.Equal(t, 200, status, "%s", body)
@@ -224,10 +227,10 @@ func TestTypedAccess(t *testing.T) {
 
 			t.Run("conductorone", func(t *testing.T) {
 				s := newChecked(t, fl.opts...)
-				app := fixtures.NewConductoroneApp()
-				s.Conductorone().Store().PutApp(app)
-				c := fixtures.NewConductoroneConnector(fixtures.ConductoroneAppID(app.ID), fixtures.ConductoroneStatus("SYNC_STATUS_ERROR"))
-				require.NoError(t, s.Conductorone().Store().Put(c))
+				app := conductorone.NewApp()
+				s.ConductorOne().Store().PutApp(app)
+				c := conductorone.NewConnector(conductorone.WithAppID(app.ID), conductorone.WithStatus("SYNC_STATUS_ERROR"))
+				require.NoError(t, s.ConductorOne().Store().Put(c))
 
 				status, body := call(t, s, "GET", c1Path(app.ID, c.ID)+"?expand_mask.paths=app_id", nil)
 				require.Equal(t, 200, status, "%s", body)
@@ -239,7 +242,7 @@ func TestTypedAccess(t *testing.T) {
 				status, body = call(t, s, "POST", c1Path(app.ID, c.ID), map[string]any{
 					"connector": map[string]any{"displayName": "Renamed", "status": map[string]any{"status": "SYNC_STATUS_DONE"}}, "updateMask": "displayName,status.status"})
 				require.Equal(t, 200, status, "%s", body)
-				got, err := s.Conductorone().Store().Connector(app.ID, c.ID)
+				got, err := s.ConductorOne().Store().Connector(app.ID, c.ID)
 				require.NoError(t, err)
 				assert.Equal(t, "Renamed", got.DisplayName)
 				assert.Equal(t, "SYNC_STATUS_DONE", got.Status.Status)
@@ -248,7 +251,7 @@ func TestTypedAccess(t *testing.T) {
 				status, body = call(t, s, "POST", c1Prefix+app.ID+"/connectors/create", map[string]any{"catalogId": "cat", "description": "made over HTTP"})
 				require.Equal(t, 200, status, "%s", body)
 				created := decode[c1View](t, body).ConnectorView.Connector
-				all, err := s.Conductorone().Store().Connectors(app.ID)
+				all, err := s.ConductorOne().Store().Connectors(app.ID)
 				require.NoError(t, err)
 				require.Len(t, all, 2)
 				assert.Equal(t, created, all[1])
@@ -257,19 +260,19 @@ func TestTypedAccess(t *testing.T) {
 
 				status, _ = call(t, s, "DELETE", c1Path(app.ID, c.ID), nil)
 				require.Equal(t, 200, status)
-				_, err = s.Conductorone().Store().Connector(app.ID, c.ID)
+				_, err = s.ConductorOne().Store().Connector(app.ID, c.ID)
 				assert.Error(t, err, "deleted over HTTP, gone from the store")
 				s.AssertNoUnmatched(t)
 			})
 
 			t.Run("versori", func(t *testing.T) {
 				s := newChecked(t, fl.opts...)
-				c := fixtures.NewVersoriConnector(fixtures.VersoriName("Seeded"))
+				c := versori.NewConnector(versori.WithName("Seeded"))
 				s.Versori().Store().Put(c)
 
 				status, body := call(t, s, "GET", versoriPath(c.OrganisationID, c.ID), nil)
 				require.Equal(t, 200, status, "%s", body)
-				assert.Equal(t, "Seeded", decode[fixtures.VersoriConnector](t, body).Name)
+				assert.Equal(t, "Seeded", decode[versori.Connector](t, body).Name)
 
 				// UpdateConnector is a full replace: what the body leaves out is cleared.
 				status, body = call(t, s, "PUT", versoriPath(c.OrganisationID, c.ID), map[string]any{
@@ -284,7 +287,7 @@ func TestTypedAccess(t *testing.T) {
 				assert.Equal(t, map[string][]string{"team": {"ops"}}, got.Tags)
 				assert.Nil(t, got.DocumentationURL, "cleared by the full replace")
 				assert.Equal(t, c.Connections[0].ID, got.Connections[0].ID, "connections are not touched")
-				assert.Equal(t, decode[fixtures.VersoriConnector](t, body), got, "the answer is what the store holds")
+				assert.Equal(t, decode[versori.Connector](t, body), got, "the answer is what the store holds")
 
 				status, body = call(t, s, "POST", versoriPath(c.OrganisationID, c.ID)+"/versions", map[string]any{"name": "1.1.0", "fromVersion": "1.0.0"})
 				require.Equal(t, 201, status, "%s", body)
@@ -296,7 +299,7 @@ func TestTypedAccess(t *testing.T) {
 				status, body = call(t, s, "POST", versoriPrefix+c.OrganisationID+"/protocols/http/connectors", map[string]any{
 					"name": "Created over HTTP", "baseUrl": "https://api.new.example", "authSchemeConfigs": []any{}, "connections": []any{}})
 				require.Equal(t, 201, status, "%s", body)
-				created := decode[fixtures.VersoriConnector](t, body)
+				created := decode[versori.Connector](t, body)
 				fromStore, err := s.Versori().Store().Connector(c.OrganisationID, created.ID)
 				require.NoError(t, err)
 				assert.Equal(t, created, fromStore)
@@ -316,8 +319,8 @@ func TestTypedAccess(t *testing.T) {
 // operation ids, and AssertNoUnmatched names their refused requests.
 func TestAssertionsWithVendorOperationIDs(t *testing.T) {
 	s := newChecked(t, mock.WithoutListener())
-	c1 := c1Path(fixtures.ConductoroneDocumentedAppID, fixtures.ConductoroneDocumentedConnectorID)
-	vs := versoriPath(fixtures.VersoriDocumentedOrganisationID, fixtures.VersoriDocumentedConnectorID)
+	c1 := c1Path(conductorone.DocumentedAppID, conductorone.DocumentedConnectorID)
+	vs := versoriPath(versori.DocumentedOrganisationID, versori.DocumentedConnectorID)
 	for range 2 {
 		status, body := call(t, s, "GET", c1, nil)
 		require.Equal(t, 200, status, "%s", body)
@@ -360,8 +363,8 @@ func TestAssertionsWithVendorOperationIDs(t *testing.T) {
 // responses with examples named by error code.
 func TestFaultsAndPreferOnC1AndVersori(t *testing.T) {
 	s := newChecked(t, mock.WithoutListener())
-	c1 := c1Path(fixtures.ConductoroneDocumentedAppID, fixtures.ConductoroneDocumentedConnectorID)
-	vs := versoriPath(fixtures.VersoriDocumentedOrganisationID, fixtures.VersoriDocumentedConnectorID)
+	c1 := c1Path(conductorone.DocumentedAppID, conductorone.DocumentedConnectorID)
+	vs := versoriPath(versori.DocumentedOrganisationID, versori.DocumentedConnectorID)
 	stateBefore, err := s.State()
 	require.NoError(t, err)
 
@@ -389,8 +392,8 @@ func TestFaultsAndPreferOnC1AndVersori(t *testing.T) {
 		status, _ := call(t, s, "GET", c1, nil)
 		assert.Equal(t, 200, status, "the fault is used up")
 
-		status, body := call(t, s, "PUT", vs, map[string]any{"id": fixtures.VersoriDocumentedConnectorID,
-			"organisationId": fixtures.VersoriDocumentedOrganisationID, "name": "x", "protocol": "http", "baseUrl": "https://x"})
+		status, body := call(t, s, "PUT", vs, map[string]any{"id": versori.DocumentedConnectorID,
+			"organisationId": versori.DocumentedOrganisationID, "name": "x", "protocol": "http", "baseUrl": "https://x"})
 		assert.Equal(t, 409, status)
 		assert.Equal(t, "conflict", decode[versoriError](t, body).Code)
 		status, body = call(t, s, "DELETE", vs+"?force=true", nil)
@@ -431,7 +434,7 @@ func TestFaultsAndPreferOnC1AndVersori(t *testing.T) {
 				assert.Equal(t, "not_found", decode[versoriError](t, body).Code)
 			}},
 			{name: "versori code on a write", method: "PUT", path: vs, prefer: "code=500", status: 500,
-				body: map[string]any{"id": fixtures.VersoriDocumentedConnectorID, "organisationId": fixtures.VersoriDocumentedOrganisationID,
+				body: map[string]any{"id": versori.DocumentedConnectorID, "organisationId": versori.DocumentedOrganisationID,
 					"name": "never stored", "protocol": "http", "baseUrl": "https://x"},
 				check: func(t *testing.T, body []byte) { assert.Equal(t, "internal", decode[versoriError](t, body).Code) }},
 			{name: "versori example not_found", method: "GET", path: vs, prefer: "example=not_found", status: 404, check: func(t *testing.T, body []byte) {
@@ -487,17 +490,17 @@ func mutateAll(t *testing.T, s *mocktest.Server) {
 		status       int
 	}{
 		{"POST", disablePath, `{"accounts":[777]}`, 200},
-		{"POST", "/connectors/" + fixtures.ProductsupDocumentedID + "/versions/1/targets", `{"target-sites":[1234]}`, 200},
+		{"POST", "/connectors/" + productsupfx.DocumentedID + "/versions/1/targets", `{"target-sites":[1234]}`, 200},
 		{"POST", "/connectors", map[string]any{"connector-type": "export", "connector-name": "made.example"}, 200},
-		{"POST", c1Path(fixtures.ConductoroneDocumentedAppID, fixtures.ConductoroneDocumentedConnectorID),
+		{"POST", c1Path(conductorone.DocumentedAppID, conductorone.DocumentedConnectorID),
 			map[string]any{"connector": map[string]any{"displayName": "changed"}, "updateMask": "displayName"}, 200},
-		{"POST", c1Prefix + fixtures.ConductoroneDocumentedAppID + "/connectors", map[string]any{"catalogId": "cat", "displayName": "delegated"}, 200},
-		{"POST", c1Prefix + fixtures.ConductoroneDocumentedAppID + "/connectors/create", map[string]any{"catalogId": "cat"}, 200},
-		{"PUT", versoriPath(fixtures.VersoriDocumentedOrganisationID, fixtures.VersoriDocumentedConnectorID), map[string]any{
-			"id": fixtures.VersoriDocumentedConnectorID, "organisationId": fixtures.VersoriDocumentedOrganisationID,
+		{"POST", c1Prefix + conductorone.DocumentedAppID + "/connectors", map[string]any{"catalogId": "cat", "displayName": "delegated"}, 200},
+		{"POST", c1Prefix + conductorone.DocumentedAppID + "/connectors/create", map[string]any{"catalogId": "cat"}, 200},
+		{"PUT", versoriPath(versori.DocumentedOrganisationID, versori.DocumentedConnectorID), map[string]any{
+			"id": versori.DocumentedConnectorID, "organisationId": versori.DocumentedOrganisationID,
 			"name": "changed", "protocol": "http", "baseUrl": "https://changed.example"}, 200},
-		{"POST", versoriPath(fixtures.VersoriDocumentedOrganisationID, fixtures.VersoriDocumentedConnectorID) + "/versions", map[string]any{"name": "2.0.0"}, 201},
-		{"POST", versoriPrefix + fixtures.VersoriDocumentedOrganisationID + "/protocols/bigquery/connectors",
+		{"POST", versoriPath(versori.DocumentedOrganisationID, versori.DocumentedConnectorID) + "/versions", map[string]any{"name": "2.0.0"}, 201},
+		{"POST", versoriPrefix + versori.DocumentedOrganisationID + "/protocols/bigquery/connectors",
 			map[string]any{"name": "bq", "datasetId": "p.d", "connections": []any{}}, 201},
 	} {
 		status, body := call(t, s, r.method, r.path, r.body)
@@ -531,17 +534,17 @@ func TestAdminStateRoundTripsAllVendors(t *testing.T) {
 	assert.Equal(t, string(exported), string(getState(t, other)))
 
 	// The restored server serves the changes, through HTTP and typed access alike.
-	c, err := other.Conductorone().Store().Connector(fixtures.ConductoroneDocumentedAppID, fixtures.ConductoroneDocumentedConnectorID)
+	c, err := other.ConductorOne().Store().Connector(conductorone.DocumentedAppID, conductorone.DocumentedConnectorID)
 	require.NoError(t, err)
 	assert.Equal(t, "changed", c.DisplayName)
-	status, body = call(t, other, "GET", versoriPath(fixtures.VersoriDocumentedOrganisationID, fixtures.VersoriDocumentedConnectorID)+"/versions/2.0.0", nil)
+	status, body = call(t, other, "GET", versoriPath(versori.DocumentedOrganisationID, versori.DocumentedConnectorID)+"/versions/2.0.0", nil)
 	assert.Equal(t, 200, status, "%s", body)
 
 	// Both hand out the same ids next: the creation counters travel with the state.
 	for _, r := range []struct{ path, body string }{
 		{"/connectors", `{"connector-type":"export","connector-name":"next.example"}`},
-		{c1Prefix + fixtures.ConductoroneDocumentedAppID + "/connectors/create", `{"catalogId":"cat"}`},
-		{versoriPrefix + fixtures.VersoriDocumentedOrganisationID + "/protocols/http/connectors", `{"name":"n","baseUrl":"https://n","connections":[]}`},
+		{c1Prefix + conductorone.DocumentedAppID + "/connectors/create", `{"catalogId":"cat"}`},
+		{versoriPrefix + versori.DocumentedOrganisationID + "/protocols/http/connectors", `{"name":"n","baseUrl":"https://n","connections":[]}`},
 	} {
 		_, a := call(t, s, "POST", r.path, r.body)
 		_, b := call(t, other, "POST", r.path, r.body)
@@ -555,11 +558,11 @@ func TestAdminStateRoundTripsAllVendors(t *testing.T) {
 func TestAdminResetWithNewSeed(t *testing.T) {
 	const n = 4
 	s := newChecked(t, mock.WithoutListener(), mock.WithConnectors(n))
-	psDoc, err := s.Productsup().Store().Connector(fixtures.ProductsupDocumentedID)
+	psDoc, err := s.Productsup().Store().Connector(productsupfx.DocumentedID)
 	require.NoError(t, err)
-	c1Doc, err := s.Conductorone().Store().Connector(fixtures.ConductoroneDocumentedAppID, fixtures.ConductoroneDocumentedConnectorID)
+	c1Doc, err := s.ConductorOne().Store().Connector(conductorone.DocumentedAppID, conductorone.DocumentedConnectorID)
 	require.NoError(t, err)
-	vsDoc, err := s.Versori().Store().Connector(fixtures.VersoriDocumentedOrganisationID, fixtures.VersoriDocumentedConnectorID)
+	vsDoc, err := s.Versori().Store().Connector(versori.DocumentedOrganisationID, versori.DocumentedConnectorID)
 	require.NoError(t, err)
 	mutateAll(t, s)
 
@@ -568,13 +571,13 @@ func TestAdminResetWithNewSeed(t *testing.T) {
 	assert.EqualValues(t, 42, decode[mock.Health](t, body).Seed)
 
 	// The documented data sets, as they were before the changes.
-	got, err := s.Productsup().Store().Connector(fixtures.ProductsupDocumentedID)
+	got, err := s.Productsup().Store().Connector(productsupfx.DocumentedID)
 	require.NoError(t, err)
 	assert.Equal(t, psDoc, got)
-	c1, err := s.Conductorone().Store().Connector(fixtures.ConductoroneDocumentedAppID, fixtures.ConductoroneDocumentedConnectorID)
+	c1, err := s.ConductorOne().Store().Connector(conductorone.DocumentedAppID, conductorone.DocumentedConnectorID)
 	require.NoError(t, err)
 	assert.Equal(t, c1Doc, c1)
-	vs, err := s.Versori().Store().Connector(fixtures.VersoriDocumentedOrganisationID, fixtures.VersoriDocumentedConnectorID)
+	vs, err := s.Versori().Store().Connector(versori.DocumentedOrganisationID, versori.DocumentedConnectorID)
 	require.NoError(t, err)
 	assert.Equal(t, vsDoc, vs)
 
@@ -584,27 +587,27 @@ func TestAdminResetWithNewSeed(t *testing.T) {
 	for _, c := range list {
 		psIDs = append(psIDs, c.ID)
 	}
-	want := []string{fixtures.ProductsupDocumentedID}
-	for _, c := range fixtures.ProductsupConnectors(42, n) {
+	want := []string{productsupfx.DocumentedID}
+	for _, c := range productsupfx.Connectors(42, n) {
 		want = append(want, c.ID)
 	}
 	assert.ElementsMatch(t, want, psIDs)
-	assert.NotContains(t, psIDs, fixtures.ProductsupConnectors(fixtures.DefaultSeed, 1)[0].ID)
+	assert.NotContains(t, psIDs, productsupfx.Connectors(fixtures.DefaultSeed, 1)[0].ID)
 
-	assert.Equal(t, append([]fixtures.ConductoroneApp{fixtures.ConductoroneDocumentedApp()}, fixtures.ConductoroneApps(42)...), s.Conductorone().Store().Apps())
-	assert.Equal(t, n+1, s.Conductorone().Store().Len())
-	for _, g := range fixtures.ConductoroneConnectors(42, n) {
-		_, err := s.Conductorone().Store().Connector(g.AppID, g.ID)
+	assert.Equal(t, append([]conductorone.App{conductorone.DocumentedApp()}, conductorone.Apps(42)...), s.ConductorOne().Store().Apps())
+	assert.Equal(t, n+1, s.ConductorOne().Store().Len())
+	for _, g := range conductorone.Connectors(42, n) {
+		_, err := s.ConductorOne().Store().Connector(g.AppID, g.ID)
 		assert.NoError(t, err, "generated connector %s of seed 42", g.ID)
 	}
 
 	assert.Equal(t, n+1, s.Versori().Store().Len())
-	for _, g := range fixtures.VersoriConnectors(42, n) {
+	for _, g := range versori.Connectors(42, n) {
 		got, err := s.Versori().Store().Connector(g.OrganisationID, g.ID)
 		require.NoError(t, err, "generated connector %s of seed 42", g.ID)
 		assert.Equal(t, g.Name, got.Name)
 	}
-	old := fixtures.VersoriGenerated(fixtures.DefaultSeed, 0)
+	old := versori.Generated(fixtures.DefaultSeed, 0)
 	_, err = s.Versori().Store().Connector(old.OrganisationID, old.ID)
 	assert.Error(t, err, "the default seed's connectors are gone")
 	assert.Equal(t, []string{"productsup", "conductorone", "versori"}, s.Vendors(), "every vendor is covered above")
@@ -614,19 +617,19 @@ func TestAdminResetWithNewSeed(t *testing.T) {
 // so they stay true.
 func TestREADMEVendorLines(t *testing.T) {
 	s := newChecked(t, mock.WithoutListener())
-	err := s.Conductorone().Store().Put(fixtures.NewConductoroneConnector(fixtures.ConductoroneStatus("SYNC_STATUS_ERROR")))
-	s.Versori().Store().Put(fixtures.NewVersoriConnector(fixtures.VersoriProtocol("bigquery"), fixtures.VersoriConnections()))
+	err := s.ConductorOne().Store().Put(conductorone.NewConnector(conductorone.WithStatus("SYNC_STATUS_ERROR")))
+	s.Versori().Store().Put(versori.NewConnector(versori.WithProtocol("bigquery"), versori.WithConnections()))
 	require.NoError(t, err)
 
-	c1 := fixtures.NewConductoroneConnector()
+	c1 := conductorone.NewConnector()
 	status, body := call(t, s, "GET", c1Path(c1.AppID, c1.ID), nil)
 	require.Equal(t, 200, status, "%s", body)
 	assert.Equal(t, "SYNC_STATUS_ERROR", decode[c1View](t, body).ConnectorView.Connector.Status.Status)
 
-	vs := fixtures.NewVersoriConnector()
+	vs := versori.NewConnector()
 	status, body = call(t, s, "GET", versoriPath(vs.OrganisationID, vs.ID), nil)
 	require.Equal(t, 200, status, "%s", body)
-	got := decode[fixtures.VersoriConnector](t, body)
+	got := decode[versori.Connector](t, body)
 	assert.Equal(t, "bigquery", got.Protocol)
 	assert.Empty(t, got.Connections)
 	status, _ = call(t, s, "DELETE", versoriPath(vs.OrganisationID, vs.ID), nil)

@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/connectormock/connectormock/fixtures"
+	fx "github.com/connectormock/connectormock/fixtures/productsup"
 	"github.com/connectormock/connectormock/mock/internal/testkit"
 )
 
@@ -15,12 +15,12 @@ func benchRequest(b *testing.B, method, path, body string, status int) {
 }
 
 func BenchmarkDisableDocumented(b *testing.B) {
-	benchRequest(b, http.MethodPost, versionPath(fixtures.ProductsupDocumentedID, "1", "access/prod/disable"),
+	benchRequest(b, http.MethodPost, versionPath(fx.DocumentedID, "1", "access/prod/disable"),
 		`{"accounts":[777],"projects":[444],"sites":[666]}`, 200)
 }
 
 func BenchmarkDisableSchemaErrors(b *testing.B) {
-	benchRequest(b, http.MethodPost, versionPath(fixtures.ProductsupDocumentedID, "1", "access/prod/disable"),
+	benchRequest(b, http.MethodPost, versionPath(fx.DocumentedID, "1", "access/prod/disable"),
 		`{"accounts":["a"],"projects":[0],"sites":{}}`, 400)
 }
 

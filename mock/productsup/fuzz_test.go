@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/connectormock/connectormock/fixtures"
+	fx "github.com/connectormock/connectormock/fixtures/productsup"
 	"github.com/connectormock/connectormock/mock"
 	"github.com/connectormock/connectormock/mock/internal/testkit"
 )
@@ -81,7 +81,7 @@ func FuzzMutations(f *testing.F) {
 			if method == "PUT" && action != "targets" {
 				continue
 			}
-			path := "/connectors/" + fixtures.ProductsupDocumentedID + "/versions/" + url.PathEscape(ref) + "/" + action
+			path := "/connectors/" + fx.DocumentedID + "/versions/" + url.PathEscape(ref) + "/" + action
 			r := httptest.NewRequest(method, "/", bytes.NewReader(body))
 			r.URL.Path, r.URL.RawPath = "", ""
 			u, err := url.Parse(path)
@@ -125,8 +125,8 @@ func FuzzCreate(f *testing.F) {
 // FuzzPathParameters sends arbitrary connector ids and version references to the read side.
 func FuzzPathParameters(f *testing.F) {
 	for _, seed := range []struct{ id, ref string }{
-		{fixtures.ProductsupDocumentedID, "1"}, {"not-a-uuid", "latest"}, {"", ""}, {"../..", "main"},
-		{strings.ToUpper(fixtures.ProductsupDocumentedID), "2"}, {"%00", "%zz"},
+		{fx.DocumentedID, "1"}, {"not-a-uuid", "latest"}, {"", ""}, {"../..", "main"},
+		{strings.ToUpper(fx.DocumentedID), "2"}, {"%00", "%zz"},
 	} {
 		f.Add(seed.id, seed.ref)
 	}

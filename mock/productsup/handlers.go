@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/connectormock/connectormock/fixtures"
+	fx "github.com/connectormock/connectormock/fixtures/productsup"
 	"github.com/connectormock/connectormock/mock/internal/kit"
 	"github.com/connectormock/connectormock/mock/vendorapi"
 )
@@ -13,22 +13,22 @@ import (
 // versionBody is the documented success body of access changes; targets changes carry no
 // "resource" key.
 type versionBody struct {
-	Message  string                     `json:"message"`
-	Resource string                     `json:"resource,omitempty"`
-	Data     fixtures.ProductsupVersion `json:"data"`
+	Message  string     `json:"message"`
+	Resource string     `json:"resource,omitempty"`
+	Data     fx.Version `json:"data"`
 }
 
 type connectorBody struct {
-	Message  string                       `json:"message"`
-	Resource string                       `json:"resource"`
-	Data     fixtures.ProductsupConnector `json:"data"`
+	Message  string       `json:"message"`
+	Resource string       `json:"resource"`
+	Data     fx.Connector `json:"data"`
 }
 
 type listBody struct {
-	Data     []fixtures.ProductsupConnector `json:"data"`
-	Metadata listMetadata                   `json:"metadata"`
-	Message  string                         `json:"message"`
-	Resource string                         `json:"resource"`
+	Data     []fx.Connector `json:"data"`
+	Metadata listMetadata   `json:"metadata"`
+	Message  string         `json:"message"`
+	Resource string         `json:"resource"`
 }
 
 type listMetadata struct {
@@ -69,7 +69,7 @@ func (a *API) replaceTargets(w http.ResponseWriter, r *http.Request, c *vendorap
 }
 
 func (a *API) changeTargets(w http.ResponseWriter, r *http.Request, c *vendorapi.Call,
-	change func(id, ref string, t Targets) (fixtures.ProductsupVersion, error)) {
+	change func(id, ref string, t Targets) (fx.Version, error)) {
 	var in Targets
 	if !a.decode(w, r, &in) {
 		return

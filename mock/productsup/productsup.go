@@ -5,7 +5,7 @@
 // A mock server mounts it; tests reach its state through [API.Store]:
 //
 //	api, _ := productsup.New(vendorapi.Config{Seed: fixtures.DefaultSeed, Connectors: 20, Clock: time.Now})
-//	v, _ := api.Store().Version(fixtures.ProductsupDocumentedID, "1")
+//	v, _ := api.Store().Version(fx.DocumentedID, "1")
 package productsup
 
 import (

@@ -10,14 +10,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/connectormock/connectormock/fixtures"
+	fx "github.com/connectormock/connectormock/fixtures/productsup"
 	"github.com/connectormock/connectormock/mock"
 	"github.com/connectormock/connectormock/mock/internal/testkit"
 	"github.com/connectormock/connectormock/mock/productsup"
 )
 
 const (
-	docID   = fixtures.ProductsupDocumentedID
+	docID   = fx.DocumentedID
 	unknown = "00000000-0000-4000-8000-000000000000"
 )
 
@@ -110,9 +110,9 @@ func TestAccessFlow(t *testing.T) {
 	res := admin("POST", "/connectors", map[string]any{"connector-type": "export", "connector-name": "omdb", "connector-description": "clever description"})
 	require.Equal(t, 200, res.Status, "%s", res.Body)
 	var created struct {
-		Message  string                       `json:"message"`
-		Resource string                       `json:"resource"`
-		Data     fixtures.ProductsupConnector `json:"data"`
+		Message  string       `json:"message"`
+		Resource string       `json:"resource"`
+		Data     fx.Connector `json:"data"`
 	}
 	res.JSON(t, &created)
 	assert.Equal(t, "Connector created.", created.Message)
@@ -123,13 +123,13 @@ func TestAccessFlow(t *testing.T) {
 	require.Len(t, c.Versions, 1)
 	assert.Equal(t, "1.0.0", c.Versions[0].Version)
 	assert.Equal(t, "created", c.Versions[0].State)
-	assert.Equal(t, fixtures.ProductsupTime(testkit.Clock), c.Versions[0].CreatedAt)
+	assert.Equal(t, fx.Time(testkit.Clock), c.Versions[0].CreatedAt)
 	assert.Nil(t, c.Main)
 
 	type versionBody struct {
-		Message  string                     `json:"message"`
-		Resource *string                    `json:"resource"`
-		Data     fixtures.ProductsupVersion `json:"data"`
+		Message  string     `json:"message"`
+		Resource *string    `json:"resource"`
+		Data     fx.Version `json:"data"`
 	}
 	var v versionBody
 	res = admin("POST", versionPath(c.ID, "1", "targets"), map[string]any{"target-accounts": []int{1, 2, 2}, "target-sites": []int{10}})
@@ -162,7 +162,7 @@ func TestAccessFlow(t *testing.T) {
 	require.Equal(t, 200, res.Status)
 	res.JSON(t, &v)
 	assert.Equal(t, []int64{3, 2}, v.Data.PlatformProdReference.EnabledForAccounts, "removal keeps the order of the rest")
-	assert.Equal(t, fixtures.ProductsupTime(testkit.Clock), v.Data.UpdatedAt, "access changes leave updated-at alone")
+	assert.Equal(t, fx.Time(testkit.Clock), v.Data.UpdatedAt, "access changes leave updated-at alone")
 
 	res = admin("PUT", versionPath(c.ID, "1", "targets"), map[string]any{"target-accounts": []int{2, 4}})
 	require.Equal(t, 200, res.Status)
@@ -175,8 +175,8 @@ func TestAccessFlow(t *testing.T) {
 	res = testkit.Do(t, s, testkit.Request{Method: "GET", Path: "/connectors/" + c.ID, Token: mock.ReadOnlyToken})
 	require.Equal(t, 200, res.Status)
 	var shown struct {
-		Message string                       `json:"message"`
-		Data    fixtures.ProductsupConnector `json:"data"`
+		Message string       `json:"message"`
+		Data    fx.Connector `json:"data"`
 	}
 	res.JSON(t, &shown)
 	assert.Equal(t, "successful operation", shown.Message)
@@ -255,10 +255,10 @@ func TestRoutingErrors(t *testing.T) {
 func TestVersionRefs(t *testing.T) {
 	s := testkit.New(t)
 	store := s.Productsup().Store()
-	c := fixtures.ProductsupDocumented()
+	c := fx.Documented()
 	c.ID = "11111111-1111-4111-8111-111111111111"
-	v2 := fixtures.ProductsupNewVersion(c.Name, nil, nil, 2, "2026-06-01T10:00:00+02:00")
-	v3 := fixtures.ProductsupNewVersion(c.Name, nil, nil, 3, "2026-07-01T10:00:00+02:00")
+	v2 := fx.CreatedVersion(c.Name, nil, nil, 2, "2026-06-01T10:00:00+02:00")
+	v3 := fx.CreatedVersion(c.Name, nil, nil, 3, "2026-07-01T10:00:00+02:00")
 	v2.PlatformProdReference.Released = true
 	c.Versions = append(c.Versions, v3, v2) // out of order on purpose
 	c.MainVersionNumber = new(int)
@@ -283,7 +283,7 @@ func TestVersionRefs(t *testing.T) {
 func TestList(t *testing.T) {
 	s := testkit.New(t, mock.WithConnectors(30))
 	type page struct {
-		Data     []fixtures.ProductsupConnector `json:"data"`
+		Data     []fx.Connector `json:"data"`
 		Metadata struct {
 			From, Limit, Count, Total int
 			Next                      *int
@@ -310,11 +310,11 @@ func TestList(t *testing.T) {
 	}
 	assert.Len(t, seen, 31)
 
-	filters := map[string]func(fixtures.ProductsupConnector) bool{
-		"type=export":    func(c fixtures.ProductsupConnector) bool { return c.Type == "export" },
-		"released=true":  func(c fixtures.ProductsupConnector) bool { return c.MainVersionNumber != nil },
-		"released=false": func(c fixtures.ProductsupConnector) bool { return c.MainVersionNumber == nil },
-		"name=GUTKOWSKI": func(c fixtures.ProductsupConnector) bool { return c.Name == "gutkowski.net" },
+	filters := map[string]func(fx.Connector) bool{
+		"type=export":    func(c fx.Connector) bool { return c.Type == "export" },
+		"released=true":  func(c fx.Connector) bool { return c.MainVersionNumber != nil },
+		"released=false": func(c fx.Connector) bool { return c.MainVersionNumber == nil },
+		"name=GUTKOWSKI": func(c fx.Connector) bool { return c.Name == "gutkowski.net" },
 	}
 	all, _ := s.Productsup().Store().List(productsup.Filter{}, 0, 100)
 	for q, match := range filters {
@@ -350,5 +350,5 @@ func TestStoreReturnsCopies(t *testing.T) {
 	c.Versions[0].Config.Buckets = append(c.Versions[0].Config.Buckets, []byte(`1`))
 	again, err := store.Connector(docID)
 	require.NoError(t, err)
-	assert.Equal(t, fixtures.ProductsupDocumented().Versions[0], again.Versions[0])
+	assert.Equal(t, fx.Documented().Versions[0], again.Versions[0])
 }

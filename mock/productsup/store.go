@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/connectormock/connectormock/fixtures"
+	fx "github.com/connectormock/connectormock/fixtures/productsup"
 	"github.com/connectormock/connectormock/mock/internal/kit"
 	"github.com/connectormock/connectormock/mock/vendorapi"
 )
@@ -81,7 +81,7 @@ type Store struct {
 
 	mu         kit.SeededMutex // guards seed, connectors, order and created
 	seed       uint64
-	connectors map[string]*fixtures.ProductsupConnector
+	connectors map[string]*fx.Connector
 	order      []string // connector ids, in the order they were stored: List's order
 	created    int      // connectors created through the API, to derive their ids
 }
@@ -100,10 +100,10 @@ func (s *Store) Reset(cfg vendorapi.Config) {
 }
 
 func (s *Store) reset(cfg vendorapi.Config) {
-	all := append([]fixtures.ProductsupConnector{fixtures.ProductsupDocumented()}, fixtures.ProductsupConnectors(cfg.Seed, cfg.Connectors)...)
+	all := append([]fx.Connector{fx.Documented()}, fx.Connectors(cfg.Seed, cfg.Connectors)...)
 	s.mu.LockUnseeded()
 	defer s.mu.Unlock()
-	s.seed, s.connectors, s.order, s.created = cfg.Seed, make(map[string]*fixtures.ProductsupConnector, len(all)), nil, 0
+	s.seed, s.connectors, s.order, s.created = cfg.Seed, make(map[string]*fx.Connector, len(all)), nil, 0
 	for _, c := range all {
 		c = normalise(c)
 		s.put(&c)
@@ -113,9 +113,9 @@ func (s *Store) reset(cfg vendorapi.Config) {
 // snapshot is the store's state on the wire: what Snapshot writes and Restore reads.
 type snapshot struct {
 	// Seed is what the store's generated and created values derive from (created ids, ...).
-	Seed       uint64                         `json:"seed"`
-	Connectors []fixtures.ProductsupConnector `json:"connectors"`
-	Created    int                            `json:"created"`
+	Seed       uint64         `json:"seed"`
+	Connectors []fx.Connector `json:"connectors"`
+	Created    int            `json:"created"`
 }
 
 // Snapshot returns the whole state as JSON: every connector in stored order, and the count of
@@ -123,7 +123,7 @@ type snapshot struct {
 func (s *Store) Snapshot() (json.RawMessage, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	snap := snapshot{Seed: s.seed, Connectors: make([]fixtures.ProductsupConnector, 0, len(s.order)), Created: s.created}
+	snap := snapshot{Seed: s.seed, Connectors: make([]fx.Connector, 0, len(s.order)), Created: s.created}
 	for _, id := range s.order {
 		snap.Connectors = append(snap.Connectors, *s.connectors[id]) // marshalled under the lock
 	}
@@ -149,7 +149,7 @@ func (s *Store) Restore(data json.RawMessage) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.connectors, s.order, s.created = make(map[string]*fixtures.ProductsupConnector, len(snap.Connectors)), nil, snap.Created
+	s.connectors, s.order, s.created = make(map[string]*fx.Connector, len(snap.Connectors)), nil, snap.Created
 	if snap.Seed != 0 {
 		s.seed = snap.Seed
 	}
@@ -161,14 +161,14 @@ func (s *Store) Restore(data json.RawMessage) error {
 }
 
 // Put stores a copy of c, replacing any connector with the same id (typed access for tests).
-func (s *Store) Put(c fixtures.ProductsupConnector) {
+func (s *Store) Put(c fx.Connector) {
 	c = normalise(c)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.put(&c)
 }
 
-func (s *Store) put(c *fixtures.ProductsupConnector) {
+func (s *Store) put(c *fx.Connector) {
 	if _, ok := s.connectors[c.ID]; !ok {
 		s.order = append(s.order, c.ID)
 	}
@@ -177,19 +177,19 @@ func (s *Store) put(c *fixtures.ProductsupConnector) {
 
 // normalise returns a deep copy of c whose lists are non-nil, versions sorted by major and
 // main version derived from main-version-number.
-func normalise(c fixtures.ProductsupConnector) fixtures.ProductsupConnector {
+func normalise(c fx.Connector) fx.Connector {
 	c = c.Clone()
 	c.Main = nil
-	slices.SortStableFunc(c.Versions, func(a, b fixtures.ProductsupVersion) int {
-		return fixtures.ProductsupMajor(a.Version) - fixtures.ProductsupMajor(b.Version)
+	slices.SortStableFunc(c.Versions, func(a, b fx.Version) int {
+		return fx.Major(a.Version) - fx.Major(b.Version)
 	})
 	return c
 }
 
 // view is what a stored connector looks like on the wire and to callers.
-func view(c *fixtures.ProductsupConnector) fixtures.ProductsupConnector {
+func view(c *fx.Connector) fx.Connector {
 	out := c.Clone()
-	fixtures.ProductsupSyncMain(&out)
+	fx.SyncMain(&out)
 	return out
 }
 
@@ -201,30 +201,30 @@ func (s *Store) Len() int {
 }
 
 // Connector returns a copy of the connector with the given public id.
-func (s *Store) Connector(id string) (fixtures.ProductsupConnector, error) {
+func (s *Store) Connector(id string) (fx.Connector, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	c, ok := s.connectors[id]
 	if !ok {
-		return fixtures.ProductsupConnector{}, &NotFoundError{ID: id}
+		return fx.Connector{}, &NotFoundError{ID: id}
 	}
 	return view(c), nil
 }
 
 // List returns the connectors that match f, in stored order, from offset from, at most limit
 // of them, and how many match in all.
-func (s *Store) List(f Filter, from, limit int) ([]fixtures.ProductsupConnector, int) {
+func (s *Store) List(f Filter, from, limit int) ([]fx.Connector, int) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	name := strings.ToLower(f.Name)
-	var out []fixtures.ProductsupConnector
+	var out []fx.Connector
 	total := 0
 	for _, id := range s.order {
 		c := s.connectors[id]
 		if name != "" && !strings.Contains(strings.ToLower(c.Name), name) ||
 			f.Type != "" && c.Type != f.Type ||
 			f.Owner != "" && c.Owner != f.Owner ||
-			f.Released != nil && *f.Released != (fixtures.ProductsupReleasedVersion(c) != nil) {
+			f.Released != nil && *f.Released != (fx.ReleasedVersion(c) != nil) {
 			continue
 		}
 		if total >= from && len(out) < limit {
@@ -233,42 +233,42 @@ func (s *Store) List(f Filter, from, limit int) ([]fixtures.ProductsupConnector,
 		total++
 	}
 	if out == nil {
-		out = []fixtures.ProductsupConnector{}
+		out = []fx.Connector{}
 	}
 	return out, total
 }
 
 // Version returns a copy of one version of a connector; ref is a major number, "latest" or
 // "main" (see resolve).
-func (s *Store) Version(id, ref string) (fixtures.ProductsupVersion, error) {
+func (s *Store) Version(id, ref string) (fx.Version, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	v, err := s.resolve(id, ref)
 	if err != nil {
-		return fixtures.ProductsupVersion{}, err
+		return fx.Version{}, err
 	}
 	return v.Clone(), nil
 }
 
 // resolve finds a stored version: a major number; "latest", the highest version; "main", the
 // released version that main-version-number names.
-func (s *Store) resolve(id, ref string) (*fixtures.ProductsupVersion, error) {
+func (s *Store) resolve(id, ref string) (*fx.Version, error) {
 	c, ok := s.connectors[id]
 	if !ok {
 		return nil, &NotFoundError{ID: id}
 	}
-	var v *fixtures.ProductsupVersion
+	var v *fx.Version
 	switch ref {
 	case "latest":
 		if n := len(c.Versions); n > 0 {
 			v = &c.Versions[n-1]
 		}
 	case "main":
-		v = fixtures.ProductsupReleasedVersion(c)
+		v = fx.ReleasedVersion(c)
 	default:
 		if major, err := strconv.Atoi(ref); err == nil {
 			for i := range c.Versions {
-				if fixtures.ProductsupMajor(c.Versions[i].Version) == major {
+				if fx.Major(c.Versions[i].Version) == major {
 					v = &c.Versions[i]
 				}
 			}
@@ -285,12 +285,12 @@ func (s *Store) resolve(id, ref string) (*fixtures.ProductsupVersion, error) {
 // not, the answer is an *AccessError and nothing changes. Enabled ids keep their order and
 // new ones are appended in request order, never twice; disabling an id that is not enabled
 // does nothing. updated-at does not move.
-func (s *Store) SetAccess(id, ref string, enable bool, a Access) (fixtures.ProductsupVersion, error) {
+func (s *Store) SetAccess(id, ref string, enable bool, a Access) (fx.Version, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	v, err := s.resolve(id, ref)
 	if err != nil {
-		return fixtures.ProductsupVersion{}, err
+		return fx.Version{}, err
 	}
 	p := &v.PlatformProdReference
 	bad := &AccessError{
@@ -300,7 +300,7 @@ func (s *Store) SetAccess(id, ref string, enable bool, a Access) (fixtures.Produ
 		Projects: missing(a.Projects, p.TargetProjects),
 	}
 	if len(bad.Sites)+len(bad.Accounts)+len(bad.Projects) > 0 {
-		return fixtures.ProductsupVersion{}, bad
+		return fx.Version{}, bad
 	}
 	change := remove
 	if enable {
@@ -313,22 +313,22 @@ func (s *Store) SetAccess(id, ref string, enable bool, a Access) (fixtures.Produ
 }
 
 // AddTargets adds ids to the version's target lists, keeping the existing ones.
-func (s *Store) AddTargets(id, ref string, t Targets) (fixtures.ProductsupVersion, error) {
+func (s *Store) AddTargets(id, ref string, t Targets) (fx.Version, error) {
 	return s.changeTargets(id, ref, t, add)
 }
 
 // ReplaceTargets replaces the target lists that t names (a nil list is left alone). An id that
 // leaves a target list also leaves the matching enabled-for list.
-func (s *Store) ReplaceTargets(id, ref string, t Targets) (fixtures.ProductsupVersion, error) {
+func (s *Store) ReplaceTargets(id, ref string, t Targets) (fx.Version, error) {
 	return s.changeTargets(id, ref, t, func(_, ids []int64) []int64 { return add([]int64{}, ids) })
 }
 
-func (s *Store) changeTargets(id, ref string, t Targets, change func(have, ids []int64) []int64) (fixtures.ProductsupVersion, error) {
+func (s *Store) changeTargets(id, ref string, t Targets, change func(have, ids []int64) []int64) (fx.Version, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	v, err := s.resolve(id, ref)
 	if err != nil {
-		return fixtures.ProductsupVersion{}, err
+		return fx.Version{}, err
 	}
 	p := &v.PlatformProdReference
 	for _, l := range []struct {
@@ -351,20 +351,20 @@ func (s *Store) changeTargets(id, ref string, t Targets, change func(have, ids [
 // Create stores a new connector with version 1.0.0 in state "created", owned by the named
 // principal (a UUID derived from the seed and the name). Its public id derives from the seed
 // and the number of connectors created so far, so the same calls give the same ids.
-func (s *Store) Create(in NewConnector, principal string) fixtures.ProductsupConnector {
+func (s *Store) Create(in NewConnector, principal string) fx.Connector {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	owner := fixtures.Faker(s.seed, Name, "owner/"+principal, 0).UUID()
+	owner := fx.OwnerID(s.seed, principal)
 	var id string
 	for {
-		id = fixtures.Faker(s.seed, "productsup", "created", s.created).UUID()
+		id = fx.CreatedID(s.seed, s.created)
 		s.created++
 		if _, taken := s.connectors[id]; !taken {
 			break
 		}
 	}
-	now := fixtures.ProductsupTime(s.clock())
-	c := &fixtures.ProductsupConnector{
+	now := fx.Time(s.clock())
+	c := &fx.Connector{
 		ID:          id,
 		Type:        in.Type,
 		Name:        in.Name,
@@ -373,7 +373,7 @@ func (s *Store) Create(in NewConnector, principal string) fixtures.ProductsupCon
 		Flow:        "default",
 		Owner:       owner,
 		Integrator:  owner,
-		Versions:    []fixtures.ProductsupVersion{fixtures.ProductsupNewVersion(in.Name, in.Description, in.Readme, 1, now)},
+		Versions:    []fx.Version{fx.CreatedVersion(in.Name, in.Description, in.Readme, 1, now)},
 	}
 	s.put(c)
 	return view(c)

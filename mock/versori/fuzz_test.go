@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/connectormock/connectormock/fixtures"
+	fx "github.com/connectormock/connectormock/fixtures/versori"
 	"github.com/connectormock/connectormock/mock"
 	"github.com/connectormock/connectormock/mock/internal/testkit"
 	"github.com/connectormock/connectormock/mock/versori"
@@ -135,13 +135,13 @@ func (s *fuzzServer) checkAnswer(t *testing.T, status int, body []byte) bool {
 }
 
 // stored is every stored connector, as the snapshot has them.
-func (s *fuzzServer) stored(t testing.TB) []fixtures.VersoriConnector {
+func (s *fuzzServer) stored(t testing.TB) []fx.Connector {
 	t.Helper()
 	snap, err := s.Versori().Snapshot()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var st struct{ Connectors []fixtures.VersoriConnector }
+	var st struct{ Connectors []fx.Connector }
 	if err := json.Unmarshal(snap, &st); err != nil {
 		t.Fatal(err)
 	}
@@ -150,9 +150,9 @@ func (s *fuzzServer) stored(t testing.TB) []fixtures.VersoriConnector {
 
 // split separates the stored connector of the given id (as stored: connections without the
 // usages a view derives, which carry the connector's updatedAt) from all the others.
-func split(t *testing.T, all []fixtures.VersoriConnector, id string) (fixtures.VersoriConnector, []fixtures.VersoriConnector) {
+func split(t *testing.T, all []fx.Connector, id string) (fx.Connector, []fx.Connector) {
 	t.Helper()
-	i := slices.IndexFunc(all, func(c fixtures.VersoriConnector) bool { return c.ID == id })
+	i := slices.IndexFunc(all, func(c fx.Connector) bool { return c.ID == id })
 	if i < 0 {
 		t.Fatalf("connector %s is not stored", id)
 	}
@@ -166,7 +166,7 @@ func decode(t *testing.T, body []byte, v any) {
 	}
 }
 
-func configIDs(c fixtures.VersoriConnector) []string {
+func configIDs(c fx.Connector) []string {
 	var ids []string
 	for _, a := range c.AuthSchemeConfigs {
 		ids = append(ids, a.ID)
@@ -216,7 +216,7 @@ func FuzzUpdateConnector(f *testing.F) {
 		if !s.checkAnswer(t, w.Code, w.Body.Bytes()) {
 			return
 		}
-		var c fixtures.VersoriConnector
+		var c fx.Connector
 		decode(t, w.Body.Bytes(), &c)
 		stored, err := s.Versori().Store().Connector(docOrg, docID)
 		if err != nil {
@@ -276,7 +276,7 @@ func FuzzCreateConnector(f *testing.F) {
 		if !s.checkAnswer(t, w.Code, w.Body.Bytes()) {
 			return
 		}
-		var c fixtures.VersoriConnector
+		var c fx.Connector
 		decode(t, w.Body.Bytes(), &c)
 		stored, err := s.Versori().Store().Connector(docOrg, c.ID)
 		switch {
@@ -299,7 +299,7 @@ func FuzzCreateConnector(f *testing.F) {
 		}
 		for _, conn := range c.Connections {
 			for _, cc := range append(slices.Clone(conn.Credentials.Action), conn.Credentials.Trigger...) {
-				if !bytes.Equal(fixtures.VersoriRedact(cc.Credential.Data), cc.Credential.Data) {
+				if !bytes.Equal(fx.Redact(cc.Credential.Data), cc.Credential.Data) {
 					t.Fatalf("credential data not redacted: %s", cc.Credential.Data)
 				}
 			}
@@ -378,7 +378,7 @@ func FuzzVersions(f *testing.F) {
 	base := []string{"o", docOrg, "connectors", docID, "versions"}
 	f.Fuzz(func(t *testing.T, ref string, body []byte, force string) {
 		s.Begin(t)
-		versionsBefore := func() []fixtures.VersoriVersion {
+		versionsBefore := func() []fx.Version {
 			c, err := s.Versori().Store().Connector(docOrg, docID)
 			if err != nil {
 				t.Fatal(err)
@@ -389,7 +389,7 @@ func FuzzVersions(f *testing.F) {
 		before := versionsBefore()
 		w := s.send("POST", apiURL("", base...), body)
 		if s.checkAnswer(t, w.Code, w.Body.Bytes()) {
-			var v fixtures.VersoriVersion
+			var v fx.Version
 			decode(t, w.Body.Bytes(), &v)
 			stored, err := s.Versori().Store().Version(docOrg, docID, v.Name)
 			switch {
@@ -411,7 +411,7 @@ func FuzzVersions(f *testing.F) {
 		// UpdateConnectorVersion
 		w = s.send("PUT", u, body)
 		if s.checkAnswer(t, w.Code, w.Body.Bytes()) {
-			var v fixtures.VersoriVersion
+			var v fx.Version
 			decode(t, w.Body.Bytes(), &v)
 			stored, err := s.Versori().Store().Version(docOrg, docID, v.Name)
 			switch {
@@ -441,9 +441,9 @@ func FuzzVersions(f *testing.F) {
 		u.RawQuery = ""
 		w = s.send("GET", u, nil)
 		if s.checkAnswer(t, w.Code, w.Body.Bytes()) {
-			var v fixtures.VersoriVersion
+			var v fx.Version
 			decode(t, w.Body.Bytes(), &v)
-			if !slices.ContainsFunc(before, func(b fixtures.VersoriVersion) bool { return testkit.EncodeEqual(b, v) }) {
+			if !slices.ContainsFunc(before, func(b fx.Version) bool { return testkit.EncodeEqual(b, v) }) {
 				t.Fatalf("got a version the connector does not show: %s", w.Body.Bytes())
 			}
 		}

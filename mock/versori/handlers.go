@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/connectormock/connectormock/fixtures"
+	fx "github.com/connectormock/connectormock/fixtures/versori"
 	"github.com/connectormock/connectormock/mock/internal/kit"
 	"github.com/connectormock/connectormock/mock/vendorapi"
 )
@@ -89,7 +89,7 @@ func (a *API) getVersion(w http.ResponseWriter, _ *http.Request, c *vendorapi.Ca
 }
 
 func (a *API) updateVersion(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
-	var in fixtures.VersoriVersion
+	var in fx.Version
 	if !a.decode(w, r, &in) {
 		return
 	}

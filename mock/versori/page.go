@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/connectormock/connectormock/fixtures"
+	fx "github.com/connectormock/connectormock/fixtures/versori"
 )
 
 // PageQuery is the contract's paging: first (default 20), the after and before cursors, and
@@ -72,7 +72,7 @@ func sortString(order []sortColumn) string {
 // keyTime writes a time so that strings compare as the times do.
 func keyTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
 
-func connectorKey(c *fixtures.VersoriConnector, column string) string {
+func connectorKey(c *fx.Connector, column string) string {
 	switch column {
 	case "name":
 		return c.Name
@@ -86,7 +86,7 @@ func connectorKey(c *fixtures.VersoriConnector, column string) string {
 	return c.ID
 }
 
-func versionKey(v *fixtures.VersoriVersion, column string) string {
+func versionKey(v *fx.Version, column string) string {
 	if column == "updatedAt" {
 		return keyTime(v.UpdatedAt)
 	}

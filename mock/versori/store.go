@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/connectormock/connectormock/fixtures"
+	fx "github.com/connectormock/connectormock/fixtures/versori"
 	"github.com/connectormock/connectormock/mock/internal/kit"
 	"github.com/connectormock/connectormock/mock/vendorapi"
 )
@@ -82,7 +83,7 @@ type Store struct {
 
 	mu         kit.SeededMutex // guards seed, connectors and created
 	seed       uint64
-	connectors map[string]*fixtures.VersoriConnector
+	connectors map[string]*fx.Connector
 	created    int // ids handed out through the API so far, to derive the next one
 }
 
@@ -100,10 +101,10 @@ func (s *Store) Reset(cfg vendorapi.Config) {
 }
 
 func (s *Store) reset(cfg vendorapi.Config) {
-	all := append([]fixtures.VersoriConnector{fixtures.VersoriDocumented()}, fixtures.VersoriConnectors(cfg.Seed, cfg.Connectors)...)
+	all := append([]fx.Connector{fx.Documented()}, fx.Connectors(cfg.Seed, cfg.Connectors)...)
 	s.mu.LockUnseeded()
 	defer s.mu.Unlock()
-	s.seed, s.connectors, s.created = cfg.Seed, make(map[string]*fixtures.VersoriConnector, len(all)), 0
+	s.seed, s.connectors, s.created = cfg.Seed, make(map[string]*fx.Connector, len(all)), 0
 	for _, c := range all {
 		c = normalise(c)
 		s.connectors[c.ID] = &c
@@ -113,9 +114,9 @@ func (s *Store) reset(cfg vendorapi.Config) {
 // snapshot is the store's state on the wire: what Snapshot writes and Restore reads.
 type snapshot struct {
 	// Seed is what the store's generated and created values derive from (created ids, ...).
-	Seed       uint64                      `json:"seed"`
-	Connectors []fixtures.VersoriConnector `json:"connectors"`
-	Created    int                         `json:"created"`
+	Seed       uint64         `json:"seed"`
+	Connectors []fx.Connector `json:"connectors"`
+	Created    int            `json:"created"`
 }
 
 // Snapshot returns the whole state as JSON: every connector as stored (secrets included),
@@ -123,11 +124,11 @@ type snapshot struct {
 func (s *Store) Snapshot() (json.RawMessage, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	snap := snapshot{Seed: s.seed, Connectors: make([]fixtures.VersoriConnector, 0, len(s.connectors)), Created: s.created}
+	snap := snapshot{Seed: s.seed, Connectors: make([]fx.Connector, 0, len(s.connectors)), Created: s.created}
 	for _, c := range s.connectors {
 		snap.Connectors = append(snap.Connectors, *c) // marshalled under the lock
 	}
-	slices.SortFunc(snap.Connectors, func(a, b fixtures.VersoriConnector) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(snap.Connectors, func(a, b fx.Connector) int { return strings.Compare(a.ID, b.ID) })
 	return json.Marshal(snap)
 }
 
@@ -151,7 +152,7 @@ func (s *Store) Restore(data json.RawMessage) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.connectors, s.created = make(map[string]*fixtures.VersoriConnector, len(snap.Connectors)), snap.Created
+	s.connectors, s.created = make(map[string]*fx.Connector, len(snap.Connectors)), snap.Created
 	if snap.Seed != 0 {
 		s.seed = snap.Seed
 	}
@@ -163,17 +164,17 @@ func (s *Store) Restore(data json.RawMessage) error {
 }
 
 // normalise returns a deep copy of c with upper-case ids and non-nil lists.
-func normalise(c fixtures.VersoriConnector) fixtures.VersoriConnector {
+func normalise(c fx.Connector) fx.Connector {
 	c = c.Clone()
 	c.ID, c.OrganisationID = strings.ToUpper(c.ID), strings.ToUpper(c.OrganisationID)
 	if c.AuthSchemeConfigs == nil {
-		c.AuthSchemeConfigs = []fixtures.VersoriAuthSchemeConfig{}
+		c.AuthSchemeConfigs = []fx.AuthSchemeConfig{}
 	}
 	if c.Connections == nil {
-		c.Connections = []fixtures.VersoriConnection{}
+		c.Connections = []fx.Connection{}
 	}
 	if c.Versions == nil {
-		c.Versions = []fixtures.VersoriVersion{}
+		c.Versions = []fx.Version{}
 	}
 	return c
 }
@@ -185,7 +186,7 @@ func (s *Store) now() time.Time { return s.clock().UTC().Truncate(time.Microseco
 // sequence of calls gives the same ids. Callers hold mu.
 func (s *Store) newID() string {
 	for {
-		id := fixtures.VersoriID(s.seed, "created", s.created)
+		id := fx.ID(s.seed, "created", s.created)
 		s.created++
 		if _, taken := s.connectors[id]; !taken {
 			return id
@@ -195,7 +196,7 @@ func (s *Store) newID() string {
 
 // Put stores a copy of c, replacing any connector with the same id (typed access for seeding
 // and tests). Nil lists become empty ones.
-func (s *Store) Put(c fixtures.VersoriConnector) {
+func (s *Store) Put(c fx.Connector) {
 	c = normalise(c)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -222,7 +223,7 @@ func (s *Store) Organisations() int {
 
 // lookup finds a connector of the organisation; one of another organisation is not found.
 // ULIDs are case-insensitive. Callers hold mu.
-func (s *Store) lookup(org, id string) (*fixtures.VersoriConnector, error) {
+func (s *Store) lookup(org, id string) (*fx.Connector, error) {
 	c, ok := s.connectors[strings.ToUpper(id)]
 	if !ok || c.OrganisationID != strings.ToUpper(org) {
 		return nil, &NotFoundError{Connector: id}
@@ -231,12 +232,12 @@ func (s *Store) lookup(org, id string) (*fixtures.VersoriConnector, error) {
 }
 
 // Connector returns the connector as the API shows it.
-func (s *Store) Connector(org, id string) (fixtures.VersoriConnector, error) {
+func (s *Store) Connector(org, id string) (fx.Connector, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	c, err := s.lookup(org, id)
 	if err != nil {
-		return fixtures.VersoriConnector{}, err
+		return fx.Connector{}, err
 	}
 	return view(c), nil
 }
@@ -244,19 +245,19 @@ func (s *Store) Connector(org, id string) (fixtures.VersoriConnector, error) {
 // view is a stored connector as the API shows it: connection credentials carry the
 // connector's current auth scheme config of the same id and their usages; versions carry
 // their derived isLatest and isDefault.
-func view(stored *fixtures.VersoriConnector) fixtures.VersoriConnector {
+func view(stored *fx.Connector) fx.Connector {
 	c := stored.Clone()
 	for i := range c.Connections {
 		conn := &c.Connections[i]
-		usage := fixtures.VersoriCredentialUsage{Connection: fixtures.VersoriUsageConnection{
+		usage := fx.CredentialUsage{Connection: fx.UsageConnection{
 			ID: conn.ID, Name: conn.Name, Connector: c.Summary(), CreatedAt: conn.CreatedAt, UpdatedAt: conn.UpdatedAt,
 		}}
-		for _, list := range [][]fixtures.VersoriConnectionCredential{conn.Credentials.Action, conn.Credentials.Trigger} {
+		for _, list := range [][]fx.ConnectionCredential{conn.Credentials.Action, conn.Credentials.Trigger} {
 			for j := range list {
-				if k := slices.IndexFunc(c.AuthSchemeConfigs, func(a fixtures.VersoriAuthSchemeConfig) bool { return a.ID == list[j].AuthSchemeConfig.ID }); k >= 0 {
+				if k := slices.IndexFunc(c.AuthSchemeConfigs, func(a fx.AuthSchemeConfig) bool { return a.ID == list[j].AuthSchemeConfig.ID }); k >= 0 {
 					list[j].AuthSchemeConfig = c.AuthSchemeConfigs[k]
 				}
-				list[j].Credential.Usages = []fixtures.VersoriCredentialUsage{usage}
+				list[j].Credential.Usages = []fx.CredentialUsage{usage}
 			}
 		}
 	}
@@ -270,7 +271,7 @@ func view(stored *fixtures.VersoriConnector) fixtures.VersoriConnector {
 
 // latestIndex is the published version with the latest publishedAt (ties: the later created),
 // or -1. Stored IsLatest flags are ignored: it is derived.
-func latestIndex(vs []fixtures.VersoriVersion) int {
+func latestIndex(vs []fx.Version) int {
 	best := -1
 	for i, v := range vs {
 		if v.PublishedAt == nil {
@@ -286,7 +287,7 @@ func latestIndex(vs []fixtures.VersoriVersion) int {
 
 // defaultIndex is the version the user made the default (stored IsDefault, kept only on a
 // published version), else the latest.
-func defaultIndex(vs []fixtures.VersoriVersion) int {
+func defaultIndex(vs []fx.Version) int {
 	for i, v := range vs {
 		if v.IsDefault && v.PublishedAt != nil {
 			return i
@@ -298,18 +299,18 @@ func defaultIndex(vs []fixtures.VersoriVersion) int {
 // ConnectorUpdate is the body of UpdateConnector, both protocols' fields together. A nil
 // pointer, list or map is a field missing from the body.
 type ConnectorUpdate struct {
-	ID                  string                     `json:"id"`
-	OrganisationID      string                     `json:"organisationId"`
-	Name                string                     `json:"name"`
-	Tags                map[string][]string        `json:"tags"`
-	Protocol            string                     `json:"protocol"`
-	AuthSchemeConfigIDs []string                   `json:"authSchemeConfigIds"`
-	Public              *bool                      `json:"public"`
-	DocumentationURL    *string                    `json:"documentationURL"`
-	ImageURL            *string                    `json:"imageURL"`
-	BaseURL             *string                    `json:"baseUrl"`
-	ConnectionVariables []fixtures.VersoriVariable `json:"connectionVariables"`
-	DatasetID           *string                    `json:"datasetId"`
+	ID                  string              `json:"id"`
+	OrganisationID      string              `json:"organisationId"`
+	Name                string              `json:"name"`
+	Tags                map[string][]string `json:"tags"`
+	Protocol            string              `json:"protocol"`
+	AuthSchemeConfigIDs []string            `json:"authSchemeConfigIds"`
+	Public              *bool               `json:"public"`
+	DocumentationURL    *string             `json:"documentationURL"`
+	ImageURL            *string             `json:"imageURL"`
+	BaseURL             *string             `json:"baseUrl"`
+	ConnectionVariables []fx.Variable       `json:"connectionVariables"`
+	DatasetID           *string             `json:"datasetId"`
 }
 
 // Update replaces the connector's mutable fields with u (a full replace: optional fields u
@@ -319,12 +320,12 @@ type ConnectorUpdate struct {
 // and reorder them, configs left out keeping their order after the named ones (the field
 // cannot delete configs); missing, the configs are left alone. Connections and versions are
 // not touched.
-func (s *Store) Update(org, id string, u ConnectorUpdate) (fixtures.VersoriConnector, error) {
+func (s *Store) Update(org, id string, u ConnectorUpdate) (fx.Connector, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, err := s.lookup(org, id)
 	if err != nil {
-		return fixtures.VersoriConnector{}, err
+		return fx.Connector{}, err
 	}
 	bad := &InvalidError{}
 	if !strings.EqualFold(u.ID, c.ID) {
@@ -341,7 +342,7 @@ func (s *Store) Update(org, id string, u ConnectorUpdate) (fixtures.VersoriConne
 		configs = reorder(c.AuthSchemeConfigs, u.AuthSchemeConfigIDs, bad)
 	}
 	if err := bad.orNil(); err != nil {
-		return fixtures.VersoriConnector{}, err
+		return fx.Connector{}, err
 	}
 	c.Name = u.Name
 	c.Tags = u.Tags
@@ -360,11 +361,11 @@ func (s *Store) Update(org, id string, u ConnectorUpdate) (fixtures.VersoriConne
 
 // reorder returns the configs in the order ids names them, then the unnamed ones in their
 // order; unknown or repeated ids are added to bad.
-func reorder(configs []fixtures.VersoriAuthSchemeConfig, ids []string, bad *InvalidError) []fixtures.VersoriAuthSchemeConfig {
-	out := make([]fixtures.VersoriAuthSchemeConfig, 0, len(configs))
+func reorder(configs []fx.AuthSchemeConfig, ids []string, bad *InvalidError) []fx.AuthSchemeConfig {
+	out := make([]fx.AuthSchemeConfig, 0, len(configs))
 	used := make([]bool, len(configs))
 	for i, id := range ids {
-		k := slices.IndexFunc(configs, func(a fixtures.VersoriAuthSchemeConfig) bool { return strings.EqualFold(a.ID, id) })
+		k := slices.IndexFunc(configs, func(a fx.AuthSchemeConfig) bool { return strings.EqualFold(a.ID, id) })
 		field := fmt.Sprintf("authSchemeConfigIds[%d]", i)
 		switch {
 		case k < 0:
@@ -386,21 +387,21 @@ func reorder(configs []fixtures.VersoriAuthSchemeConfig, ids []string, bad *Inva
 
 // NewConnector is the body of CreateHTTPConnector or CreateBigQueryConnector.
 type NewConnector struct {
-	Name                string                             `json:"name"`
-	BaseURL             *string                            `json:"baseUrl"`
-	DatasetID           *string                            `json:"datasetId"`
-	ConnectionVariables []fixtures.VersoriVariable         `json:"connectionVariables"`
-	AuthSchemeConfigs   []fixtures.VersoriAuthSchemeConfig `json:"authSchemeConfigs"`
-	Tags                map[string][]string                `json:"tags"`
-	Public              *bool                              `json:"public"`
-	Connections         []NewConnection                    `json:"connections"`
+	Name                string                `json:"name"`
+	BaseURL             *string               `json:"baseUrl"`
+	DatasetID           *string               `json:"datasetId"`
+	ConnectionVariables []fx.Variable         `json:"connectionVariables"`
+	AuthSchemeConfigs   []fx.AuthSchemeConfig `json:"authSchemeConfigs"`
+	Tags                map[string][]string   `json:"tags"`
+	Public              *bool                 `json:"public"`
+	Connections         []NewConnection       `json:"connections"`
 }
 
 // NewConnection is a ConnectionCreate.
 type NewConnection struct {
-	Name        string                     `json:"name"`
-	Credentials NewCredentials             `json:"credentials"`
-	Variables   []fixtures.VersoriVariable `json:"variables"`
+	Name        string         `json:"name"`
+	Credentials NewCredentials `json:"credentials"`
+	Variables   []fx.Variable  `json:"variables"`
 }
 
 // NewCredentials is a ConnectionCredentialsCreate.
@@ -411,8 +412,8 @@ type NewCredentials struct {
 
 // NewConnectionCredential is a ConnectionCredentialCreate.
 type NewConnectionCredential struct {
-	AuthSchemeConfig fixtures.VersoriAuthSchemeConfig `json:"authSchemeConfig"`
-	Credential       NewCredential                    `json:"credential"`
+	AuthSchemeConfig fx.AuthSchemeConfig `json:"authSchemeConfig"`
+	Credential       NewCredential       `json:"credential"`
 }
 
 // NewCredential is a CredentialCreate; Data is stored redacted.
@@ -427,16 +428,16 @@ type NewCredential struct {
 // connector; a connection credential's config is matched to the connector's by id and, when
 // the connector has none of that id, added to them. Connection names must be unique; a
 // BigQuery connector needs its datasetId. validationMessages sent in are ignored.
-func (s *Store) Create(org, protocol string, in NewConnector) (fixtures.VersoriConnector, error) {
+func (s *Store) Create(org, protocol string, in NewConnector) (fx.Connector, error) {
 	bad := &InvalidError{}
 	if protocol == "bigquery" && in.DatasetID == nil {
 		bad.add("datasetId", msgDatasetRequired)
 	}
-	configs := []fixtures.VersoriAuthSchemeConfig{}
-	addConfig := func(a fixtures.VersoriAuthSchemeConfig, field string, inline bool) {
+	configs := []fx.AuthSchemeConfig{}
+	addConfig := func(a fx.AuthSchemeConfig, field string, inline bool) {
 		a.ID = strings.ToUpper(a.ID)
 		a.ValidationMessages = nil
-		if k := slices.IndexFunc(configs, func(b fixtures.VersoriAuthSchemeConfig) bool { return b.ID == a.ID }); k >= 0 {
+		if k := slices.IndexFunc(configs, func(b fx.AuthSchemeConfig) bool { return b.ID == a.ID }); k >= 0 {
 			if !inline {
 				bad.add(field, msgRepeatedAuthSchemeConfig, a.ID)
 			}
@@ -456,17 +457,17 @@ func (s *Store) Create(org, protocol string, in NewConnector) (fixtures.VersoriC
 		}
 	}
 	if err := bad.orNil(); err != nil {
-		return fixtures.VersoriConnector{}, err
+		return fx.Connector{}, err
 	}
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
 	org = strings.ToUpper(org)
-	c := &fixtures.VersoriConnector{
+	c := &fx.Connector{
 		ID: s.newID(), OrganisationID: org, Name: in.Name, Public: in.Public != nil && *in.Public,
 		Tags: in.Tags, Protocol: protocol, AuthSchemeConfigs: configs,
-		Connections: []fixtures.VersoriConnection{}, Versions: []fixtures.VersoriVersion{},
+		Connections: []fx.Connection{}, Versions: []fx.Version{},
 		CreatedAt: now, UpdatedAt: now,
 	}
 	if protocol == "http" {
@@ -474,22 +475,22 @@ func (s *Store) Create(org, protocol string, in NewConnector) (fixtures.VersoriC
 	} else {
 		c.DatasetID = in.DatasetID
 	}
-	credentials := func(list []NewConnectionCredential) []fixtures.VersoriConnectionCredential {
-		out := []fixtures.VersoriConnectionCredential{}
+	credentials := func(list []NewConnectionCredential) []fx.ConnectionCredential {
+		out := []fx.ConnectionCredential{}
 		for _, cc := range list {
-			out = append(out, fixtures.VersoriConnectionCredential{
+			out = append(out, fx.ConnectionCredential{
 				ID:               s.newID(),
-				AuthSchemeConfig: fixtures.VersoriAuthSchemeConfig{ID: strings.ToUpper(cc.AuthSchemeConfig.ID)},
-				Credential: fixtures.VersoriCredential{ID: s.newID(), OrganisationID: org, Type: cc.Credential.Type,
-					Name: cc.Credential.Name, Data: fixtures.VersoriRedact(cc.Credential.Data)},
+				AuthSchemeConfig: fx.AuthSchemeConfig{ID: strings.ToUpper(cc.AuthSchemeConfig.ID)},
+				Credential: fx.Credential{ID: s.newID(), OrganisationID: org, Type: cc.Credential.Type,
+					Name: cc.Credential.Name, Data: fx.Redact(cc.Credential.Data)},
 			})
 		}
 		return out
 	}
 	for _, nc := range in.Connections {
-		conn := fixtures.VersoriConnection{ID: s.newID(), Name: nc.Name, Variables: nc.Variables, CreatedAt: now, UpdatedAt: now}
+		conn := fx.Connection{ID: s.newID(), Name: nc.Name, Variables: nc.Variables, CreatedAt: now, UpdatedAt: now}
 		if conn.Variables == nil {
-			conn.Variables = []fixtures.VersoriVariable{}
+			conn.Variables = []fx.Variable{}
 		}
 		conn.Credentials.Action = credentials(nc.Credentials.Action)
 		if nc.Credentials.Trigger != nil {
@@ -526,10 +527,10 @@ type ConnectorFilter struct {
 
 // ConnectorPage is a ConnectorPage body.
 type ConnectorPage struct {
-	TotalCount int                         `json:"totalCount"`
-	Next       string                      `json:"next,omitempty"`
-	Prev       string                      `json:"prev,omitempty"`
-	Connectors []fixtures.VersoriConnector `json:"connectors"`
+	TotalCount int            `json:"totalCount"`
+	Next       string         `json:"next,omitempty"`
+	Prev       string         `json:"prev,omitempty"`
+	Connectors []fx.Connector `json:"connectors"`
 }
 
 // List returns a page of the organisation's connectors that match f, ordered by p.Sort
@@ -545,7 +546,7 @@ func (s *Store) List(org string, f ConnectorFilter, p PageQuery) (ConnectorPage,
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	var match []*fixtures.VersoriConnector
+	var match []*fx.Connector
 	org = strings.ToUpper(org)
 	for _, c := range s.connectors {
 		if c.OrganisationID == org && containsFold(c.Name, f.Name) && containsFold(c.Protocol, f.Protocol) && hasTags(c, tags) {
@@ -556,7 +557,7 @@ func (s *Store) List(org string, f ConnectorFilter, p PageQuery) (ConnectorPage,
 	if err != nil {
 		return ConnectorPage{}, err
 	}
-	out := ConnectorPage{TotalCount: info.total, Next: info.next, Prev: info.prev, Connectors: []fixtures.VersoriConnector{}}
+	out := ConnectorPage{TotalCount: info.total, Next: info.next, Prev: info.prev, Connectors: []fx.Connector{}}
 	for _, c := range page {
 		out.Connectors = append(out.Connectors, view(c))
 	}
@@ -584,7 +585,7 @@ func parseTags(q string) ([]tagFilter, error) {
 	return out, nil
 }
 
-func hasTags(c *fixtures.VersoriConnector, tags []tagFilter) bool {
+func hasTags(c *fx.Connector, tags []tagFilter) bool {
 	for _, t := range tags {
 		values, ok := c.Tags[t.key]
 		if !ok || t.value != "" && !slices.Contains(values, t.value) {
@@ -596,10 +597,10 @@ func hasTags(c *fixtures.VersoriConnector, tags []tagFilter) bool {
 
 // VersionPage is a ConnectorVersionsPage body.
 type VersionPage struct {
-	TotalCount int                       `json:"totalCount"`
-	Next       string                    `json:"next,omitempty"`
-	Prev       string                    `json:"prev,omitempty"`
-	Items      []fixtures.VersoriVersion `json:"items"`
+	TotalCount int          `json:"totalCount"`
+	Next       string       `json:"next,omitempty"`
+	Prev       string       `json:"prev,omitempty"`
+	Items      []fx.Version `json:"items"`
 }
 
 // Versions returns a page of the connector's versions, most recently updated first.
@@ -611,7 +612,7 @@ func (s *Store) Versions(org, id string, p PageQuery) (VersionPage, error) {
 		return VersionPage{}, err
 	}
 	shown := view(c).Versions
-	all := make([]*fixtures.VersoriVersion, len(shown))
+	all := make([]*fx.Version, len(shown))
 	for i := range shown {
 		all[i] = &shown[i]
 	}
@@ -620,7 +621,7 @@ func (s *Store) Versions(org, id string, p PageQuery) (VersionPage, error) {
 	if err != nil {
 		return VersionPage{}, err
 	}
-	out := VersionPage{TotalCount: info.total, Next: info.next, Prev: info.prev, Items: []fixtures.VersoriVersion{}}
+	out := VersionPage{TotalCount: info.total, Next: info.next, Prev: info.prev, Items: []fx.Version{}}
 	for _, v := range page {
 		out.Items = append(out.Items, *v)
 	}
@@ -629,7 +630,7 @@ func (s *Store) Versions(org, id string, p PageQuery) (VersionPage, error) {
 
 // resolve finds a version by name, or the reserved "latest" (the latest published) or
 // "default" (the user's default, else the latest). Callers hold mu.
-func resolve(c *fixtures.VersoriConnector, ref string) (int, error) {
+func resolve(c *fx.Connector, ref string) (int, error) {
 	i := -1
 	switch ref {
 	case refLatest:
@@ -637,7 +638,7 @@ func resolve(c *fixtures.VersoriConnector, ref string) (int, error) {
 	case refDefault:
 		i = defaultIndex(c.Versions)
 	default:
-		i = slices.IndexFunc(c.Versions, func(v fixtures.VersoriVersion) bool { return v.Name == ref })
+		i = slices.IndexFunc(c.Versions, func(v fx.Version) bool { return v.Name == ref })
 	}
 	if i < 0 {
 		return -1, &NotFoundError{Connector: c.ID, Version: ref}
@@ -652,16 +653,16 @@ const (
 )
 
 // Version returns one version of a connector (a name, "latest" or "default").
-func (s *Store) Version(org, id, ref string) (fixtures.VersoriVersion, error) {
+func (s *Store) Version(org, id, ref string) (fx.Version, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	c, err := s.lookup(org, id)
 	if err != nil {
-		return fixtures.VersoriVersion{}, err
+		return fx.Version{}, err
 	}
 	i, err := resolve(c, ref)
 	if err != nil {
-		return fixtures.VersoriVersion{}, err
+		return fx.Version{}, err
 	}
 	return view(c).Versions[i], nil
 }
@@ -675,12 +676,12 @@ type NewVersion struct {
 // CreateVersion adds a draft version. Its name must not be reserved or taken; fromVersion,
 // when given, must name a version of the connector (its description is copied: the mock keeps
 // no actions or definitions to copy). The connector's updatedAt moves.
-func (s *Store) CreateVersion(org, id string, in NewVersion) (fixtures.VersoriVersion, error) {
+func (s *Store) CreateVersion(org, id string, in NewVersion) (fx.Version, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, err := s.lookup(org, id)
 	if err != nil {
-		return fixtures.VersoriVersion{}, err
+		return fx.Version{}, err
 	}
 	bad := &InvalidError{}
 	switch {
@@ -698,13 +699,13 @@ func (s *Store) CreateVersion(org, id string, in NewVersion) (fixtures.VersoriVe
 		}
 	}
 	if err := bad.orNil(); err != nil {
-		return fixtures.VersoriVersion{}, err
+		return fx.Version{}, err
 	}
-	if slices.ContainsFunc(c.Versions, func(v fixtures.VersoriVersion) bool { return v.Name == in.Name }) {
-		return fixtures.VersoriVersion{}, &ConflictError{Reason: msgVersionExists(in.Name)}
+	if slices.ContainsFunc(c.Versions, func(v fx.Version) bool { return v.Name == in.Name }) {
+		return fx.Version{}, &ConflictError{Reason: msgVersionExists(in.Name)}
 	}
 	now := s.now()
-	c.Versions = append(c.Versions, fixtures.VersoriVersion{ID: s.newID(), Name: in.Name, Description: description, CreatedAt: now, UpdatedAt: now})
+	c.Versions = append(c.Versions, fx.Version{ID: s.newID(), Name: in.Name, Description: description, CreatedAt: now, UpdatedAt: now})
 	c.UpdatedAt = now
 	return view(c).Versions[len(c.Versions)-1], nil
 }
@@ -717,16 +718,16 @@ func (s *Store) CreateVersion(org, id string, in NewVersion) (fixtures.VersoriVe
 // description is a 409. isDefault true makes the (published) version the default, a 409 for
 // a draft; false on the user's default clears that choice. updatedAt moves, on the version
 // and on the connector.
-func (s *Store) UpdateVersion(org, id, ref string, in fixtures.VersoriVersion) (fixtures.VersoriVersion, error) {
+func (s *Store) UpdateVersion(org, id, ref string, in fx.Version) (fx.Version, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, err := s.lookup(org, id)
 	if err != nil {
-		return fixtures.VersoriVersion{}, err
+		return fx.Version{}, err
 	}
 	i, err := resolve(c, ref)
 	if err != nil {
-		return fixtures.VersoriVersion{}, err
+		return fx.Version{}, err
 	}
 	v := c.Versions[i]
 	bad := &InvalidError{}
@@ -743,16 +744,16 @@ func (s *Store) UpdateVersion(org, id, ref string, in fixtures.VersoriVersion) (
 		bad.add("publishedAt", msgPublishedAtFixed, v.PublishedAt.Format(time.RFC3339Nano))
 	}
 	if err := bad.orNil(); err != nil {
-		return fixtures.VersoriVersion{}, err
+		return fx.Version{}, err
 	}
 	now := s.now()
 	publish := v.PublishedAt == nil && in.PublishedAt != nil
 	unpublish := v.PublishedAt != nil && in.PublishedAt == nil
 	switch {
 	case v.PublishedAt != nil && !unpublish && in.Description != v.Description:
-		return fixtures.VersoriVersion{}, &ConflictError{Reason: msgVersionImmutable(v.Name)}
+		return fx.Version{}, &ConflictError{Reason: msgVersionImmutable(v.Name)}
 	case in.IsDefault && (unpublish || v.PublishedAt == nil && !publish):
-		return fixtures.VersoriVersion{}, &ConflictError{Reason: msgDraftDefault(v.Name)}
+		return fx.Version{}, &ConflictError{Reason: msgDraftDefault(v.Name)}
 	}
 	v.Description = in.Description
 	if publish {

@@ -6,7 +6,7 @@
 // A mock server mounts it; tests reach its state through [API.Store]:
 //
 //	api, _ := versori.New(vendorapi.Config{Seed: fixtures.DefaultSeed, Connectors: 20, Clock: time.Now})
-//	c, _ := api.Store().Connector(fixtures.VersoriDocumentedOrganisationID, fixtures.VersoriDocumentedConnectorID)
+//	c, _ := api.Store().Connector(fx.DocumentedOrganisationID, fx.DocumentedConnectorID)
 //
 // A principal with Organisations set may act only in those organisations (403 elsewhere); a
 // connector asked for under an organisation it does not belong to is a 404.
@@ -30,7 +30,7 @@ type API struct {
 }
 
 // New builds the API with its store seeded: the documented data set first, then
-// cfg.Connectors generated connectors spread over fixtures.VersoriOrganisations.
+// cfg.Connectors generated connectors spread over fx.Organisations.
 func New(cfg vendorapi.Config) (*API, error) {
 	spec, err := openapi.Load(Name)
 	if err != nil {

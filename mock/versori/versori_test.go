@@ -20,15 +20,16 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/connectormock/connectormock/fixtures"
+	fx "github.com/connectormock/connectormock/fixtures/versori"
 	"github.com/connectormock/connectormock/mock"
 	"github.com/connectormock/connectormock/mock/internal/testkit"
 	"github.com/connectormock/connectormock/mock/versori"
 )
 
 const (
-	docOrg   = fixtures.VersoriDocumentedOrganisationID
-	docID    = fixtures.VersoriDocumentedConnectorID
-	docASC   = fixtures.VersoriDocumentedAuthSchemeConfigID
+	docOrg   = fx.DocumentedOrganisationID
+	docID    = fx.DocumentedConnectorID
+	docASC   = fx.DocumentedAuthSchemeConfigID
 	otherOrg = "01JTJJEWXWNVE4XGCY2G7A8000" // no connectors: an organisation the mock does not know
 	unknown  = "01JQQEESWY391NGMH0BV4G0000"
 	// scopedToken may act in the documented organisation only.
@@ -133,7 +134,7 @@ func TestSeedRoundTrip(t *testing.T) {
 		}
 		assert.Equal(t, v, got[k], "field %s", k)
 	}
-	var c fixtures.VersoriConnector
+	var c fx.Connector
 	get.JSON(t, &c)
 	require.Len(t, c.AuthSchemeConfigs, 1)
 	assert.Equal(t, before.AuthSchemeConfigs, c.AuthSchemeConfigs, "authSchemeConfigs resolved from the ids")
@@ -172,20 +173,20 @@ func TestUpdateIsAFullReplace(t *testing.T) {
 // leaves out follow, in their order.
 func TestUpdateReordersAuthSchemeConfigs(t *testing.T) {
 	s := newServer(t)
-	c := fixtures.VersoriDocumented()
+	c := fx.Documented()
 	c.ID = "01JQQEESWY391NGMH0BV4G0AAA"
 	a, b, d := c.AuthSchemeConfigs[0], c.AuthSchemeConfigs[0], c.AuthSchemeConfigs[0]
 	b.ID, b.Description = "01JV8TMEFKPCQ0K4HJXA885BBB", "second"
 	d.ID, d.Description = "01JV8TMEFKPCQ0K4HJXA885DDD", "third"
-	c.AuthSchemeConfigs = []fixtures.VersoriAuthSchemeConfig{a, b, d}
+	c.AuthSchemeConfigs = []fx.AuthSchemeConfig{a, b, d}
 	s.Versori().Store().Put(c)
 	body := map[string]any{"id": c.ID, "organisationId": docOrg, "name": "n", "protocol": "http", "baseUrl": "https://x",
 		"authSchemeConfigIds": []string{d.ID, a.ID}}
 	res := do(t, s, "PUT", connectorPath(docOrg, c.ID), body)
 	require.Equal(t, 200, res.Status, "%s", res.Body)
-	var got fixtures.VersoriConnector
+	var got fx.Connector
 	res.JSON(t, &got)
-	assert.Equal(t, []fixtures.VersoriAuthSchemeConfig{d, a, b}, got.AuthSchemeConfigs)
+	assert.Equal(t, []fx.AuthSchemeConfig{d, a, b}, got.AuthSchemeConfigs)
 }
 
 // TestRejectedUpdateChangesNothing: every bad PUT is a 400 naming its fields and leaves the
@@ -273,7 +274,7 @@ func TestOrganisationIsolation(t *testing.T) {
 	require.Equal(t, 200, res.Status)
 	assert.JSONEq(t, `{"totalCount":0,"connectors":[]}`, string(res.Body), "an organisation without connectors lists none")
 
-	orgs := fixtures.VersoriOrganisations(fixtures.DefaultSeed)
+	orgs := fx.Organisations(fixtures.DefaultSeed)
 	for _, org := range orgs {
 		var page versori.ConnectorPage
 		do(t, s, "GET", listPath(org, url.Values{"first": {"100"}}), nil).JSON(t, &page)
@@ -377,15 +378,15 @@ func TestListFilters(t *testing.T) {
 	s := newServer(t, mock.WithConnectors(60))
 	var all versori.ConnectorPage
 	do(t, s, "GET", listPath(docOrg, url.Values{"first": {"1000"}}), nil).JSON(t, &all)
-	filters := map[string]func(fixtures.VersoriConnector) bool{
-		"protocol=BIG":           func(c fixtures.VersoriConnector) bool { return c.Protocol == "bigquery" },
-		"protocol=http":          func(c fixtures.VersoriConnector) bool { return c.Protocol == "http" },
-		"name=WEATHER":           func(c fixtures.VersoriConnector) bool { return c.Name == "Open Weather" },
-		"tags=category:weather":  func(c fixtures.VersoriConnector) bool { return c.ID == docID },
-		"tags=category":          func(c fixtures.VersoriConnector) bool { return c.Tags["category"] != nil },
-		"categories=CRM":         func(fixtures.VersoriConnector) bool { return true },
-		"name=e&protocol=h":      func(c fixtures.VersoriConnector) bool { return c.Protocol == "http" && containsFold(c.Name, "e") },
-		"tags=category,nope:zzz": func(fixtures.VersoriConnector) bool { return false },
+	filters := map[string]func(fx.Connector) bool{
+		"protocol=BIG":           func(c fx.Connector) bool { return c.Protocol == "bigquery" },
+		"protocol=http":          func(c fx.Connector) bool { return c.Protocol == "http" },
+		"name=WEATHER":           func(c fx.Connector) bool { return c.Name == "Open Weather" },
+		"tags=category:weather":  func(c fx.Connector) bool { return c.ID == docID },
+		"tags=category":          func(c fx.Connector) bool { return c.Tags["category"] != nil },
+		"categories=CRM":         func(fx.Connector) bool { return true },
+		"name=e&protocol=h":      func(c fx.Connector) bool { return c.Protocol == "http" && containsFold(c.Name, "e") },
+		"tags=category,nope:zzz": func(fx.Connector) bool { return false },
 	}
 	for q, match := range filters {
 		t.Run(q, func(t *testing.T) {
@@ -451,7 +452,7 @@ func TestConnectorLifecycle(t *testing.T) {
 	require.Equal(t, 201, res.Status, "%s", res.Body)
 	assert.NotContains(t, string(res.Body), "s3cret", "secrets are redacted")
 	testkit.Golden(t, "versori/create-http-201.json", res.Body)
-	var created fixtures.VersoriConnector
+	var created fx.Connector
 	res.JSON(t, &created)
 	assert.Equal(t, docOrg, created.OrganisationID)
 	assert.Equal(t, testkit.Clock, created.CreatedAt)
@@ -484,7 +485,7 @@ func TestConnectorLifecycle(t *testing.T) {
 	res = do(t, s, "POST", "/api/connect/v1/o/"+docOrg+"/protocols/bigquery/connectors", bq)
 	require.Equal(t, 201, res.Status, "%s", res.Body)
 	testkit.Golden(t, "versori/create-bigquery-201.json", res.Body)
-	var b fixtures.VersoriConnector
+	var b fx.Connector
 	res.JSON(t, &b)
 	assert.Equal(t, "bigquery", b.Protocol)
 	assert.NotEqual(t, created.ID, b.ID)
@@ -543,7 +544,7 @@ func TestVersions(t *testing.T) {
 	res = do(t, s, "POST", base, map[string]any{"name": "2.0.0", "fromVersion": "latest"})
 	require.Equal(t, 201, res.Status, "%s", res.Body)
 	testkit.Golden(t, "versori/create-version-201.json", res.Body)
-	var v2 fixtures.VersoriVersion
+	var v2 fx.Version
 	res.JSON(t, &v2)
 	assert.Nil(t, v2.PublishedAt, "created as a draft")
 	assert.False(t, v2.IsLatest)
@@ -578,7 +579,7 @@ func TestVersions(t *testing.T) {
 	put.Description = "Second"
 	res = do(t, s, "PUT", base+"/2.0.0", put)
 	require.Equal(t, 200, res.Status, "%s", res.Body)
-	var published fixtures.VersoriVersion
+	var published fx.Version
 	res.JSON(t, &published)
 	assert.Equal(t, testkit.Clock, *published.PublishedAt, "published at the mock clock")
 	assert.True(t, published.IsLatest)
@@ -605,11 +606,11 @@ func TestVersions(t *testing.T) {
 	draft := versionAt(t, s, base+"/3.0.0")
 	draft.IsDefault = true
 	assert.Equal(t, 409, do(t, s, "PUT", base+"/3.0.0", draft).Status, "a draft cannot be the default")
-	for field, change := range map[string]func(*fixtures.VersoriVersion){
-		"id":          func(v *fixtures.VersoriVersion) { v.ID = unknown },
-		"name":        func(v *fixtures.VersoriVersion) { v.Name = "other" },
-		"createdAt":   func(v *fixtures.VersoriVersion) { v.CreatedAt = v.CreatedAt.Add(time.Second) },
-		"publishedAt": func(v *fixtures.VersoriVersion) { p := v.PublishedAt.Add(time.Hour); v.PublishedAt = &p },
+	for field, change := range map[string]func(*fx.Version){
+		"id":          func(v *fx.Version) { v.ID = unknown },
+		"name":        func(v *fx.Version) { v.Name = "other" },
+		"createdAt":   func(v *fx.Version) { v.CreatedAt = v.CreatedAt.Add(time.Second) },
+		"publishedAt": func(v *fx.Version) { p := v.PublishedAt.Add(time.Hour); v.PublishedAt = &p },
 	} {
 		v := versionAt(t, s, base+"/2.0.0")
 		change(&v)
@@ -634,11 +635,11 @@ func TestVersions(t *testing.T) {
 	assert.Equal(t, 404, do(t, s, "GET", base+"/default", nil).Status)
 }
 
-func versionAt(t *testing.T, s http.Handler, path string) fixtures.VersoriVersion {
+func versionAt(t *testing.T, s http.Handler, path string) fx.Version {
 	t.Helper()
 	res := do(t, s, "GET", path, nil)
 	require.Equal(t, 200, res.Status, "%s: %s", path, res.Body)
-	var v fixtures.VersoriVersion
+	var v fx.Version
 	res.JSON(t, &v)
 	return v
 }
@@ -680,7 +681,7 @@ func TestDeterministicIDs(t *testing.T) {
 			res := do(t, s, "POST", "/api/connect/v1/o/"+docOrg+"/protocols/bigquery/connectors",
 				map[string]any{"name": fmt.Sprint(i), "datasetId": "p.d", "connections": []any{}})
 			require.Equal(t, 201, res.Status)
-			var c fixtures.VersoriConnector
+			var c fx.Connector
 			res.JSON(t, &c)
 			ids = append(ids, c.ID)
 		}
@@ -701,7 +702,7 @@ func TestStoreReturnsCopies(t *testing.T) {
 	c.Versions[0].Name = "changed"
 	again, err := store.Connector(docOrg, docID)
 	require.NoError(t, err)
-	want := fixtures.VersoriDocumented()
+	want := fx.Documented()
 	assert.Equal(t, want.Tags, again.Tags)
 	assert.Equal(t, want.AuthSchemeConfigs, again.AuthSchemeConfigs)
 	assert.Equal(t, want.Versions[0].Name, again.Versions[0].Name)
@@ -748,7 +749,7 @@ func TestVendorSpecDefects(t *testing.T) {
 		// against it; the vendor's oneOf matches {username, password} twice, as
 		// CredentialDataBasicAuth and as CredentialDataOAuth2Password.
 		require.Equal(t, 201, res.Status, "%s", res.Body)
-		var c fixtures.VersoriConnector
+		var c fx.Connector
 		res.JSON(t, &c)
 		err := check(connectorPath(docOrg, c.ID), 200, res.Body)
 		require.Error(t, err)

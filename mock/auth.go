@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/connectormock/connectormock/mock/vendorapi"
+	"github.com/connectormock/connectormock/mock/internal/vendorapi"
 )
 
 // authenticator knows the server's principals by bearer token. It is built once and only read.

@@ -17,7 +17,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/connectormock/connectormock/mock/internal/kit"
-	"github.com/connectormock/connectormock/mock/vendorapi"
+	"github.com/connectormock/connectormock/mock/internal/vendorapi"
 )
 
 // MaxDelay bounds the delays of Prefer headers and faults: a typo must not hang a test run.

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/connectormock/connectormock/fixtures"
-	"github.com/connectormock/connectormock/mock/vendorapi"
+	"github.com/connectormock/connectormock/mock/internal/vendorapi"
 )
 
 // The tokens every server accepts unless WithPrincipals says otherwise.
@@ -22,9 +22,13 @@ const DefaultConnectors = 20
 // DefaultMaxBodyBytes bounds request bodies; a larger one is a 400, read no further.
 const DefaultMaxBodyBytes = 1 << 20
 
+// Principal is an identity the mock knows by its bearer token: its name in logs and the
+// journal, whether it may only read, and (for Versori) the organisations it may act in.
+type Principal = vendorapi.Principal
+
 // DefaultPrincipals are the two identities a server knows unless told otherwise.
-func DefaultPrincipals() []vendorapi.Principal {
-	return []vendorapi.Principal{
+func DefaultPrincipals() []Principal {
+	return []Principal{
 		{Name: "admin", Token: AdminToken},
 		{Name: "readonly", Token: ReadOnlyToken, ReadOnly: true},
 	}
@@ -78,8 +82,8 @@ func WithConnectors(n int) Option {
 }
 
 // WithPrincipals replaces the known bearer tokens (by default AdminToken and ReadOnlyToken).
-func WithPrincipals(p ...vendorapi.Principal) Option {
-	return func(c *config) { c.principals = append([]vendorapi.Principal(nil), p...) }
+func WithPrincipals(p ...Principal) Option {
+	return func(c *config) { c.principals = append([]Principal(nil), p...) }
 }
 
 // WithClock sets the mock's clock, which stamps created and updated resources.

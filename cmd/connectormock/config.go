@@ -12,7 +12,6 @@ import (
 	"github.com/connectormock/connectormock/cmd/connectormock/internal/prelisten"
 	"github.com/connectormock/connectormock/fixtures"
 	"github.com/connectormock/connectormock/mock"
-	"github.com/connectormock/connectormock/mock/vendorapi"
 )
 
 // config is the command line, parsed. It holds no global state: load builds it from args.
@@ -41,7 +40,7 @@ func envName(flagName string) string {
 }
 
 // tokenFlags collects repeated -token TOKEN=ROLE[:ORG1,ORG2] flags.
-type tokenFlags []vendorapi.Principal
+type tokenFlags []mock.Principal
 
 func (t *tokenFlags) String() string {
 	parts := make([]string, len(*t))
@@ -62,7 +61,7 @@ func (t *tokenFlags) Set(v string) error {
 	if token == "" {
 		return errors.New("empty token")
 	}
-	p := vendorapi.Principal{Name: token, Token: token}
+	p := mock.Principal{Name: token, Token: token}
 	// An optional ":ORG1,ORG2" scopes the token to those (Versori) organisations.
 	r, orgs, scoped := strings.Cut(r, ":")
 	if scoped {
@@ -84,7 +83,7 @@ func (t *tokenFlags) Set(v string) error {
 	return nil
 }
 
-func role(p vendorapi.Principal) string {
+func role(p mock.Principal) string {
 	if p.ReadOnly {
 		return "readonly"
 	}

@@ -8,19 +8,18 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/connectormock/connectormock/mock"
-	"github.com/connectormock/connectormock/mock/vendorapi"
 )
 
 func TestTokenFlag(t *testing.T) {
 	tests := []struct {
 		arg  string
-		want vendorapi.Principal
+		want mock.Principal
 	}{
-		{"t1", vendorapi.Principal{Name: "t1", Token: "t1"}},
-		{"t1=admin", vendorapi.Principal{Name: "t1", Token: "t1"}},
-		{"t1=readonly", vendorapi.Principal{Name: "t1", Token: "t1", ReadOnly: true}},
-		{"t1=admin:01JTJJEWXWNVE4XGCY2G7A878P", vendorapi.Principal{Name: "t1", Token: "t1", Organisations: []string{"01JTJJEWXWNVE4XGCY2G7A878P"}}},
-		{"t1=readonly:ORG1,ORG2", vendorapi.Principal{Name: "t1", Token: "t1", ReadOnly: true, Organisations: []string{"ORG1", "ORG2"}}},
+		{"t1", mock.Principal{Name: "t1", Token: "t1"}},
+		{"t1=admin", mock.Principal{Name: "t1", Token: "t1"}},
+		{"t1=readonly", mock.Principal{Name: "t1", Token: "t1", ReadOnly: true}},
+		{"t1=admin:01JTJJEWXWNVE4XGCY2G7A878P", mock.Principal{Name: "t1", Token: "t1", Organisations: []string{"01JTJJEWXWNVE4XGCY2G7A878P"}}},
+		{"t1=readonly:ORG1,ORG2", mock.Principal{Name: "t1", Token: "t1", ReadOnly: true, Organisations: []string{"ORG1", "ORG2"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.arg, func(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/connectormock/connectormock/mock/internal/kit"
-	"github.com/connectormock/connectormock/mock/vendorapi"
+	"github.com/connectormock/connectormock/mock/internal/vendorapi"
 )
 
 // The gRPC status codes of google.rpc.Status that this package answers with (google.rpc.Code).

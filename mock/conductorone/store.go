@@ -14,7 +14,7 @@ import (
 	"github.com/connectormock/connectormock/fixtures"
 	fx "github.com/connectormock/connectormock/fixtures/conductorone"
 	"github.com/connectormock/connectormock/mock/internal/kit"
-	"github.com/connectormock/connectormock/mock/vendorapi"
+	"github.com/connectormock/connectormock/mock/internal/vendorapi"
 )
 
 // Page sizes of List (AIP-158): 0 means the default, more than the maximum is the maximum.

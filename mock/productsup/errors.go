@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/connectormock/connectormock/mock/internal/kit"
-	"github.com/connectormock/connectormock/mock/vendorapi"
+	"github.com/connectormock/connectormock/mock/internal/vendorapi"
 )
 
 // The documented texts of the CDE API, in one place. Every body this package writes takes its

@@ -7,7 +7,7 @@ import (
 
 	fx "github.com/connectormock/connectormock/fixtures/productsup"
 	"github.com/connectormock/connectormock/mock/internal/kit"
-	"github.com/connectormock/connectormock/mock/vendorapi"
+	"github.com/connectormock/connectormock/mock/internal/vendorapi"
 )
 
 // versionBody is the documented success body of access changes; targets changes carry no

@@ -11,7 +11,7 @@ import (
 
 	fx "github.com/connectormock/connectormock/fixtures/productsup"
 	"github.com/connectormock/connectormock/mock/internal/kit"
-	"github.com/connectormock/connectormock/mock/vendorapi"
+	"github.com/connectormock/connectormock/mock/internal/vendorapi"
 )
 
 // ErrNotFound is matched (errors.Is) by every lookup of an unknown connector or version.

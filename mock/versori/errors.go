@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/connectormock/connectormock/mock/internal/kit"
-	"github.com/connectormock/connectormock/mock/vendorapi"
+	"github.com/connectormock/connectormock/mock/internal/vendorapi"
 )
 
 // The error codes of the contract's Error body. Versori publishes none; these stable

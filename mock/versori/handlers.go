@@ -8,7 +8,7 @@ import (
 
 	fx "github.com/connectormock/connectormock/fixtures/versori"
 	"github.com/connectormock/connectormock/mock/internal/kit"
-	"github.com/connectormock/connectormock/mock/vendorapi"
+	"github.com/connectormock/connectormock/mock/internal/vendorapi"
 )
 
 func formatOrg(org string) string { return fmt.Sprintf(msgOrganisation, org) }

@@ -14,8 +14,8 @@ import (
 
 	"github.com/connectormock/connectormock/mock/conductorone"
 	"github.com/connectormock/connectormock/mock/internal/kit"
-	"github.com/connectormock/connectormock/mock/productsup"
 	"github.com/connectormock/connectormock/mock/internal/vendorapi"
+	"github.com/connectormock/connectormock/mock/productsup"
 	"github.com/connectormock/connectormock/mock/versori"
 	"github.com/connectormock/connectormock/openapi"
 )

@@ -147,7 +147,7 @@ func (s *Server) AddFault(f Fault) error {
 	}
 	op := s.operation(f.OperationID)
 	if op == nil {
-		return fmt.Errorf("no operation %q (operations: %s)", f.OperationID, strings.Join(s.operationIDs(), ", "))
+		return fmt.Errorf("no operation %q (operations: %s)", f.OperationID, strings.Join(s.OperationIDs(), ", "))
 	}
 	if f.Status != 0 && !documented(op, f.Status) {
 		return fmt.Errorf("status %d is not documented for %s (documented: %s)", f.Status, f.OperationID, strings.Join(codes(op), ", "))

@@ -48,7 +48,6 @@ type config struct {
 	journalSize  int
 	adminToken   string
 	noAdmin      bool
-	noListener   bool
 	vendors      []string
 	lazy         bool
 }
@@ -127,12 +126,6 @@ func WithAdminToken(token string) Option {
 // methods (Reset, State, Requests, AddFault, ...) still work.
 func WithoutAdmin() Option {
 	return func(c *config) { c.noAdmin = true }
-}
-
-// WithoutListener tells package mocktest to serve the mock with no network listener: its
-// client's transport calls the handler directly. A Server itself never listens.
-func WithoutListener() Option {
-	return func(c *config) { c.noListener = true }
 }
 
 // WithVendors serves only the named vendors (see VendorNames); the others' paths answer 404.

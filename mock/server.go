@@ -225,8 +225,9 @@ func (s *Server) operation(id string) *openapi3.Operation {
 	return nil
 }
 
-// operationIDs lists every vendor's operations, sorted.
-func (s *Server) operationIDs() []string {
+// OperationIDs lists the operationId of every operation the server serves, all vendors
+// together, sorted: the names the journal, faults, Prefer and mocktest's assertions use.
+func (s *Server) OperationIDs() []string {
 	var out []string
 	for _, m := range s.loaded() {
 		out = append(out, m.spec.OperationIDs...)
@@ -250,9 +251,6 @@ func (s *Server) Seed() uint64 {
 	defer s.stateMu.Unlock()
 	return s.cfg.seed
 }
-
-// NoListener reports whether WithoutListener was given (package mocktest reads it).
-func (s *Server) NoListener() bool { return s.cfg.noListener }
 
 // vendorConfig is what the vendors are (re)built from.
 func (s *Server) vendorConfig() vendorapi.Config {

@@ -55,7 +55,7 @@ func Example_fault() {
 // Assert what the code under test called, and that it sent nothing the contract refuses.
 func Example_assertCalls() {
 	t := &testing.T{} // in a test, the *testing.T you are given
-	s, _ := mocktest.Start(mock.WithoutListener())
+	s, _ := mocktest.StartInProcess()
 	defer s.Close()
 
 	resp, _ := s.Client().Post(s.URL()+"/connectors/"+productsup.DocumentedID+"/versions/1/access/prod/disable",

@@ -21,6 +21,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -30,9 +32,9 @@ import (
 	"github.com/connectormock/connectormock/mock"
 )
 
-// noListenerURL is the base URL of a server started with mock.WithoutListener: nothing listens
-// there, the client's transport calls the handler directly.
-const noListenerURL = "http://connectormock.test"
+// inProcessURL is the base URL of a server started in process: nothing listens there, the
+// client's transport calls the handler directly.
+const inProcessURL = "http://connectormock.test"
 
 // Server is a mock running for one test. Its embedded *mock.Server gives typed access to the
 // state the HTTP side serves (s.Productsup().Store(), ...), the admin operations (Reset,
@@ -45,11 +47,24 @@ type Server struct {
 	closeOnce sync.Once
 }
 
-// New starts a mock for the test and registers its Close with t.Cleanup. It fails the test if
-// the server cannot start. With mock.WithoutListener, no port is opened.
+// New starts a mock listening on a loopback port for the test and registers its Close with
+// t.Cleanup. It fails the test if the server cannot start.
 func New(t testing.TB, opts ...mock.Option) *Server {
 	t.Helper()
-	s, err := Start(opts...)
+	return must(t, true, opts)
+}
+
+// NewInProcess is New without a listener: no port is opened, and the client that Client
+// returns calls the server's handler in process. Use it when the code under test takes an
+// *http.Client; a client that dials the URL itself needs New.
+func NewInProcess(t testing.TB, opts ...mock.Option) *Server {
+	t.Helper()
+	return must(t, false, opts)
+}
+
+func must(t testing.TB, listen bool, opts []mock.Option) *Server {
+	t.Helper()
+	s, err := start(listen, opts)
 	if err != nil {
 		t.Fatalf("mocktest: %v", err)
 	}
@@ -58,13 +73,18 @@ func New(t testing.TB, opts ...mock.Option) *Server {
 }
 
 // Start is New for code without a testing.TB (TestMain, examples): the caller must Close it.
-func Start(opts ...mock.Option) (*Server, error) {
+func Start(opts ...mock.Option) (*Server, error) { return start(true, opts) }
+
+// StartInProcess is NewInProcess for code without a testing.TB: the caller must Close it.
+func StartInProcess(opts ...mock.Option) (*Server, error) { return start(false, opts) }
+
+func start(listen bool, opts []mock.Option) (*Server, error) {
 	m, err := mock.New(opts...)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Server: m, url: noListenerURL}
-	if !m.NoListener() {
+	s := &Server{Server: m, url: inProcessURL}
+	if listen {
 		s.ts = httptest.NewServer(m)
 		s.url = s.ts.URL
 	}
@@ -115,7 +135,7 @@ func (t tokenTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return t.next.RoundTrip(r)
 }
 
-// handlerTransport serves requests by calling the handler in-process, as fake-gcs-server's
+// handlerTransport serves requests by calling the handler in process, as fake-gcs-server's
 // NoListener mode does.
 type handlerTransport struct{ h http.Handler }
 
@@ -136,9 +156,14 @@ func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return res, nil
 }
 
-// AssertCalled checks that the operation was called exactly n times (per the journal).
+// AssertCalled checks that the operation was called exactly n times (per the journal). An
+// operationId that no vendor of the server has fails the test, naming the close matches: a
+// typo must not pass as "never called".
 func (s *Server) AssertCalled(t testing.TB, operationID string, n int) bool {
 	t.Helper()
+	if !s.knows(t, operationID) {
+		return false
+	}
 	got := 0
 	for _, r := range s.Requests() {
 		if r.OperationID == operationID {
@@ -148,10 +173,84 @@ func (s *Server) AssertCalled(t testing.TB, operationID string, n int) bool {
 	return assert.Equal(t, n, got, "calls of %s", operationID)
 }
 
-// AssertNotCalled checks that the operation was never called.
+// AssertNotCalled checks that the operation was never called; an unknown operationId fails
+// as it does for AssertCalled.
 func (s *Server) AssertNotCalled(t testing.TB, operationID string) bool {
 	t.Helper()
 	return s.AssertCalled(t, operationID, 0)
+}
+
+// knows fails the test unless operationID is an operation of the server.
+func (s *Server) knows(t testing.TB, operationID string) bool {
+	t.Helper()
+	ids := s.OperationIDs()
+	if slices.Contains(ids, operationID) {
+		return true
+	}
+	msg := fmt.Sprintf("no operation %q on this server", operationID)
+	if near := closeMatches(operationID, ids); len(near) > 0 {
+		msg += "; did you mean " + strings.Join(near, ", ") + "?"
+	} else {
+		msg += fmt.Sprintf(" (%d operations; Server.OperationIDs lists them)", len(ids))
+	}
+	return assert.Fail(t, msg)
+}
+
+// closeMatches returns the ids that differ from id only in case, contain it or are contained
+// in it (ignoring case), or are within a few edits of it: the likely intended names, best first.
+func closeMatches(id string, ids []string) []string {
+	type match struct {
+		id   string
+		dist int
+	}
+	lower := strings.ToLower(id)
+	var out []match
+	for _, c := range ids {
+		lc := strings.ToLower(c)
+		d := editDistance(lower, lc)
+		switch {
+		case d == 0: // differs in case only
+		case len(lower) >= 4 && (strings.Contains(lc, lower) || strings.Contains(lower, lc)):
+			d = 1 + abs(len(lc)-len(lower))/4
+		case d > max(2, len(lower)/4):
+			continue
+		}
+		out = append(out, match{c, d})
+	}
+	slices.SortStableFunc(out, func(a, b match) int { return a.dist - b.dist })
+	names := make([]string, 0, min(len(out), 5))
+	for _, m := range out[:min(len(out), 5)] {
+		names = append(names, strconv.Quote(m.id))
+	}
+	return names
+}
+
+// editDistance is the Levenshtein distance between a and b, by bytes (operationIds are ASCII).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 // AssertNoUnmatched fails listing every request that matched no operation or failed

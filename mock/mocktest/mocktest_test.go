@@ -29,9 +29,9 @@ func post(t *testing.T, c *http.Client, url, body string) (int, string) {
 }
 
 func TestBothFlavours(t *testing.T) {
-	for name, opts := range map[string][]mock.Option{"listener": nil, "no listener": {mock.WithoutListener()}} {
+	for name, start := range map[string]func(testing.TB, ...mock.Option) *mocktest.Server{"listener": mocktest.New, "in process": mocktest.NewInProcess} {
 		t.Run(name, func(t *testing.T) {
-			s := mocktest.New(t, opts...)
+			s := start(t)
 			status, body := post(t, s.Client(), s.URL()+disablePath, `{"accounts":[777],"projects":[444],"sites":[666]}`)
 			assert.Equal(t, 200, status)
 			assert.Contains(t, body, `"enabled-for-accounts":[789,987]`)
@@ -64,7 +64,7 @@ func TestBothFlavours(t *testing.T) {
 }
 
 func TestNoListenerOpensNoPort(t *testing.T) {
-	s := mocktest.New(t, mock.WithoutListener())
+	s := mocktest.NewInProcess(t)
 	assert.Equal(t, "http://connectormock.test", s.URL())
 	_, err := http.Get(s.URL() + "/connectors") // the default client has no way there
 	assert.Error(t, err)
@@ -85,7 +85,7 @@ func (r *recordingTB) Errorf(format string, args ...any) {
 }
 
 func TestAssertionsFail(t *testing.T) {
-	s := mocktest.New(t, mock.WithoutListener())
+	s := mocktest.NewInProcess(t)
 	c := s.Client()
 	post(t, c, s.URL()+disablePath, `{"accounts":["x"]}`)
 	post(t, c, s.URL()+"/nowhere", `{}`)
@@ -115,7 +115,7 @@ func TestParallelServersAreIsolated(t *testing.T) {
 	for i := range 100 {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
 			t.Parallel()
-			s := mocktest.New(t, mock.WithoutListener(), mock.WithConnectors(0))
+			s := mocktest.NewInProcess(t, mock.WithConnectors(0))
 			id := int64(1000 + i)
 			status, body := post(t, s.Client(), s.URL()+"/connectors/"+productsup.DocumentedID+"/versions/1/targets",
 				fmt.Sprintf(`{"target-accounts":[%d]}`, id))
@@ -132,14 +132,18 @@ func TestParallelServersAreIsolated(t *testing.T) {
 // fill on first use, so this is the cost of a test that starts a mock.
 func BenchmarkNew(b *testing.B) {
 	for _, flavour := range []struct {
-		name string
-		opts []mock.Option
-	}{{"listener", nil}, {"no listener", []mock.Option{mock.WithoutListener()}}} {
+		name  string
+		start func(...mock.Option) (*mocktest.Server, error)
+	}{{"listener", mocktest.Start}, {"in process", mocktest.StartInProcess}} {
 		b.Run(flavour.name, func(b *testing.B) {
-			mocktest.New(b, flavour.opts...)
+			first, err := flavour.start()
+			if err != nil {
+				b.Fatal(err)
+			}
+			first.Close()
 			b.ReportAllocs()
 			for b.Loop() {
-				s, err := mocktest.Start(flavour.opts...)
+				s, err := flavour.start()
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -151,7 +155,7 @@ func BenchmarkNew(b *testing.B) {
 
 // TestREADMEExample is the README's "Using it in Go tests" example, verbatim, so it stays true.
 func TestREADMEExample(t *testing.T) {
-	s := mocktest.New(t) // or mocktest.New(t, mock.WithoutListener()): no port, in-process transport
+	s := mocktest.New(t) // or mocktest.NewInProcess(t): no port, in-process transport
 
 	// Seed state through typed access (the same store the HTTP side serves; copies in and out).
 	c := productsup.NewConnector(productsup.WithTargets([]int64{42}, nil, nil))
@@ -167,4 +171,57 @@ func TestREADMEExample(t *testing.T) {
 	assert.Equal(t, []int64{42}, v.PlatformProdReference.EnabledForAccounts)
 	s.AssertCalled(t, "enableConnectorVersionProdAccess", 1)
 	s.AssertNoUnmatched(t) // fails listing every request that matched no operation or broke the contract
+}
+
+// recorder is a testing.TB that keeps what a failed assertion says instead of failing.
+type recorder struct {
+	testing.TB
+	mu     sync.Mutex
+	errors []string
+}
+
+func (r *recorder) Helper() {}
+
+func (r *recorder) Errorf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.errors = append(r.errors, fmt.Sprintf(format, args...))
+}
+
+func TestAssertCalledRefusesUnknownOperations(t *testing.T) {
+	s := mocktest.NewInProcess(t)
+	for _, c := range []struct {
+		id   string
+		want []string // the suggestions the failure must name, in order
+	}{
+		{"listConnector", []string{`"listConnectors"`}},
+		{"Listconnectors", []string{`"ListConnectors"`, `"listConnectors"`}},
+		{"showConector", []string{`"showConnector"`}},
+		{"ConnectorService.Update", []string{`"c1.api.app.v1.ConnectorService.Update"`}},
+	} {
+		t.Run(c.id, func(t *testing.T) {
+			r := &recorder{TB: t}
+			assert.False(t, s.AssertNotCalled(r, c.id))
+			assert.False(t, s.AssertCalled(r, c.id, 0))
+			require.Len(t, r.errors, 2)
+			msg := r.errors[0]
+			assert.Contains(t, msg, fmt.Sprintf("no operation %q on this server", c.id))
+			at := 0
+			for _, w := range c.want {
+				i := strings.Index(msg[at:], w)
+				if assert.GreaterOrEqual(t, i, 0, "%s names %s after position %d", msg, w, at) {
+					at += i + len(w)
+				}
+			}
+		})
+	}
+	r := &recorder{TB: t}
+	assert.False(t, s.AssertNotCalled(r, "frobnicate"))
+	require.Len(t, r.errors, 1)
+	assert.Contains(t, r.errors[0], "Server.OperationIDs lists them", "no close match: points to the list")
+
+	r = &recorder{TB: t}
+	assert.True(t, s.AssertNotCalled(r, "listConnectors"), "a real operation, never called")
+	assert.True(t, s.AssertCalled(r, "ListConnectors", 0), "Versori's, spelled its way")
+	assert.Empty(t, r.errors)
 }

@@ -48,15 +48,21 @@ const (
 // flavours are the two ways mocktest runs a server; the typed-access tests run against both.
 var flavours = []struct {
 	name string
-	opts []mock.Option
-}{{"listener", nil}, {"no listener", []mock.Option{mock.WithoutListener()}}}
+	new  func(testing.TB, ...mock.Option) *mocktest.Server
+}{{"listener", mocktest.New}, {"in process", mocktest.NewInProcess}}
 
 // newChecked is mocktest.New with every response validated against the vendor's spec, so a
 // test here fails if typed access ever stores something the HTTP side cannot answer validly.
 func newChecked(t *testing.T, opts ...mock.Option) *mocktest.Server {
 	t.Helper()
+	return newCheckedWith(t, mocktest.New, opts...)
+}
+
+// newCheckedWith is newChecked with the constructor of one flavour.
+func newCheckedWith(t *testing.T, start func(testing.TB, ...mock.Option) *mocktest.Server, opts ...mock.Option) *mocktest.Server {
+	t.Helper()
 	check := mock.WithResponseValidation(func(err error) { t.Errorf("response breaks the contract: %v", err) })
-	return mocktest.New(t, append([]mock.Option{check}, opts...)...)
+	return start(t, append([]mock.Option{check}, opts...)...)
 }
 
 // call sends one request through the server's client (mock-admin-token) and returns the
@@ -208,7 +214,7 @@ func TestTypedAccess(t *testing.T) {
 	for _, fl := range flavours {
 		t.Run(fl.name, func(t *testing.T) {
 			t.Run("productsup", func(t *testing.T) {
-				s := newChecked(t, fl.opts...)
+				s := newCheckedWith(t, fl.new)
 				c := productsupfx.NewConnector(productsupfx.WithTargets([]int64{42}, nil, nil))
 				s.Productsup().Store().Put(c)
 
@@ -226,7 +232,7 @@ func TestTypedAccess(t *testing.T) {
 			})
 
 			t.Run("conductorone", func(t *testing.T) {
-				s := newChecked(t, fl.opts...)
+				s := newCheckedWith(t, fl.new)
 				app := conductorone.NewApp()
 				s.ConductorOne().Store().PutApp(app)
 				c := conductorone.NewConnector(conductorone.WithAppID(app.ID), conductorone.WithStatus("SYNC_STATUS_ERROR"))
@@ -266,7 +272,7 @@ func TestTypedAccess(t *testing.T) {
 			})
 
 			t.Run("versori", func(t *testing.T) {
-				s := newChecked(t, fl.opts...)
+				s := newCheckedWith(t, fl.new)
 				c := versori.NewConnector(versori.WithName("Seeded"))
 				s.Versori().Store().Put(c)
 
@@ -318,7 +324,7 @@ func TestTypedAccess(t *testing.T) {
 // TestAssertionsWithVendorOperationIDs: the assertions count ConductorOne's and Versori's
 // operation ids, and AssertNoUnmatched names their refused requests.
 func TestAssertionsWithVendorOperationIDs(t *testing.T) {
-	s := newChecked(t, mock.WithoutListener())
+	s := newCheckedWith(t, mocktest.NewInProcess)
 	c1 := c1Path(conductorone.DocumentedAppID, conductorone.DocumentedConnectorID)
 	vs := versoriPath(versori.DocumentedOrganisationID, versori.DocumentedConnectorID)
 	for range 2 {
@@ -362,7 +368,7 @@ func TestAssertionsWithVendorOperationIDs(t *testing.T) {
 // documented bodies without touching state; Versori documents its errors through default
 // responses with examples named by error code.
 func TestFaultsAndPreferOnC1AndVersori(t *testing.T) {
-	s := newChecked(t, mock.WithoutListener())
+	s := newCheckedWith(t, mocktest.NewInProcess)
 	c1 := c1Path(conductorone.DocumentedAppID, conductorone.DocumentedConnectorID)
 	vs := versoriPath(versori.DocumentedOrganisationID, versori.DocumentedConnectorID)
 	stateBefore, err := s.State()
@@ -513,7 +519,7 @@ func mutateAll(t *testing.T, s *mocktest.Server) {
 // serves the changes and hands out the same next ids as the first.
 func TestAdminStateRoundTripsAllVendors(t *testing.T) {
 	// A fixed clock: the two servers below must stamp what they create alike.
-	opts := []mock.Option{mock.WithoutListener(), mock.WithConnectors(3), mock.WithClock(func() time.Time { return testkit.Clock })}
+	opts := []mock.Option{mock.WithConnectors(3), mock.WithClock(func() time.Time { return testkit.Clock })}
 	s := newChecked(t, opts...)
 	fresh := getState(t, s)
 	mutateAll(t, s)
@@ -557,7 +563,7 @@ func TestAdminStateRoundTripsAllVendors(t *testing.T) {
 // generated data from it and brings back every documented data set, undoing changes to them.
 func TestAdminResetWithNewSeed(t *testing.T) {
 	const n = 4
-	s := newChecked(t, mock.WithoutListener(), mock.WithConnectors(n))
+	s := newCheckedWith(t, mocktest.NewInProcess, mock.WithConnectors(n))
 	psDoc, err := s.Productsup().Store().Connector(productsupfx.DocumentedID)
 	require.NoError(t, err)
 	c1Doc, err := s.ConductorOne().Store().Connector(conductorone.DocumentedAppID, conductorone.DocumentedConnectorID)
@@ -616,7 +622,7 @@ func TestAdminResetWithNewSeed(t *testing.T) {
 // TestREADMEVendorLines runs the README's two lines on ConductorOne and Versori typed access,
 // so they stay true.
 func TestREADMEVendorLines(t *testing.T) {
-	s := newChecked(t, mock.WithoutListener())
+	s := newCheckedWith(t, mocktest.NewInProcess)
 	err := s.ConductorOne().Store().Put(conductorone.NewConnector(conductorone.WithStatus("SYNC_STATUS_ERROR")))
 	s.Versori().Store().Put(versori.NewConnector(versori.WithProtocol("bigquery"), versori.WithConnections()))
 	require.NoError(t, err)

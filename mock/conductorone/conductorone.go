@@ -3,14 +3,18 @@
 // vendor's own paths (/api/v1/apps/{app_id}/connectors/...), with camelCase JSON, update masks
 // (google.protobuf.FieldMask), expand masks and google.rpc.Status errors.
 //
-// A mock server mounts it; tests reach its state through [API.Store]:
+// Package mock mounts it; a test reaches its state through the server's accessor, with the
+// values of package fixtures/conductorone:
 //
-//	api, _ := conductorone.New(vendorapi.Config{Seed: fixtures.DefaultSeed, Connectors: 20, Clock: time.Now})
-//	c, _ := api.Store().Connector(fx.DocumentedAppID, fx.DocumentedConnectorID)
+//	s := mocktest.New(t)
+//	store := s.ConductorOne().Store()
+//	c := fixtures.NewConnector(fixtures.WithDisplayName("Okta")) // fixtures/conductorone
+//	require.NoError(t, store.Put(c))
+//	got, err := store.Connector(c.AppID, c.ID)
 //
 // The store holds the documented data set (app 2fNYt5ovfagQ9ArtVtVeIULrWrf with connector
 // 2tJx9rcUyjZ15BXoMYi2BGkgqD8, carrying the values of the API reference's example) and
-// Config.Connectors generated connectors spread over fx.GeneratedApps apps.
+// Config.Connectors generated connectors spread over fixtures/conductorone.GeneratedApps apps.
 package conductorone
 
 import (
@@ -40,6 +44,9 @@ type API struct {
 	store *Store
 }
 
+// New is called by package mock, which builds every vendor from its own options; a test gets
+// the API from the server (mock.Server.Productsup, .ConductorOne, .Versori).
+//
 // New builds the API. Its store holds the documented app and connector first, then the
 // generated apps and cfg.Connectors generated connectors; it is filled on first use.
 func New(cfg vendorapi.Config) (*API, error) {

@@ -2,17 +2,19 @@
 // in-memory state, closed when the test ends.
 //
 //	func TestDisable(t *testing.T) {
-//		s := mocktest.New(t)                           // cleanup through t.Cleanup
+//		s := mocktest.New(t)                  // or NewInProcess: no port, in-process client
 //		resp, err := s.Client().Post(s.URL()+"/connectors/"+productsup.DocumentedID+
 //			"/versions/1/access/prod/disable", "application/json",
-//			strings.NewReader(`{"accounts":[777]}`))  // the client sends mock-admin-token
+//			strings.NewReader(`{"accounts":[777]}`)) // the client sends mock-admin-token
 //		...
-//		s.AssertCalled(t, "disableConnectorVersionProdAccess", 1)
+//		s.AssertCalled(t, "disableConnectorVersionProdAccess", 1) // a typo fails the test
 //		s.AssertNoUnmatched(t)
 //	}
 //
 // Each server is independent: parallel tests never see each other's state. The vendors' specs
-// are parsed once per process, so the second and later servers cost microseconds.
+// are parsed once per process, so the second and later servers cost microseconds. The embedded
+// *mock.Server gives typed access to the state (s.Productsup().Store(), ...), faults and the
+// journal.
 package mocktest
 
 import (

@@ -2,10 +2,14 @@
 // their versions and the access grants within those targets, on the vendor's own paths
 // (/connectors/...), with its documented bodies.
 //
-// A mock server mounts it; tests reach its state through [API.Store]:
+// Package mock mounts it; a test reaches its state through the server's accessor, with the
+// values of package fixtures/productsup:
 //
-//	api, _ := productsup.New(vendorapi.Config{Seed: fixtures.DefaultSeed, Connectors: 20, Clock: time.Now})
-//	v, _ := api.Store().Version(fx.DocumentedID, "1")
+//	s := mocktest.New(t)
+//	store := s.Productsup().Store()
+//	c := fixtures.NewConnector(fixtures.WithName("feed")) // fixtures/productsup
+//	require.NoError(t, store.Put(c))
+//	v, err := store.Version(c.ID, "1")
 package productsup
 
 import (
@@ -24,6 +28,9 @@ type API struct {
 	store *Store
 }
 
+// New is called by package mock, which builds every vendor from its own options; a test gets
+// the API from the server (mock.Server.Productsup, .ConductorOne, .Versori).
+//
 // New builds the API. Its store holds the documented data set first, then cfg.Connectors
 // generated connectors; it is filled on first use.
 func New(cfg vendorapi.Config) (*API, error) {

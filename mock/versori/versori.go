@@ -3,10 +3,14 @@
 // bigquery protocols with their auth scheme configs, connections, credentials and versions,
 // isolated per organisation, answered in the contract's shapes (Error for every failure).
 //
-// A mock server mounts it; tests reach its state through [API.Store]:
+// Package mock mounts it; a test reaches its state through the server's accessor, with the
+// values of package fixtures/versori:
 //
-//	api, _ := versori.New(vendorapi.Config{Seed: fixtures.DefaultSeed, Connectors: 20, Clock: time.Now})
-//	c, _ := api.Store().Connector(fx.DocumentedOrganisationID, fx.DocumentedConnectorID)
+//	s := mocktest.New(t)
+//	store := s.Versori().Store()
+//	c := fixtures.NewConnector(fixtures.WithName("crm")) // fixtures/versori
+//	require.NoError(t, store.Put(c))
+//	got, err := store.Connector(c.OrganisationID, c.ID)
 //
 // A principal with Organisations set may act only in those organisations (403 elsewhere); a
 // connector asked for under an organisation it does not belong to is a 404.
@@ -29,8 +33,11 @@ type API struct {
 	store *Store
 }
 
+// New is called by package mock, which builds every vendor from its own options; a test gets
+// the API from the server (mock.Server.Productsup, .ConductorOne, .Versori).
+//
 // New builds the API with its store seeded: the documented data set first, then
-// cfg.Connectors generated connectors spread over fx.Organisations.
+// cfg.Connectors generated connectors spread over fixtures/versori.Organisations.
 func New(cfg vendorapi.Config) (*API, error) {
 	spec, err := openapi.Load(Name)
 	if err != nil {

@@ -1,0 +1,24 @@
+// Package mock is connectormock's server: the connector-management APIs of Productsup CDE,
+// ConductorOne and Versori Connect v1 on their native paths, every request routed and
+// validated against the vendor's OpenAPI contract, over in-memory state seeded from one seed.
+//
+// A Server is an http.Handler; it listens nowhere by itself. In Go tests, package
+// mock/mocktest starts one per test; in a program:
+//
+//	s, err := mock.New(mock.WithSeed(42), mock.WithConnectors(100))
+//	if err != nil {
+//		log.Fatal(err)
+//	}
+//	log.Fatal(http.ListenAndServe("127.0.0.1:8080", s))
+//
+// Beside the vendor paths, the server has an admin API under /__admin (health, state, reset,
+// the request journal, scripted faults) and the same operations as Go methods: State, SetState,
+// Reset, Requests, AddFault. Typed access to each vendor's state goes through its accessor,
+// s.Productsup().Store(), s.ConductorOne().Store() and s.Versori().Store(), with the values of
+// packages fixtures/productsup, fixtures/conductorone and fixtures/versori.
+//
+// A request flows one way: router, authentication (401 and 403 before anything else),
+// validation against the spec, the Prefer header and faults, the vendor's handler, its store,
+// and a response in the vendor's documented shape. Operations are named by the vendor's own
+// operationIds everywhere: in the journal, faults, Prefer and mocktest's assertions.
+package mock

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/connectormock/connectormock/cmd/connectormock/internal/prelisten"
 	"github.com/connectormock/connectormock/fixtures"
 	"github.com/connectormock/connectormock/mock"
 )
@@ -32,7 +31,10 @@ type config struct {
 
 // envPrefix prefixes the environment variable of every flag: -journal-size is
 // CONNECTORMOCK_JOURNAL_SIZE. A flag on the command line wins over its variable.
-const envPrefix = prelisten.EnvPrefix
+const envPrefix = "CONNECTORMOCK_"
+
+// defaultAddr is the listen address when neither -addr nor CONNECTORMOCK_ADDR gives one.
+const defaultAddr = "127.0.0.1:8080"
 
 // envName is the environment variable of a flag.
 func envName(flagName string) string {
@@ -192,7 +194,7 @@ func (c config) vendorList() []string {
 func flagSet(c *config, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("connectormock", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&c.addr, "addr", prelisten.DefaultAddr, "listen address")
+	fs.StringVar(&c.addr, "addr", defaultAddr, "listen address")
 	fs.Uint64Var(&c.seed, "seed", fixtures.DefaultSeed, "seed of the generated data (0 means the default)")
 	fs.IntVar(&c.connectors, "connectors", mock.DefaultConnectors, "generated connectors per vendor, next to the documented ones")
 	fs.Var(&c.tokens, "token", "accepted bearer token as TOKEN=admin or TOKEN=readonly, optionally scoped to Versori organisations as TOKEN=admin:ORG1,ORG2; repeat it for more (replaces the defaults "+mock.AdminToken+" and "+mock.ReadOnlyToken+")")

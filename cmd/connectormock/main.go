@@ -63,12 +63,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	l, err := net.Listen("tcp", cfg.addr)
+	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
 	}
-	tcp := l.(*net.TCPListener)
-	ln := &drainingListener{TCPListener: tcp}
 	handler, answered := notifyFirst(srv)
 	hs := newHTTPServer(handler, log)
 	errc := make(chan error, 1)
@@ -103,14 +101,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case <-ctx.Done():
 	}
 	log.Warn("shutting down: finishing in-flight requests")
-	// Stop accepting, serving what the kernel already queued, and answer the rest with
-	// "Connection: close"; then let Shutdown wait for every request in flight.
-	hs.SetKeepAlivesEnabled(false)
-	ln.drain()
-	if err := <-errc; !errors.Is(err, net.ErrClosed) && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	time.Sleep(drainGrace) // the last queued connections' requests arrive
+	// Shutdown closes the socket at once, so new connections are refused, and waits for the
+	// requests in flight.
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil {

@@ -29,6 +29,13 @@ type config struct {
 	health     string
 }
 
+// usageError is a mistake in the command line or the environment: the command exits 2 for it,
+// as package flag does.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
 // envPrefix prefixes the environment variable of every flag: -journal-size is
 // CONNECTORMOCK_JOURNAL_SIZE. A flag on the command line wins over its variable.
 const envPrefix = "CONNECTORMOCK_"
@@ -205,7 +212,7 @@ func flagSet(c *config, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&c.logFormat, "log-format", "text", "request log format: text or json")
 	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "log level: debug, info (one line per request), warn or error")
 	fs.BoolVar(&c.version, "version", false, "print the version and exit")
-	fs.StringVar(&c.health, "healthcheck", "", "GET this URL and exit 0 if it answers 200, non-zero otherwise (for container health checks)")
+	fs.StringVar(&c.health, "healthcheck", "", "GET this URL and exit 0 if it answers 200, 1 otherwise (for container health checks)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: connectormock [flags]\n\nA contract mock of connector-management APIs (%s).\n"+
 			"Every flag can also be set by its environment variable, %sFLAG_NAME; the flag wins.\n\nFlags:\n",

@@ -3,7 +3,9 @@
 //	go run ./cmd/connectormock                  # 127.0.0.1:8080, default seed and tokens
 //	go run ./cmd/connectormock -addr :9000 -seed 42 -log-format json
 //
-// SIGINT or SIGTERM stops it gracefully: in-flight requests finish first.
+// SIGINT or SIGTERM stops it gracefully: in-flight requests finish first (exit status 0, or 1
+// if they outlast the grace period); a second signal stops it at once (status 128 + the
+// signal's number, 130 for Ctrl-C). A usage error exits 2.
 package main
 
 import (
@@ -30,24 +32,52 @@ import (
 var version string
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			os.Exit(0)
-		}
+	err := run(stopOnSignal(), os.Args[1:], os.Stdout, os.Stderr)
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintln(os.Stderr, "connectormock:", err)
-		os.Exit(2)
+	}
+	os.Exit(exitStatus(err))
+}
+
+// exitStatus is the process's exit status once run has returned err: 0 on success and for -h,
+// 2 for a usage error (as package flag does), 1 for any other failure (a socket that cannot be
+// opened, a broken spec, a shutdown past its grace period, a failed -healthcheck).
+func exitStatus(err error) int {
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, new(usageError)):
+		return 2
+	default:
+		return 1
 	}
 }
 
+// stopOnSignal returns a context that the first SIGINT or SIGTERM cancels, which starts the
+// graceful shutdown. A second signal ends the process at once, with 128 + the signal's number
+// as its status (130 for Ctrl-C, 143 for SIGTERM): what a shell reports for a process that
+// signal killed.
+func stopOnSignal() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sigs
+		cancel()
+		sig := <-sigs
+		fmt.Fprintf(os.Stderr, "connectormock: %v again: stopping without waiting for the requests in flight\n", sig)
+		os.Exit(128 + int(sig.(syscall.Signal)))
+	}()
+	return ctx
+}
+
 // run serves until ctx is done, then shuts down gracefully: the listener closes at once and
-// requests in flight get their full answers (for up to 30 s). It prints the address it listens
+// requests in flight get their full answers (for up to shutdownGrace). It prints the address it listens
 // on and the tokens it accepts to stdout, logs to stderr.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg, err := loadEnv(args, os.LookupEnv, stderr)
 	if err != nil {
-		return err
+		return usageError{err}
 	}
 	switch {
 	case cfg.version:
@@ -100,16 +130,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	case <-ctx.Done():
 	}
-	log.Warn("shutting down: finishing in-flight requests")
+	log.Warn("shutting down: finishing in-flight requests (a second signal stops at once)")
 	// Shutdown closes the socket at once, so new connections are refused, and waits for the
 	// requests in flight.
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		hs.Close()
+		return fmt.Errorf("shutdown: requests still in flight after %s were cut: %w", shutdownGrace, err)
 	}
 	return nil
 }
+
+// shutdownGrace bounds how long a graceful shutdown waits for the requests in flight. A
+// variable for tests.
+var shutdownGrace = 30 * time.Second
 
 // loadDelay bounds how long the command waits for its first answer before it builds every
 // vendor. A variable for tests.

@@ -51,6 +51,9 @@ func envName(flagName string) string {
 // tokenFlags collects repeated -token TOKEN=ROLE[:ORG1,ORG2] flags.
 type tokenFlags []mock.Principal
 
+// tokenForms lists the forms -token accepts, for its error messages.
+const tokenForms = "want TOKEN=admin or TOKEN=readonly, optionally scoped to Versori organisations as TOKEN=admin:ORG1,ORG2"
+
 func (t *tokenFlags) String() string {
 	parts := make([]string, len(*t))
 	for i, p := range *t {
@@ -62,21 +65,22 @@ func (t *tokenFlags) String() string {
 	return strings.Join(parts, ",")
 }
 
+// Set parses one TOKEN=ROLE[:ORG1,ORG2]. The role is required: a bare TOKEN would otherwise
+// have to default to a role, and silently making it admin is a trap.
 func (t *tokenFlags) Set(v string) error {
 	token, r, ok := strings.Cut(v, "=")
-	if !ok {
-		r = "admin"
-	}
-	if token == "" {
-		return errors.New("empty token")
+	switch {
+	case !ok:
+		return fmt.Errorf("no role: %s", tokenForms)
+	case token == "":
+		return fmt.Errorf("empty token: %s", tokenForms)
 	}
 	p := mock.Principal{Name: token, Token: token}
-	// An optional ":ORG1,ORG2" scopes the token to those (Versori) organisations.
 	r, orgs, scoped := strings.Cut(r, ":")
 	if scoped {
 		for _, o := range strings.Split(orgs, ",") {
 			if o == "" {
-				return fmt.Errorf("token %s: empty organisation in %q", token, orgs)
+				return fmt.Errorf("empty organisation in %q: %s", orgs, tokenForms)
 			}
 			p.Organisations = append(p.Organisations, o)
 		}
@@ -86,7 +90,7 @@ func (t *tokenFlags) Set(v string) error {
 	case "readonly":
 		p.ReadOnly = true
 	default:
-		return fmt.Errorf("role %q is neither admin nor readonly", r)
+		return fmt.Errorf("role %q is neither admin nor readonly: %s", r, tokenForms)
 	}
 	*t = append(*t, p)
 	return nil
@@ -127,7 +131,7 @@ func loadEnv(args []string, lookup func(string) (string, bool), stderr io.Writer
 		}
 		for _, v := range values {
 			if err := fs.Set(f.Name, v); err != nil {
-				envErr = fmt.Errorf("%s=%q: %v", envName(f.Name), v, err)
+				envErr = fmt.Errorf("%s=%q (-%s): %v", envName(f.Name), v, f.Name, err)
 				return
 			}
 		}

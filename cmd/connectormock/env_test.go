@@ -33,7 +33,7 @@ func TestEnvironment(t *testing.T) {
 	assert.True(t, c.noAdmin)
 	assert.Equal(t, []string{"versori", "productsup"}, c.vendorList())
 
-	c, err = loadEnv([]string{"-token", "x"}, env(map[string]string{"CONNECTORMOCK_TOKEN": "a b"}), io.Discard)
+	c, err = loadEnv([]string{"-token", "x=admin"}, env(map[string]string{"CONNECTORMOCK_TOKEN": "a=admin b=readonly"}), io.Discard)
 	require.NoError(t, err)
 	assert.Equal(t, "x=admin", c.tokens.String(), "-token on the command line replaces the variable's tokens")
 

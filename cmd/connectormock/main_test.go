@@ -38,7 +38,7 @@ func TestLoadDefaults(t *testing.T) {
 }
 
 func TestLoadFlags(t *testing.T) {
-	c, err := load([]string{"-addr", ":9", "-seed", "42", "-connectors", "3", "-token", "a=admin", "-token", "r=readonly", "-token", "b", "-log-format", "json", "-log-level", "warn"}, io.Discard)
+	c, err := load([]string{"-addr", ":9", "-seed", "42", "-connectors", "3", "-token", "a=admin", "-token", "r=readonly", "-token", "b=admin", "-log-format", "json", "-log-level", "warn"}, io.Discard)
 	require.NoError(t, err)
 	assert.Equal(t, ":9", c.addr)
 	assert.EqualValues(t, 42, c.seed)
@@ -47,7 +47,7 @@ func TestLoadFlags(t *testing.T) {
 	assert.Equal(t, "json", c.logFormat)
 
 	for _, bad := range [][]string{
-		{"-token", "x=root"}, {"-token", "=admin"}, {"-log-format", "xml"}, {"-connectors", "-1"},
+		{"-token", "x=root"}, {"-token", "=admin"}, {"-token", "x"}, {"-log-format", "xml"}, {"-connectors", "-1"},
 		{"-seed", "x"}, {"extra"}, {"-nope"}, {"-log-level", "loud"}, {"-journal-size", "-1"},
 	} {
 		_, err := load(bad, io.Discard)

@@ -72,8 +72,8 @@ func stopOnSignal() context.Context {
 }
 
 // run serves until ctx is done, then shuts down gracefully: the listener closes at once and
-// requests in flight get their full answers (for up to shutdownGrace). It prints the address it listens
-// on and the tokens it accepts to stdout, logs to stderr.
+// requests in flight get their full answers (for up to shutdownGrace). It prints the address
+// it listens on and the tokens it accepts to stdout, logs to stderr.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg, err := loadEnv(args, os.LookupEnv, stderr)
 	if err != nil {

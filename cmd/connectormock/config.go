@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/connectormock/connectormock/cmd/connectormock/internal/prelisten"
 	"github.com/connectormock/connectormock/fixtures"
 	"github.com/connectormock/connectormock/mock"
 )
@@ -30,9 +29,19 @@ type config struct {
 	health     string
 }
 
+// usageError is a mistake in the command line or the environment: the command exits 2 for it,
+// as package flag does.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
 // envPrefix prefixes the environment variable of every flag: -journal-size is
 // CONNECTORMOCK_JOURNAL_SIZE. A flag on the command line wins over its variable.
-const envPrefix = prelisten.EnvPrefix
+const envPrefix = "CONNECTORMOCK_"
+
+// defaultAddr is the listen address when neither -addr nor CONNECTORMOCK_ADDR gives one.
+const defaultAddr = "127.0.0.1:8080"
 
 // envName is the environment variable of a flag.
 func envName(flagName string) string {
@@ -41,6 +50,9 @@ func envName(flagName string) string {
 
 // tokenFlags collects repeated -token TOKEN=ROLE[:ORG1,ORG2] flags.
 type tokenFlags []mock.Principal
+
+// tokenForms lists the forms -token accepts, for its error messages.
+const tokenForms = "want TOKEN=admin or TOKEN=readonly, optionally scoped to Versori organisations as TOKEN=admin:ORG1,ORG2"
 
 func (t *tokenFlags) String() string {
 	parts := make([]string, len(*t))
@@ -53,21 +65,22 @@ func (t *tokenFlags) String() string {
 	return strings.Join(parts, ",")
 }
 
+// Set parses one TOKEN=ROLE[:ORG1,ORG2]. The role is required: a bare TOKEN would otherwise
+// have to default to a role, and silently making it admin is a trap.
 func (t *tokenFlags) Set(v string) error {
 	token, r, ok := strings.Cut(v, "=")
-	if !ok {
-		r = "admin"
-	}
-	if token == "" {
-		return errors.New("empty token")
+	switch {
+	case !ok:
+		return fmt.Errorf("no role: %s", tokenForms)
+	case token == "":
+		return fmt.Errorf("empty token: %s", tokenForms)
 	}
 	p := mock.Principal{Name: token, Token: token}
-	// An optional ":ORG1,ORG2" scopes the token to those (Versori) organisations.
 	r, orgs, scoped := strings.Cut(r, ":")
 	if scoped {
 		for _, o := range strings.Split(orgs, ",") {
 			if o == "" {
-				return fmt.Errorf("token %s: empty organisation in %q", token, orgs)
+				return fmt.Errorf("empty organisation in %q: %s", orgs, tokenForms)
 			}
 			p.Organisations = append(p.Organisations, o)
 		}
@@ -77,7 +90,7 @@ func (t *tokenFlags) Set(v string) error {
 	case "readonly":
 		p.ReadOnly = true
 	default:
-		return fmt.Errorf("role %q is neither admin nor readonly", r)
+		return fmt.Errorf("role %q is neither admin nor readonly: %s", r, tokenForms)
 	}
 	*t = append(*t, p)
 	return nil
@@ -118,7 +131,7 @@ func loadEnv(args []string, lookup func(string) (string, bool), stderr io.Writer
 		}
 		for _, v := range values {
 			if err := fs.Set(f.Name, v); err != nil {
-				envErr = fmt.Errorf("%s=%q: %v", envName(f.Name), v, err)
+				envErr = fmt.Errorf("%s=%q (-%s): %v", envName(f.Name), v, f.Name, err)
 				return
 			}
 		}
@@ -192,7 +205,7 @@ func (c config) vendorList() []string {
 func flagSet(c *config, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("connectormock", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&c.addr, "addr", prelisten.DefaultAddr, "listen address")
+	fs.StringVar(&c.addr, "addr", defaultAddr, "listen address")
 	fs.Uint64Var(&c.seed, "seed", fixtures.DefaultSeed, "seed of the generated data (0 means the default)")
 	fs.IntVar(&c.connectors, "connectors", mock.DefaultConnectors, "generated connectors per vendor, next to the documented ones")
 	fs.Var(&c.tokens, "token", "accepted bearer token as TOKEN=admin or TOKEN=readonly, optionally scoped to Versori organisations as TOKEN=admin:ORG1,ORG2; repeat it for more (replaces the defaults "+mock.AdminToken+" and "+mock.ReadOnlyToken+")")
@@ -203,7 +216,7 @@ func flagSet(c *config, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&c.logFormat, "log-format", "text", "request log format: text or json")
 	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "log level: debug, info (one line per request), warn or error")
 	fs.BoolVar(&c.version, "version", false, "print the version and exit")
-	fs.StringVar(&c.health, "healthcheck", "", "GET this URL and exit 0 if it answers 200, non-zero otherwise (for container health checks)")
+	fs.StringVar(&c.health, "healthcheck", "", "GET this URL and exit 0 if it answers 200, 1 otherwise (for container health checks)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: connectormock [flags]\n\nA contract mock of connector-management APIs (%s).\n"+
 			"Every flag can also be set by its environment variable, %sFLAG_NAME; the flag wins.\n\nFlags:\n",

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -39,7 +38,7 @@ func TestLoadDefaults(t *testing.T) {
 }
 
 func TestLoadFlags(t *testing.T) {
-	c, err := load([]string{"-addr", ":9", "-seed", "42", "-connectors", "3", "-token", "a=admin", "-token", "r=readonly", "-token", "b", "-log-format", "json", "-log-level", "warn"}, io.Discard)
+	c, err := load([]string{"-addr", ":9", "-seed", "42", "-connectors", "3", "-token", "a=admin", "-token", "r=readonly", "-token", "b=admin", "-log-format", "json", "-log-level", "warn"}, io.Discard)
 	require.NoError(t, err)
 	assert.Equal(t, ":9", c.addr)
 	assert.EqualValues(t, 42, c.seed)
@@ -48,7 +47,7 @@ func TestLoadFlags(t *testing.T) {
 	assert.Equal(t, "json", c.logFormat)
 
 	for _, bad := range [][]string{
-		{"-token", "x=root"}, {"-token", "=admin"}, {"-log-format", "xml"}, {"-connectors", "-1"},
+		{"-token", "x=root"}, {"-token", "=admin"}, {"-token", "x"}, {"-log-format", "xml"}, {"-connectors", "-1"},
 		{"-seed", "x"}, {"extra"}, {"-nope"}, {"-log-level", "loud"}, {"-journal-size", "-1"},
 	} {
 		_, err := load(bad, io.Discard)
@@ -185,11 +184,31 @@ func TestAdminFlags(t *testing.T) {
 	require.NoError(t, <-done)
 }
 
-func TestRunErrors(t *testing.T) {
-	err := run(context.Background(), []string{"-addr", "256.0.0.1:1"}, io.Discard, io.Discard)
-	assert.Error(t, err)
-	err = run(context.Background(), []string{"-h"}, io.Discard, io.Discard)
-	assert.True(t, errors.Is(err, flag.ErrHelp))
+// TestExitStatus: a usage error exits 2, any other failure 1, success and -h 0.
+func TestExitStatus(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		want int
+	}{
+		{"help", []string{"-h"}, nil, 0},
+		{"version", []string{"-version"}, nil, 0},
+		{"unknown flag", []string{"-nope"}, nil, 2},
+		{"bad value", []string{"-log-format", "xml"}, nil, 2},
+		{"argument", []string{"serve"}, nil, 2},
+		{"bad variable", nil, map[string]string{"CONNECTORMOCK_SEED": "x"}, 2},
+		{"address that cannot be listened on", []string{"-addr", "256.0.0.1:1"}, nil, 1},
+		{"failed healthcheck", []string{"-healthcheck", "http://127.0.0.1:1/__admin/health"}, nil, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			err := run(context.Background(), tc.args, io.Discard, io.Discard)
+			assert.Equal(t, tc.want, exitStatus(err), "%v", err)
+		})
+	}
 }
 
 // TestSlowAndFloodingClients: a header flood is refused at the header limit, and a client that

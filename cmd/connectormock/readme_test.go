@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"io"
 	"net/http"
 	"os"
@@ -103,4 +104,39 @@ func TestREADMECurls(t *testing.T) {
 	assert.GreaterOrEqual(t, ran, 3, "one quick-start curl per vendor")
 	cancel()
 	require.NoError(t, <-done)
+}
+
+// TestREADMEFlags holds the README's table of flags to the command's flag set: every flag is
+// listed, with its environment variable and, where the flag has one, its default.
+func TestREADMEFlags(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	type row struct{ env, def string }
+	rows := map[string]row{}
+	// | `-name ARG` | `CONNECTORMOCK_NAME` (note) | `default` | meaning |
+	name := regexp.MustCompile("^`-([a-z-]+)")
+	for _, line := range strings.Split(string(readme), "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) < 4 || !name.MatchString(strings.TrimSpace(cells[1])) {
+			continue
+		}
+		env, _, _ := strings.Cut(strings.TrimSpace(cells[2]), " ")
+		rows[name.FindStringSubmatch(strings.TrimSpace(cells[1]))[1]] = row{strings.Trim(env, "`"), strings.Trim(strings.TrimSpace(cells[3]), "`")}
+	}
+	var c config
+	var names []string
+	flagSet(&c, io.Discard).VisitAll(func(f *flag.Flag) {
+		names = append(names, f.Name)
+		r, ok := rows[f.Name]
+		if !assert.True(t, ok, "the README's table lacks -%s", f.Name) {
+			return
+		}
+		assert.Equal(t, envName(f.Name), r.env, "-%s's variable", f.Name)
+		if f.DefValue != "" && f.DefValue != "false" {
+			assert.True(t, strings.EqualFold(f.DefValue, r.def), "-%s's default: %q in the README, %q in the command", f.Name, r.def, f.DefValue)
+		}
+	})
+	for name := range rows {
+		assert.Contains(t, names, name, "the README lists -%s, which the command does not have", name)
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -93,9 +92,6 @@ func msgVersionPublished(name string) string {
 	return fmt.Sprintf("Version %q is published; pass force=true to delete it anyway.", name)
 }
 
-// discriminator matches kin-openapi's reason for a discriminator value no branch maps.
-var discriminator = regexp.MustCompile(`^discriminator property "([^"]+)" has invalid value`)
-
 // errorBody is the contract's Error.
 type errorBody struct {
 	Code    string       `json:"code"`
@@ -123,10 +119,6 @@ func (a *API) WriteError(w http.ResponseWriter, e *vendorapi.Error) {
 	}
 	for _, f := range e.Fields {
 		name := f.Field
-		if m := discriminator.FindStringSubmatch(f.Message); m != nil {
-			// kin-openapi reports a bad discriminator value on the object, not on the property.
-			name = strings.TrimPrefix(name+"."+m[1], ".")
-		}
 		if name == "" {
 			name = "body"
 		}

@@ -124,6 +124,16 @@ func TestAdminStateRefusesBadVendorSnapshots(t *testing.T) {
 		spoil                 func(snap state)
 	}{
 		{"productsup created", "productsup", "created -1: must not be negative", func(snap state) { snap["created"] = -1 }},
+		{"productsup repeated connector", "productsup", "connectors[1]: repeated id", func(snap state) {
+			cs := list(snap["connectors"])
+			cs[1].(state)["id"] = cs[0].(state)["id"]
+		}},
+		{"productsup id not a UUID", "productsup", `connectors[2]: invalid: id: string doesn't match the format "uuid"`, func(snap state) {
+			list(snap["connectors"])[2].(state)["id"] = "x"
+		}},
+		{"productsup version state", "productsup", `connectors[0]: invalid: versions[0].state: value is not one of the allowed values`, func(snap state) {
+			list(list(snap["connectors"])[0].(state)["versions"])[0].(state)["state"] = "gone"
+		}},
 		{"conductorone repeated app", "conductorone", "apps[1]: missing or repeated id", func(snap state) {
 			apps := list(snap["apps"])
 			apps[1].(state)["id"] = apps[0].(state)["id"]

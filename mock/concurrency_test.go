@@ -73,7 +73,7 @@ func setup(t *testing.T, s *mock.Server) []*own {
 		ref := &p.Versions[0].PlatformProdReference
 		ref.TargetAccounts, ref.TargetProjects, ref.TargetSites = []int64{1, 2, 3}, []int64{1, 2, 3}, []int64{1, 2, 3}
 		ref.EnabledForAccounts, ref.EnabledForProjects, ref.EnabledForSites = []int64{1}, []int64{1}, []int64{1}
-		s.Productsup().Store().Put(p)
+		require.NoError(t, s.Productsup().Store().Put(p))
 		o.productsup = p.ID
 
 		app := conductorone.DocumentedApp()

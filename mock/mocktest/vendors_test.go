@@ -128,7 +128,7 @@ func TestBuildersServeValidBodies(t *testing.T) {
 			{productsupfx.WithoutPlatform(), productsupfx.WithVersionNumber(4)},
 		} {
 			c := productsupfx.NewConnector(append(opts, productsupfx.WithSeed(fixtures.DefaultSeed, i))...)
-			s.Productsup().Store().Put(c)
+			require.NoError(t, s.Productsup().Store().Put(c))
 			var body struct{ Data productsupfx.Connector }
 			get(t, "/connectors/"+c.ID).JSON(t, &body)
 			assert.Equal(t, c.Clone(), body.Data)
@@ -210,7 +210,7 @@ func TestTypedAccess(t *testing.T) {
 			t.Run("productsup", func(t *testing.T) {
 				s := newChecked(t, fl.opts...)
 				c := productsupfx.NewConnector(productsupfx.WithTargets([]int64{42}, nil, nil))
-				s.Productsup().Store().Put(c)
+				require.NoError(t, s.Productsup().Store().Put(c))
 
 				status, body := call(t, s, "GET", "/connectors/"+c.ID, nil)
 				require.Equal(t, 200, status, "%s", body)

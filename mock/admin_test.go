@@ -134,16 +134,22 @@ func TestAdminStateRefusesBadVendorSnapshots(t *testing.T) {
 		{"productsup version state", "productsup", `connectors[0]: invalid: versions[0].state: value is not one of the allowed values`, func(snap state) {
 			list(list(snap["connectors"])[0].(state)["versions"])[0].(state)["state"] = "gone"
 		}},
-		{"conductorone repeated app", "conductorone", "apps[1]: missing or repeated id", func(snap state) {
+		{"conductorone repeated app", "conductorone", "apps[1]: repeated id", func(snap state) {
 			apps := list(snap["apps"])
 			apps[1].(state)["id"] = apps[0].(state)["id"]
 		}},
-		{"conductorone repeated connector", "conductorone", "connectors[1]: missing or repeated id", func(snap state) {
+		{"conductorone repeated connector", "conductorone", "connectors[1]: repeated id", func(snap state) {
 			cs := list(snap["connectors"])
 			cs[1].(state)["connector"].(state)["id"] = cs[0].(state)["connector"].(state)["id"]
 		}},
-		{"conductorone unknown app", "conductorone", `connectors[0]: unknown app "nope"`, func(snap state) {
+		{"conductorone unknown app", "conductorone", `connectors[0]: invalid: appId: app "nope" not found`, func(snap state) {
 			list(snap["connectors"])[0].(state)["connector"].(state)["appId"] = "nope"
+		}},
+		{"conductorone app without id", "conductorone", `apps[0]: invalid: id: must not be empty`, func(snap state) {
+			list(snap["apps"])[0].(state)["id"] = ""
+		}},
+		{"conductorone connector status", "conductorone", `connectors[1]: invalid: status.status: value is not one of the allowed values`, func(snap state) {
+			list(snap["connectors"])[1].(state)["connector"].(state)["status"].(state)["status"] = "SYNC_STATUS_LOST"
 		}},
 		{"conductorone seq 0", "conductorone", "connectors[0]: seq 0 must be unique", func(snap state) {
 			list(snap["connectors"])[0].(state)["seq"] = 0

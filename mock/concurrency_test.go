@@ -78,7 +78,7 @@ func setup(t *testing.T, s *mock.Server) []*own {
 
 		app := conductorone.DocumentedApp()
 		app.ID = fmt.Sprintf("hardeningApp%02d", g)
-		s.ConductorOne().Store().PutApp(app)
+		require.NoError(t, s.ConductorOne().Store().PutApp(app))
 		o.c1App = app.ID
 		for i := range 3 {
 			c := conductorone.Documented()

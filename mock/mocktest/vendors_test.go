@@ -137,7 +137,7 @@ func TestBuildersServeValidBodies(t *testing.T) {
 
 	t.Run("conductorone", func(t *testing.T) {
 		app := conductorone.NewApp()
-		s.ConductorOne().Store().PutApp(app)
+		require.NoError(t, s.ConductorOne().Store().PutApp(app))
 		var built []conductorone.Connector
 		for i, status := range conductorone.SyncStatuses {
 			built = append(built, conductorone.NewConnector(conductorone.WithSeed(fixtures.DefaultSeed, i), conductorone.WithStatus(status)))
@@ -228,7 +228,7 @@ func TestTypedAccess(t *testing.T) {
 			t.Run("conductorone", func(t *testing.T) {
 				s := newChecked(t, fl.opts...)
 				app := conductorone.NewApp()
-				s.ConductorOne().Store().PutApp(app)
+				require.NoError(t, s.ConductorOne().Store().PutApp(app))
 				c := conductorone.NewConnector(conductorone.WithAppID(app.ID), conductorone.WithStatus("SYNC_STATUS_ERROR"))
 				require.NoError(t, s.ConductorOne().Store().Put(c))
 

@@ -162,8 +162,15 @@ func TestAdminStateRefusesBadVendorSnapshots(t *testing.T) {
 			cs[1].(state)["seq"] = cs[0].(state)["seq"]
 		}},
 		{"conductorone created", "conductorone", "created -1: must not be negative", func(snap state) { snap["created"] = -1 }},
-		{"versori no organisation", "versori", "connectors[0]: missing or repeated id", func(snap state) {
+		{"versori no organisation", "versori", `connectors[0]: invalid: organisationId: string doesn't match the format "ulid"`, func(snap state) {
 			list(snap["connectors"])[0].(state)["organisationId"] = ""
+		}},
+		{"versori repeated connector", "versori", "connectors[1]: repeated id", func(snap state) {
+			cs := list(snap["connectors"])
+			cs[1].(state)["id"] = cs[0].(state)["id"]
+		}},
+		{"versori protocol", "versori", `connectors[2]: invalid: protocol: discriminator property "protocol" has invalid value, got "ftp"`, func(snap state) {
+			list(snap["connectors"])[2].(state)["protocol"] = "ftp"
 		}},
 		{"versori created", "versori", "created -1: must not be negative", func(snap state) { snap["created"] = -1 }},
 	} {

@@ -90,7 +90,7 @@ func setup(t *testing.T, s *mock.Server) []*own {
 		for i := range 2 {
 			c := versori.Documented()
 			c.ID = versori.ID(1, "hardening", g*10+i)
-			s.Versori().Store().Put(c)
+			require.NoError(t, s.Versori().Store().Put(c))
 			o.versoriLive = append(o.versoriLive, c.ID)
 			o.versoriProto[c.ID], o.versoriInUse[c.ID] = "http", true
 		}

@@ -179,7 +179,7 @@ func TestBuildersServeValidBodies(t *testing.T) {
 				c := versori.NewConnector(opts...)
 				draft := versori.NewVersion(versori.WithSeed(fixtures.DefaultSeed, i), versori.WithVersionName("2.0.0"), versori.WithDraft())
 				c.Versions = append(c.Versions, draft)
-				s.Versori().Store().Put(c)
+				require.NoError(t, s.Versori().Store().Put(c))
 
 				got := decode[versori.Connector](t, get(t, versoriPath(c.OrganisationID, c.ID)).Body)
 				stored, err := s.Versori().Store().Connector(c.OrganisationID, c.ID)
@@ -268,7 +268,7 @@ func TestTypedAccess(t *testing.T) {
 			t.Run("versori", func(t *testing.T) {
 				s := newChecked(t, fl.opts...)
 				c := versori.NewConnector(versori.WithName("Seeded"))
-				s.Versori().Store().Put(c)
+				require.NoError(t, s.Versori().Store().Put(c))
 
 				status, body := call(t, s, "GET", versoriPath(c.OrganisationID, c.ID), nil)
 				require.Equal(t, 200, status, "%s", body)

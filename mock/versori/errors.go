@@ -52,6 +52,7 @@ const (
 	msgRepeatedAuthSchemeConfig = "repeats auth scheme config %q"
 	msgDatasetRequired          = "is required: a BigQuery connector needs its dataset"
 	msgRepeatedConnection       = "repeats connection name %q; names are unique within a connector"
+	msgRepeatedVersion          = "repeats version name %q; names are unique within a connector"
 	msgBadTag                   = "tag %q has no key; want key:value or key, comma-separated"
 	msgVersionNameEmpty         = "must not be empty"
 	msgVersionNameReserved      = "%q is a reserved version name (latest and default are)"

@@ -617,9 +617,8 @@ func TestAdminResetWithNewSeed(t *testing.T) {
 // so they stay true.
 func TestREADMEVendorLines(t *testing.T) {
 	s := newChecked(t, mock.WithoutListener())
-	err := s.ConductorOne().Store().Put(conductorone.NewConnector(conductorone.WithStatus("SYNC_STATUS_ERROR")))
-	s.Versori().Store().Put(versori.NewConnector(versori.WithProtocol("bigquery"), versori.WithConnections()))
-	require.NoError(t, err)
+	require.NoError(t, s.ConductorOne().Store().Put(conductorone.NewConnector(conductorone.WithStatus("SYNC_STATUS_ERROR"))))
+	require.NoError(t, s.Versori().Store().Put(versori.NewConnector(versori.WithProtocol("bigquery"), versori.WithConnections())))
 
 	c1 := conductorone.NewConnector()
 	status, body := call(t, s, "GET", c1Path(c1.AppID, c1.ID), nil)

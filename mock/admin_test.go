@@ -124,16 +124,32 @@ func TestAdminStateRefusesBadVendorSnapshots(t *testing.T) {
 		spoil                 func(snap state)
 	}{
 		{"productsup created", "productsup", "created -1: must not be negative", func(snap state) { snap["created"] = -1 }},
-		{"conductorone repeated app", "conductorone", "apps[1]: missing or repeated id", func(snap state) {
+		{"productsup repeated connector", "productsup", "connectors[1]: repeated id", func(snap state) {
+			cs := list(snap["connectors"])
+			cs[1].(state)["id"] = cs[0].(state)["id"]
+		}},
+		{"productsup id not a UUID", "productsup", `connectors[2]: invalid: id: string doesn't match the format "uuid"`, func(snap state) {
+			list(snap["connectors"])[2].(state)["id"] = "x"
+		}},
+		{"productsup version state", "productsup", `connectors[0]: invalid: versions[0].state: value is not one of the allowed values`, func(snap state) {
+			list(list(snap["connectors"])[0].(state)["versions"])[0].(state)["state"] = "gone"
+		}},
+		{"conductorone repeated app", "conductorone", "apps[1]: repeated id", func(snap state) {
 			apps := list(snap["apps"])
 			apps[1].(state)["id"] = apps[0].(state)["id"]
 		}},
-		{"conductorone repeated connector", "conductorone", "connectors[1]: missing or repeated id", func(snap state) {
+		{"conductorone repeated connector", "conductorone", "connectors[1]: repeated id", func(snap state) {
 			cs := list(snap["connectors"])
 			cs[1].(state)["connector"].(state)["id"] = cs[0].(state)["connector"].(state)["id"]
 		}},
-		{"conductorone unknown app", "conductorone", `connectors[0]: unknown app "nope"`, func(snap state) {
+		{"conductorone unknown app", "conductorone", `connectors[0]: invalid: appId: app "nope" not found`, func(snap state) {
 			list(snap["connectors"])[0].(state)["connector"].(state)["appId"] = "nope"
+		}},
+		{"conductorone app without id", "conductorone", `apps[0]: invalid: id: must not be empty`, func(snap state) {
+			list(snap["apps"])[0].(state)["id"] = ""
+		}},
+		{"conductorone connector status", "conductorone", `connectors[1]: invalid: status.status: value is not one of the allowed values`, func(snap state) {
+			list(snap["connectors"])[1].(state)["connector"].(state)["status"].(state)["status"] = "SYNC_STATUS_LOST"
 		}},
 		{"conductorone seq 0", "conductorone", "connectors[0]: seq 0 must be unique", func(snap state) {
 			list(snap["connectors"])[0].(state)["seq"] = 0
@@ -146,8 +162,15 @@ func TestAdminStateRefusesBadVendorSnapshots(t *testing.T) {
 			cs[1].(state)["seq"] = cs[0].(state)["seq"]
 		}},
 		{"conductorone created", "conductorone", "created -1: must not be negative", func(snap state) { snap["created"] = -1 }},
-		{"versori no organisation", "versori", "connectors[0]: missing or repeated id", func(snap state) {
+		{"versori no organisation", "versori", `connectors[0]: invalid: organisationId: string doesn't match the format "ulid"`, func(snap state) {
 			list(snap["connectors"])[0].(state)["organisationId"] = ""
+		}},
+		{"versori repeated connector", "versori", "connectors[1]: repeated id", func(snap state) {
+			cs := list(snap["connectors"])
+			cs[1].(state)["id"] = cs[0].(state)["id"]
+		}},
+		{"versori protocol", "versori", `connectors[2]: invalid: protocol: discriminator property "protocol" has invalid value, got "ftp"`, func(snap state) {
+			list(snap["connectors"])[2].(state)["protocol"] = "ftp"
 		}},
 		{"versori created", "versori", "created -1: must not be negative", func(snap state) { snap["created"] = -1 }},
 	} {

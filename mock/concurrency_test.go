@@ -73,12 +73,12 @@ func setup(t *testing.T, s *mock.Server) []*own {
 		ref := &p.Versions[0].PlatformProdReference
 		ref.TargetAccounts, ref.TargetProjects, ref.TargetSites = []int64{1, 2, 3}, []int64{1, 2, 3}, []int64{1, 2, 3}
 		ref.EnabledForAccounts, ref.EnabledForProjects, ref.EnabledForSites = []int64{1}, []int64{1}, []int64{1}
-		s.Productsup().Store().Put(p)
+		require.NoError(t, s.Productsup().Store().Put(p))
 		o.productsup = p.ID
 
 		app := conductorone.DocumentedApp()
 		app.ID = fmt.Sprintf("hardeningApp%02d", g)
-		s.ConductorOne().Store().PutApp(app)
+		require.NoError(t, s.ConductorOne().Store().PutApp(app))
 		o.c1App = app.ID
 		for i := range 3 {
 			c := conductorone.Documented()
@@ -90,7 +90,7 @@ func setup(t *testing.T, s *mock.Server) []*own {
 		for i := range 2 {
 			c := versori.Documented()
 			c.ID = versori.ID(1, "hardening", g*10+i)
-			s.Versori().Store().Put(c)
+			require.NoError(t, s.Versori().Store().Put(c))
 			o.versoriLive = append(o.versoriLive, c.ID)
 			o.versoriProto[c.ID], o.versoriInUse[c.ID] = "http", true
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 
+	"github.com/connectormock/connectormock/mock/internal/contract"
 	"github.com/connectormock/connectormock/mock/internal/vendorapi"
 	"github.com/connectormock/connectormock/openapi"
 )
@@ -58,7 +59,7 @@ func newMount(s *Server, v vendorapi.Vendor, prefix string) (*mount, error) {
 		// without security requirement (spec.Unsecured); this only guards against one
 		// slipping through.
 		AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
-		SchemaValidationOptions: []openapi3.SchemaValidationOption{formatValidators},
+		SchemaValidationOptions: []openapi3.SchemaValidationOption{contract.Formats},
 	}
 	m.respOptions = &openapi3filter.Options{
 		IncludeResponseStatus:   true,

@@ -4,19 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 
+	"github.com/connectormock/connectormock/mock/internal/contract"
 	"github.com/connectormock/connectormock/mock/internal/vendorapi"
 )
-
-// unsupportedProperty matches kin-openapi's reason for a property that additionalProperties:
-// false forbids; its path names the enclosing object, the reason the property.
-var unsupportedProperty = regexp.MustCompile(`^property "(.*)" is unsupported$`)
 
 // validationError turns what openapi3filter.ValidateRequest returned into a 400 that lists
 // every offending field it found, each with a message that names the problem.
@@ -43,7 +38,7 @@ func collect(err error, out *[]vendorapi.FieldError) {
 		return
 	}
 	if p := re.Parameter; p != nil {
-		for _, m := range causes(re.Err) {
+		for _, m := range contract.Causes(re.Err) {
 			*out = append(*out, vendorapi.FieldError{In: p.In, Field: p.Name, Message: paramMessage(re, m)})
 		}
 		return
@@ -61,10 +56,10 @@ func collect(err error, out *[]vendorapi.FieldError) {
 	case re.Reason == "failed to decode request body":
 		*out = append(*out, vendorapi.FieldError{In: "body", Message: "request body is not valid JSON: " + decodeReason(re.Err)})
 	default:
-		for _, m := range causes(re.Err) {
+		for _, m := range contract.Causes(re.Err) {
 			var se *openapi3.SchemaError
 			if errors.As(m, &se) {
-				*out = append(*out, schemaField(se))
+				*out = append(*out, contract.Field(se))
 				continue
 			}
 			*out = append(*out, vendorapi.FieldError{In: "body", Message: cmpMsg(re.Reason, m)})
@@ -77,74 +72,13 @@ func isRequestError(err error) bool {
 	return ok
 }
 
-// causes flattens a MultiError into its parts.
-func causes(err error) []error {
-	if err == nil {
-		return []error{nil}
-	}
-	var me openapi3.MultiError
-	if errors.As(err, &me) {
-		var out []error
-		for _, e := range me {
-			out = append(out, causes(e)...)
-		}
-		return out
-	}
-	return []error{err}
-}
-
-func schemaField(se *openapi3.SchemaError) vendorapi.FieldError {
-	path := se.JSONPointer()
-	reason := se.Reason
-	if m := unsupportedProperty.FindStringSubmatch(reason); m != nil {
-		path = append(path, m[1])
-		reason = "unknown property"
-	}
-	if v, ok := describe(se.Value); ok && !strings.Contains(reason, "missing") && se.SchemaField != "additionalProperties" {
-		reason += ", got " + v
-	}
-	return vendorapi.FieldError{In: "body", Field: fieldPath(path), Message: reason}
-}
-
-// fieldPath writes a JSON pointer as field1.field2[0].field3.
-func fieldPath(segs []string) string {
-	var b strings.Builder
-	for _, s := range segs {
-		if _, err := strconv.Atoi(s); err == nil && b.Len() > 0 {
-			b.WriteString("[" + s + "]")
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(s)
-	}
-	return b.String()
-}
-
-// describe renders a short scalar value for a message; objects and arrays are left out.
-func describe(v any) (string, bool) {
-	switch v := v.(type) {
-	case string:
-		if len(v) > 64 {
-			v = v[:64] + "..."
-		}
-		return strconv.Quote(v), true
-	case float64, bool:
-		return fmt.Sprint(v), true
-	case nil:
-		return "null", true
-	}
-	return "", false
-}
-
 func paramMessage(re *openapi3filter.RequestError, cause error) string {
 	var se *openapi3.SchemaError
 	var pe *openapi3filter.ParseError
 	switch {
 	case errors.As(cause, &se):
 		msg := se.Reason
-		if v, ok := describe(se.Value); ok {
+		if v, ok := contract.Describe(se.Value); ok {
 			msg += ", got " + v
 		}
 		return msg

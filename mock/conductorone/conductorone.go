@@ -21,6 +21,7 @@ import (
 	"encoding/json"
 	"sync"
 
+	"github.com/connectormock/connectormock/mock/internal/contract"
 	"github.com/connectormock/connectormock/mock/internal/vendorapi"
 	"github.com/connectormock/connectormock/openapi"
 )
@@ -54,24 +55,41 @@ func New(cfg vendorapi.Config) (*API, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &API{spec: spec.spec, store: newStore(cfg, spec.fields)}, nil
+	return &API{spec: spec.spec, store: newStore(cfg, spec.fields, spec.schemas)}, nil
 }
 
-// specAndFields is the spec with the connector's field tree of update masks.
+// specAndFields is the spec with the connector's field tree of update masks and the schemas
+// the store checks values against.
 type specAndFields struct {
-	spec   *openapi.Spec
-	fields *field
+	spec    *openapi.Spec
+	fields  *field
+	schemas *schemas
 }
 
-// loadSpec returns the spec and its field tree, derived once per process like the spec itself
-// and only read afterwards.
+// schemas are the spec's schemas of what the store holds, as the API writes it.
+type schemas struct {
+	connector, app *contract.Schema
+}
+
+// loadSpec returns the spec, its field tree and schemas, derived once per process like the
+// spec itself and only read afterwards.
 var loadSpec = sync.OnceValues(func() (specAndFields, error) {
 	spec, err := openapi.Load(Name)
 	if err != nil {
 		return specAndFields{}, err
 	}
 	fields, err := connectorFields(spec.Doc)
-	return specAndFields{spec, fields}, err
+	if err != nil {
+		return specAndFields{}, err
+	}
+	var sch schemas
+	if sch.connector, err = contract.Response(spec, "c1.api.app.v1.Connector"); err != nil {
+		return specAndFields{}, err
+	}
+	if sch.app, err = contract.Response(spec, "c1.api.app.v1.App"); err != nil {
+		return specAndFields{}, err
+	}
+	return specAndFields{spec, fields, &sch}, nil
 })
 
 // Reset implements vendorapi.Vendor.

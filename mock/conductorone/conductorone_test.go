@@ -1027,7 +1027,7 @@ func TestStoreReturnsCopies(t *testing.T) {
 	again, err := store.Connector(appID, connID)
 	require.NoError(t, err)
 	assert.Equal(t, fx.Documented(), again)
-	assert.ErrorIs(t, store.Put(fx.Connector{ID: "x", AppID: "nope"}), conductorone.ErrNotFound)
+	assert.ErrorIs(t, store.Put(fx.Connector{ID: "x", AppID: "nope"}), conductorone.ErrInvalid)
 }
 
 // TestStateMatchesHTTP: what the store says after a change is what Get says.

@@ -56,6 +56,7 @@ const (
 	msgPageToken       = "invalid page_token %q: not a token of this list"
 	msgRequired        = "%s is required"
 	msgBody            = "invalid request body: %s"
+	msgEmpty           = "must not be empty"
 
 	// Fallbacks for errors raised outside this package that carry no message.
 	msgInvalid      = "invalid argument"
@@ -138,6 +139,42 @@ func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
 
 // ErrInvalid is matched (errors.Is) by every error about a request's content.
 var ErrInvalid = errors.New("invalid argument")
+
+// FieldError is one offending field of a refused value: its path in the value as the API
+// writes it ("status.status", "config") and what is wrong with it, in the words of request
+// validation.
+type FieldError struct {
+	Field, Message string
+}
+
+// InvalidError lists every offending field of a connector or an app that a write refused: one
+// the server could not serve within its contract. The write changed nothing.
+type InvalidError struct {
+	Fields []FieldError
+}
+
+func (e *InvalidError) Error() string {
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = f.Field + ": " + f.Message
+	}
+	return "invalid: " + strings.Join(parts, "; ")
+}
+
+// Is makes errors.Is(err, ErrInvalid) true.
+func (e *InvalidError) Is(target error) bool { return target == ErrInvalid }
+
+// invalid is the *InvalidError of the fields found, or nil.
+func invalid(fields []vendorapi.FieldError) error {
+	if len(fields) == 0 {
+		return nil
+	}
+	e := &InvalidError{Fields: make([]FieldError, len(fields))}
+	for i, f := range fields {
+		e.Fields[i] = FieldError{f.Field, f.Message}
+	}
+	return e
+}
 
 // MaskError is an update mask path that is unknown, read-only or misplaced.
 type MaskError struct {

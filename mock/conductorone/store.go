@@ -36,8 +36,9 @@ type NewConnector struct {
 // Store holds the apps and connectors of one mock server. Every method is safe for concurrent
 // use, returns copies (nothing returned aliases the store) and changes all or nothing.
 type Store struct {
-	clock  func() time.Time
-	fields *field // the connector's fields as update masks name them; read-only
+	clock   func() time.Time
+	fields  *field   // the connector's fields as update masks name them; read-only
+	schemas *schemas // read-only
 
 	mu         kit.SeededMutex // guards seed, apps, appOrder, connectors, seq and created
 	seed       uint64
@@ -55,8 +56,8 @@ type entry struct {
 	c   fx.Connector
 }
 
-func newStore(cfg vendorapi.Config, fields *field) *Store {
-	s := &Store{clock: cfg.Clock, fields: fields}
+func newStore(cfg vendorapi.Config, fields *field, schemas *schemas) *Store {
+	s := &Store{clock: cfg.Clock, fields: fields, schemas: schemas}
 	s.mu.Init(func() { s.reset(cfg) }) // the seed, on first use (see kit.SeededMutex)
 	return s
 }
@@ -119,26 +120,34 @@ func (s *Store) Snapshot() (json.RawMessage, error) {
 }
 
 // Restore replaces the whole state with a snapshot. One that does not parse, repeats an id or
-// a sequence number, or puts a connector in an unknown app is refused and changes nothing.
+// a sequence number, or holds an app or a connector that PutApp or Put would refuse (one of
+// an unknown app, say) is refused and changes nothing.
 func (s *Store) Restore(data json.RawMessage) error {
 	var snap snapshot
 	if err := kit.DecodeSnapshot(Name, data, &snap); err != nil {
 		return err
 	}
 	apps := map[string]bool{}
-	for i, a := range snap.Apps {
-		if a.ID == "" || apps[a.ID] {
-			return fmt.Errorf("conductorone state: apps[%d]: missing or repeated id %q", i, a.ID)
+	for i := range snap.Apps {
+		a := &snap.Apps[i]
+		if err := s.checkApp(a); err != nil {
+			return fmt.Errorf("conductorone state: apps[%d]: %w", i, err)
+		}
+		if apps[a.ID] {
+			return fmt.Errorf("conductorone state: apps[%d]: repeated id %q", i, a.ID)
 		}
 		apps[a.ID] = true
 	}
 	ids, seqs := map[string]bool{}, map[uint64]bool{}
-	for i, e := range snap.Connectors {
+	for i := range snap.Connectors {
+		e := &snap.Connectors[i]
+		e.Connector = e.Connector.Clone()
+		if err := s.checkConnector(&e.Connector, func(id string) bool { return apps[id] }); err != nil {
+			return fmt.Errorf("conductorone state: connectors[%d]: %w", i, err)
+		}
 		switch {
-		case e.Connector.ID == "" || ids[e.Connector.ID]:
-			return fmt.Errorf("conductorone state: connectors[%d]: missing or repeated id %q", i, e.Connector.ID)
-		case !apps[e.Connector.AppID]:
-			return fmt.Errorf("conductorone state: connectors[%d]: unknown app %q", i, e.Connector.AppID)
+		case ids[e.Connector.ID]:
+			return fmt.Errorf("conductorone state: connectors[%d]: repeated id %q", i, e.Connector.ID)
 		case e.Seq == 0 || e.Seq > snap.Seq || seqs[e.Seq]:
 			return fmt.Errorf("conductorone state: connectors[%d]: seq %d must be unique and between 1 and seq %d", i, e.Seq, snap.Seq)
 		}
@@ -157,7 +166,7 @@ func (s *Store) Restore(data json.RawMessage) error {
 		s.putApp(a)
 	}
 	for _, e := range snap.Connectors {
-		s.connectors[e.Connector.ID] = &entry{seq: e.Seq, c: e.Connector.Clone()}
+		s.connectors[e.Connector.ID] = &entry{seq: e.Seq, c: e.Connector}
 	}
 	return nil
 }
@@ -169,11 +178,29 @@ func (s *Store) Seed() uint64 {
 	return s.seed
 }
 
-// PutApp stores a copy of app, replacing any app with the same id.
-func (s *Store) PutApp(app fx.App) {
+// PutApp stores a copy of app, replacing any app with the same id. An app the server could
+// not expand within its contract (checked as the API writes it against the spec's
+// c1.api.app.v1.App: no id, an identityMatching it does not list, ...) is refused with an
+// *InvalidError naming every offending field, and nothing changes.
+func (s *Store) PutApp(app fx.App) error {
+	if err := s.checkApp(&app); err != nil {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.putApp(app)
+	return nil
+}
+
+// checkApp refuses an app the server could not serve: one without an id (the path names it),
+// or one the spec's c1.api.app.v1.App refuses as the API writes it, expanded. PutApp and
+// Restore share it.
+func (s *Store) checkApp(app *fx.App) error {
+	var bad []vendorapi.FieldError
+	if app.ID == "" {
+		bad = append(bad, vendorapi.FieldError{Field: "id", Message: msgEmpty})
+	}
+	return invalid(append(bad, s.schemas.app.Check(expandedApp{typeApp, *app})...))
 }
 
 func (s *Store) putApp(app fx.App) {
@@ -184,20 +211,38 @@ func (s *Store) putApp(app fx.App) {
 }
 
 // Put stores a copy of c in its app (c.AppID), replacing any connector with the same id and
-// keeping its place in List. The app must exist.
+// keeping its place in List. A connector the server could not serve within its contract is
+// refused with an *InvalidError naming every offending field, and nothing changes: one
+// without an id, of an app the store does not hold, or one the spec's c1.api.app.v1.Connector
+// refuses as the API writes it (a config without "@type", a status it does not list, ...).
 func (s *Store) Put(c fx.Connector) error {
+	c = c.Clone()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.apps[c.AppID]; !ok {
-		return &NotFoundError{AppID: c.AppID}
+	if err := s.checkConnector(&c, func(id string) bool { return s.apps[id] != nil }); err != nil {
+		return err
 	}
 	if e, ok := s.connectors[c.ID]; ok {
-		e.c = c.Clone()
+		e.c = c
 		return nil
 	}
 	s.seq++
-	s.connectors[c.ID] = &entry{seq: s.seq, c: c.Clone()}
+	s.connectors[c.ID] = &entry{seq: s.seq, c: c}
 	return nil
+}
+
+// checkConnector refuses a connector (a Clone, as stored) that the server could not serve:
+// one without an id, of an app that hasApp does not know, or one the spec's
+// c1.api.app.v1.Connector refuses as the API writes it. Put (holding mu) and Restore share it.
+func (s *Store) checkConnector(c *fx.Connector, hasApp func(id string) bool) error {
+	var bad []vendorapi.FieldError
+	if c.ID == "" {
+		bad = append(bad, vendorapi.FieldError{Field: "id", Message: msgEmpty})
+	}
+	if !hasApp(c.AppID) {
+		bad = append(bad, vendorapi.FieldError{Field: "appId", Message: fmt.Sprintf(msgApp, c.AppID)})
+	}
+	return invalid(append(bad, s.schemas.connector.Check(c)...))
 }
 
 // App returns a copy of the app with the given id.

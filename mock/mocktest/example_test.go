@@ -22,7 +22,10 @@ func Example() {
 	c.ID = "0f8fad5b-d9cb-469f-a165-70867728950e"
 	c.Versions[0].PlatformProdReference.TargetAccounts = []int64{42}
 	c.Versions[0].PlatformProdReference.EnabledForAccounts = []int64{}
-	s.Productsup().Store().Put(c)
+	if err := s.Productsup().Store().Put(c); err != nil { // a value the contract forbids is refused
+		fmt.Println(err)
+		return
+	}
 
 	resp, _ := s.Client().Post(s.URL()+"/connectors/"+c.ID+"/versions/1/access/prod/enable",
 		"application/json", strings.NewReader(`{"accounts":[42]}`))

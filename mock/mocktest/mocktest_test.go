@@ -159,7 +159,7 @@ func TestREADMEExample(t *testing.T) {
 
 	// Seed state through typed access (the same store the HTTP side serves; copies in and out).
 	c := productsup.NewConnector(productsup.WithTargets([]int64{42}, nil, nil))
-	s.Productsup().Store().Put(c)
+	require.NoError(t, s.Productsup().Store().Put(c))
 
 	// The code under test talks HTTP; Client() sends mock-admin-token unless told otherwise.
 	resp, err := s.Client().Post(s.URL()+"/connectors/"+c.ID+"/versions/1/access/prod/enable",

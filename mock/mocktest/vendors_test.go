@@ -134,7 +134,7 @@ func TestBuildersServeValidBodies(t *testing.T) {
 			{productsupfx.WithoutPlatform(), productsupfx.WithVersionNumber(4)},
 		} {
 			c := productsupfx.NewConnector(append(opts, productsupfx.WithSeed(fixtures.DefaultSeed, i))...)
-			s.Productsup().Store().Put(c)
+			require.NoError(t, s.Productsup().Store().Put(c))
 			var body struct{ Data productsupfx.Connector }
 			get(t, "/connectors/"+c.ID).JSON(t, &body)
 			assert.Equal(t, c.Clone(), body.Data)
@@ -143,7 +143,7 @@ func TestBuildersServeValidBodies(t *testing.T) {
 
 	t.Run("conductorone", func(t *testing.T) {
 		app := conductorone.NewApp()
-		s.ConductorOne().Store().PutApp(app)
+		require.NoError(t, s.ConductorOne().Store().PutApp(app))
 		var built []conductorone.Connector
 		for i, status := range conductorone.SyncStatuses {
 			built = append(built, conductorone.NewConnector(conductorone.WithSeed(fixtures.DefaultSeed, i), conductorone.WithStatus(status)))
@@ -185,7 +185,7 @@ func TestBuildersServeValidBodies(t *testing.T) {
 				c := versori.NewConnector(opts...)
 				draft := versori.NewVersion(versori.WithSeed(fixtures.DefaultSeed, i), versori.WithVersionName("2.0.0"), versori.WithDraft())
 				c.Versions = append(c.Versions, draft)
-				s.Versori().Store().Put(c)
+				require.NoError(t, s.Versori().Store().Put(c))
 
 				got := decode[versori.Connector](t, get(t, versoriPath(c.OrganisationID, c.ID)).Body)
 				stored, err := s.Versori().Store().Connector(c.OrganisationID, c.ID)
@@ -216,7 +216,7 @@ func TestTypedAccess(t *testing.T) {
 			t.Run("productsup", func(t *testing.T) {
 				s := newCheckedWith(t, fl.new)
 				c := productsupfx.NewConnector(productsupfx.WithTargets([]int64{42}, nil, nil))
-				s.Productsup().Store().Put(c)
+				require.NoError(t, s.Productsup().Store().Put(c))
 
 				status, body := call(t, s, "GET", "/connectors/"+c.ID, nil)
 				require.Equal(t, 200, status, "%s", body)
@@ -234,7 +234,7 @@ func TestTypedAccess(t *testing.T) {
 			t.Run("conductorone", func(t *testing.T) {
 				s := newCheckedWith(t, fl.new)
 				app := conductorone.NewApp()
-				s.ConductorOne().Store().PutApp(app)
+				require.NoError(t, s.ConductorOne().Store().PutApp(app))
 				c := conductorone.NewConnector(conductorone.WithAppID(app.ID), conductorone.WithStatus("SYNC_STATUS_ERROR"))
 				require.NoError(t, s.ConductorOne().Store().Put(c))
 
@@ -274,7 +274,7 @@ func TestTypedAccess(t *testing.T) {
 			t.Run("versori", func(t *testing.T) {
 				s := newCheckedWith(t, fl.new)
 				c := versori.NewConnector(versori.WithName("Seeded"))
-				s.Versori().Store().Put(c)
+				require.NoError(t, s.Versori().Store().Put(c))
 
 				status, body := call(t, s, "GET", versoriPath(c.OrganisationID, c.ID), nil)
 				require.Equal(t, 200, status, "%s", body)
@@ -623,9 +623,8 @@ func TestAdminResetWithNewSeed(t *testing.T) {
 // so they stay true.
 func TestREADMEVendorLines(t *testing.T) {
 	s := newCheckedWith(t, mocktest.NewInProcess)
-	err := s.ConductorOne().Store().Put(conductorone.NewConnector(conductorone.WithStatus("SYNC_STATUS_ERROR")))
-	s.Versori().Store().Put(versori.NewConnector(versori.WithProtocol("bigquery"), versori.WithConnections()))
-	require.NoError(t, err)
+	require.NoError(t, s.ConductorOne().Store().Put(conductorone.NewConnector(conductorone.WithStatus("SYNC_STATUS_ERROR"))))
+	require.NoError(t, s.Versori().Store().Put(versori.NewConnector(versori.WithProtocol("bigquery"), versori.WithConnections())))
 
 	c1 := conductorone.NewConnector()
 	status, body := call(t, s, "GET", c1Path(c1.AppID, c1.ID), nil)

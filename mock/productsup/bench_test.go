@@ -32,3 +32,15 @@ func BenchmarkDisableUnknownConnector(b *testing.B) {
 func BenchmarkListConnectors(b *testing.B) {
 	benchRequest(b, http.MethodGet, "/connectors?limit=20", "", 200)
 }
+
+// BenchmarkPut stores a builder's connector through typed access, checked against the spec's
+// Connector as the API writes it.
+func BenchmarkPut(b *testing.B) {
+	s := testkit.New(b)
+	c := fx.NewConnector()
+	for b.Loop() {
+		if err := s.Productsup().Store().Put(c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

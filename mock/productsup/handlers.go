@@ -52,7 +52,7 @@ func (a *API) setAccess(w http.ResponseWriter, r *http.Request, c *vendorapi.Cal
 	if !a.decode(w, r, &in) {
 		return
 	}
-	v, err := a.store.SetAccess(c.Params["publicId"], c.Params["connectorVersion"], enable, in)
+	v, err := a.store.setAccess(c.Params["publicId"], c.Params["connectorVersion"], enable, in)
 	if err != nil {
 		a.WriteError(w, failure(err))
 		return
@@ -61,11 +61,11 @@ func (a *API) setAccess(w http.ResponseWriter, r *http.Request, c *vendorapi.Cal
 }
 
 func (a *API) addTargets(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
-	a.changeTargets(w, r, c, a.store.AddTargets)
+	a.changeTargets(w, r, c, a.store.addTargets)
 }
 
 func (a *API) replaceTargets(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
-	a.changeTargets(w, r, c, a.store.ReplaceTargets)
+	a.changeTargets(w, r, c, a.store.replaceTargets)
 }
 
 func (a *API) changeTargets(w http.ResponseWriter, r *http.Request, c *vendorapi.Call,
@@ -121,7 +121,7 @@ func (a *API) createConnector(w http.ResponseWriter, r *http.Request, c *vendora
 	if !a.decode(w, r, &in) {
 		return
 	}
-	kit.WriteJSON(w, http.StatusOK, connectorBody{msgCreated, resourceConnector, a.store.Create(in, c.Principal.Name)})
+	kit.WriteJSON(w, http.StatusOK, connectorBody{msgCreated, resourceConnector, a.store.create(in, c.Principal.Name)})
 }
 
 // decode reads the (already schema-validated) JSON body into v. What the schema lets through

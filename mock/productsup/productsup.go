@@ -14,7 +14,9 @@ package productsup
 
 import (
 	"encoding/json"
+	"sync"
 
+	"github.com/connectormock/connectormock/mock/internal/contract"
 	"github.com/connectormock/connectormock/mock/internal/vendorapi"
 	"github.com/connectormock/connectormock/openapi"
 )
@@ -38,8 +40,45 @@ func New(cfg vendorapi.Config) (*API, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &API{spec: spec, store: newStore(cfg)}, nil
+	schemas, err := loadSchemas()
+	if err != nil {
+		return nil, err
+	}
+	return &API{spec: spec, store: newStore(cfg, schemas)}, nil
 }
+
+// schemas are the spec's schemas that the store checks values against.
+type schemas struct {
+	connector *contract.Schema // what Put stores, as the API writes it
+	create    *contract.Schema // the body of createConnector
+	targets   *contract.Schema // the body of addConnectorVersionTargets and replace...
+	access    *contract.Schema // the body of enableConnectorVersionProdAccess and disable...
+}
+
+// loadSchemas finds the schemas once per process, like the spec itself; they are only read
+// afterwards.
+var loadSchemas = sync.OnceValues(func() (*schemas, error) {
+	spec, err := openapi.Load(Name)
+	if err != nil {
+		return nil, err
+	}
+	var s schemas
+	for _, f := range []struct {
+		to   **contract.Schema
+		find func(*openapi.Spec, string) (*contract.Schema, error)
+		name string
+	}{
+		{&s.connector, contract.Response, "Connector"},
+		{&s.create, contract.Request, "ConnectorCreate"},
+		{&s.targets, contract.Request, "Targets"},
+		{&s.access, contract.Request, "AccessTargets"},
+	} {
+		if *f.to, err = f.find(spec, f.name); err != nil {
+			return nil, err
+		}
+	}
+	return &s, nil
+})
 
 // Name implements vendorapi.Vendor.
 func (a *API) Name() string { return Name }

@@ -263,7 +263,7 @@ func TestVersionRefs(t *testing.T) {
 	c.Versions = append(c.Versions, v3, v2) // out of order on purpose
 	c.MainVersionNumber = new(int)
 	*c.MainVersionNumber = 2
-	store.Put(c)
+	require.NoError(t, store.Put(c))
 
 	for ref, want := range map[string]string{"1": "1.0.0", "2": "2.0.0", "02": "2.0.0", "latest": "3.0.0", "main": "2.0.0"} {
 		v, err := store.Version(c.ID, ref)

@@ -14,8 +14,13 @@ import (
 	"github.com/connectormock/connectormock/mock/internal/vendorapi"
 )
 
-// ErrNotFound is matched (errors.Is) by every lookup of an unknown connector or version.
-var ErrNotFound = errors.New("connector not found")
+// Sentinel errors; every error the store returns matches at most one of them (errors.Is).
+var (
+	// ErrNotFound: no such connector, or no such version of it.
+	ErrNotFound = errors.New("connector not found")
+	// ErrInvalid: a write's value breaks the contract (see *InvalidError).
+	ErrInvalid = errors.New("invalid value")
+)
 
 // NotFoundError says which connector, or which version of it, does not exist.
 type NotFoundError struct {
@@ -33,6 +38,43 @@ func (e *NotFoundError) Error() string {
 // Is makes errors.Is(err, ErrNotFound) true.
 func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
 
+// FieldError is one offending field of a refused value: its path in the value as the API
+// writes it ("versions[0].version", "target-accounts[1]") and what is wrong with it, in the
+// words of request validation.
+type FieldError struct {
+	Field, Message string
+}
+
+// InvalidError lists every offending field of a value that a write refused: one the server
+// could not serve within its contract, or one the HTTP side would refuse. The write changed
+// nothing.
+type InvalidError struct {
+	Fields []FieldError
+}
+
+func (e *InvalidError) Error() string {
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = f.Field + ": " + f.Message
+	}
+	return "invalid: " + strings.Join(parts, "; ")
+}
+
+// Is makes errors.Is(err, ErrInvalid) true.
+func (e *InvalidError) Is(target error) bool { return target == ErrInvalid }
+
+// invalid is the *InvalidError of what a contract.Schema found, or nil.
+func invalid(fields []vendorapi.FieldError) error {
+	if len(fields) == 0 {
+		return nil
+	}
+	e := &InvalidError{Fields: make([]FieldError, len(fields))}
+	for i, f := range fields {
+		e.Fields[i] = FieldError{f.Field, f.Message}
+	}
+	return e
+}
+
 // AccessError lists the ids of an enable or disable request that are not in the version's
 // target lists; the request changed nothing.
 type AccessError struct {
@@ -44,18 +86,19 @@ func (e *AccessError) Error() string {
 	return fmt.Sprintf("not in target lists: sites %v, accounts %v, projects %v", e.Sites, e.Accounts, e.Projects)
 }
 
-// Access names the accounts, projects and sites of an enable or disable request.
+// Access names the accounts, projects and sites of an enable or disable request. (A nil list
+// is left out of the JSON, as from a request body that does not name it.)
 type Access struct {
-	Accounts []int64 `json:"accounts"`
-	Projects []int64 `json:"projects"`
-	Sites    []int64 `json:"sites"`
+	Accounts []int64 `json:"accounts,omitzero"`
+	Projects []int64 `json:"projects,omitzero"`
+	Sites    []int64 `json:"sites,omitzero"`
 }
 
 // Targets names target lists. A nil list is absent: Add and Replace leave that list alone.
 type Targets struct {
-	Accounts []int64 `json:"target-accounts"`
-	Projects []int64 `json:"target-projects"`
-	Sites    []int64 `json:"target-sites"`
+	Accounts []int64 `json:"target-accounts,omitzero"`
+	Projects []int64 `json:"target-projects,omitzero"`
+	Sites    []int64 `json:"target-sites,omitzero"`
 }
 
 // NewConnector is the body of a create request.
@@ -77,7 +120,8 @@ type Filter struct {
 // Store holds the Productsup connectors of one mock server. Every method is safe for
 // concurrent use and returns copies: nothing returned aliases the store.
 type Store struct {
-	clock func() time.Time
+	clock   func() time.Time
+	schemas *schemas // read-only
 
 	mu         kit.SeededMutex // guards seed, connectors, order and created
 	seed       uint64
@@ -86,8 +130,8 @@ type Store struct {
 	created    int      // connectors created through the API, to derive their ids
 }
 
-func newStore(cfg vendorapi.Config) *Store {
-	s := &Store{clock: cfg.Clock}
+func newStore(cfg vendorapi.Config, schemas *schemas) *Store {
+	s := &Store{clock: cfg.Clock, schemas: schemas}
 	s.mu.Init(func() { s.reset(cfg) }) // the seed, on first use (see kit.SeededMutex)
 	return s
 }
@@ -130,17 +174,22 @@ func (s *Store) Snapshot() (json.RawMessage, error) {
 	return json.Marshal(snap)
 }
 
-// Restore replaces the whole state with a snapshot. A snapshot that does not parse, or
-// repeats a connector id, is refused and changes nothing.
+// Restore replaces the whole state with a snapshot. A snapshot that does not parse, repeats a
+// connector id, or holds a connector that Put would refuse is refused and changes nothing.
 func (s *Store) Restore(data json.RawMessage) error {
 	var snap snapshot
 	if err := kit.DecodeSnapshot(Name, data, &snap); err != nil {
 		return err
 	}
 	seen := map[string]bool{}
-	for i, c := range snap.Connectors {
-		if c.ID == "" || seen[c.ID] {
-			return fmt.Errorf("productsup state: connectors[%d]: missing or repeated id %q", i, c.ID)
+	for i := range snap.Connectors {
+		c := &snap.Connectors[i]
+		*c = normalise(*c)
+		if err := s.check(c); err != nil {
+			return fmt.Errorf("productsup state: connectors[%d]: %w", i, err)
+		}
+		if seen[c.ID] {
+			return fmt.Errorf("productsup state: connectors[%d]: repeated id %q", i, c.ID)
 		}
 		seen[c.ID] = true
 	}
@@ -153,19 +202,32 @@ func (s *Store) Restore(data json.RawMessage) error {
 	if snap.Seed != 0 {
 		s.seed = snap.Seed
 	}
-	for _, c := range snap.Connectors {
-		c = normalise(c)
-		s.put(&c)
+	for i := range snap.Connectors {
+		s.put(&snap.Connectors[i])
 	}
 	return nil
 }
 
 // Put stores a copy of c, replacing any connector with the same id (typed access for tests).
-func (s *Store) Put(c fx.Connector) {
+// A connector the server could not serve within its contract (checked as the API writes it
+// against the spec's Connector: a public id that is no UUID, a version "1", ...) is refused
+// with an *InvalidError naming every offending field, and nothing changes.
+func (s *Store) Put(c fx.Connector) error {
 	c = normalise(c)
+	if err := s.check(&c); err != nil {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.put(&c)
+	return nil
+}
+
+// check refuses a normalised connector that the server could not serve: the spec's Connector,
+// of c as the API writes it, is the only rule (it requires a public id, a UUID). Put and
+// Restore share it.
+func (s *Store) check(c *fx.Connector) error {
+	return invalid(s.schemas.connector.Check(shown(c)))
 }
 
 func (s *Store) put(c *fx.Connector) {
@@ -187,9 +249,12 @@ func normalise(c fx.Connector) fx.Connector {
 }
 
 // view is what a stored connector looks like on the wire and to callers.
-func view(c *fx.Connector) fx.Connector {
-	out := c.Clone()
-	fx.SyncMain(&out)
+func view(c *fx.Connector) fx.Connector { return shown(c).Clone() }
+
+// shown is view without the copy: it shares c's memory, to be written and forgotten.
+func shown(c *fx.Connector) fx.Connector {
+	out := *c
+	out.Main = fx.ReleasedVersion(c)
 	return out
 }
 
@@ -284,8 +349,17 @@ func (s *Store) resolve(id, ref string) (*fx.Version, error) {
 // version's access for the given ids. Every id must be in the matching target list; if one is
 // not, the answer is an *AccessError and nothing changes. Enabled ids keep their order and
 // new ones are appended in request order, never twice; disabling an id that is not enabled
-// does nothing. updated-at does not move.
+// does nothing. updated-at does not move. Ids the HTTP side would refuse (the spec's
+// AccessTargets: each at least 1) are an *InvalidError.
 func (s *Store) SetAccess(id, ref string, enable bool, a Access) (fx.Version, error) {
+	if err := invalid(s.schemas.access.Check(a)); err != nil {
+		return fx.Version{}, err
+	}
+	return s.setAccess(id, ref, enable, a)
+}
+
+// setAccess is SetAccess for a request body that validation has checked already.
+func (s *Store) setAccess(id, ref string, enable bool, a Access) (fx.Version, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	v, err := s.resolve(id, ref)
@@ -312,14 +386,32 @@ func (s *Store) SetAccess(id, ref string, enable bool, a Access) (fx.Version, er
 	return v.Clone(), nil
 }
 
-// AddTargets adds ids to the version's target lists, keeping the existing ones.
+// AddTargets adds ids to the version's target lists, keeping the existing ones. Ids the HTTP
+// side would refuse (the spec's Targets: each at least 1) are an *InvalidError.
 func (s *Store) AddTargets(id, ref string, t Targets) (fx.Version, error) {
-	return s.changeTargets(id, ref, t, add)
+	if err := invalid(s.schemas.targets.Check(t)); err != nil {
+		return fx.Version{}, err
+	}
+	return s.addTargets(id, ref, t)
 }
 
 // ReplaceTargets replaces the target lists that t names (a nil list is left alone). An id that
-// leaves a target list also leaves the matching enabled-for list.
+// leaves a target list also leaves the matching enabled-for list. Ids the HTTP side would
+// refuse are an *InvalidError, as for AddTargets.
 func (s *Store) ReplaceTargets(id, ref string, t Targets) (fx.Version, error) {
+	if err := invalid(s.schemas.targets.Check(t)); err != nil {
+		return fx.Version{}, err
+	}
+	return s.replaceTargets(id, ref, t)
+}
+
+// addTargets and replaceTargets are AddTargets and ReplaceTargets for a request body that
+// validation has checked already.
+func (s *Store) addTargets(id, ref string, t Targets) (fx.Version, error) {
+	return s.changeTargets(id, ref, t, add)
+}
+
+func (s *Store) replaceTargets(id, ref string, t Targets) (fx.Version, error) {
 	return s.changeTargets(id, ref, t, func(_, ids []int64) []int64 { return add([]int64{}, ids) })
 }
 
@@ -350,8 +442,18 @@ func (s *Store) changeTargets(id, ref string, t Targets, change func(have, ids [
 
 // Create stores a new connector with version 1.0.0 in state "created", owned by the named
 // principal (a UUID derived from the seed and the name). Its public id derives from the seed
-// and the number of connectors created so far, so the same calls give the same ids.
-func (s *Store) Create(in NewConnector, principal string) fx.Connector {
+// and the number of connectors created so far, so the same calls give the same ids. Values
+// the HTTP side would refuse (the spec's ConnectorCreate: a type it does not list, an empty
+// name, ...) are an *InvalidError, and nothing is created.
+func (s *Store) Create(in NewConnector, principal string) (fx.Connector, error) {
+	if err := invalid(s.schemas.create.Check(in)); err != nil {
+		return fx.Connector{}, err
+	}
+	return s.create(in, principal), nil
+}
+
+// create is Create for a request body that validation has checked already.
+func (s *Store) create(in NewConnector, principal string) fx.Connector {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	owner := fx.OwnerID(s.seed, principal)

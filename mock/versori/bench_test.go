@@ -5,6 +5,7 @@ import (
 	"os"
 	"testing"
 
+	fx "github.com/connectormock/connectormock/fixtures/versori"
 	"github.com/connectormock/connectormock/mock/internal/testkit"
 )
 
@@ -24,4 +25,16 @@ func BenchmarkUpdateConnector(b *testing.B) {
 // whole pipeline, the filter, the sort and the page.
 func BenchmarkListConnectors(b *testing.B) {
 	testkit.Bench(b, http.MethodGet, "/api/connect/v1/o/"+docOrg+"/connectors?sort=name:asc", nil, http.StatusOK)
+}
+
+// BenchmarkPut stores a builder's connector through typed access, checked against the spec's
+// Connector as the API writes it and against the rules the API keeps.
+func BenchmarkPut(b *testing.B) {
+	s := testkit.New(b)
+	c := fx.NewConnector()
+	for b.Loop() {
+		if err := s.Versori().Store().Put(c); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

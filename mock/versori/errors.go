@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -53,6 +52,7 @@ const (
 	msgRepeatedAuthSchemeConfig = "repeats auth scheme config %q"
 	msgDatasetRequired          = "is required: a BigQuery connector needs its dataset"
 	msgRepeatedConnection       = "repeats connection name %q; names are unique within a connector"
+	msgRepeatedVersion          = "repeats version name %q; names are unique within a connector"
 	msgBadTag                   = "tag %q has no key; want key:value or key, comma-separated"
 	msgVersionNameEmpty         = "must not be empty"
 	msgVersionNameReserved      = "%q is a reserved version name (latest and default are)"
@@ -93,9 +93,6 @@ func msgVersionPublished(name string) string {
 	return fmt.Sprintf("Version %q is published; pass force=true to delete it anyway.", name)
 }
 
-// discriminator matches kin-openapi's reason for a discriminator value no branch maps.
-var discriminator = regexp.MustCompile(`^discriminator property "([^"]+)" has invalid value`)
-
 // errorBody is the contract's Error.
 type errorBody struct {
 	Code    string       `json:"code"`
@@ -123,10 +120,6 @@ func (a *API) WriteError(w http.ResponseWriter, e *vendorapi.Error) {
 	}
 	for _, f := range e.Fields {
 		name := f.Field
-		if m := discriminator.FindStringSubmatch(f.Message); m != nil {
-			// kin-openapi reports a bad discriminator value on the object, not on the property.
-			name = strings.TrimPrefix(name+"."+m[1], ".")
-		}
 		if name == "" {
 			name = "body"
 		}

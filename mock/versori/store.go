@@ -18,7 +18,8 @@ import (
 var (
 	// ErrNotFound: no such connector in the organisation, or no such version of it.
 	ErrNotFound = errors.New("not found")
-	// ErrInvalid: the request is well-formed but breaks the data's rules (see *InvalidError).
+	// ErrInvalid: the request is well-formed but breaks the data's rules, or a value Put is
+	// given is one the server could not serve within its contract (see *InvalidError).
 	ErrInvalid = errors.New("invalid request")
 	// ErrConflict: the resource's state forbids the change.
 	ErrConflict = errors.New("conflict")
@@ -35,12 +36,14 @@ func (e *NotFoundError) Error() string { return msgNotFound(e) }
 // Is makes errors.Is(err, ErrNotFound) true.
 func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
 
-// FieldError is one offending field of a request body or query.
+// FieldError is one offending field of a request body or query, or of a value Put refused
+// (its path in the connector as the API writes it, "authSchemeConfigs[1].id").
 type FieldError struct {
 	Field, Message string
 }
 
-// InvalidError lists every offending field of a rejected request; the request changed nothing.
+// InvalidError lists every offending field of a rejected request or a refused Put; the
+// request or Put changed nothing.
 type InvalidError struct {
 	Fields []FieldError
 }
@@ -79,7 +82,8 @@ func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
 // method is safe for concurrent use and returns deep copies: nothing returned aliases the
 // store. Organisations are implicit: one with no connectors lists empty and accepts creates.
 type Store struct {
-	clock func() time.Time
+	clock   func() time.Time
+	schemas *schemas // read-only
 
 	mu         kit.SeededMutex // guards seed, connectors and created
 	seed       uint64
@@ -87,8 +91,8 @@ type Store struct {
 	created    int // ids handed out through the API so far, to derive the next one
 }
 
-func newStore(cfg vendorapi.Config) *Store {
-	s := &Store{clock: cfg.Clock}
+func newStore(cfg vendorapi.Config, schemas *schemas) *Store {
+	s := &Store{clock: cfg.Clock, schemas: schemas}
 	s.mu.Init(func() { s.reset(cfg) }) // the seed, on first use (see kit.SeededMutex)
 	return s
 }
@@ -132,20 +136,24 @@ func (s *Store) Snapshot() (json.RawMessage, error) {
 	return json.Marshal(snap)
 }
 
-// Restore replaces the whole state with a snapshot. One that does not parse or repeats a
-// connector id is refused and changes nothing.
+// Restore replaces the whole state with a snapshot. One that does not parse, repeats a
+// connector id, or holds a connector that Put would refuse is refused and changes nothing.
 func (s *Store) Restore(data json.RawMessage) error {
 	var snap snapshot
 	if err := kit.DecodeSnapshot(Name, data, &snap); err != nil {
 		return err
 	}
 	seen := map[string]bool{}
-	for i, c := range snap.Connectors {
-		id := strings.ToUpper(c.ID)
-		if id == "" || c.OrganisationID == "" || seen[id] {
-			return fmt.Errorf("versori state: connectors[%d]: missing or repeated id %q, or no organisationId", i, c.ID)
+	for i := range snap.Connectors {
+		c := &snap.Connectors[i]
+		*c = normalise(*c)
+		if err := s.check(c); err != nil {
+			return fmt.Errorf("versori state: connectors[%d]: %w", i, err)
 		}
-		seen[id] = true
+		if seen[c.ID] {
+			return fmt.Errorf("versori state: connectors[%d]: repeated id %q", i, c.ID)
+		}
+		seen[c.ID] = true
 	}
 	if snap.Created < 0 {
 		return fmt.Errorf("versori state: created %d: must not be negative", snap.Created)
@@ -156,9 +164,8 @@ func (s *Store) Restore(data json.RawMessage) error {
 	if snap.Seed != 0 {
 		s.seed = snap.Seed
 	}
-	for _, c := range snap.Connectors {
-		c = normalise(c)
-		s.connectors[c.ID] = &c
+	for i := range snap.Connectors {
+		s.connectors[snap.Connectors[i].ID] = &snap.Connectors[i]
 	}
 	return nil
 }
@@ -195,12 +202,63 @@ func (s *Store) newID() string {
 }
 
 // Put stores a copy of c, replacing any connector with the same id (typed access for seeding
-// and tests). Nil lists become empty ones.
-func (s *Store) Put(c fx.Connector) {
+// and tests). Nil lists become empty ones. A connector the server could not serve within its
+// contract is refused with an *InvalidError naming every offending field, and nothing
+// changes: one the spec's Connector refuses as the API writes it (an id or organisationId
+// that is no ULID, a protocol "ftp", a BigQuery connector without datasetId, ...), or one
+// that breaks the rules the API keeps (auth scheme config ids and connection names unique
+// within the connector; version names unique, not empty, not latest or default).
+func (s *Store) Put(c fx.Connector) error {
 	c = normalise(c)
+	if err := s.check(&c); err != nil {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.connectors[c.ID] = &c
+	return nil
+}
+
+// check refuses a normalised connector that the server could not serve (see Put). Put and
+// Restore share it.
+func (s *Store) check(c *fx.Connector) error {
+	bad := &InvalidError{}
+	for _, f := range s.schemas.connector.Check(view(c)) {
+		// A credential's usages are derived from the connector and the connection, whose
+		// fields are checked where the caller set them: say each fault once, there.
+		if !strings.Contains(f.Field, ".usages[") {
+			bad.Fields = append(bad.Fields, FieldError{f.Field, f.Message})
+		}
+	}
+	for i, a := range c.AuthSchemeConfigs {
+		if slices.ContainsFunc(c.AuthSchemeConfigs[:i], func(b fx.AuthSchemeConfig) bool { return strings.EqualFold(a.ID, b.ID) }) {
+			bad.add(fmt.Sprintf("authSchemeConfigs[%d].id", i), msgRepeatedAuthSchemeConfig, a.ID)
+		}
+	}
+	for i, conn := range c.Connections {
+		if slices.ContainsFunc(c.Connections[:i], func(o fx.Connection) bool { return o.Name == conn.Name }) {
+			bad.add(fmt.Sprintf("connections[%d].name", i), msgRepeatedConnection, conn.Name)
+		}
+	}
+	for i, v := range c.Versions {
+		field := fmt.Sprintf("versions[%d].name", i)
+		checkVersionName(bad, field, v.Name)
+		if slices.ContainsFunc(c.Versions[:i], func(o fx.Version) bool { return o.Name == v.Name }) {
+			bad.add(field, msgRepeatedVersion, v.Name)
+		}
+	}
+	return bad.orNil()
+}
+
+// checkVersionName adds to bad what is wrong with a version's name: empty, or one of the
+// reserved names that resolve to another version.
+func checkVersionName(bad *InvalidError, field, name string) {
+	switch {
+	case strings.TrimSpace(name) == "":
+		bad.add(field, msgVersionNameEmpty)
+	case strings.EqualFold(name, refLatest) || strings.EqualFold(name, refDefault):
+		bad.add(field, msgVersionNameReserved, name)
+	}
 }
 
 // Len is the number of stored connectors.
@@ -684,12 +742,7 @@ func (s *Store) CreateVersion(org, id string, in NewVersion) (fx.Version, error)
 		return fx.Version{}, err
 	}
 	bad := &InvalidError{}
-	switch {
-	case strings.TrimSpace(in.Name) == "":
-		bad.add("name", msgVersionNameEmpty)
-	case strings.EqualFold(in.Name, refLatest) || strings.EqualFold(in.Name, refDefault):
-		bad.add("name", msgVersionNameReserved, in.Name)
-	}
+	checkVersionName(bad, "name", in.Name)
 	description := ""
 	if in.FromVersion != nil {
 		if i, err := resolve(c, *in.FromVersion); err != nil {

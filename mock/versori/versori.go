@@ -19,7 +19,9 @@ package versori
 import (
 	"encoding/json"
 	"strings"
+	"sync"
 
+	"github.com/connectormock/connectormock/mock/internal/contract"
 	"github.com/connectormock/connectormock/mock/internal/vendorapi"
 	"github.com/connectormock/connectormock/openapi"
 )
@@ -43,8 +45,31 @@ func New(cfg vendorapi.Config) (*API, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &API{spec: spec, store: newStore(cfg)}, nil
+	schemas, err := loadSchemas()
+	if err != nil {
+		return nil, err
+	}
+	return &API{spec: spec, store: newStore(cfg, schemas)}, nil
 }
+
+// schemas are the spec's schemas that the store checks values against.
+type schemas struct {
+	connector *contract.Schema // what Put stores, as the API writes it
+}
+
+// loadSchemas finds the schemas once per process, like the spec itself; they are only read
+// afterwards.
+var loadSchemas = sync.OnceValues(func() (*schemas, error) {
+	spec, err := openapi.Load(Name)
+	if err != nil {
+		return nil, err
+	}
+	connector, err := contract.Response(spec, "Connector")
+	if err != nil {
+		return nil, err
+	}
+	return &schemas{connector: connector}, nil
+})
 
 // Reset implements vendorapi.Vendor.
 func (a *API) Reset(cfg vendorapi.Config) { a.store.Reset(cfg) }

@@ -179,7 +179,7 @@ func TestUpdateReordersAuthSchemeConfigs(t *testing.T) {
 	b.ID, b.Description = "01JV8TMEFKPCQ0K4HJXA885BBB", "second"
 	d.ID, d.Description = "01JV8TMEFKPCQ0K4HJXA885DDD", "third"
 	c.AuthSchemeConfigs = []fx.AuthSchemeConfig{a, b, d}
-	s.Versori().Store().Put(c)
+	require.NoError(t, s.Versori().Store().Put(c))
 	body := map[string]any{"id": c.ID, "organisationId": docOrg, "name": "n", "protocol": "http", "baseUrl": "https://x",
 		"authSchemeConfigIds": []string{d.ID, a.ID}}
 	res := do(t, s, "PUT", connectorPath(docOrg, c.ID), body)

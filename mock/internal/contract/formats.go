@@ -1,4 +1,4 @@
-package mock
+package contract
 
 import (
 	"fmt"
@@ -8,10 +8,10 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// formatValidators check the string formats the vendors' specs use, per validation: kin-openapi
+// Formats checks the string formats the vendors' specs use, per validation: kin-openapi
 // checks only the formats it is given, and its global registry is process-wide state that a
 // library must not touch. Built once (the regexps compile once); read-only afterwards.
-var formatValidators = openapi3.WithStringFormatValidators(map[string]openapi3.StringFormatValidator{
+var Formats = openapi3.WithStringFormatValidators(map[string]openapi3.StringFormatValidator{
 	// Any RFC 9562 layout, v7 included: the vendors' own examples use v4 and v7 ids.
 	"uuid": openapi3.NewRegexpFormatValidator(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`),
 	// Crockford base32, 26 characters, first one at most 7 (128 bits).

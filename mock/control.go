@@ -174,11 +174,13 @@ func (m *mount) control(w http.ResponseWriter, r *http.Request, route *routers.R
 			return true, &forcedError{fmt.Sprintf("scripted fault: status %d", f.Status)}
 		}
 	}
-	h := r.Header.Get("Prefer")
-	if h == "" {
+	// Several Prefer lines are one list (RFC 9110, 5.3): the first line's preferences come
+	// first, so they win over a repetition on a later line.
+	lines := r.Header.Values("Prefer")
+	if len(lines) == 0 {
 		return false, nil
 	}
-	p, err := parsePrefer(h)
+	p, err := parsePrefer(strings.Join(lines, ","))
 	op := route.Operation
 	if err == nil && p.code != 0 && !documented(op, p.code) {
 		err = fmt.Errorf("code=%d is not documented for %s; documented: %s", p.code, call.OperationID, strings.Join(codes(op), ", "))
@@ -344,13 +346,21 @@ type prefer struct {
 }
 
 // parsePrefer reads "code=404", "example=name", "delay=250ms" (or milliseconds), separated by
-// commas or semicolons. Preferences it does not know are ignored, as RFC 7240 asks.
+// commas or semicolons. As RFC 7240 (section 2) asks, preferences it does not know are ignored,
+// and of a preference given more than once only the first is considered: the later ones are
+// not even checked.
 func parsePrefer(h string) (prefer, error) {
 	var p prefer
+	seen := map[string]bool{}
 	for _, part := range strings.FieldsFunc(h, func(r rune) bool { return r == ',' || r == ';' }) {
 		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
 		v = strings.Trim(strings.TrimSpace(v), `"`)
-		switch strings.ToLower(strings.TrimSpace(k)) {
+		name := strings.ToLower(strings.TrimSpace(k))
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		switch name {
 		case "code":
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 100 || n > 599 {

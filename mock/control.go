@@ -25,7 +25,9 @@ import (
 const MaxDelay = 60 * time.Second
 
 // Fault makes the next Count calls of an operation answer Status with the vendor's documented
-// body for it, after waiting Delay. Status 0 only delays; the call is then served as usual.
+// body for it, after waiting Delay. Status is an error (400 or above): a success is only ever
+// the operation's own answer (see AddFault). Status 0 only delays; the call is then served as
+// usual.
 type Fault struct {
 	OperationID string        `json:"operationId"`
 	Status      int           `json:"status,omitempty"`
@@ -132,8 +134,10 @@ func (f *faults) clear() {
 	f.byOp = nil
 }
 
-// AddFault scripts a fault. The operation must exist and the status must be one its spec
-// documents (or 0 for a delay alone); Count defaults to 1.
+// AddFault scripts a fault. The operation must exist and the status must be an error its spec
+// documents (or 0 for a delay alone); Count defaults to 1. A success status is refused: an
+// error changes nothing, so it can be answered without the store, but a made-up success would
+// report a resource or a change the store does not hold.
 func (s *Server) AddFault(f Fault) error {
 	if f.Count == 0 {
 		f.Count = 1
@@ -145,6 +149,8 @@ func (s *Server) AddFault(f Fault) error {
 		return fmt.Errorf("delay %s: must be between 0 and %s", f.Delay, MaxDelay)
 	case f.Status == 0 && f.Delay == 0:
 		return errors.New("a fault needs a status, a delay or both")
+	case f.Status != 0 && f.Status < 400:
+		return fmt.Errorf("status %d: a fault answers an error (400 or above); a success is the operation's own answer", f.Status)
 	}
 	op := s.operation(f.OperationID)
 	if op == nil {

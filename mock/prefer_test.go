@@ -174,3 +174,15 @@ func TestPreferFirstWins(t *testing.T) {
 	assert.Equal(t, 404, res.Status, "%s", res.Body)
 	assert.True(t, strings.Contains(string(res.Body), `"not_found"`), "%s", res.Body)
 }
+
+// TestFaultIsAnError: a scripted fault, like Prefer, never makes up a success.
+func TestFaultIsAnError(t *testing.T) {
+	s := testkit.New(t)
+	err := s.AddFault(mock.Fault{OperationID: "showConnector", Status: 200})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "a fault answers an error (400 or above)")
+	res := admin(t, s, "POST", "/faults", map[string]any{"operationId": "GetConnector", "status": 204})
+	assert.Equal(t, 400, res.Status, "%s", res.Body)
+	assert.Empty(t, s.Faults())
+	require.NoError(t, s.AddFault(mock.Fault{OperationID: "showConnector", Status: 404}))
+}

@@ -17,7 +17,10 @@ const AdminPrefix = "/__admin"
 
 // Health is what GET /__admin/health answers.
 type Health struct {
-	// Status is "ready": a server exists only once every spec has loaded and validated.
+	// Status is always "ready". Health builds every vendor not built yet (see Load), so with
+	// WithLazyLoading it waits for their specs to load and answers once they have; a vendor
+	// whose spec fails to load is left out of Vendors (Load returns the error, and the
+	// vendor's requests answer 500).
 	Status  string         `json:"status"`
 	Seed    uint64         `json:"seed"`
 	Vendors []VendorHealth `json:"vendors"`

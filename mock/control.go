@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -24,7 +25,9 @@ import (
 const MaxDelay = 60 * time.Second
 
 // Fault makes the next Count calls of an operation answer Status with the vendor's documented
-// body for it, after waiting Delay. Status 0 only delays; the call is then served as usual.
+// body for it, after waiting Delay. Status is an error (400 or above): a success is only ever
+// the operation's own answer (see AddFault). Status 0 only delays; the call is then served as
+// usual.
 type Fault struct {
 	OperationID string        `json:"operationId"`
 	Status      int           `json:"status,omitempty"`
@@ -131,8 +134,10 @@ func (f *faults) clear() {
 	f.byOp = nil
 }
 
-// AddFault scripts a fault. The operation must exist and the status must be one its spec
-// documents (or 0 for a delay alone); Count defaults to 1.
+// AddFault scripts a fault. The operation must exist and the status must be an error its spec
+// documents (or 0 for a delay alone); Count defaults to 1. A success status is refused: an
+// error changes nothing, so it can be answered without the store, but a made-up success would
+// report a resource or a change the store does not hold.
 func (s *Server) AddFault(f Fault) error {
 	if f.Count == 0 {
 		f.Count = 1
@@ -144,6 +149,8 @@ func (s *Server) AddFault(f Fault) error {
 		return fmt.Errorf("delay %s: must be between 0 and %s", f.Delay, MaxDelay)
 	case f.Status == 0 && f.Delay == 0:
 		return errors.New("a fault needs a status, a delay or both")
+	case f.Status != 0 && f.Status < 400:
+		return fmt.Errorf("status %d: a fault answers an error (400 or above); a success is the operation's own answer", f.Status)
 	}
 	op := s.operation(f.OperationID)
 	if op == nil {
@@ -163,7 +170,8 @@ func (s *Server) Faults() []Fault { return s.faults.all() }
 func (s *Server) ClearFaults() { s.faults.clear() }
 
 // control applies the scripted faults and the Prefer header to a validated call. It reports
-// whether it answered the call itself, and why.
+// whether the call has been answered (by a fault, by Prefer, or by the operation under a
+// preferred success code), and why.
 func (m *mount) control(w http.ResponseWriter, r *http.Request, route *routers.Route, call *vendorapi.Call) (bool, error) {
 	if f, ok := m.server.faults.take(call.OperationID); ok {
 		if err := sleep(r.Context(), f.Delay); err != nil {
@@ -174,11 +182,13 @@ func (m *mount) control(w http.ResponseWriter, r *http.Request, route *routers.R
 			return true, &forcedError{fmt.Sprintf("scripted fault: status %d", f.Status)}
 		}
 	}
-	h := r.Header.Get("Prefer")
-	if h == "" {
+	// Several Prefer lines are one list (RFC 9110, 5.3): the first line's preferences come
+	// first, so they win over a repetition on a later line.
+	lines := r.Header.Values("Prefer")
+	if len(lines) == 0 {
 		return false, nil
 	}
-	p, err := parsePrefer(h)
+	p, err := parsePrefer(strings.Join(lines, ","))
 	op := route.Operation
 	if err == nil && p.code != 0 && !documented(op, p.code) {
 		err = fmt.Errorf("code=%d is not documented for %s; documented: %s", p.code, call.OperationID, strings.Join(codes(op), ", "))
@@ -199,11 +209,104 @@ func (m *mount) control(w http.ResponseWriter, r *http.Request, route *routers.R
 	case p.example != "":
 		m.answer(w, op, m.findExample(op, p.example), p.example, vendorapi.FieldError{})
 		return true, &forcedError{"Prefer: example=" + p.example}
-	case p.code != 0:
+	case p.code >= 400:
 		m.answer(w, op, p.code, "", vendorapi.FieldError{In: "header", Field: "Prefer", Message: "code=" + strconv.Itoa(p.code) + " requested"})
 		return true, &forcedError{"Prefer: code=" + strconv.Itoa(p.code)}
+	case p.code != 0:
+		return true, m.serveAs(w, r, call, p.code)
 	}
 	return false, nil
+}
+
+// serveAs answers a Prefer code below 400 (a success): the operation serves the call as it
+// would without the header, and its answer is kept if it has that status. A success is never
+// made up: an error changes nothing, so any error can be answered without the store, but a
+// success says what the store holds (or now holds, after a write), and only the operation
+// knows that; a made-up body would name a resource that is not there, or a change that was
+// not made. Otherwise the call is refused with a 400 saying what the operation answered: an
+// error, which changed nothing.
+func (m *mount) serveAs(w http.ResponseWriter, r *http.Request, call *vendorapi.Call, code int) error {
+	buf := &bufferedResponse{header: http.Header{}}
+	m.handlers[call.OperationID](buf, r, call)
+	got := buf.statusCode()
+	// A success of another status (not one the spec documents, so the response check reports
+	// it) is kept too: a write it reports has happened, and a refusal would deny it.
+	if got == code || got < 400 {
+		buf.flushTo(w)
+		return nil
+	}
+	msg := fmt.Sprintf("code=%d cannot be honoured: %s answers this request %d", code, call.OperationID, got)
+	if why := errorText(buf.body.Bytes()); why != "" {
+		msg += " (" + why + ")"
+	}
+	msg += "; a success code is answered by the operation itself, never made up"
+	e := &vendorapi.Error{Kind: vendorapi.KindBadRequest, Message: "invalid Prefer header",
+		Fields: []vendorapi.FieldError{{In: "header", Field: "Prefer", Message: msg}}}
+	m.vendor.WriteError(w, e)
+	return e
+}
+
+// errorText is what an error body says, in any vendor's shape: the texts of the fields it
+// names (Productsup's errors, Versori's fields), which say more than a 400's message, else its
+// message.
+func errorText(body []byte) string {
+	var e struct {
+		Message string            `json:"message"`
+		Errors  map[string]string `json:"errors"`
+		Fields  []struct {
+			Field   string `json:"field"`
+			Message string `json:"message"`
+		} `json:"fields"`
+	}
+	_ = json.Unmarshal(body, &e) // what decodes is enough: the text only helps a reader
+	var parts []string
+	for _, k := range sortedKeys(e.Errors) {
+		parts = append(parts, k+": "+e.Errors[k])
+	}
+	for _, f := range e.Fields {
+		parts = append(parts, f.Field+": "+f.Message)
+	}
+	if len(parts) == 0 {
+		return e.Message
+	}
+	return strings.Join(parts, "; ")
+}
+
+// bufferedResponse holds a handler's answer until serveAs decides whether to send it.
+type bufferedResponse struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (b *bufferedResponse) Header() http.Header { return b.header }
+
+func (b *bufferedResponse) WriteHeader(status int) {
+	if b.status == 0 {
+		b.status = status
+	}
+}
+
+func (b *bufferedResponse) Write(p []byte) (int, error) {
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	return b.body.Write(p)
+}
+
+// statusCode is the status the handler answered; one that wrote nothing answered 200, as
+// net/http would send it.
+func (b *bufferedResponse) statusCode() int {
+	if b.status == 0 {
+		return http.StatusOK
+	}
+	return b.status
+}
+
+func (b *bufferedResponse) flushTo(w http.ResponseWriter) {
+	maps.Copy(w.Header(), b.header)
+	w.WriteHeader(b.statusCode())
+	w.Write(b.body.Bytes())
 }
 
 // answer writes the documented answer of op for status: the vendor's own body for an error
@@ -344,13 +447,21 @@ type prefer struct {
 }
 
 // parsePrefer reads "code=404", "example=name", "delay=250ms" (or milliseconds), separated by
-// commas or semicolons. Preferences it does not know are ignored, as RFC 7240 asks.
+// commas or semicolons. As RFC 7240 (section 2) asks, preferences it does not know are ignored,
+// and of a preference given more than once only the first is considered: the later ones are
+// not even checked.
 func parsePrefer(h string) (prefer, error) {
 	var p prefer
+	seen := map[string]bool{}
 	for _, part := range strings.FieldsFunc(h, func(r rune) bool { return r == ',' || r == ';' }) {
 		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
 		v = strings.Trim(strings.TrimSpace(v), `"`)
-		switch strings.ToLower(strings.TrimSpace(k)) {
+		name := strings.ToLower(strings.TrimSpace(k))
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		switch name {
 		case "code":
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 100 || n > 599 {

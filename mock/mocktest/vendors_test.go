@@ -623,21 +623,21 @@ func TestAdminResetWithNewSeed(t *testing.T) {
 // so they stay true.
 func TestREADMEVendorLines(t *testing.T) {
 	s := newCheckedWith(t, mocktest.NewInProcess)
-	require.NoError(t, s.ConductorOne().Store().Put(conductorone.NewConnector(conductorone.WithStatus("SYNC_STATUS_ERROR"))))
-	require.NoError(t, s.Versori().Store().Put(versori.NewConnector(versori.WithProtocol("bigquery"), versori.WithConnections())))
+	c := conductorone.NewConnector(conductorone.WithStatus("SYNC_STATUS_ERROR"))
+	require.NoError(t, s.ConductorOne().Store().Put(c)) // then GET /api/v1/apps/{c.AppID}/connectors/{c.ID}
+	v := versori.NewConnector(versori.WithProtocol("bigquery"), versori.WithConnections())
+	require.NoError(t, s.Versori().Store().Put(v))
 
-	c1 := conductorone.NewConnector()
-	status, body := call(t, s, "GET", c1Path(c1.AppID, c1.ID), nil)
+	status, body := call(t, s, "GET", c1Path(c.AppID, c.ID), nil)
 	require.Equal(t, 200, status, "%s", body)
 	assert.Equal(t, "SYNC_STATUS_ERROR", decode[c1View](t, body).ConnectorView.Connector.Status.Status)
 
-	vs := versori.NewConnector()
-	status, body = call(t, s, "GET", versoriPath(vs.OrganisationID, vs.ID), nil)
+	status, body = call(t, s, "GET", versoriPath(v.OrganisationID, v.ID), nil)
 	require.Equal(t, 200, status, "%s", body)
 	got := decode[versori.Connector](t, body)
 	assert.Equal(t, "bigquery", got.Protocol)
 	assert.Empty(t, got.Connections)
-	status, _ = call(t, s, "DELETE", versoriPath(vs.OrganisationID, vs.ID), nil)
+	status, _ = call(t, s, "DELETE", versoriPath(v.OrganisationID, v.ID), nil)
 	assert.Equal(t, 204, status, "no connection: not in use, deleted without force")
 	s.AssertNoUnmatched(t)
 }

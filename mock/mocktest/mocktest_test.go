@@ -173,21 +173,6 @@ func TestREADMEExample(t *testing.T) {
 	s.AssertNoUnmatched(t) // fails listing every request that matched no operation or broke the contract
 }
 
-// recorder is a testing.TB that keeps what a failed assertion says instead of failing.
-type recorder struct {
-	testing.TB
-	mu     sync.Mutex
-	errors []string
-}
-
-func (r *recorder) Helper() {}
-
-func (r *recorder) Errorf(format string, args ...any) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.errors = append(r.errors, fmt.Sprintf(format, args...))
-}
-
 func TestAssertCalledRefusesUnknownOperations(t *testing.T) {
 	s := mocktest.NewInProcess(t)
 	for _, c := range []struct {
@@ -200,7 +185,7 @@ func TestAssertCalledRefusesUnknownOperations(t *testing.T) {
 		{"ConnectorService.Update", []string{`"c1.api.app.v1.ConnectorService.Update"`}},
 	} {
 		t.Run(c.id, func(t *testing.T) {
-			r := &recorder{TB: t}
+			r := &recordingTB{TB: t}
 			assert.False(t, s.AssertNotCalled(r, c.id))
 			assert.False(t, s.AssertCalled(r, c.id, 0))
 			require.Len(t, r.errors, 2)
@@ -215,12 +200,12 @@ func TestAssertCalledRefusesUnknownOperations(t *testing.T) {
 			}
 		})
 	}
-	r := &recorder{TB: t}
+	r := &recordingTB{TB: t}
 	assert.False(t, s.AssertNotCalled(r, "frobnicate"))
 	require.Len(t, r.errors, 1)
 	assert.Contains(t, r.errors[0], "Server.OperationIDs lists them", "no close match: points to the list")
 
-	r = &recorder{TB: t}
+	r = &recordingTB{TB: t}
 	assert.True(t, s.AssertNotCalled(r, "listConnectors"), "a real operation, never called")
 	assert.True(t, s.AssertCalled(r, "ListConnectors", 0), "Versori's, spelled its way")
 	assert.Empty(t, r.errors)

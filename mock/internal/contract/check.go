@@ -3,8 +3,11 @@ package contract
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
+	"math/bits"
 	"regexp"
+	"slices"
 	"strconv"
 	"sync"
 	"unicode/utf16"
@@ -136,13 +139,25 @@ type node struct {
 	maxItems *uint64
 	items    *node
 
-	minProps   uint64
-	maxProps   *uint64
-	props      map[string]*node
-	forbidden  []string // present and not null breaks the schema: readOnly in requests, writeOnly in responses
-	required   []string // those whose absence breaks the schema (kin-openapi's exemptions removed)
-	addAllowed bool
-	addSchema  *node
+	minProps uint64
+	maxProps *uint64
+	// props are the declared properties, each with its bit in the masks below (Compile
+	// refuses more than 64).
+	props map[string]prop
+	// forbidden has the bits of the properties that break the schema when present and not
+	// null: readOnly ones in requests, writeOnly ones in responses.
+	forbidden uint64
+	// required has the bits of the declared properties whose absence breaks the schema
+	// (kin-openapi's exemptions removed); requiredOther names the required ones not declared.
+	required      uint64
+	requiredOther []string
+	addAllowed    bool
+	addSchema     *node
+}
+
+type prop struct {
+	n   *node
+	bit uint64
 }
 
 type branch struct {
@@ -314,19 +329,25 @@ func (c *compiler) fill(n *node, s *openapi3.Schema, chain []*openapi3.Schema) {
 
 	// Objects.
 	n.minProps, n.maxProps = s.MinProps, s.MaxProps
-	if len(s.Properties) > 0 {
-		n.props = make(map[string]*node, len(s.Properties))
+	if len(s.Properties) > 64 {
+		c.fail("more than 64 properties")
+		return
 	}
-	for name, ref := range s.Properties {
+	if len(s.Properties) > 0 {
+		n.props = make(map[string]prop, len(s.Properties))
+	}
+	for _, name := range slices.Sorted(maps.Keys(s.Properties)) {
+		ref := s.Properties[name]
 		if ref.Value == nil {
 			c.fail("unresolved property %s %s", name, ref.Ref)
 			return
 		}
 		p := ref.Value
+		bit := uint64(1) << len(n.props)
 		if c.asReq && p.ReadOnly && !c.roDisabled || c.asRep && p.WriteOnly {
-			n.forbidden = append(n.forbidden, name)
+			n.forbidden |= bit
 		}
-		n.props[name] = c.child(p)
+		n.props[name] = prop{n: c.child(p), bit: bit}
 	}
 	for _, k := range s.Required {
 		if p := s.Properties[k]; p != nil && (p.Value.ReadOnly && c.asReq || p.Value.WriteOnly && c.asRep) {
@@ -335,7 +356,11 @@ func (c *compiler) fill(n *node, s *openapi3.Schema, chain []*openapi3.Schema) {
 		if c.declaredInAllOf(s, chain, k) {
 			continue
 		}
-		n.required = append(n.required, k)
+		if p, ok := n.props[k]; ok {
+			n.required |= p.bit
+		} else {
+			n.requiredOther = append(n.requiredOther, k)
+		}
 	}
 	n.addAllowed = s.AdditionalProperties.Has == nil || *s.AdditionalProperties.Has
 	if ref := s.AdditionalProperties.Schema; ref != nil && ref.Value != nil {
@@ -440,6 +465,22 @@ const maxDepth = 10000
 type state struct {
 	members []member
 	depth   int
+	// seen remembers the verdict on each container (object or array) already checked
+	// against a node, and skips the end of each container already skipped (node nil). A
+	// schema's allOf, oneOf and discriminator each read the same value again, nested at every
+	// level of a body (Versori's connectors hold connections that hold connectors): without
+	// it the passes multiply with the depth.
+	seen map[seenKey]seenValue
+}
+
+type seenKey struct {
+	n *node
+	i int
+}
+
+type seenValue struct {
+	end int
+	r   result
 }
 
 type member struct {
@@ -448,12 +489,15 @@ type member struct {
 	bad    bool
 }
 
-var states = sync.Pool{New: func() any { return &state{members: make([]member, 0, 64)} }}
+var states = sync.Pool{New: func() any {
+	return &state{members: make([]member, 0, 64), seen: make(map[seenKey]seenValue, 64)}
+}}
 
 func (st *state) release() {
-	if cap(st.members) > 1024 {
-		return // a huge object: let it go
+	if cap(st.members) > 1024 || len(st.seen) > 1024 {
+		return // a huge body: let it go
 	}
+	clear(st.seen)
 	clear(st.members[:cap(st.members)]) // drop the aliases of the checked bytes
 	st.members, st.depth = st.members[:0], 0
 	states.Put(st)
@@ -468,6 +512,21 @@ func (st *state) value(n *node, d []byte, i int) (int, result) {
 	if n.hit {
 		return st.skip(d, i)
 	}
+	c := d[i]
+	if c == '{' || c == '[' {
+		k := seenKey{n, i}
+		if v, ok := st.seen[k]; ok {
+			return v.end, v.r
+		}
+		end, r := st.check(n, d, i)
+		st.seen[k] = seenValue{end, r}
+		return end, r
+	}
+	return st.check(n, d, i)
+}
+
+// check is value without the memo.
+func (st *state) check(n *node, d []byte, i int) (int, result) {
 	c := d[i]
 	if c == 'n' && n.nullable {
 		return literal(d, i, "null")
@@ -771,7 +830,12 @@ func (st *state) array(n *node, d []byte, i int) (int, result) {
 	if st.depth++; st.depth > maxDepth {
 		return -1, rSyntax
 	}
-	defer func() { st.depth-- }()
+	end, r := st.arrayItems(n, d, i)
+	st.depth--
+	return end, r
+}
+
+func (st *state) arrayItems(n *node, d []byte, i int) (int, result) {
 	i = skipWS(d, i+1)
 	count := uint64(0)
 	if i < len(d) && d[i] == ']' {
@@ -817,10 +881,18 @@ func (st *state) object(n *node, d []byte, i int) (int, result) {
 		return -1, rSyntax
 	}
 	base := len(st.members)
-	defer func() {
-		st.depth--
-		st.members = st.members[:base]
-	}()
+	end, r := st.objectMembers(n, d, i)
+	st.members = st.members[:base]
+	st.depth--
+	return end, r
+}
+
+// objectMembers checks an object's members. Declared properties are tracked by their bits
+// (seen, bad, null: the last member of a name decides, as in a decoded map); undeclared ones
+// are kept on the members stack, compared by name at the end.
+func (st *state) objectMembers(n *node, d []byte, i int) (int, result) {
+	base := len(st.members)
+	var seen, bad, null uint64
 	i = skipWS(d, i+1)
 	if i < len(d) && d[i] == '}' {
 		i++
@@ -842,7 +914,8 @@ func (st *state) object(n *node, d []byte, i int) (int, result) {
 			if i >= len(d) {
 				return -1, rSyntax
 			}
-			vn, known := n.props[key]
+			p, known := n.props[key]
+			vn := p.n
 			if !known {
 				if !n.addAllowed {
 					return -1, rBad // a property additionalProperties: false forbids
@@ -855,7 +928,7 @@ func (st *state) object(n *node, d []byte, i int) (int, result) {
 			} else {
 				e, r = st.skip(d, i)
 			}
-			bad := false
+			isBad := false
 			switch r {
 			case rSyntax:
 				return -1, rSyntax
@@ -864,9 +937,14 @@ func (st *state) object(n *node, d []byte, i int) (int, result) {
 				if e, r = st.skip(d, i); r != rOK {
 					return -1, r
 				}
-				bad = true
+				isBad = true
 			}
-			st.members = append(st.members, member{key: key, isNull: d[i] == 'n', bad: bad})
+			if known {
+				seen |= p.bit
+				bad, null = setBit(bad, p.bit, isBad), setBit(null, p.bit, d[i] == 'n')
+			} else {
+				st.members = append(st.members, member{key: key, isNull: d[i] == 'n', bad: isBad})
+			}
 			i = skipWS(d, e)
 			if i >= len(d) {
 				return -1, rSyntax
@@ -881,12 +959,15 @@ func (st *state) object(n *node, d []byte, i int) (int, result) {
 			i = skipWS(d, i+1)
 		}
 	}
-	ms := st.members[base:]
-	distinct := uint64(0)
-	for j := range ms {
-		if lastOf(ms, j) {
+	if bad != 0 || n.forbidden&seen&^null != 0 || n.required&^seen != 0 {
+		return -1, rBad
+	}
+	others := st.members[base:]
+	distinct := uint64(bits.OnesCount64(seen))
+	for j := range others {
+		if lastOf(others, j) {
 			distinct++
-			if ms[j].bad {
+			if others[j].bad {
 				return -1, rBad
 			}
 		}
@@ -894,20 +975,10 @@ func (st *state) object(n *node, d []byte, i int) (int, result) {
 	if distinct < n.minProps || n.maxProps != nil && distinct > *n.maxProps {
 		return -1, rBad
 	}
-	for _, k := range n.forbidden {
-		for j := len(ms) - 1; j >= 0; j-- {
-			if ms[j].key == k {
-				if !ms[j].isNull {
-					return -1, rBad
-				}
-				break
-			}
-		}
-	}
-	for _, k := range n.required {
+	for _, k := range n.requiredOther {
 		found := false
-		for j := range ms {
-			if ms[j].key == k {
+		for j := range others {
+			if others[j].key == k {
 				found = true
 				break
 			}
@@ -917,6 +988,13 @@ func (st *state) object(n *node, d []byte, i int) (int, result) {
 		}
 	}
 	return i, rOK
+}
+
+func setBit(mask, bit uint64, on bool) uint64 {
+	if on {
+		return mask | bit
+	}
+	return mask &^ bit
 }
 
 // lastOf reports whether no later member has the name of ms[j]: a decoded map keeps the
@@ -939,68 +1017,24 @@ func (st *state) skip(d []byte, i int) (int, result) {
 	case c == '"':
 		end, _, r := scanString(d, i)
 		return end, r
-	case c == '{':
+	case c == '{' || c == '[':
+		k := seenKey{nil, i}
+		if v, ok := st.seen[k]; ok {
+			return v.end, v.r
+		}
 		if st.depth++; st.depth > maxDepth {
 			return -1, rSyntax
 		}
-		defer func() { st.depth-- }()
-		i = skipWS(d, i+1)
-		if i < len(d) && d[i] == '}' {
-			return i + 1, rOK
+		var end int
+		var r result
+		if c == '{' {
+			end, r = st.skipMembers(d, i)
+		} else {
+			end, r = st.skipItems(d, i)
 		}
-		for {
-			if i >= len(d) || d[i] != '"' {
-				return -1, rSyntax
-			}
-			e, _, r := scanString(d, i)
-			if r != rOK {
-				return -1, r
-			}
-			i = skipWS(d, e)
-			if i >= len(d) || d[i] != ':' {
-				return -1, rSyntax
-			}
-			if e, r = st.skip(d, skipWS(d, i+1)); r != rOK {
-				return -1, r
-			}
-			i = skipWS(d, e)
-			if i >= len(d) {
-				return -1, rSyntax
-			}
-			if d[i] == '}' {
-				return i + 1, rOK
-			}
-			if d[i] != ',' {
-				return -1, rSyntax
-			}
-			i = skipWS(d, i+1)
-		}
-	case c == '[':
-		if st.depth++; st.depth > maxDepth {
-			return -1, rSyntax
-		}
-		defer func() { st.depth-- }()
-		i = skipWS(d, i+1)
-		if i < len(d) && d[i] == ']' {
-			return i + 1, rOK
-		}
-		for {
-			e, r := st.skip(d, i)
-			if r != rOK {
-				return -1, r
-			}
-			i = skipWS(d, e)
-			if i >= len(d) {
-				return -1, rSyntax
-			}
-			if d[i] == ']' {
-				return i + 1, rOK
-			}
-			if d[i] != ',' {
-				return -1, rSyntax
-			}
-			i = skipWS(d, i+1)
-		}
+		st.depth--
+		st.seen[k] = seenValue{end, r}
+		return end, r
 	case c == '-' || c >= '0' && c <= '9':
 		return scanNumber(d, i)
 	case c == 't':
@@ -1011,6 +1045,64 @@ func (st *state) skip(d []byte, i int) (int, result) {
 		return literal(d, i, "null")
 	}
 	return -1, rSyntax
+}
+
+func (st *state) skipMembers(d []byte, i int) (int, result) {
+	i = skipWS(d, i+1)
+	if i < len(d) && d[i] == '}' {
+		return i + 1, rOK
+	}
+	for {
+		if i >= len(d) || d[i] != '"' {
+			return -1, rSyntax
+		}
+		e, _, r := scanString(d, i)
+		if r != rOK {
+			return -1, r
+		}
+		i = skipWS(d, e)
+		if i >= len(d) || d[i] != ':' {
+			return -1, rSyntax
+		}
+		if e, r = st.skip(d, skipWS(d, i+1)); r != rOK {
+			return -1, r
+		}
+		i = skipWS(d, e)
+		if i >= len(d) {
+			return -1, rSyntax
+		}
+		if d[i] == '}' {
+			return i + 1, rOK
+		}
+		if d[i] != ',' {
+			return -1, rSyntax
+		}
+		i = skipWS(d, i+1)
+	}
+}
+
+func (st *state) skipItems(d []byte, i int) (int, result) {
+	i = skipWS(d, i+1)
+	if i < len(d) && d[i] == ']' {
+		return i + 1, rOK
+	}
+	for {
+		e, r := st.skip(d, i)
+		if r != rOK {
+			return -1, r
+		}
+		i = skipWS(d, e)
+		if i >= len(d) {
+			return -1, rSyntax
+		}
+		if d[i] == ']' {
+			return i + 1, rOK
+		}
+		if d[i] != ',' {
+			return -1, rSyntax
+		}
+		i = skipWS(d, i+1)
+	}
 }
 
 func skipWS(d []byte, i int) int {
@@ -1045,6 +1137,9 @@ func literalIf(d []byte, i int, lit string, ok bool) (int, result) {
 func scanString(d []byte, i int) (end int, simple bool, r result) {
 	simple = true
 	for i++; i < len(d); i++ {
+		if plain[d[i]] {
+			continue
+		}
 		switch c := d[i]; {
 		case c == '"':
 			return i + 1, simple, rOK
@@ -1072,6 +1167,14 @@ func scanString(d []byte, i int) (end int, simple bool, r result) {
 	}
 	return -1, false, rSyntax
 }
+
+// plain are the bytes a simple string holds as they are: printable ASCII but '"' and '\\'.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 func isHex(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'

@@ -83,8 +83,8 @@ func newMount(s *Server, v vendorapi.Vendor, prefix string) (*mount, error) {
 // vendor's handler over its store.
 func (m *mount) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	rec := &recorder{ResponseWriter: w, keepBody: m.server.cfg.checkResp != nil}
-	call := &vendorapi.Call{}
+	x := newExchange(w, m.server.cfg.checkResp != nil)
+	rec, call := &x.rec, &x.call
 	var (
 		route *routers.Route
 		err   error
@@ -104,11 +104,13 @@ func (m *mount) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		m.checkResponse(r, route, call, rec)
 		m.log(r, call, rec.status, start, err)
 		m.server.record(r, m.vendor.Name(), call.OperationID, rec.status, start, err)
+		x.release()
 	}()
-	route, err = m.serve(rec, r, call)
+	route, err = m.serve(x, r)
 }
 
-func (m *mount) serve(w http.ResponseWriter, r *http.Request, call *vendorapi.Call) (*routers.Route, error) {
+func (m *mount) serve(x *exchange, r *http.Request) (*routers.Route, error) {
+	w, call := http.ResponseWriter(&x.rec), &x.call
 	fail := func(e *vendorapi.Error) error {
 		m.vendor.WriteError(w, e)
 		return e
@@ -147,9 +149,10 @@ func (m *mount) serve(w http.ResponseWriter, r *http.Request, call *vendorapi.Ca
 		r.Body = http.MaxBytesReader(w, r.Body, m.server.cfg.maxBodyBytes)
 	}
 	// Authentication has run: validate against the operation without security requirement.
-	vr := *route
-	vr.Operation = m.spec.Unsecured[route.Operation]
-	input := &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: &vr, Options: m.options}
+	x.route = *route
+	x.route.Operation = m.spec.Unsecured[route.Operation]
+	x.input = openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: &x.route, Options: m.options}
+	input := &x.input
 	// The body is read once, here. When a Checker finds it valid, kin-openapi checks the
 	// parameters alone; otherwise it validates the whole request as it always did, from the
 	// same bytes, and words the 400 (see body.go).

@@ -59,20 +59,30 @@ type CheckerKey struct {
 
 // checkers memoises Compile by key: specs are loaded once per process and never change, so
 // each schema is compiled once, whatever the number of servers.
-var checkers sync.Map // CheckerKey -> *Checker (nil: the schema uses what Compile refuses)
+// One map per direction and read-only setting, keyed by the schema alone: a pointer key
+// makes the lookup on every request free of allocation.
+var checkers [4]sync.Map // *openapi3.Schema -> *Checker (nil: the schema uses what Compile refuses)
 
 // CheckerFor returns the memoised Checker of the key, nil when the schema uses a keyword the
 // Checker does not implement (then kin-openapi checks every value).
 func CheckerFor(k CheckerKey) *Checker {
-	if c, ok := checkers.Load(k); ok {
+	m := &checkers[int(k.Direction&1)<<1|b2i(k.IgnoreReadOnly)]
+	if c, ok := m.Load(k.Schema); ok {
 		return c.(*Checker)
 	}
 	c, err := Compile(k.Schema, k.Direction, k.IgnoreReadOnly)
 	if err != nil {
 		c = nil
 	}
-	actual, _ := checkers.LoadOrStore(k, c)
+	actual, _ := m.LoadOrStore(k.Schema, c)
 	return actual.(*Checker)
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // Compile builds the Checker of a schema of an OpenAPI 3.0 document, validated by kin-openapi

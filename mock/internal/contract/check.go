@@ -37,6 +37,9 @@ import (
 // keeps it.
 type Checker struct {
 	root *node
+	// memo says the schema applies several schemas to one value somewhere (allOf, oneOf,
+	// anyOf, not): only then can a value be read twice, and state.seen pay for itself.
+	memo bool
 }
 
 // Direction says which side of an exchange a Checker checks: it decides what readOnly and
@@ -96,7 +99,7 @@ func Compile(s *openapi3.Schema, dir Direction, ignoreReadOnly bool) (*Checker, 
 	if c.err != nil {
 		return nil, c.err
 	}
-	return &Checker{root: root}, nil
+	return &Checker{root: root, memo: c.branching}, nil
 }
 
 // Check reports whether data begins (after whitespace) with a JSON value that kin-openapi
@@ -104,6 +107,7 @@ func Compile(s *openapi3.Schema, dir Direction, ignoreReadOnly bool) (*Checker, 
 // the first value only; the trailing-data check is the caller's). end is meaningful when ok.
 func (c *Checker) Check(data []byte) (end int, ok bool) {
 	st := states.Get().(*state)
+	st.memo = c.memo
 	defer st.release()
 	i := skipWS(data, 0)
 	end, r := st.value(c.root, data, i)
@@ -184,6 +188,7 @@ type compiler struct {
 	asReq, asRep bool
 	roDisabled   bool
 	memo         map[*openapi3.Schema]*node
+	branching    bool // some schema has allOf, oneOf, anyOf or not
 	err          error
 }
 
@@ -253,6 +258,7 @@ func (c *compiler) fill(n *node, s *openapi3.Schema, chain []*openapi3.Schema) {
 		n.allOf = append(n.allOf, c.same(ref.Value, chain))
 	}
 	n.xof = len(s.OneOf) > 0 || len(s.AnyOf) > 0 || len(s.AllOf) > 0
+	c.branching = c.branching || n.xof || s.Not != nil
 	if d := s.Discriminator; d != nil && (len(s.OneOf) > 0 || len(s.AnyOf) > 0) {
 		n.disc = &discSpec{prop: d.PropertyName}
 		if len(d.Mapping) > 0 {
@@ -475,6 +481,7 @@ const maxDepth = 10000
 type state struct {
 	members []member
 	depth   int
+	memo    bool // use seen (Checker.memo)
 	// seen remembers the verdict on each container (object or array) already checked
 	// against a node, and skips the end of each container already skipped (node nil). A
 	// schema's allOf, oneOf and discriminator each read the same value again, nested at every
@@ -507,7 +514,9 @@ func (st *state) release() {
 	if cap(st.members) > 1024 || len(st.seen) > 1024 {
 		return // a huge body: let it go
 	}
-	clear(st.seen)
+	if len(st.seen) > 0 {
+		clear(st.seen)
+	}
 	clear(st.members[:cap(st.members)]) // drop the aliases of the checked bytes
 	st.members, st.depth = st.members[:0], 0
 	states.Put(st)
@@ -523,7 +532,7 @@ func (st *state) value(n *node, d []byte, i int) (int, result) {
 		return st.skip(d, i)
 	}
 	c := d[i]
-	if c == '{' || c == '[' {
+	if st.memo && (c == '{' || c == '[') {
 		k := seenKey{n, i}
 		if v, ok := st.seen[k]; ok {
 			return v.end, v.r
@@ -1029,22 +1038,16 @@ func (st *state) skip(d []byte, i int) (int, result) {
 		return end, r
 	case c == '{' || c == '[':
 		k := seenKey{nil, i}
+		if !st.memo {
+			return st.skipContainer(d, i)
+		}
 		if v, ok := st.seen[k]; ok {
 			return v.end, v.r
 		}
-		if st.depth++; st.depth > maxDepth {
-			return -1, rSyntax
-		}
-		var end int
-		var r result
-		if c == '{' {
-			end, r = st.skipMembers(d, i)
-		} else {
-			end, r = st.skipItems(d, i)
-		}
-		st.depth--
+		end, r := st.skipContainer(d, i)
 		st.seen[k] = seenValue{end, r}
 		return end, r
+
 	case c == '-' || c >= '0' && c <= '9':
 		return scanNumber(d, i)
 	case c == 't':
@@ -1055,6 +1058,22 @@ func (st *state) skip(d []byte, i int) (int, result) {
 		return literal(d, i, "null")
 	}
 	return -1, rSyntax
+}
+
+func (st *state) skipContainer(d []byte, i int) (int, result) {
+	if st.depth++; st.depth > maxDepth {
+		st.depth--
+		return -1, rSyntax
+	}
+	var end int
+	var r result
+	if d[i] == '{' {
+		end, r = st.skipMembers(d, i)
+	} else {
+		end, r = st.skipItems(d, i)
+	}
+	st.depth--
+	return end, r
 }
 
 func (st *state) skipMembers(d []byte, i int) (int, result) {

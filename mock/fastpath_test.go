@@ -71,8 +71,9 @@ func TestFastPathAnswersAsKinOpenAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Parallel()
 	rounds := 16
-	if testing.Short() {
+	if testing.Short() || raceDetector {
 		rounds = 8
 	}
 	rnd := rand.New(rand.NewPCG(12, 1))

@@ -351,9 +351,10 @@ func agree(t *testing.T, tg *target, data []byte, exact bool) (valid bool) {
 // (values replaced, keys dropped and added, duplicate keys, escapes, invalid UTF-8, trailing
 // data, truncation, deep nesting); the Checker and kin-openapi must agree on each.
 func TestCheckerAgreesWithKinOpenAPI(t *testing.T) {
+	t.Parallel()
 	rounds := 12
-	if testing.Short() {
-		rounds = 4
+	if testing.Short() || raceDetector {
+		rounds = 5
 	}
 	valid, total := 0, 0
 	for _, tg := range targets(t) {

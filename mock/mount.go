@@ -32,8 +32,13 @@ type mount struct {
 	prefix   string // what the server routes to this vendor
 	handlers map[string]vendorapi.HandlerFunc
 	options  *openapi3filter.Options
+	// paramOptions are options without the body: for a request whose body a Checker found
+	// valid (see body.go).
+	paramOptions *openapi3filter.Options
 	// respOptions check responses when WithResponseValidation is on.
 	respOptions *openapi3filter.Options
+	// ignoreReadOnly is the vendor's ValidationOptions.IgnoreReadOnly, for the Checkers.
+	ignoreReadOnly bool
 }
 
 func newMount(s *Server, v vendorapi.Vendor, prefix string) (*mount, error) {
@@ -61,6 +66,10 @@ func newMount(s *Server, v vendorapi.Vendor, prefix string) (*mount, error) {
 		AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
 		SchemaValidationOptions: []openapi3.SchemaValidationOption{contract.Formats},
 	}
+	po := *m.options
+	po.ExcludeRequestBody = true
+	m.paramOptions = &po
+	m.ignoreReadOnly = vo.IgnoreReadOnly
 	m.respOptions = &openapi3filter.Options{
 		IncludeResponseStatus:   true,
 		MultiError:              true,
@@ -74,8 +83,8 @@ func newMount(s *Server, v vendorapi.Vendor, prefix string) (*mount, error) {
 // vendor's handler over its store.
 func (m *mount) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	rec := &recorder{ResponseWriter: w, keepBody: m.server.cfg.checkResp != nil}
-	call := &vendorapi.Call{}
+	x := newExchange(w, m.server.cfg.checkResp != nil)
+	rec, call := &x.rec, &x.call
 	var (
 		route *routers.Route
 		err   error
@@ -95,11 +104,13 @@ func (m *mount) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		m.checkResponse(r, route, call, rec)
 		m.log(r, call, rec.status, start, err)
 		m.server.record(r, m.vendor.Name(), call.OperationID, rec.status, start, err)
+		x.release()
 	}()
-	route, err = m.serve(rec, r, call)
+	route, err = m.serve(x, r)
 }
 
-func (m *mount) serve(w http.ResponseWriter, r *http.Request, call *vendorapi.Call) (*routers.Route, error) {
+func (m *mount) serve(x *exchange, r *http.Request) (*routers.Route, error) {
+	w, call := http.ResponseWriter(&x.rec), &x.call
 	fail := func(e *vendorapi.Error) error {
 		m.vendor.WriteError(w, e)
 		return e
@@ -133,20 +144,38 @@ func (m *mount) serve(w http.ResponseWriter, r *http.Request, call *vendorapi.Ca
 		}
 	}
 
-	if r.Body != nil && r.Body != http.NoBody {
+	hasBody := r.Body != nil && r.Body != http.NoBody
+	if hasBody {
 		r.Body = http.MaxBytesReader(w, r.Body, m.server.cfg.maxBodyBytes)
 	}
 	// Authentication has run: validate against the operation without security requirement.
-	vr := *route
-	vr.Operation = m.spec.Unsecured[route.Operation]
-	input := &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: &vr, Options: m.options}
+	x.route = *route
+	x.route.Operation = m.spec.Unsecured[route.Operation]
+	x.input = openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: &x.route, Options: m.options}
+	input := &x.input
+	// The body is read once, here. When a Checker finds it valid, kin-openapi checks the
+	// parameters alone; otherwise it validates the whole request as it always did, from the
+	// same bytes, and words the 400 (see body.go).
+	checked := false
+	if hasBody && route.Operation.RequestBody != nil {
+		data, err := readBody(r)
+		if err == nil && !m.server.cfg.noCheckers && m.bodyValid(route.Operation, r, data) {
+			putBack(r, data)
+			input.Options, checked = m.paramOptions, true
+			call.Body = data
+		} else {
+			r.Body = replay(data, err)
+		}
+	}
 	if err := openapi3filter.ValidateRequest(r.Context(), input); err != nil {
 		return route, fail(validationError(err))
 	}
-	if route.Operation.RequestBody != nil {
-		if e := singleJSONValue(r); e != nil {
+	if route.Operation.RequestBody != nil && !checked {
+		data, e := singleJSONValue(r)
+		if e != nil {
 			return route, fail(e)
 		}
+		call.Body = data
 	}
 	if answered, err := m.control(w, r, route, call); answered {
 		return route, err
@@ -219,19 +248,33 @@ func (m *mount) log(r *http.Request, call *vendorapi.Call, status int, start tim
 // singleJSONValue refuses a body that holds more than one JSON value ("{...} garbage"): the
 // validator and the handlers' decoders read the first value only. The validator has buffered
 // the body and decoded its first value, so the whole body is valid JSON exactly when nothing
-// follows that value. The body is read again from memory and put back.
-func singleJSONValue(r *http.Request) *vendorapi.Error {
+// follows that value. The body is read again from memory and put back; it is returned, for
+// Call.Body. (A body a Checker found valid had this check in the same pass: see bodyValid.)
+func singleJSONValue(r *http.Request) ([]byte, *vendorapi.Error) {
 	if r.Body == nil || r.Body == http.NoBody {
-		return nil
+		return nil, nil
 	}
 	data, err := io.ReadAll(r.Body)
 	if err != nil {
-		return nil // the validator has reported unreadable bodies already
+		return nil, nil // the validator has reported unreadable bodies already
 	}
 	r.Body = io.NopCloser(bytes.NewReader(data))
-	if len(data) == 0 || json.Valid(data) || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		return nil
+	if len(data) == 0 {
+		return nil, nil
 	}
+	if !trailingRefused(r) || json.Valid(data) {
+		return data, nil
+	}
+	return nil, errTrailingData()
+}
+
+// trailingRefused reports whether data after a body's JSON value is refused: when the body is
+// declared JSON.
+func trailingRefused(r *http.Request) bool {
+	return strings.HasPrefix(r.Header.Get("Content-Type"), "application/json")
+}
+
+func errTrailingData() *vendorapi.Error {
 	return &vendorapi.Error{Kind: vendorapi.KindBadRequest, Message: "trailing data after the JSON body",
 		Fields: []vendorapi.FieldError{{In: "body", Message: "request body has data after its JSON value"}}}
 }

@@ -50,6 +50,9 @@ type config struct {
 	noAdmin      bool
 	vendors      []string
 	lazy         bool
+	// noCheckers makes kin-openapi check every request body and response itself, as before
+	// the Checkers (see body.go): the reference the fast path's tests compare it with.
+	noCheckers bool
 }
 
 func defaults() config {

@@ -4,6 +4,18 @@
 // which string formats the specs' schemas are checked for. Request validation (package mock)
 // words its 400s with it, and the stores check the values they are given with a Schema, so
 // that a store refuses what its server could not serve, in the same words.
+//
+// It also decides fast what kin-openapi would accept. A Checker is a body schema compiled
+// once per process (CheckerFor memoises by schema) into nodes that read the JSON bytes
+// directly, in one pass that allocates nothing, and answer only "valid" or "ask kin-openapi".
+// The server checks every request body and (with response validation) every response with
+// it, and Schema.Check every stored value; kin-openapi, which loads the specs, runs on
+// every "ask" and words every refusal, so it stays the authority. The Checker's rules are
+// kin-openapi's 3.0 visit read off its source (v0.153.0), over what encoding/json would
+// decode; TestCheckerAgreesWithKinOpenAPI and FuzzChecker hold the two to the same verdict
+// on every schema of every spec, and a schema using what the Checker does not reproduce is
+// not compiled (kin-openapi then checks it alone). Upgrading kin-openapi means reading its
+// visit again: the differential test is the alarm.
 package contract
 
 import (
@@ -103,27 +115,32 @@ func Describe(v any) (string, bool) {
 type Schema struct {
 	schema *openapi3.Schema
 	opts   []openapi3.SchemaValidationOption
+	dir    Direction
 }
 
 // Response finds the component schema name of spec, to check values as the server writes them
 // in answers: read-only properties allowed, write-only ones refused.
 func Response(spec *openapi.Spec, name string) (*Schema, error) {
-	return find(spec, name, openapi3.VisitAsResponse())
+	return find(spec, name, AsResponse)
 }
 
 // Request finds the component schema name of spec, to check values as request validation
 // checks a body.
 func Request(spec *openapi.Spec, name string) (*Schema, error) {
-	return find(spec, name, openapi3.VisitAsRequest())
+	return find(spec, name, AsRequest)
 }
 
-func find(spec *openapi.Spec, name string, as openapi3.SchemaValidationOption) (*Schema, error) {
+func find(spec *openapi.Spec, name string, dir Direction) (*Schema, error) {
+	as := openapi3.VisitAsRequest()
+	if dir == AsResponse {
+		as = openapi3.VisitAsResponse()
+	}
 	ref := spec.Doc.Components.Schemas[name]
 	if ref == nil || ref.Value == nil {
 		return nil, fmt.Errorf("openapi: %s has no schema %q", spec.File, name)
 	}
 	// MultiErrors: every offending field, as the vendors' own request validation reports them.
-	return &Schema{schema: ref.Value, opts: []openapi3.SchemaValidationOption{as, openapi3.MultiErrors(), Formats}}, nil
+	return &Schema{schema: ref.Value, opts: []openapi3.SchemaValidationOption{as, openapi3.MultiErrors(), Formats}, dir: dir}, nil
 }
 
 // Check renders v as JSON, as the mock writes it, and validates the result against the schema.
@@ -133,6 +150,12 @@ func (s *Schema) Check(v any) []vendorapi.FieldError {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return []vendorapi.FieldError{{In: "body", Message: err.Error()}} // only a type that cannot be written
+	}
+	// The Checker's "valid" is kin-openapi's (see Checker); anything else is worded by it.
+	if c := CheckerFor(CheckerKey{Schema: s.schema, Direction: s.dir}); c != nil {
+		if _, ok := c.Check(data); ok {
+			return nil
+		}
 	}
 	// Numbers stay json.Number, as request validation decodes bodies.
 	dec := json.NewDecoder(bytes.NewReader(data))

@@ -83,6 +83,12 @@ type Call struct {
 	Params map[string]string
 	// Principal is who the bearer token belongs to.
 	Principal Principal
+	// Body is the request body as read, validated against the operation's schema: for a JSON
+	// body, exactly one JSON value (whitespace around it allowed). nil when the operation
+	// takes no body or none was sent. The server read it once; a handler decodes it from here
+	// (json.Unmarshal(c.Body, &v)) instead of reading r.Body, which still holds the same
+	// bytes. Read-only: it is shared with r.Body.
+	Body []byte
 }
 
 // Principal is an identity the mock knows by its bearer token.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	fx "github.com/connectormock/connectormock/fixtures/versori"
@@ -20,8 +21,8 @@ func ids(c *vendorapi.Call) (org, connector string) {
 
 func (a *API) getConnector(w http.ResponseWriter, _ *http.Request, c *vendorapi.Call) {
 	org, id := ids(c)
-	conn, err := a.store.Connector(org, id)
-	a.answer(w, http.StatusOK, conn, err)
+	e, err := a.store.connector(org, id)
+	a.answerConnector(w, http.StatusOK, e, err)
 }
 
 func (a *API) updateConnector(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
@@ -30,8 +31,8 @@ func (a *API) updateConnector(w http.ResponseWriter, r *http.Request, c *vendora
 		return
 	}
 	org, id := ids(c)
-	conn, err := a.store.Update(org, id, in)
-	a.answer(w, http.StatusOK, conn, err)
+	e, err := a.store.update(org, id, in)
+	a.answerConnector(w, http.StatusOK, e, err)
 }
 
 func (a *API) deleteConnector(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
@@ -52,8 +53,8 @@ func (a *API) create(w http.ResponseWriter, r *http.Request, c *vendorapi.Call, 
 	if !a.decode(w, r, &in) {
 		return
 	}
-	conn, err := a.store.Create(c.Params["organisation_id"], protocol, in)
-	a.answer(w, http.StatusCreated, conn, err)
+	e, err := a.store.create(c.Params["organisation_id"], protocol, in)
+	a.answerConnector(w, http.StatusCreated, e, err)
 }
 
 // listConnectors serves ListConnectors. The query has been validated against the spec, so
@@ -62,13 +63,62 @@ func (a *API) create(w http.ResponseWriter, r *http.Request, c *vendorapi.Call, 
 func (a *API) listConnectors(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 	q := r.URL.Query()
 	f := ConnectorFilter{Name: q.Get("name"), Protocol: q.Get("protocol"), Tags: q.Get("tags")}
-	page, err := a.store.List(c.Params["organisation_id"], f, pageQuery(r))
-	a.answer(w, http.StatusOK, page, err)
+	page, err := a.store.list(c.Params["organisation_id"], f, pageQuery(q))
+	if err != nil {
+		a.WriteError(w, failure(err))
+		return
+	}
+	writeConnectorPage(w, page)
 }
+
+// writeConnectorPage writes a ConnectorPage of stored entries: their JSON, encoded once per
+// entry (see entry.body), written one after the other, byte for byte what kit.WriteJSON
+// writes for a ConnectorPage. The page is never copied into one buffer.
+func writeConnectorPage(w http.ResponseWriter, page connectorPage) {
+	var head []byte
+	head = append(head, `{"totalCount":`...)
+	head = strconv.AppendInt(head, int64(page.total), 10)
+	// Cursors are base64url: nothing in them needs escaping.
+	if page.next != "" {
+		head = append(append(append(head, `,"next":"`...), page.next...), '"')
+	}
+	if page.prev != "" {
+		head = append(append(append(head, `,"prev":"`...), page.prev...), '"')
+	}
+	head = append(head, `,"connectors":[`...)
+	n := len(head) + len(pageTail)
+	for i, e := range page.entries {
+		body := e.body()
+		if body == nil { // cannot be encoded: kit.WriteJSON answers the 500
+			kit.WriteJSON(w, http.StatusOK, e.shown)
+			return
+		}
+		n += len(body) - 1 // without the newline
+		if i > 0 {
+			n++ // the comma
+		}
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(n))
+	w.WriteHeader(http.StatusOK)
+	w.Write(head)
+	for i, e := range page.entries {
+		body := e.body()
+		if i > 0 {
+			w.Write(comma)
+		}
+		w.Write(body[:len(body)-1])
+	}
+	w.Write(pageTail)
+}
+
+// What writeConnectorPage writes between entries and after them (read only).
+var comma, pageTail = []byte(","), []byte("]}\n")
 
 func (a *API) listVersions(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 	org, id := ids(c)
-	page, err := a.store.Versions(org, id, pageQuery(r))
+	page, err := a.store.versions(org, id, pageQuery(r.URL.Query()))
 	a.answer(w, http.StatusOK, page, err)
 }
 
@@ -78,13 +128,13 @@ func (a *API) createVersion(w http.ResponseWriter, r *http.Request, c *vendorapi
 		return
 	}
 	org, id := ids(c)
-	v, err := a.store.CreateVersion(org, id, in)
+	v, err := a.store.createVersion(org, id, in)
 	a.answer(w, http.StatusCreated, v, err)
 }
 
 func (a *API) getVersion(w http.ResponseWriter, _ *http.Request, c *vendorapi.Call) {
 	org, id := ids(c)
-	v, err := a.store.Version(org, id, c.Params["version"])
+	v, err := a.store.version(org, id, c.Params["version"])
 	a.answer(w, http.StatusOK, v, err)
 }
 
@@ -94,7 +144,7 @@ func (a *API) updateVersion(w http.ResponseWriter, r *http.Request, c *vendorapi
 		return
 	}
 	org, id := ids(c)
-	v, err := a.store.UpdateVersion(org, id, c.Params["version"], in)
+	v, err := a.store.updateVersion(org, id, c.Params["version"], in)
 	a.answer(w, http.StatusOK, v, err)
 }
 
@@ -103,8 +153,7 @@ func (a *API) deleteVersion(w http.ResponseWriter, r *http.Request, c *vendorapi
 	a.answerNoContent(w, a.store.DeleteVersion(org, id, c.Params["version"], boolParam(r, "force")))
 }
 
-func pageQuery(r *http.Request) PageQuery {
-	q := r.URL.Query()
+func pageQuery(q url.Values) PageQuery {
 	p := PageQuery{First: 20, After: q.Get("after"), Before: q.Get("before"), Sort: q.Get("sort")}
 	if n, err := strconv.Atoi(q.Get("first")); err == nil {
 		p.First = n
@@ -116,6 +165,29 @@ func pageQuery(r *http.Request) PageQuery {
 func boolParam(r *http.Request, name string) bool {
 	b, _ := strconv.ParseBool(r.URL.Query().Get(name))
 	return b
+}
+
+// answerConnector writes a stored connector, or the error.
+func (a *API) answerConnector(w http.ResponseWriter, status int, e *entry, err error) {
+	if err != nil {
+		a.WriteError(w, failure(err))
+		return
+	}
+	body := e.body()
+	if body == nil { // cannot be encoded: kit.WriteJSON answers the 500
+		kit.WriteJSON(w, status, e.shown)
+		return
+	}
+	writeBody(w, status, body)
+}
+
+// writeBody writes JSON already encoded, with the headers kit.WriteJSON sets.
+func writeBody(w http.ResponseWriter, status int, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	w.Write(body)
 }
 
 func (a *API) answer(w http.ResponseWriter, status int, v any, err error) {

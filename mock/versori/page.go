@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -19,42 +20,88 @@ type PageQuery struct {
 	Sort          string
 }
 
+// column is a column lists are sorted by.
+type column int
+
+const (
+	colID column = iota
+	colName
+	colProtocol
+	colCreatedAt
+	colUpdatedAt
+)
+
+// sortable are the columns a connector list may be sorted by, by their names in a sort.
+var sortable = []string{colID: "id", colName: "name", colProtocol: "protocol", colCreatedAt: "createdAt", colUpdatedAt: "updatedAt"}
+
 // sortColumn is one "column:direction" of a sort.
 type sortColumn struct {
-	column string
-	desc   bool
+	col  column
+	desc bool
 }
 
-// sortable are the columns a connector list may be sorted by.
-var sortable = []string{"id", "name", "protocol", "createdAt", "updatedAt"}
+// sorting is a list's order, with what paging needs of it, derived once per request.
+type sorting struct {
+	order []sortColumn // as the query gives it, id appended: what cursors carry
+	name  string       // sortString(order): what cursors name
+	// canonical is the shortest order that sorts alike (see canonical), canonicalName its
+	// string: the key of the order an organisation keeps for it.
+	canonical     []sortColumn
+	canonicalName string
+}
 
-// defaultSort is the vendor's documented order: most recently updated first.
-const defaultSort = "updatedAt:desc"
+func newSorting(order []sortColumn) *sorting {
+	c := canonical(order)
+	return &sorting{order: order, name: sortString(order), canonical: c, canonicalName: sortString(c)}
+}
 
-// versionOrder is the fixed order of version lists: most recently updated first.
-var versionOrder = []sortColumn{{"updatedAt", true}, {"id", false}}
+// defaultSorting is the vendor's documented order, most recently updated first, with id
+// appended: the order every organisation keeps from the start.
+var defaultSorting = newSorting([]sortColumn{{colUpdatedAt, true}, {colID, false}})
+
+// versionSorting is the fixed order of version lists: most recently updated first.
+var versionSorting = newSorting([]sortColumn{{colUpdatedAt, true}, {colID, false}})
 
 // parseSort reads "col:dir,col:dir" and appends id:asc, so that every order is total and a
-// cursor names exactly one position.
-func parseSort(q string) ([]sortColumn, error) {
+// cursor names exactly one position. No sort is the default (updatedAt:desc).
+func parseSort(q string) (*sorting, error) {
 	if q == "" {
-		q = defaultSort
+		return defaultSorting, nil
 	}
 	var out []sortColumn
-	for _, part := range strings.Split(q, ",") {
-		col, dir, _ := strings.Cut(part, ":")
-		if !slices.Contains(sortable, col) {
-			return nil, &InvalidError{Fields: []FieldError{{"sort", fmt.Sprintf(msgSortColumn, col, strings.Join(sortable, ", "))}}}
+	for part := range strings.SplitSeq(q, ",") {
+		name, dir, _ := strings.Cut(part, ":")
+		col := slices.Index(sortable, name)
+		if col < 0 {
+			return nil, &InvalidError{Fields: []FieldError{{"sort", fmt.Sprintf(msgSortColumn, name, strings.Join(sortable, ", "))}}}
 		}
 		if dir != "asc" && dir != "desc" {
-			return nil, &InvalidError{Fields: []FieldError{{"sort", fmt.Sprintf(msgSortDirection, dir, col)}}}
+			return nil, &InvalidError{Fields: []FieldError{{"sort", fmt.Sprintf(msgSortDirection, dir, name)}}}
 		}
-		out = append(out, sortColumn{col, dir == "desc"})
+		out = append(out, sortColumn{column(col), dir == "desc"})
 	}
-	if !slices.ContainsFunc(out, func(c sortColumn) bool { return c.column == "id" }) {
-		out = append(out, sortColumn{"id", false})
+	if !slices.ContainsFunc(out, func(c sortColumn) bool { return c.col == colID }) {
+		out = append(out, sortColumn{colID, false})
 	}
-	return out, nil
+	return newSorting(out), nil
+}
+
+// canonical is the shortest sort that orders connectors as order does: a column's second
+// mention is reached only when the first compared equal, so it is dropped, and nothing after
+// id is ever reached (ids are unique). "name:asc,name:desc" and "name:asc,id:asc,protocol:desc"
+// share the index of "name:asc,id:asc". Cursors still carry the order as given.
+func canonical(order []sortColumn) []sortColumn {
+	var out []sortColumn
+	for _, c := range order {
+		if slices.ContainsFunc(out, func(o sortColumn) bool { return o.col == c.col }) {
+			continue
+		}
+		out = append(out, c)
+		if c.col == colID {
+			break
+		}
+	}
+	return out
 }
 
 func sortString(order []sortColumn) string {
@@ -64,7 +111,7 @@ func sortString(order []sortColumn) string {
 		if c.desc {
 			dir = "desc"
 		}
-		parts[i] = c.column + ":" + dir
+		parts[i] = sortable[c.col] + ":" + dir
 	}
 	return strings.Join(parts, ",")
 }
@@ -72,22 +119,8 @@ func sortString(order []sortColumn) string {
 // keyTime writes a time so that strings compare as the times do.
 func keyTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
 
-func connectorKey(c *fx.Connector, column string) string {
-	switch column {
-	case "name":
-		return c.Name
-	case "protocol":
-		return c.Protocol
-	case "createdAt":
-		return keyTime(c.CreatedAt)
-	case "updatedAt":
-		return keyTime(c.UpdatedAt)
-	}
-	return c.ID
-}
-
-func versionKey(v *fx.Version, column string) string {
-	if column == "updatedAt" {
+func versionKey(v *fx.Version, col column) string {
+	if col == colUpdatedAt {
 		return keyTime(v.UpdatedAt)
 	}
 	return v.ID
@@ -101,22 +134,22 @@ type cursor struct {
 	Key  []string `json:"k"`
 }
 
-func encodeCursor(order []sortColumn, key []string) string {
-	data, _ := json.Marshal(cursor{sortString(order), key})
+func encodeCursor(srt *sorting, key []string) string {
+	data, _ := json.Marshal(cursor{srt.name, key})
 	return base64.RawURLEncoding.EncodeToString(data)
 }
 
-func decodeCursor(param, s string, order []sortColumn) ([]string, error) {
+func decodeCursor(param, s string, srt *sorting) ([]string, error) {
 	data, err := base64.RawURLEncoding.DecodeString(s)
 	var c cursor
 	if err == nil {
 		err = json.Unmarshal(data, &c)
 	}
-	if err != nil || len(c.Key) != len(order) {
+	if err != nil || len(c.Key) != len(srt.order) {
 		return nil, &InvalidError{Fields: []FieldError{{param, msgBadCursor}}}
 	}
-	if c.Sort != sortString(order) {
-		return nil, &InvalidError{Fields: []FieldError{{param, fmt.Sprintf(msgCursorSort, c.Sort, sortString(order))}}}
+	if c.Sort != srt.name {
+		return nil, &InvalidError{Fields: []FieldError{{param, fmt.Sprintf(msgCursorSort, c.Sort, srt.name)}}}
 	}
 	return c.Key, nil
 }
@@ -127,81 +160,117 @@ type pageInfo struct {
 	next, prev string
 }
 
-// paginate sorts items by order and cuts the page p asks for: after a cursor, before one (the
-// last First items before it), or from the start. next and prev are set when items lie
-// beyond the page on that side.
-func paginate[T any](items []T, order []sortColumn, key func(T, string) string, p PageQuery) ([]T, pageInfo, error) {
-	keyOf := func(it T) []string {
-		k := make([]string, len(order))
-		for i, c := range order {
-			k[i] = key(it, c.column)
-		}
-		return k
-	}
-	compare := func(a, b []string) int {
-		for i, c := range order {
-			if n := strings.Compare(a[i], b[i]); n != 0 {
-				if c.desc {
-					return -n
-				}
-				return n
-			}
-		}
-		return 0
-	}
+// paginate cuts the page p asks for from items, which are in order already: after a cursor,
+// before one (the last First items before it), or from the start. next and prev are set when
+// items lie beyond the page on that side. The page is found by binary search, so its cost
+// grows with the log of len(items), not with len(items); it is a subslice of items.
+//
+// The search compares an item with a cursor by the order as given (every column, as strings):
+// that keeps the answer to a cursor whose later columns are arbitrary (a column after id,
+// a hand-made cursor) exactly what comparing every item would give. The search is sound
+// because items are sorted by the same lexicographic comparison (canonical drops only columns
+// that never decide between two items).
+func paginate[T any](items []T, srt *sorting, key func(T, column) string, p PageQuery) ([]T, pageInfo, error) {
+	order := srt.order
 	var after, before []string
 	var err error
 	if p.After != "" {
-		if after, err = decodeCursor("after", p.After, order); err != nil {
+		if after, err = decodeCursor("after", p.After, srt); err != nil {
 			return nil, pageInfo{}, err
 		}
 	}
 	if p.Before != "" {
-		if before, err = decodeCursor("before", p.Before, order); err != nil {
+		if before, err = decodeCursor("before", p.Before, srt); err != nil {
 			return nil, pageInfo{}, err
 		}
 	}
-	// Each item's key is built once: the sort compares keys O(n log n) times.
-	type keyed struct {
-		item T
-		key  []string
+	lo, hi := 0, len(items)
+	if after != nil {
+		lo = sort.Search(len(items), func(i int) bool { return compareKey(order, items[i], key, after) > 0 })
 	}
-	sorted := make([]keyed, len(items))
-	for i, it := range items {
-		sorted[i] = keyed{it, keyOf(it)}
+	if before != nil {
+		hi = sort.Search(len(items), func(i int) bool { return compareKey(order, items[i], key, before) >= 0 })
 	}
-	slices.SortFunc(sorted, func(a, b keyed) int { return compare(a.key, b.key) })
-	var window []keyed
-	for _, k := range sorted {
-		if after != nil && compare(k.key, after) <= 0 || before != nil && compare(k.key, before) >= 0 {
-			continue
-		}
-		window = append(window, k)
-	}
+	hi = max(hi, lo)
 	first := p.First
 	if first <= 0 {
 		first = 20
 	}
-	if len(window) > first {
+	if hi-lo > first {
 		if before != nil && after == nil {
-			window = window[len(window)-first:]
+			lo = hi - first
 		} else {
-			window = window[:first]
+			hi = lo + first
 		}
 	}
 	info := pageInfo{total: len(items)}
-	page := make([]T, len(window))
-	for i, k := range window {
-		page[i] = k.item
-	}
-	if len(window) > 0 {
-		lo, hi := window[0].key, window[len(window)-1].key
-		if compare(sorted[0].key, lo) < 0 {
-			info.prev = encodeCursor(order, lo)
+	if lo < hi {
+		// An item lies before the page when the first item's key is before the page's
+		// first; compared, not assumed from lo > 0, so that items with equal keys (versions
+		// Put gave one id) are no exception.
+		if lo > 0 {
+			if k := itemKey(order, items[lo], key); compareKey(order, items[0], key, k) < 0 {
+				info.prev = encodeCursor(srt, k)
+			}
 		}
-		if compare(sorted[len(sorted)-1].key, hi) > 0 {
-			info.next = encodeCursor(order, hi)
+		if hi < len(items) {
+			if k := itemKey(order, items[hi-1], key); compareKey(order, items[len(items)-1], key, k) > 0 {
+				info.next = encodeCursor(srt, k)
+			}
 		}
 	}
-	return page, info, nil
+	return items[lo:hi], info, nil
+}
+
+// compareKey compares an item with a key (one string per column of order, as a cursor
+// holds it): strings compared as strings, times as keyTime writes them.
+func compareKey[T any](order []sortColumn, it T, key func(T, column) string, k []string) int {
+	for i, c := range order {
+		if n := strings.Compare(key(it, c.col), k[i]); n != 0 {
+			if c.desc {
+				return -n
+			}
+			return n
+		}
+	}
+	return 0
+}
+
+// itemKey is an item's key in order, what its cursor carries.
+func itemKey[T any](order []sortColumn, it T, key func(T, column) string) []string {
+	k := make([]string, len(order))
+	for i, c := range order {
+		k[i] = key(it, c.col)
+	}
+	return k
+}
+
+// sortItems sorts a short list (a connector's versions) by order, each item's key built
+// once.
+func sortItems[T any](items []T, order []sortColumn, key func(T, column) string) {
+	type keyed struct {
+		item T
+		key  []string
+	}
+	ks := make([]keyed, len(items))
+	for i, it := range items {
+		ks[i] = keyed{it, itemKey(order, it, key)}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int { return compareKeys(order, a.key, b.key) })
+	for i := range ks {
+		items[i] = ks[i].item
+	}
+}
+
+// compareKeys compares two keys built by itemKey for order.
+func compareKeys(order []sortColumn, a, b []string) int {
+	for i, c := range order {
+		if n := strings.Compare(a[i], b[i]); n != 0 {
+			if c.desc {
+				return -n
+			}
+			return n
+		}
+	}
+	return 0
 }

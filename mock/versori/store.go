@@ -81,14 +81,17 @@ func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
 // Store holds the Versori connectors of one mock server, all organisations together. Every
 // method is safe for concurrent use and returns deep copies: nothing returned aliases the
 // store. Organisations are implicit: one with no connectors lists empty and accepts creates.
+//
+// Stored connectors are immutable (see entry): the HTTP side renders them after unlocking,
+// with no copy; only the exported methods copy.
 type Store struct {
 	clock   func() time.Time
 	schemas *schemas // read-only
 
-	mu         kit.SeededMutex // guards seed, connectors and created
-	seed       uint64
-	connectors map[string]*fx.Connector
-	created    int // ids handed out through the API so far, to derive the next one
+	mu      kit.SeededMutex // guards seed, st (the pointer, and the state when owned) and created
+	seed    uint64
+	st      *state
+	created int // ids handed out through the API so far, to derive the next one
 }
 
 func newStore(cfg vendorapi.Config, schemas *schemas) *Store {
@@ -105,14 +108,19 @@ func (s *Store) Reset(cfg vendorapi.Config) {
 }
 
 func (s *Store) reset(cfg vendorapi.Config) {
-	all := append([]fx.Connector{fx.Documented()}, fx.Connectors(cfg.Seed, cfg.Connectors)...)
+	st := seeded(cfg)
 	s.mu.LockUnseeded()
 	defer s.mu.Unlock()
-	s.seed, s.connectors, s.created = cfg.Seed, make(map[string]*fx.Connector, len(all)), 0
-	for _, c := range all {
-		c = normalise(c)
-		s.connectors[c.ID] = &c
+	s.seed, s.st, s.created = cfg.Seed, st, 0
+}
+
+// writable is the state to change: the shared seeded state is copied first. Callers hold mu
+// for writing.
+func (s *Store) writable() *state {
+	if s.st.shared {
+		s.st = s.st.clone()
 	}
+	return s.st
 }
 
 // snapshot is the store's state on the wire: what Snapshot writes and Restore reads.
@@ -127,11 +135,11 @@ type snapshot struct {
 // sorted by id, and the count of ids handed out through the API.
 func (s *Store) Snapshot() (json.RawMessage, error) {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
-	snap := snapshot{Seed: s.seed, Connectors: make([]fx.Connector, 0, len(s.connectors)), Created: s.created}
-	for _, c := range s.connectors {
-		snap.Connectors = append(snap.Connectors, *c) // marshalled under the lock
+	snap := snapshot{Seed: s.seed, Connectors: make([]fx.Connector, 0, len(s.st.connectors)), Created: s.created}
+	for _, e := range s.st.connectors {
+		snap.Connectors = append(snap.Connectors, *e.stored) // immutable: marshalled after unlocking
 	}
+	s.mu.RUnlock()
 	slices.SortFunc(snap.Connectors, func(a, b fx.Connector) int { return strings.Compare(a.ID, b.ID) })
 	return json.Marshal(snap)
 }
@@ -158,14 +166,16 @@ func (s *Store) Restore(data json.RawMessage) error {
 	if snap.Created < 0 {
 		return fmt.Errorf("versori state: created %d: must not be negative", snap.Created)
 	}
+	entries := make([]*entry, len(snap.Connectors))
+	for i := range snap.Connectors {
+		entries[i] = newEntry(&snap.Connectors[i])
+	}
+	st := newState(entries)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.connectors, s.created = make(map[string]*fx.Connector, len(snap.Connectors)), snap.Created
+	s.st, s.created = st, snap.Created
 	if snap.Seed != 0 {
 		s.seed = snap.Seed
-	}
-	for i := range snap.Connectors {
-		s.connectors[snap.Connectors[i].ID] = &snap.Connectors[i]
 	}
 	return nil
 }
@@ -173,6 +183,12 @@ func (s *Store) Restore(data json.RawMessage) error {
 // normalise returns a deep copy of c with upper-case ids and non-nil lists.
 func normalise(c fx.Connector) fx.Connector {
 	c = c.Clone()
+	normaliseOwned(&c)
+	return c
+}
+
+// normaliseOwned is normalise in place, for a connector nobody else holds.
+func normaliseOwned(c *fx.Connector) {
 	c.ID, c.OrganisationID = strings.ToUpper(c.ID), strings.ToUpper(c.OrganisationID)
 	if c.AuthSchemeConfigs == nil {
 		c.AuthSchemeConfigs = []fx.AuthSchemeConfig{}
@@ -183,7 +199,6 @@ func normalise(c fx.Connector) fx.Connector {
 	if c.Versions == nil {
 		c.Versions = []fx.Version{}
 	}
-	return c
 }
 
 // now is the mock clock, in UTC and to the microsecond as the vendor's database keeps it.
@@ -195,7 +210,7 @@ func (s *Store) newID() string {
 	for {
 		id := fx.ID(s.seed, "created", s.created)
 		s.created++
-		if _, taken := s.connectors[id]; !taken {
+		if _, taken := s.st.connectors[id]; !taken {
 			return id
 		}
 	}
@@ -213,9 +228,10 @@ func (s *Store) Put(c fx.Connector) error {
 	if err := s.check(&c); err != nil {
 		return err
 	}
+	e := newEntry(&c)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.connectors[c.ID] = &c
+	s.writable().replace(e)
 	return nil
 }
 
@@ -265,66 +281,87 @@ func checkVersionName(bad *InvalidError, field, name string) {
 func (s *Store) Len() int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return len(s.connectors)
+	return len(s.st.connectors)
 }
 
 // Organisations is the number of organisations that hold at least one connector.
 func (s *Store) Organisations() int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	orgs := map[string]bool{}
-	for _, c := range s.connectors {
-		orgs[c.OrganisationID] = true
-	}
-	return len(orgs)
+	return len(s.st.orgs)
 }
 
 // lookup finds a connector of the organisation; one of another organisation is not found.
 // ULIDs are case-insensitive. Callers hold mu.
-func (s *Store) lookup(org, id string) (*fx.Connector, error) {
-	c, ok := s.connectors[strings.ToUpper(id)]
-	if !ok || c.OrganisationID != strings.ToUpper(org) {
+func (s *Store) lookup(org, id string) (*entry, error) {
+	e, ok := s.st.connectors[strings.ToUpper(id)]
+	if !ok || e.stored.OrganisationID != strings.ToUpper(org) {
 		return nil, &NotFoundError{Connector: id}
 	}
-	return c, nil
+	return e, nil
 }
 
 // Connector returns the connector as the API shows it.
 func (s *Store) Connector(org, id string) (fx.Connector, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	c, err := s.lookup(org, id)
+	e, err := s.connector(org, id)
 	if err != nil {
 		return fx.Connector{}, err
 	}
-	return view(c), nil
+	return e.shown.Clone(), nil
+}
+
+// connector is Connector for the HTTP side: the stored entry itself, to render, not change.
+func (s *Store) connector(org, id string) (*entry, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.lookup(org, id)
 }
 
 // view is a stored connector as the API shows it: connection credentials carry the
 // connector's current auth scheme config of the same id and their usages; versions carry
-// their derived isLatest and isDefault.
-func view(stored *fx.Connector) fx.Connector {
-	c := stored.Clone()
-	for i := range c.Connections {
-		conn := &c.Connections[i]
-		usage := fx.CredentialUsage{Connection: fx.UsageConnection{
-			ID: conn.ID, Name: conn.Name, Connector: c.Summary(), CreatedAt: conn.CreatedAt, UpdatedAt: conn.UpdatedAt,
-		}}
-		for _, list := range [][]fx.ConnectionCredential{conn.Credentials.Action, conn.Credentials.Trigger} {
-			for j := range list {
-				if k := slices.IndexFunc(c.AuthSchemeConfigs, func(a fx.AuthSchemeConfig) bool { return a.ID == list[j].AuthSchemeConfig.ID }); k >= 0 {
-					list[j].AuthSchemeConfig = c.AuthSchemeConfigs[k]
-				}
-				list[j].Credential.Usages = []fx.CredentialUsage{usage}
-			}
+// their derived isLatest and isDefault. It copies only what differs from stored (the
+// connections' and versions' lists) and shares the rest: both are immutable.
+func view(stored *fx.Connector) *fx.Connector {
+	c := *stored
+	if len(c.Connections) > 0 {
+		summary := c.Summary()
+		conns := make([]fx.Connection, len(c.Connections))
+		for i, conn := range c.Connections {
+			usages := []fx.CredentialUsage{{Connection: fx.UsageConnection{
+				ID: conn.ID, Name: conn.Name, Connector: summary, CreatedAt: conn.CreatedAt, UpdatedAt: conn.UpdatedAt,
+			}}}
+			conn.Credentials.Action = viewCredentials(conn.Credentials.Action, c.AuthSchemeConfigs, usages)
+			conn.Credentials.Trigger = viewCredentials(conn.Credentials.Trigger, c.AuthSchemeConfigs, usages)
+			conns[i] = conn
+		}
+		c.Connections = conns
+	}
+	if len(c.Versions) > 0 {
+		c.Versions = slices.Clone(c.Versions)
+		latest, def := latestIndex(c.Versions), defaultIndex(c.Versions)
+		for i := range c.Versions {
+			c.Versions[i].IsLatest = i == latest
+			c.Versions[i].IsDefault = i == def
 		}
 	}
-	latest, def := latestIndex(c.Versions), defaultIndex(c.Versions)
-	for i := range c.Versions {
-		c.Versions[i].IsLatest = i == latest
-		c.Versions[i].IsDefault = i == def
+	return &c
+}
+
+// viewCredentials is a connection's credentials as view shows them; nil stays nil. The
+// credentials of one connection share their usages.
+func viewCredentials(list []fx.ConnectionCredential, configs []fx.AuthSchemeConfig, usages []fx.CredentialUsage) []fx.ConnectionCredential {
+	if list == nil {
+		return nil
 	}
-	return c
+	out := make([]fx.ConnectionCredential, len(list))
+	for j, cc := range list {
+		if k := slices.IndexFunc(configs, func(a fx.AuthSchemeConfig) bool { return a.ID == cc.AuthSchemeConfig.ID }); k >= 0 {
+			cc.AuthSchemeConfig = configs[k]
+		}
+		cc.Credential.Usages = usages
+		out[j] = cc
+	}
+	return out
 }
 
 // latestIndex is the published version with the latest publishedAt (ties: the later created),
@@ -379,12 +416,32 @@ type ConnectorUpdate struct {
 // cannot delete configs); missing, the configs are left alone. Connections and versions are
 // not touched.
 func (s *Store) Update(org, id string, u ConnectorUpdate) (fx.Connector, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, err := s.lookup(org, id)
+	e, err := s.update(org, id, u.clone())
 	if err != nil {
 		return fx.Connector{}, err
 	}
+	return e.shown.Clone(), nil
+}
+
+// clone is a deep copy of u: what Update stores must not alias its caller's values.
+func (u ConnectorUpdate) clone() ConnectorUpdate {
+	c := fx.Connector{Tags: u.Tags, DocumentationURL: u.DocumentationURL, ImageURL: u.ImageURL,
+		BaseURL: u.BaseURL, ConnectionVariables: u.ConnectionVariables, DatasetID: u.DatasetID}.Clone()
+	u.Tags, u.DocumentationURL, u.ImageURL = c.Tags, c.DocumentationURL, c.ImageURL
+	u.BaseURL, u.ConnectionVariables, u.DatasetID = c.BaseURL, c.ConnectionVariables, c.DatasetID
+	return u
+}
+
+// update is Update for the HTTP side, whose u nobody else holds: it answers the stored entry
+// itself, to render, not change.
+func (s *Store) update(org, id string, u ConnectorUpdate) (*entry, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old, err := s.lookup(org, id)
+	if err != nil {
+		return nil, err
+	}
+	c := *old.stored // a new value: the stored one is never changed (lists are replaced, not written)
 	bad := &InvalidError{}
 	if !strings.EqualFold(u.ID, c.ID) {
 		bad.add("id", msgPathMismatch, u.ID, "connector_id", id)
@@ -400,7 +457,7 @@ func (s *Store) Update(org, id string, u ConnectorUpdate) (fx.Connector, error) 
 		configs = reorder(c.AuthSchemeConfigs, u.AuthSchemeConfigIDs, bad)
 	}
 	if err := bad.orNil(); err != nil {
-		return fx.Connector{}, err
+		return nil, err
 	}
 	c.Name = u.Name
 	c.Tags = u.Tags
@@ -414,7 +471,15 @@ func (s *Store) Update(org, id string, u ConnectorUpdate) (fx.Connector, error) 
 		c.DatasetID = u.DatasetID
 	}
 	c.UpdatedAt = s.now()
-	return view(c), nil
+	return s.write(&c), nil
+}
+
+// write stores c, a new value replacing the connector of its id, and returns its entry.
+// Callers hold mu for writing.
+func (s *Store) write(c *fx.Connector) *entry {
+	e := newEntry(c)
+	s.writable().replace(e)
+	return e
 }
 
 // reorder returns the configs in the order ids names them, then the unnamed ones in their
@@ -487,6 +552,36 @@ type NewCredential struct {
 // the connector has none of that id, added to them. Connection names must be unique; a
 // BigQuery connector needs its datasetId. validationMessages sent in are ignored.
 func (s *Store) Create(org, protocol string, in NewConnector) (fx.Connector, error) {
+	e, err := s.create(org, protocol, in.clone())
+	if err != nil {
+		return fx.Connector{}, err
+	}
+	return e.shown.Clone(), nil
+}
+
+// clone is a deep copy of in: what Create stores must not alias its caller's values.
+func (in NewConnector) clone() NewConnector {
+	c := fx.Connector{Tags: in.Tags, BaseURL: in.BaseURL, DatasetID: in.DatasetID,
+		ConnectionVariables: in.ConnectionVariables, AuthSchemeConfigs: in.AuthSchemeConfigs}.Clone()
+	in.Tags, in.BaseURL, in.DatasetID = c.Tags, c.BaseURL, c.DatasetID
+	in.ConnectionVariables, in.AuthSchemeConfigs = c.ConnectionVariables, c.AuthSchemeConfigs
+	in.Connections = slices.Clone(in.Connections)
+	for i := range in.Connections {
+		nc := &in.Connections[i]
+		nc.Variables = slices.Clone(nc.Variables)
+		for _, list := range []*[]NewConnectionCredential{&nc.Credentials.Action, &nc.Credentials.Trigger} {
+			*list = slices.Clone(*list)
+			for j := range *list {
+				(*list)[j].AuthSchemeConfig = (*list)[j].AuthSchemeConfig.Clone()
+			}
+		}
+	}
+	return in
+}
+
+// create is Create for the HTTP side, whose in nobody else holds: the stored connector is
+// built of in's values, and create answers its entry, to render, not change.
+func (s *Store) create(org, protocol string, in NewConnector) (*entry, error) {
 	bad := &InvalidError{}
 	if protocol == "bigquery" && in.DatasetID == nil {
 		bad.add("datasetId", msgDatasetRequired)
@@ -515,7 +610,7 @@ func (s *Store) Create(org, protocol string, in NewConnector) (fx.Connector, err
 		}
 	}
 	if err := bad.orNil(); err != nil {
-		return fx.Connector{}, err
+		return nil, err
 	}
 
 	s.mu.Lock()
@@ -556,22 +651,21 @@ func (s *Store) Create(org, protocol string, in NewConnector) (fx.Connector, err
 		}
 		c.Connections = append(c.Connections, conn)
 	}
-	s.connectors[c.ID] = c
-	return view(c), nil
+	return s.write(c), nil
 }
 
 // Delete removes the connector. One with connections (in use) is a conflict unless force.
 func (s *Store) Delete(org, id string, force bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, err := s.lookup(org, id)
+	e, err := s.lookup(org, id)
 	if err != nil {
 		return err
 	}
-	if n := len(c.Connections); n > 0 && !force {
+	if n := len(e.stored.Connections); n > 0 && !force {
 		return &ConflictError{Reason: msgConnectorInUse(n)}
 	}
-	delete(s.connectors, c.ID)
+	s.writable().drop(e)
 	return nil
 }
 
@@ -594,36 +688,59 @@ type ConnectorPage struct {
 // List returns a page of the organisation's connectors that match f, ordered by p.Sort
 // (default updatedAt:desc), with cursors to the neighbouring pages.
 func (s *Store) List(org string, f ConnectorFilter, p PageQuery) (ConnectorPage, error) {
-	order, err := parseSort(p.Sort)
+	page, err := s.list(org, f, p)
 	if err != nil {
 		return ConnectorPage{}, err
 	}
-	tags, err := parseTags(f.Tags)
-	if err != nil {
-		return ConnectorPage{}, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	var match []*fx.Connector
-	org = strings.ToUpper(org)
-	for _, c := range s.connectors {
-		if c.OrganisationID == org && containsFold(c.Name, f.Name) && containsFold(c.Protocol, f.Protocol) && hasTags(c, tags) {
-			match = append(match, c)
-		}
-	}
-	page, info, err := paginate(match, order, connectorKey, p)
-	if err != nil {
-		return ConnectorPage{}, err
-	}
-	out := ConnectorPage{TotalCount: info.total, Next: info.next, Prev: info.prev, Connectors: []fx.Connector{}}
-	for _, c := range page {
-		out.Connectors = append(out.Connectors, view(c))
+	out := ConnectorPage{TotalCount: page.total, Next: page.next, Prev: page.prev, Connectors: make([]fx.Connector, len(page.entries))}
+	for i, e := range page.entries {
+		out.Connectors[i] = e.shown.Clone()
 	}
 	return out, nil
 }
 
-func containsFold(s, sub string) bool {
-	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
+// connectorPage is a ConnectorPage as the HTTP side renders it: the stored entries
+// themselves (see writeConnectorPage).
+type connectorPage struct {
+	pageInfo
+	entries []*entry
+}
+
+// list is List for the HTTP side. The page is cut from the organisation's order kept for the
+// sort (see state.sorted): a binary search, not a sort. Filters scan the organisation in that
+// order (every connector is compared, none is copied); an unfiltered page costs the same at
+// any size.
+func (s *Store) list(org string, f ConnectorFilter, p PageQuery) (connectorPage, error) {
+	srt, err := parseSort(p.Sort)
+	if err != nil {
+		return connectorPage{}, err
+	}
+	tags, err := parseTags(f.Tags)
+	if err != nil {
+		return connectorPage{}, err
+	}
+	name, protocol := strings.ToLower(f.Name), strings.ToLower(f.Protocol)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var items []*entry
+	if sorted := s.st.sorted(strings.ToUpper(org), srt); sorted != nil {
+		items = sorted.All()
+	}
+	if name != "" || protocol != "" || tags != nil {
+		var match []*entry
+		for _, e := range items {
+			if strings.Contains(e.lowerName, name) && strings.Contains(strings.ToLower(e.stored.Protocol), protocol) && hasTags(e.stored, tags) {
+				match = append(match, e)
+			}
+		}
+		items = match
+	}
+	page, info, err := paginate(items, srt, entryKey, p)
+	if err != nil {
+		return connectorPage{}, err
+	}
+	// page is the order's own slice, which writes move: copied out under the lock.
+	return connectorPage{info, slices.Clone(page)}, nil
 }
 
 type tagFilter struct{ key, value string }
@@ -633,7 +750,7 @@ func parseTags(q string) ([]tagFilter, error) {
 		return nil, nil
 	}
 	var out []tagFilter
-	for _, t := range strings.Split(q, ",") {
+	for t := range strings.SplitSeq(q, ",") {
 		k, v, _ := strings.Cut(t, ":")
 		if k == "" {
 			return nil, &InvalidError{Fields: []FieldError{{"tags", fmt.Sprintf(msgBadTag, t)}}}
@@ -663,31 +780,51 @@ type VersionPage struct {
 
 // Versions returns a page of the connector's versions, most recently updated first.
 func (s *Store) Versions(org, id string, p PageQuery) (VersionPage, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	c, err := s.lookup(org, id)
+	page, err := s.versions(org, id, p)
 	if err != nil {
 		return VersionPage{}, err
 	}
-	shown := view(c).Versions
-	all := make([]*fx.Version, len(shown))
-	for i := range shown {
-		all[i] = &shown[i]
-	}
-	p.Sort = "" // the contract offers no sort for versions
-	page, info, err := paginate(all, versionOrder, versionKey, p)
-	if err != nil {
-		return VersionPage{}, err
-	}
-	out := VersionPage{TotalCount: info.total, Next: info.next, Prev: info.prev, Items: []fx.Version{}}
-	for _, v := range page {
-		out.Items = append(out.Items, *v)
+	out := VersionPage{TotalCount: page.TotalCount, Next: page.Next, Prev: page.Prev, Items: make([]fx.Version, len(page.Items))}
+	for i, v := range page.Items {
+		out.Items[i] = v.Clone()
 	}
 	return out, nil
 }
 
+// versionPage is VersionPage as the HTTP side renders it: the stored values themselves. Its
+// JSON is VersionPage's.
+type versionPage struct {
+	TotalCount int           `json:"totalCount"`
+	Next       string        `json:"next,omitempty"`
+	Prev       string        `json:"prev,omitempty"`
+	Items      []*fx.Version `json:"items"`
+}
+
+// versions is Versions for the HTTP side. A connector has a handful of versions: they are
+// sorted on every page, no order is kept.
+func (s *Store) versions(org, id string, p PageQuery) (versionPage, error) {
+	s.mu.RLock()
+	e, err := s.lookup(org, id)
+	s.mu.RUnlock()
+	if err != nil {
+		return versionPage{}, err
+	}
+	shown := e.shown.Versions // immutable: read after unlocking
+	all := make([]*fx.Version, len(shown))
+	for i := range shown {
+		all[i] = &shown[i]
+	}
+	sortItems(all, versionSorting.order, versionKey)
+	// The contract offers no sort for versions.
+	page, info, err := paginate(all, versionSorting, versionKey, p)
+	if err != nil {
+		return versionPage{}, err
+	}
+	return versionPage{TotalCount: info.total, Next: info.next, Prev: info.prev, Items: page}, nil
+}
+
 // resolve finds a version by name, or the reserved "latest" (the latest published) or
-// "default" (the user's default, else the latest). Callers hold mu.
+// "default" (the user's default, else the latest).
 func resolve(c *fx.Connector, ref string) (int, error) {
 	i := -1
 	switch ref {
@@ -712,17 +849,26 @@ const (
 
 // Version returns one version of a connector (a name, "latest" or "default").
 func (s *Store) Version(org, id, ref string) (fx.Version, error) {
+	v, err := s.version(org, id, ref)
+	if err != nil {
+		return fx.Version{}, err
+	}
+	return v.Clone(), nil
+}
+
+// version is Version for the HTTP side: the stored value itself, to render, not change.
+func (s *Store) version(org, id, ref string) (*fx.Version, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	c, err := s.lookup(org, id)
+	e, err := s.lookup(org, id)
 	if err != nil {
-		return fx.Version{}, err
+		return nil, err
 	}
-	i, err := resolve(c, ref)
+	i, err := resolve(e.stored, ref)
 	if err != nil {
-		return fx.Version{}, err
+		return nil, err
 	}
-	return view(c).Versions[i], nil
+	return &e.shown.Versions[i], nil
 }
 
 // NewVersion is the body of CreateConnectorVersion.
@@ -735,32 +881,44 @@ type NewVersion struct {
 // when given, must name a version of the connector (its description is copied: the mock keeps
 // no actions or definitions to copy). The connector's updatedAt moves.
 func (s *Store) CreateVersion(org, id string, in NewVersion) (fx.Version, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, err := s.lookup(org, id)
+	v, err := s.createVersion(org, id, in)
 	if err != nil {
 		return fx.Version{}, err
 	}
+	return v.Clone(), nil
+}
+
+// createVersion is CreateVersion for the HTTP side: it answers the stored value itself.
+func (s *Store) createVersion(org, id string, in NewVersion) (*fx.Version, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old, err := s.lookup(org, id)
+	if err != nil {
+		return nil, err
+	}
+	c := *old.stored
 	bad := &InvalidError{}
 	checkVersionName(bad, "name", in.Name)
 	description := ""
 	if in.FromVersion != nil {
-		if i, err := resolve(c, *in.FromVersion); err != nil {
+		if i, err := resolve(&c, *in.FromVersion); err != nil {
 			bad.add("fromVersion", msgNoSuchFromVersion, *in.FromVersion)
 		} else {
 			description = c.Versions[i].Description
 		}
 	}
 	if err := bad.orNil(); err != nil {
-		return fx.Version{}, err
+		return nil, err
 	}
 	if slices.ContainsFunc(c.Versions, func(v fx.Version) bool { return v.Name == in.Name }) {
-		return fx.Version{}, &ConflictError{Reason: msgVersionExists(in.Name)}
+		return nil, &ConflictError{Reason: msgVersionExists(in.Name)}
 	}
 	now := s.now()
-	c.Versions = append(c.Versions, fx.Version{ID: s.newID(), Name: in.Name, Description: description, CreatedAt: now, UpdatedAt: now})
+	// Clip: append must not write into an array the stored value shares.
+	c.Versions = append(slices.Clip(c.Versions), fx.Version{ID: s.newID(), Name: in.Name, Description: description, CreatedAt: now, UpdatedAt: now})
 	c.UpdatedAt = now
-	return view(c).Versions[len(c.Versions)-1], nil
+	shown := s.write(&c).shown
+	return &shown.Versions[len(shown.Versions)-1], nil
 }
 
 // UpdateVersion applies a ConnectorVersion body to a version. id, name and createdAt are
@@ -772,15 +930,25 @@ func (s *Store) CreateVersion(org, id string, in NewVersion) (fx.Version, error)
 // a draft; false on the user's default clears that choice. updatedAt moves, on the version
 // and on the connector.
 func (s *Store) UpdateVersion(org, id, ref string, in fx.Version) (fx.Version, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, err := s.lookup(org, id)
+	v, err := s.updateVersion(org, id, ref, in)
 	if err != nil {
 		return fx.Version{}, err
 	}
-	i, err := resolve(c, ref)
+	return v.Clone(), nil
+}
+
+// updateVersion is UpdateVersion for the HTTP side: it answers the stored value itself.
+func (s *Store) updateVersion(org, id, ref string, in fx.Version) (*fx.Version, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old, err := s.lookup(org, id)
 	if err != nil {
-		return fx.Version{}, err
+		return nil, err
+	}
+	c := *old.stored
+	i, err := resolve(&c, ref)
+	if err != nil {
+		return nil, err
 	}
 	v := c.Versions[i]
 	bad := &InvalidError{}
@@ -797,16 +965,16 @@ func (s *Store) UpdateVersion(org, id, ref string, in fx.Version) (fx.Version, e
 		bad.add("publishedAt", msgPublishedAtFixed, v.PublishedAt.Format(time.RFC3339Nano))
 	}
 	if err := bad.orNil(); err != nil {
-		return fx.Version{}, err
+		return nil, err
 	}
 	now := s.now()
 	publish := v.PublishedAt == nil && in.PublishedAt != nil
 	unpublish := v.PublishedAt != nil && in.PublishedAt == nil
 	switch {
 	case v.PublishedAt != nil && !unpublish && in.Description != v.Description:
-		return fx.Version{}, &ConflictError{Reason: msgVersionImmutable(v.Name)}
+		return nil, &ConflictError{Reason: msgVersionImmutable(v.Name)}
 	case in.IsDefault && (unpublish || v.PublishedAt == nil && !publish):
-		return fx.Version{}, &ConflictError{Reason: msgDraftDefault(v.Name)}
+		return nil, &ConflictError{Reason: msgDraftDefault(v.Name)}
 	}
 	v.Description = in.Description
 	if publish {
@@ -816,6 +984,7 @@ func (s *Store) UpdateVersion(org, id, ref string, in fx.Version) (fx.Version, e
 		v.PublishedAt = nil
 		v.IsDefault = false
 	}
+	c.Versions = slices.Clone(c.Versions) // the stored value's list is never written
 	switch {
 	case in.IsDefault:
 		for j := range c.Versions {
@@ -828,25 +997,28 @@ func (s *Store) UpdateVersion(org, id, ref string, in fx.Version) (fx.Version, e
 	v.UpdatedAt = now
 	c.Versions[i] = v
 	c.UpdatedAt = now
-	return view(c).Versions[i], nil
+	return &s.write(&c).shown.Versions[i], nil
 }
 
 // DeleteVersion removes a version; a published one is a conflict unless force.
 func (s *Store) DeleteVersion(org, id, ref string, force bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, err := s.lookup(org, id)
+	old, err := s.lookup(org, id)
 	if err != nil {
 		return err
 	}
-	i, err := resolve(c, ref)
+	c := *old.stored
+	i, err := resolve(&c, ref)
 	if err != nil {
 		return err
 	}
 	if c.Versions[i].PublishedAt != nil && !force {
 		return &ConflictError{Reason: msgVersionPublished(c.Versions[i].Name)}
 	}
-	c.Versions = slices.Delete(c.Versions, i, i+1)
+	// A new list: the stored value's is never written.
+	c.Versions = append(append(make([]fx.Version, 0, len(c.Versions)-1), c.Versions[:i]...), c.Versions[i+1:]...)
 	c.UpdatedAt = s.now()
+	s.write(&c)
 	return nil
 }

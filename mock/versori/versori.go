@@ -14,6 +14,31 @@
 //
 // A principal with Organisations set may act only in those organisations (403 elsewhere); a
 // connector asked for under an organisation it does not belong to is a 404.
+//
+// # How the store keeps its connectors
+//
+// A stored connector is immutable (see entry in state.go). A write builds a new value, a
+// shallow copy of the old one whose changed lists are new, never written in place, and swaps
+// it into the store's map, deriving once what reads need: the connector as the API shows it
+// (credentials with their auth scheme configs and usages, versions with isLatest and
+// isDefault), the keys its list orders compare, and on first render its JSON. So a read
+// looks the connector up under the read lock and renders it after unlocking, with no copy
+// and no encoding after the first; only the typed Store methods copy (deep), for Go callers.
+//
+// The seeded state (the documented connector, then the generated ones) is built once per
+// process for each seed and count (kit.Seeded) and shared by every store seeded alike, so a
+// server after the first seeds in pointers. A store copies it on its first write (its map
+// and its orders, pointers only, not connectors) and owns the copy; Reset points back at
+// the shared state.
+//
+// Each organisation keeps its connectors in list orders (kit.Sorted, keys ending with the
+// id): updatedAt:desc, the default, from the start; any other sort from its first list (one
+// sort), then kept by every write (a binary search and a move of pointers in each order
+// kept: 800 KB at 100,000 connectors, tens of microseconds). Sorts that order alike share
+// an order ("name:asc,name:desc" is "name:asc,id:asc"). A page is a binary search for its
+// cursor and a slice of the page's length, so it costs the same at 1,000 connectors as at
+// 100,000. The filters (name, protocol, tags) scan the organisation in the sort's order,
+// without sorting or copying it. A connector's versions, a handful, are sorted per page.
 package versori
 
 import (

@@ -1,0 +1,211 @@
+package versori
+
+import (
+	"bytes"
+	"encoding/json"
+	"maps"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	fx "github.com/connectormock/connectormock/fixtures/versori"
+	"github.com/connectormock/connectormock/mock/internal/kit"
+	"github.com/connectormock/connectormock/mock/internal/vendorapi"
+)
+
+// entry is a stored connector with what is derived from it when it is written. It is
+// immutable: a write builds a new entry and swaps it in, so a reader may keep one after
+// unlocking and render it.
+type entry struct {
+	stored *fx.Connector // as written: what Snapshot saves and the store's rules read
+	shown  *fx.Connector // as the API shows it (see view); shares what it can with stored
+	// The keys list orders compare, derived once: times as keyTime writes them, and the
+	// lower-cased name the name filter reads.
+	createdAt, updatedAt, lowerName string
+	// json is shown's JSON, encoded on first use (see body): half a GET's time went to
+	// encoding, and the value it encodes never changes.
+	json atomic.Pointer[[]byte]
+}
+
+// newEntry derives an entry from a stored connector, which it takes over: nothing may
+// change c afterwards.
+func newEntry(c *fx.Connector) *entry {
+	return &entry{
+		stored: c, shown: view(c),
+		createdAt: keyTime(c.CreatedAt), updatedAt: keyTime(c.UpdatedAt), lowerName: strings.ToLower(c.Name),
+	}
+}
+
+// body is the connector's JSON as the API writes it (kit.WriteJSON's encoding: HTML not
+// escaped, a newline at the end), encoded on first use and kept; nil if shown cannot be
+// encoded (then kit.WriteJSON answers the 500). Two first uses at once encode twice, alike.
+func (e *entry) body() []byte {
+	if b := e.json.Load(); b != nil {
+		return *b
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(e.shown); err != nil {
+		return nil
+	}
+	b := buf.Bytes()
+	e.json.Store(&b)
+	return b
+}
+
+// entryKey is an entry's sort key in a column.
+func entryKey(e *entry, col column) string {
+	switch col {
+	case colName:
+		return e.stored.Name
+	case colProtocol:
+		return e.stored.Protocol
+	case colCreatedAt:
+		return e.createdAt
+	case colUpdatedAt:
+		return e.updatedAt
+	}
+	return e.stored.ID
+}
+
+// entryOrder compares entries by a canonical order (see canonical), which ends with id.
+func entryOrder(order []sortColumn) func(a, b *entry) int {
+	return func(a, b *entry) int {
+		for _, c := range order {
+			if n := strings.Compare(entryKey(a, c.col), entryKey(b, c.col)); n != 0 {
+				if c.desc {
+					return -n
+				}
+				return n
+			}
+		}
+		return 0
+	}
+}
+
+// state is the content of a store: its connectors and, per organisation, the list orders
+// kept at write time. A state built by seeded is shared by every store seeded alike and is
+// never changed, but for orders added to it (under each organisation's mutex); a store
+// copies it before its first write (see Store.writable) and owns the copy.
+type state struct {
+	connectors map[string]*entry     // by id
+	orgs       map[string]*orgOrders // by organisation id; organisations with connectors only
+	shared     bool                  // built by seeded: copy before changing
+}
+
+// orgOrders are one organisation's list orders. The default order is built with the state
+// and kept from then on; another order is built on its first list (one sort) and kept from
+// then on, so that every page of it is a binary search.
+type orgOrders struct {
+	mu     sync.Mutex                     // guards orders (not the orders' contents: see Store.mu)
+	orders map[string]*kit.Sorted[*entry] // by canonical sort string
+}
+
+// newState indexes entries, whose ids are distinct.
+func newState(entries []*entry) *state {
+	st := &state{connectors: make(map[string]*entry, len(entries)), orgs: map[string]*orgOrders{}}
+	byOrg := map[string][]*entry{}
+	for _, e := range entries {
+		st.connectors[e.stored.ID] = e
+		byOrg[e.stored.OrganisationID] = append(byOrg[e.stored.OrganisationID], e)
+	}
+	for org, es := range byOrg {
+		st.orgs[org] = &orgOrders{orders: map[string]*kit.Sorted[*entry]{
+			defaultSorting.canonicalName: kit.NewSortedFrom(entryOrder(defaultSorting.canonical), es),
+		}}
+	}
+	return st
+}
+
+// seeded is the state cfg seeds (the documented data set, then cfg.Connectors generated
+// connectors), built once per process for each seed and count, and shared.
+func seeded(cfg vendorapi.Config) *state {
+	return kit.Seeded(kit.SeedKey{Vendor: Name, Seed: cfg.Seed, N: cfg.Connectors}, func() *state {
+		all := append([]fx.Connector{fx.Documented()}, fx.Connectors(cfg.Seed, cfg.Connectors)...)
+		entries := make([]*entry, len(all))
+		for i := range all {
+			normaliseOwned(&all[i]) // generated here: nobody else holds them
+			entries[i] = newEntry(&all[i])
+		}
+		st := newState(entries)
+		st.shared = true
+		return st
+	})
+}
+
+// clone is a copy of st that shares entries (immutable) and nothing else: the maps and the
+// orders are copied, pointers only.
+func (st *state) clone() *state {
+	c := &state{connectors: maps.Clone(st.connectors), orgs: make(map[string]*orgOrders, len(st.orgs))}
+	for org, o := range st.orgs {
+		o.mu.Lock()
+		orders := make(map[string]*kit.Sorted[*entry], len(o.orders))
+		for k, s := range o.orders {
+			orders[k] = s.Clone()
+		}
+		o.mu.Unlock()
+		c.orgs[org] = &orgOrders{orders: orders}
+	}
+	return c
+}
+
+// add stores e and puts it in its organisation's orders; drop removes it. The caller holds
+// the store's write lock and owns st.
+func (st *state) add(e *entry) {
+	org := e.stored.OrganisationID
+	o := st.orgs[org]
+	if o == nil {
+		o = &orgOrders{orders: map[string]*kit.Sorted[*entry]{defaultSorting.canonicalName: kit.NewSorted(entryOrder(defaultSorting.canonical))}}
+		st.orgs[org] = o
+	}
+	st.connectors[e.stored.ID] = e
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, s := range o.orders {
+		s.Insert(e)
+	}
+}
+
+func (st *state) drop(e *entry) {
+	org := e.stored.OrganisationID
+	delete(st.connectors, e.stored.ID)
+	o := st.orgs[org]
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, s := range o.orders {
+		s.Delete(e)
+	}
+	if o.orders[defaultSorting.canonicalName].Len() == 0 {
+		delete(st.orgs, org)
+	}
+}
+
+// replace swaps the entry of the same id as e, if any, for e.
+func (st *state) replace(e *entry) {
+	if old := st.connectors[e.stored.ID]; old != nil {
+		st.drop(old)
+	}
+	st.add(e)
+}
+
+// sorted is the organisation's connectors in a canonical order, built on first use; nil when
+// the organisation has none. The caller holds the store's lock (read or write) and reads the
+// order under it.
+func (st *state) sorted(org string, srt *sorting) *kit.Sorted[*entry] {
+	o := st.orgs[org]
+	if o == nil {
+		return nil
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	s := o.orders[srt.canonicalName]
+	if s == nil {
+		// One sort, then kept by every write: what a store's readers build is theirs to
+		// share, and a shared state's orders are as immutable as its entries.
+		all := o.orders[defaultSorting.canonicalName].All()
+		s = kit.NewSortedFrom(entryOrder(srt.canonical), append(make([]*entry, 0, len(all)), all...))
+		o.orders[srt.canonicalName] = s
+	}
+	return s
+}

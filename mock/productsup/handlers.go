@@ -13,22 +13,22 @@ import (
 // versionBody is the documented success body of access changes; targets changes carry no
 // "resource" key.
 type versionBody struct {
-	Message  string     `json:"message"`
-	Resource string     `json:"resource,omitempty"`
-	Data     fx.Version `json:"data"`
+	Message  string      `json:"message"`
+	Resource string      `json:"resource,omitempty"`
+	Data     *fx.Version `json:"data"`
 }
 
 type connectorBody struct {
-	Message  string       `json:"message"`
-	Resource string       `json:"resource"`
-	Data     fx.Connector `json:"data"`
+	Message  string        `json:"message"`
+	Resource string        `json:"resource"`
+	Data     *fx.Connector `json:"data"`
 }
 
 type listBody struct {
-	Data     []fx.Connector `json:"data"`
-	Metadata listMetadata   `json:"metadata"`
-	Message  string         `json:"message"`
-	Resource string         `json:"resource"`
+	Data     []*fx.Connector `json:"data"`
+	Metadata listMetadata    `json:"metadata"`
+	Message  string          `json:"message"`
+	Resource string          `json:"resource"`
 }
 
 type listMetadata struct {
@@ -69,7 +69,7 @@ func (a *API) replaceTargets(w http.ResponseWriter, r *http.Request, c *vendorap
 }
 
 func (a *API) changeTargets(w http.ResponseWriter, r *http.Request, c *vendorapi.Call,
-	change func(id, ref string, t Targets) (fx.Version, error)) {
+	change func(id, ref string, t Targets) (*fx.Version, error)) {
 	var in Targets
 	if !a.decode(w, r, &in) {
 		return
@@ -83,7 +83,7 @@ func (a *API) changeTargets(w http.ResponseWriter, r *http.Request, c *vendorapi
 }
 
 func (a *API) showConnector(w http.ResponseWriter, _ *http.Request, c *vendorapi.Call) {
-	conn, err := a.store.Connector(c.Params["publicId"])
+	conn, err := a.store.connector(c.Params["publicId"])
 	if err != nil {
 		a.WriteError(w, failure(err))
 		return
@@ -101,7 +101,7 @@ func (a *API) listConnectors(w http.ResponseWriter, r *http.Request, _ *vendorap
 		f.Released = &released
 	}
 	from, limit := intParam(q.Get("from"), 0), intParam(q.Get("limit"), 20)
-	page, total := a.store.List(f, from, limit)
+	page, total := a.store.list(f, from, limit)
 	md := listMetadata{From: from, Limit: limit, Count: len(page), Total: total}
 	if next := from + len(page); next < total {
 		md.Next = &next

@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	fx "github.com/connectormock/connectormock/fixtures/productsup"
-	"github.com/connectormock/connectormock/mock/internal/kit"
 	"github.com/connectormock/connectormock/mock/internal/vendorapi"
 )
 
@@ -57,7 +56,7 @@ func (a *API) setAccess(w http.ResponseWriter, r *http.Request, c *vendorapi.Cal
 		a.WriteError(w, failure(err))
 		return
 	}
-	kit.WriteJSON(w, http.StatusOK, versionBody{msgUpdatedAccess, resourceVersion, v})
+	writeOK(w, versionBody{msgUpdatedAccess, resourceVersion, v})
 }
 
 func (a *API) addTargets(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
@@ -79,7 +78,7 @@ func (a *API) changeTargets(w http.ResponseWriter, r *http.Request, c *vendorapi
 		a.WriteError(w, failure(err))
 		return
 	}
-	kit.WriteJSON(w, http.StatusOK, versionBody{Message: msgSuccessful, Data: v})
+	writeOK(w, versionBody{Message: msgSuccessful, Data: v})
 }
 
 func (a *API) showConnector(w http.ResponseWriter, _ *http.Request, c *vendorapi.Call) {
@@ -88,7 +87,7 @@ func (a *API) showConnector(w http.ResponseWriter, _ *http.Request, c *vendorapi
 		a.WriteError(w, failure(err))
 		return
 	}
-	kit.WriteJSON(w, http.StatusOK, connectorBody{msgSuccessful, resourceConnector, conn})
+	writeOK(w, connectorBody{msgSuccessful, resourceConnector, conn})
 }
 
 // listConnectors serves GET /connectors. The query has been validated against the spec, so
@@ -106,7 +105,7 @@ func (a *API) listConnectors(w http.ResponseWriter, r *http.Request, _ *vendorap
 	if next := from + len(page); next < total {
 		md.Next = &next
 	}
-	kit.WriteJSON(w, http.StatusOK, listBody{page, md, msgSuccessful, resourceConnector})
+	writeOK(w, listBody{page, md, msgSuccessful, resourceConnector})
 }
 
 func intParam(s string, def int) int {
@@ -121,7 +120,7 @@ func (a *API) createConnector(w http.ResponseWriter, r *http.Request, c *vendora
 	if !a.decode(w, r, &in) {
 		return
 	}
-	kit.WriteJSON(w, http.StatusOK, connectorBody{msgCreated, resourceConnector, a.store.create(in, c.Principal.Name)})
+	writeOK(w, connectorBody{msgCreated, resourceConnector, a.store.create(in, c.Principal.Name)})
 }
 
 // decode reads the (already schema-validated) JSON body into v. What the schema lets through

@@ -254,7 +254,7 @@ func (s *Store) Restore(data json.RawMessage) error {
 	seen := map[string]bool{}
 	for i := range snap.Connectors {
 		c := &snap.Connectors[i]
-		*c = normalised(*c) // decoded values are fresh: no copy needed
+		*c = normalised(c.Clone()) // Clone: a list the snapshot writes null is stored empty, as Put stores it
 		if err := s.check(c); err != nil {
 			return fmt.Errorf("productsup state: connectors[%d]: %w", i, err)
 		}

@@ -109,6 +109,9 @@ func (a *API) listConnectors(w http.ResponseWriter, r *http.Request, _ *vendorap
 }
 
 func intParam(s string, def int) int {
+	if s == "" {
+		return def // without an Atoi error to allocate
+	}
 	if n, err := strconv.Atoi(s); err == nil {
 		return n
 	}

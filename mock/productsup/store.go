@@ -436,15 +436,14 @@ func (s *Store) resolve(id, ref string) (*fx.Connector, int, error) {
 	return c, at, nil
 }
 
-// withVersion is the value a write to one version stores: a copy of c whose version i is v.
-// Only the connector and its versions slice are new; the rest is shared with c, which is
-// safe because stored values are never changed in place (and cheaper than a deep copy by
-// some forty allocations a version).
-func withVersion(c *fx.Connector, i int, v fx.Version) *fx.Connector {
+// withVersion is the start of a write to version i of c: a copy of c whose versions slice is
+// its own, for the caller to replace (never change) what the write changes in version i.
+// The rest is shared with c, which is safe because stored values are never changed in place
+// (and cheaper than a deep copy by some forty allocations a version). put derives Main.
+func withVersion(c *fx.Connector, i int) (*fx.Connector, *fx.Version) {
 	out := *c
 	out.Versions = slices.Clone(c.Versions)
-	out.Versions[i] = v
-	return &out // put derives Main
+	return &out, &out.Versions[i]
 }
 
 // SetAccess enables (adds to enabled-for-*) or disables (removes from enabled-for-*) the
@@ -465,7 +464,8 @@ func (s *Store) SetAccess(id, ref string, enable bool, a Access) (fx.Version, er
 }
 
 // setAccess is SetAccess for a request body that validation has checked already; it returns
-// the stored version, which the HTTP side renders without a copy.
+// the stored version, which the HTTP side renders without a copy. A request that changes
+// nothing (a repeated disable) stores nothing.
 func (s *Store) setAccess(id, ref string, enable bool, a Access) (*fx.Version, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -473,42 +473,24 @@ func (s *Store) setAccess(id, ref string, enable bool, a Access) (*fx.Version, e
 	if err != nil {
 		return nil, err
 	}
-	v := c.Versions[i] // a shallow copy: the lists below are replaced, never changed
-	p := &v.PlatformProdReference
-	bad := &AccessError{
-		Enable:   enable,
-		Sites:    missing(a.Sites, p.TargetSites),
-		Accounts: missing(a.Accounts, p.TargetAccounts),
-		Projects: missing(a.Projects, p.TargetProjects),
-	}
-	if len(bad.Sites)+len(bad.Accounts)+len(bad.Projects) > 0 {
-		return nil, bad
+	p := &c.Versions[i].PlatformProdReference
+	sites, accounts, projects := missing(a.Sites, p.TargetSites), missing(a.Accounts, p.TargetAccounts), missing(a.Projects, p.TargetProjects)
+	if len(sites)+len(accounts)+len(projects) > 0 {
+		return nil, &AccessError{Enable: enable, Sites: sites, Accounts: accounts, Projects: projects}
 	}
 	change := without
 	if enable {
 		change = with
 	}
-	changed := false
-	for _, l := range []struct {
-		enabled *[]int64
-		ids     []int64
-	}{{&p.EnabledForAccounts, a.Accounts}, {&p.EnabledForProjects, a.Projects}, {&p.EnabledForSites, a.Sites}} {
-		if out := change(*l.enabled, l.ids); len(out) != len(*l.enabled) {
-			*l.enabled, changed = out, true
-		}
+	accounts, projects, sites = change(p.EnabledForAccounts, a.Accounts), change(p.EnabledForProjects, a.Projects), change(p.EnabledForSites, a.Sites)
+	if len(accounts) == len(p.EnabledForAccounts) && len(projects) == len(p.EnabledForProjects) && len(sites) == len(p.EnabledForSites) {
+		return &c.Versions[i], nil // with and without answer the list itself when it does not change
 	}
-	return s.store(c, i, v, changed), nil
-}
-
-// store stores v as version i of c if changed says it differs, and returns the stored version:
-// a request that changes nothing stores nothing (a repeated disable costs no copy).
-func (s *Store) store(c *fx.Connector, i int, v fx.Version, changed bool) *fx.Version {
-	if !changed {
-		return &c.Versions[i]
-	}
-	c = withVersion(c, i, v)
+	c, v := withVersion(c, i)
+	p = &v.PlatformProdReference
+	p.EnabledForAccounts, p.EnabledForProjects, p.EnabledForSites = accounts, projects, sites
 	s.own().put(c)
-	return &c.Versions[i]
+	return v, nil
 }
 
 // AddTargets adds ids to the version's target lists, keeping the existing ones. Ids the HTTP
@@ -548,8 +530,10 @@ func (s *Store) replaceTargets(id, ref string, t Targets) (*fx.Version, error) {
 	return s.changeTargets(id, ref, t, func(_, ids []int64) []int64 { return with([]int64{}, ids) })
 }
 
-// changeTargets applies change to the target lists t names. change returns a new list, or
-// its first argument itself when the list is unchanged.
+// changeTargets applies change to the target lists t names (a nil list is left alone), and
+// drops from each enabled-for list the ids its target list lost. change returns a new list, or
+// its first argument itself when the list is unchanged. A request that changes nothing stores
+// nothing.
 func (s *Store) changeTargets(id, ref string, t Targets, change func(have, ids []int64) []int64) (*fx.Version, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -557,27 +541,34 @@ func (s *Store) changeTargets(id, ref string, t Targets, change func(have, ids [
 	if err != nil {
 		return nil, err
 	}
-	v := c.Versions[i] // a shallow copy: the lists below are replaced, never changed
-	p := &v.PlatformProdReference
+	p := &c.Versions[i].PlatformProdReference
+	lists := [...]struct{ ids, target, enabled []int64 }{
+		{t.Accounts, p.TargetAccounts, p.EnabledForAccounts},
+		{t.Projects, p.TargetProjects, p.EnabledForProjects},
+		{t.Sites, p.TargetSites, p.EnabledForSites},
+	}
 	changed := false
-	for _, l := range []struct {
-		ids             []int64
-		target, enabled *[]int64
-	}{
-		{t.Accounts, &p.TargetAccounts, &p.EnabledForAccounts},
-		{t.Projects, &p.TargetProjects, &p.EnabledForProjects},
-		{t.Sites, &p.TargetSites, &p.EnabledForSites},
-	} {
+	for k := range lists {
+		l := &lists[k]
 		if l.ids == nil {
 			continue
 		}
-		target := change(*l.target, l.ids)
-		enabled := keepOnly(*l.enabled, target)
-		if !slices.Equal(target, *l.target) || len(enabled) != len(*l.enabled) {
-			*l.target, *l.enabled, changed = target, enabled, true
+		target := change(l.target, l.ids)
+		enabled := keepOnly(l.enabled, target)
+		if !slices.Equal(target, l.target) || len(enabled) != len(l.enabled) {
+			l.target, l.enabled, changed = target, enabled, true
 		}
 	}
-	return s.store(c, i, v, changed), nil
+	if !changed {
+		return &c.Versions[i], nil
+	}
+	c, v := withVersion(c, i)
+	p = &v.PlatformProdReference
+	p.TargetAccounts, p.EnabledForAccounts = lists[0].target, lists[0].enabled
+	p.TargetProjects, p.EnabledForProjects = lists[1].target, lists[1].enabled
+	p.TargetSites, p.EnabledForSites = lists[2].target, lists[2].enabled
+	s.own().put(c)
+	return v, nil
 }
 
 // Create stores a new connector with version 1.0.0 in state "created", owned by the named

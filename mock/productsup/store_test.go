@@ -180,3 +180,25 @@ func TestSeedIsSharedCopyOnWrite(t *testing.T) {
 	require.NoError(t, err)
 	assert.JSONEq(t, string(seed), string(snap), "Reset goes back to the seed")
 }
+
+// TestRestoreStoresNullListsEmpty: a list a snapshot writes null is stored, and answered,
+// empty ([]), as Put stores it; the answer stays within the contract.
+func TestRestoreStoresNullListsEmpty(t *testing.T) {
+	s := testkit.New(t, mock.WithConnectors(0))
+	store := s.Productsup().Store()
+	c := fx.Documented()
+	c.Versions[0].PlatformProdReference.EnabledForAccounts = nil
+	c.Versions[0].Config.Buckets = nil
+	snap, err := json.Marshal(map[string]any{"seed": 1, "connectors": []fx.Connector{c}, "created": 0})
+	require.NoError(t, err)
+	require.Contains(t, string(snap), `"enabled-for-accounts":null`)
+	require.NoError(t, store.Restore(snap))
+
+	res := testkit.Do(t, s, testkit.Request{Method: "GET", Path: "/connectors/" + docID, Token: mock.ReadOnlyToken})
+	require.Equal(t, 200, res.Status, "%s", res.Body)
+	assert.Contains(t, string(res.Body), `"enabled-for-accounts":[]`)
+	assert.Contains(t, string(res.Body), `"buckets":[]`)
+	v, err := store.Version(docID, "1")
+	require.NoError(t, err)
+	assert.Equal(t, []int64{}, v.PlatformProdReference.EnabledForAccounts)
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/connectormock/connectormock/fixtures"
 	fx "github.com/connectormock/connectormock/fixtures/productsup"
 	"github.com/connectormock/connectormock/mock"
 	"github.com/connectormock/connectormock/mock/internal/testkit"
@@ -94,6 +95,21 @@ func BenchmarkFirstRequest(b *testing.B) {
 			b.Fatal(err)
 		}
 		serve(b, s, http.MethodGet, "/connectors/"+fx.DocumentedID, "", 200)
+	}
+}
+
+// BenchmarkSeed builds a seeded state afresh: what the first server of a process (for a seed
+// and count) pays on its first request, and every later one does not (BenchmarkFirstRequest).
+func BenchmarkSeed(b *testing.B) {
+	for _, n := range []int{mock.DefaultConnectors, 1_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if got := productsup.BuildSeed(fixtures.DefaultSeed, n); got != n+1 {
+					b.Fatalf("%d connectors, want %d", got, n+1)
+				}
+			}
+		})
 	}
 }
 

@@ -9,6 +9,9 @@ import (
 	"github.com/connectormock/connectormock/mock/internal/vendorapi"
 )
 
+// The success bodies. Their data are stored values, rendered as they are (see the package
+// doc); json.go writes them, byte for byte as encoding/json would with these tags.
+
 // versionBody is the documented success body of access changes; targets changes carry no
 // "resource" key.
 type versionBody struct {

@@ -182,15 +182,19 @@ func (st *state) put(c *fx.Connector) {
 // connectors. It is built once per process for each (seed, count) and shared.
 func seeded(cfg vendorapi.Config) *state {
 	return kit.Seeded(kit.SeedKey{Vendor: Name, Seed: cfg.Seed, N: cfg.Connectors}, func() *state {
-		st := newState(cfg.Seed)
-		doc := fx.Documented()
-		st.put(&doc)
-		for _, c := range fx.Connectors(cfg.Seed, cfg.Connectors) {
-			c := normalised(c) // generated values are fresh: sorting is all normalise would do
-			st.put(&c)
-		}
-		return st
+		return buildSeed(cfg.Seed, cfg.Connectors)
 	})
+}
+
+func buildSeed(seed uint64, n int) *state {
+	st := newState(seed)
+	doc := fx.Documented()
+	st.put(&doc)
+	for _, c := range fx.Connectors(seed, n) {
+		c := normalised(c) // generated values are fresh (and as Clone writes them): no copy
+		st.put(&c)
+	}
+	return st
 }
 
 func newStore(cfg vendorapi.Config, schemas *schemas) *Store {
@@ -344,7 +348,8 @@ func (s *Store) connector(id string) (*fx.Connector, error) {
 }
 
 // List returns the connectors that match f, in stored order, from offset from, at most limit
-// of them, and how many match in all.
+// of them, and how many match in all. Without a filter its cost does not depend on how many
+// connectors there are; a filter scans them all.
 func (s *Store) List(f Filter, from, limit int) ([]fx.Connector, int) {
 	page, total := s.list(f, from, limit)
 	out := make([]fx.Connector, len(page))

@@ -1,7 +1,6 @@
 package productsup
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 
@@ -127,18 +126,4 @@ func (a *API) createConnector(w http.ResponseWriter, r *http.Request, c *vendora
 		return
 	}
 	writeOK(w, connectorBody{msgCreated, resourceConnector, a.store.create(in, c.Principal.Name)})
-}
-
-// decode reads the (already schema-validated) JSON body into v. What the schema lets through
-// but Go cannot hold (a number beyond int64, say) is a 400 too, never a 500.
-func (a *API) decode(w http.ResponseWriter, r *http.Request, v any) bool {
-	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
-		a.WriteError(w, &vendorapi.Error{
-			Kind:   vendorapi.KindBadRequest,
-			Fields: []vendorapi.FieldError{{In: "body", Message: "cannot read the JSON body: " + err.Error()}},
-			Err:    err,
-		})
-		return false
-	}
-	return true
 }

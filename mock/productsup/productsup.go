@@ -29,6 +29,10 @@
 // The list order is the order connectors were first stored in, kept at write time (kit.Sorted
 // by position): the unfiltered page is a slice of it and its total the order's length, so a
 // page costs the same at any store size. Filters scan (see Store.List).
+//
+// On the wire, success bodies are written by hand and the id-list bodies of enable, disable
+// and targets are read by hand, both without reflection (json.go, decode.go); tests hold
+// each to encoding/json's bytes and answers, and encoding/json reads whatever else comes.
 package productsup
 
 import (

@@ -1,11 +1,17 @@
 package productsup_test
 
 import (
+	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 
+	"github.com/connectormock/connectormock/fixtures"
 	fx "github.com/connectormock/connectormock/fixtures/productsup"
+	"github.com/connectormock/connectormock/mock"
 	"github.com/connectormock/connectormock/mock/internal/testkit"
+	"github.com/connectormock/connectormock/mock/productsup"
 )
 
 // benchRequest serves the same request b.N times through the whole pipeline (routing, auth,
@@ -14,9 +20,28 @@ func benchRequest(b *testing.B, method, path, body string, status int) {
 	testkit.Bench(b, method, path, []byte(body), status)
 }
 
+// BenchmarkDisableDocumented is the seed operation: the seed page's disable, repeated (after
+// the first, a disable that changes nothing, as under load).
 func BenchmarkDisableDocumented(b *testing.B) {
 	benchRequest(b, http.MethodPost, versionPath(fx.DocumentedID, "1", "access/prod/disable"),
 		`{"accounts":[777],"projects":[444],"sites":[666]}`, 200)
+}
+
+// BenchmarkEnableDisable alternates enable and disable of the same ids, so that every
+// request changes the stored connector (a new value each time, see the package doc).
+func BenchmarkEnableDisable(b *testing.B) {
+	s, err := mock.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := `{"accounts":[777],"projects":[444],"sites":[666]}`
+	reqs := []string{versionPath(fx.DocumentedID, "1", "access/prod/enable"), versionPath(fx.DocumentedID, "1", "access/prod/disable")}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		serve(b, s, http.MethodPost, reqs[i%2], body, 200)
+		i++
+	}
 }
 
 func BenchmarkDisableSchemaErrors(b *testing.B) {
@@ -29,8 +54,63 @@ func BenchmarkDisableUnknownConnector(b *testing.B) {
 		`{"accounts":[777]}`, 404)
 }
 
+func BenchmarkShowConnector(b *testing.B) {
+	benchRequest(b, http.MethodGet, "/connectors/"+fx.DocumentedID, "", 200)
+}
+
+// BenchmarkListConnectors serves a page of 20 at two store sizes: the unfiltered page costs the
+// same at any size (a slice of the stored order), filtered pages scan (see Store.List).
 func BenchmarkListConnectors(b *testing.B) {
-	benchRequest(b, http.MethodGet, "/connectors?limit=20", "", 200)
+	for _, n := range []int{1_000, 100_000} {
+		s, err := mock.New(mock.WithConnectors(n), mock.WithVendors(productsup.Name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		serve(b, s, http.MethodGet, "/connectors", "", 200) // seeds the store, outside the timings
+		for _, page := range []struct{ name, query string }{
+			{"first", "limit=20"},
+			{"middle", fmt.Sprintf("limit=20&from=%d", n/2)},
+			{"name filter", "limit=20&name=GUTKOWSKI"},
+		} {
+			b.Run(fmt.Sprintf("%d/%s", n, page.name), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					serve(b, s, http.MethodGet, "/connectors?"+page.query, "", 200)
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkFirstRequest is what a test pays for this vendor after the first server of the
+// process: a server that serves Productsup only, its seeded store and one GET.
+func BenchmarkFirstRequest(b *testing.B) {
+	if _, err := mock.New(mock.WithVendors(productsup.Name)); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := mock.New(mock.WithVendors(productsup.Name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		serve(b, s, http.MethodGet, "/connectors/"+fx.DocumentedID, "", 200)
+	}
+}
+
+// BenchmarkSeed builds a seeded state afresh: what the first server of a process (for a seed
+// and count) pays on its first request, and every later one does not (BenchmarkFirstRequest).
+func BenchmarkSeed(b *testing.B) {
+	for _, n := range []int{mock.DefaultConnectors, 1_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if got := productsup.BuildSeed(fixtures.DefaultSeed, n); got != n+1 {
+					b.Fatalf("%d connectors, want %d", got, n+1)
+				}
+			}
+		})
+	}
 }
 
 // BenchmarkPut stores a builder's connector through typed access, checked against the spec's
@@ -38,9 +118,26 @@ func BenchmarkListConnectors(b *testing.B) {
 func BenchmarkPut(b *testing.B) {
 	s := testkit.New(b)
 	c := fx.NewConnector()
+	b.ReportAllocs()
 	for b.Loop() {
 		if err := s.Productsup().Store().Put(c); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func serve(b *testing.B, s http.Handler, method, path, body string, status int) {
+	var r *http.Request
+	if body == "" {
+		r = httptest.NewRequest(method, path, nil)
+	} else {
+		r = httptest.NewRequest(method, path, strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+	}
+	r.Header.Set("Authorization", "Bearer "+mock.AdminToken)
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, r)
+	if w.Code != status {
+		b.Fatalf("%s %s: status %d: %s", method, path, w.Code, w.Body)
 	}
 }

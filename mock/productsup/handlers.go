@@ -1,34 +1,35 @@
 package productsup
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 
 	fx "github.com/connectormock/connectormock/fixtures/productsup"
-	"github.com/connectormock/connectormock/mock/internal/kit"
 	"github.com/connectormock/connectormock/mock/internal/vendorapi"
 )
+
+// The success bodies. Their data are stored values, rendered as they are (see the package
+// doc); json.go writes them, byte for byte as encoding/json would with these tags.
 
 // versionBody is the documented success body of access changes; targets changes carry no
 // "resource" key.
 type versionBody struct {
-	Message  string     `json:"message"`
-	Resource string     `json:"resource,omitempty"`
-	Data     fx.Version `json:"data"`
+	Message  string      `json:"message"`
+	Resource string      `json:"resource,omitempty"`
+	Data     *fx.Version `json:"data"`
 }
 
 type connectorBody struct {
-	Message  string       `json:"message"`
-	Resource string       `json:"resource"`
-	Data     fx.Connector `json:"data"`
+	Message  string        `json:"message"`
+	Resource string        `json:"resource"`
+	Data     *fx.Connector `json:"data"`
 }
 
 type listBody struct {
-	Data     []fx.Connector `json:"data"`
-	Metadata listMetadata   `json:"metadata"`
-	Message  string         `json:"message"`
-	Resource string         `json:"resource"`
+	Data     []*fx.Connector `json:"data"`
+	Metadata listMetadata    `json:"metadata"`
+	Message  string          `json:"message"`
+	Resource string          `json:"resource"`
 }
 
 type listMetadata struct {
@@ -57,7 +58,7 @@ func (a *API) setAccess(w http.ResponseWriter, r *http.Request, c *vendorapi.Cal
 		a.WriteError(w, failure(err))
 		return
 	}
-	kit.WriteJSON(w, http.StatusOK, versionBody{msgUpdatedAccess, resourceVersion, v})
+	writeOK(w, versionBody{msgUpdatedAccess, resourceVersion, v})
 }
 
 func (a *API) addTargets(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
@@ -69,7 +70,7 @@ func (a *API) replaceTargets(w http.ResponseWriter, r *http.Request, c *vendorap
 }
 
 func (a *API) changeTargets(w http.ResponseWriter, r *http.Request, c *vendorapi.Call,
-	change func(id, ref string, t Targets) (fx.Version, error)) {
+	change func(id, ref string, t Targets) (*fx.Version, error)) {
 	var in Targets
 	if !a.decode(w, r, &in) {
 		return
@@ -79,16 +80,16 @@ func (a *API) changeTargets(w http.ResponseWriter, r *http.Request, c *vendorapi
 		a.WriteError(w, failure(err))
 		return
 	}
-	kit.WriteJSON(w, http.StatusOK, versionBody{Message: msgSuccessful, Data: v})
+	writeOK(w, versionBody{Message: msgSuccessful, Data: v})
 }
 
 func (a *API) showConnector(w http.ResponseWriter, _ *http.Request, c *vendorapi.Call) {
-	conn, err := a.store.Connector(c.Params["publicId"])
+	conn, err := a.store.connector(c.Params["publicId"])
 	if err != nil {
 		a.WriteError(w, failure(err))
 		return
 	}
-	kit.WriteJSON(w, http.StatusOK, connectorBody{msgSuccessful, resourceConnector, conn})
+	writeOK(w, connectorBody{msgSuccessful, resourceConnector, conn})
 }
 
 // listConnectors serves GET /connectors. The query has been validated against the spec, so
@@ -101,15 +102,18 @@ func (a *API) listConnectors(w http.ResponseWriter, r *http.Request, _ *vendorap
 		f.Released = &released
 	}
 	from, limit := intParam(q.Get("from"), 0), intParam(q.Get("limit"), 20)
-	page, total := a.store.List(f, from, limit)
+	page, total := a.store.list(f, from, limit)
 	md := listMetadata{From: from, Limit: limit, Count: len(page), Total: total}
 	if next := from + len(page); next < total {
 		md.Next = &next
 	}
-	kit.WriteJSON(w, http.StatusOK, listBody{page, md, msgSuccessful, resourceConnector})
+	writeOK(w, listBody{page, md, msgSuccessful, resourceConnector})
 }
 
 func intParam(s string, def int) int {
+	if s == "" {
+		return def // without an Atoi error to allocate
+	}
 	if n, err := strconv.Atoi(s); err == nil {
 		return n
 	}
@@ -121,19 +125,5 @@ func (a *API) createConnector(w http.ResponseWriter, r *http.Request, c *vendora
 	if !a.decode(w, r, &in) {
 		return
 	}
-	kit.WriteJSON(w, http.StatusOK, connectorBody{msgCreated, resourceConnector, a.store.create(in, c.Principal.Name)})
-}
-
-// decode reads the (already schema-validated) JSON body into v. What the schema lets through
-// but Go cannot hold (a number beyond int64, say) is a 400 too, never a 500.
-func (a *API) decode(w http.ResponseWriter, r *http.Request, v any) bool {
-	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
-		a.WriteError(w, &vendorapi.Error{
-			Kind:   vendorapi.KindBadRequest,
-			Fields: []vendorapi.FieldError{{In: "body", Message: "cannot read the JSON body: " + err.Error()}},
-			Err:    err,
-		})
-		return false
-	}
-	return true
+	writeOK(w, connectorBody{msgCreated, resourceConnector, a.store.create(in, c.Principal.Name)})
 }

@@ -10,6 +10,29 @@
 //	c := fixtures.NewConnector(fixtures.WithName("feed")) // fixtures/productsup
 //	require.NoError(t, store.Put(c))
 //	v, err := store.Version(c.ID, "1")
+//
+// # How the store keeps its data
+//
+// A stored connector is never changed in place: a write stores a new value (a copy of the
+// connector and of its versions slice, with new lists where they change; what it does not
+// change it shares with the old value, immutable too) and swaps it in. So the HTTP side
+// renders stored values as they are, with no copy, even after the lock is released; typed
+// access (Store's exported methods) still returns deep copies. A write that changes nothing
+// (a repeated disable) stores nothing. A connector's "main" version is derived when it is
+// stored, as a pointer into its own versions.
+//
+// The seeded state (documented data set and generated connectors) is built once per process
+// for each seed and count (kit.Seeded) and shared by every store seeded alike: a store points
+// at it until its first write, which copies the map and the list order (pointers, not
+// connectors); Reset points back at it.
+//
+// The list order is the order connectors were first stored in, kept at write time (kit.Sorted
+// by position): the unfiltered page is a slice of it and its total the order's length, so a
+// page costs the same at any store size. Filters scan (see Store.List).
+//
+// On the wire, success bodies are written by hand and the id-list bodies of enable, disable
+// and targets are read by hand, both without reflection (json.go, decode.go); tests hold
+// each to encoding/json's bytes and answers, and encoding/json reads whatever else comes.
 package productsup
 
 import (

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -119,15 +120,81 @@ type Filter struct {
 
 // Store holds the Productsup connectors of one mock server. Every method is safe for
 // concurrent use and returns copies: nothing returned aliases the store.
+//
+// Stored connectors are immutable (see the package doc): a write stores a new value, so the
+// HTTP side renders stored values as they are, after the lock is released.
 type Store struct {
 	clock   func() time.Time
 	schemas *schemas // read-only
 
-	mu         kit.SeededMutex // guards seed, connectors, order and created
+	mu    kit.SeededMutex // guards st and owned
+	st    *state
+	owned bool // st is this store's own; if not, it is the seed, shared: the first write copies it
+}
+
+// state is the whole data of a store. The seed's (see seeded) is shared by every store of
+// the process seeded alike and never changes; a store that writes copies it first (own).
+type state struct {
 	seed       uint64
-	connectors map[string]*fx.Connector
-	order      []string // connector ids, in the order they were stored: List's order
-	created    int      // connectors created through the API, to derive their ids
+	connectors map[string]row
+	order      *kit.Sorted[row] // List's order: the order connectors were first stored in
+	next       int              // the position the next new connector takes
+	created    int              // connectors created through the API, to derive their ids
+}
+
+// row is a stored connector with what List reads of it, derived when it is stored.
+type row struct {
+	pos  int           // where it is in stored order; rows compare by it (unique: a total order)
+	c    *fx.Connector // immutable; c.Main points into c.Versions
+	name string        // c.Name lower-cased, for the name filter
+}
+
+func byPos(a, b row) int { return a.pos - b.pos }
+
+// newState is an empty state under seed.
+func newState(seed uint64) *state {
+	return &state{seed: seed, connectors: map[string]row{}, order: kit.NewSorted(byPos)}
+}
+
+// clone copies the maps and the order (rows are values, connectors are shared: immutable).
+func (st *state) clone() *state {
+	out := *st
+	out.connectors = maps.Clone(st.connectors)
+	out.order = st.order.Clone()
+	return &out
+}
+
+// put stores c, which nothing else may hold: in the place of the connector with its id if there
+// is one, else at the end of the order.
+func (st *state) put(c *fx.Connector) {
+	c.Main = fx.ReleasedVersion(c)
+	r, ok := st.connectors[c.ID]
+	if !ok {
+		r.pos = st.next
+		st.next++
+	}
+	r.c, r.name = c, strings.ToLower(c.Name)
+	st.connectors[c.ID] = r
+	st.order.Insert(r) // replaces the row at r.pos, or appends
+}
+
+// seeded is the state cfg seeds: the documented data set, then cfg.Connectors generated
+// connectors. It is built once per process for each (seed, count) and shared.
+func seeded(cfg vendorapi.Config) *state {
+	return kit.Seeded(kit.SeedKey{Vendor: Name, Seed: cfg.Seed, N: cfg.Connectors}, func() *state {
+		return buildSeed(cfg.Seed, cfg.Connectors)
+	})
+}
+
+func buildSeed(seed uint64, n int) *state {
+	st := newState(seed)
+	doc := fx.Documented()
+	st.put(&doc)
+	for _, c := range fx.Connectors(seed, n) {
+		c := normalised(c) // generated values are fresh (and as Clone writes them): no copy
+		st.put(&c)
+	}
+	return st
 }
 
 func newStore(cfg vendorapi.Config, schemas *schemas) *Store {
@@ -144,14 +211,18 @@ func (s *Store) Reset(cfg vendorapi.Config) {
 }
 
 func (s *Store) reset(cfg vendorapi.Config) {
-	all := append([]fx.Connector{fx.Documented()}, fx.Connectors(cfg.Seed, cfg.Connectors)...)
+	st := seeded(cfg)
 	s.mu.LockUnseeded()
 	defer s.mu.Unlock()
-	s.seed, s.connectors, s.order, s.created = cfg.Seed, make(map[string]*fx.Connector, len(all)), nil, 0
-	for _, c := range all {
-		c = normalise(c)
-		s.put(&c)
+	s.st, s.owned = st, false
+}
+
+// own makes s.st the store's own before a write (copy on write); under the write lock.
+func (s *Store) own() *state {
+	if !s.owned {
+		s.st, s.owned = s.st.clone(), true
 	}
+	return s.st
 }
 
 // snapshot is the store's state on the wire: what Snapshot writes and Restore reads.
@@ -163,14 +234,17 @@ type snapshot struct {
 }
 
 // Snapshot returns the whole state as JSON: every connector in stored order, and the count of
-// connectors created through the API (which the next created id derives from).
+// connectors created through the API (which the next created id derives from). main is
+// derived state: a snapshot writes it null.
 func (s *Store) Snapshot() (json.RawMessage, error) {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
-	snap := snapshot{Seed: s.seed, Connectors: make([]fx.Connector, 0, len(s.order)), Created: s.created}
-	for _, id := range s.order {
-		snap.Connectors = append(snap.Connectors, *s.connectors[id]) // marshalled under the lock
+	snap := snapshot{Seed: s.st.seed, Connectors: make([]fx.Connector, 0, s.st.order.Len()), Created: s.st.created}
+	for _, r := range s.st.order.All() {
+		c := *r.c // shares the stored connector's memory, which no write changes
+		c.Main = nil
+		snap.Connectors = append(snap.Connectors, c)
 	}
+	s.mu.RUnlock()
 	return json.Marshal(snap)
 }
 
@@ -184,7 +258,7 @@ func (s *Store) Restore(data json.RawMessage) error {
 	seen := map[string]bool{}
 	for i := range snap.Connectors {
 		c := &snap.Connectors[i]
-		*c = normalise(*c)
+		*c = normalised(c.Clone()) // Clone: a list the snapshot writes null is stored empty, as Put stores it
 		if err := s.check(c); err != nil {
 			return fmt.Errorf("productsup state: connectors[%d]: %w", i, err)
 		}
@@ -198,13 +272,16 @@ func (s *Store) Restore(data json.RawMessage) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.connectors, s.order, s.created = make(map[string]*fx.Connector, len(snap.Connectors)), nil, snap.Created
+	seed := s.st.seed
 	if snap.Seed != 0 {
-		s.seed = snap.Seed
+		seed = snap.Seed
 	}
+	st := newState(seed)
+	st.created = snap.Created
 	for i := range snap.Connectors {
-		s.put(&snap.Connectors[i])
+		st.put(&snap.Connectors[i])
 	}
+	s.st, s.owned = st, true
 	return nil
 }
 
@@ -213,13 +290,13 @@ func (s *Store) Restore(data json.RawMessage) error {
 // against the spec's Connector: a public id that is no UUID, a version "1", ...) is refused
 // with an *InvalidError naming every offending field, and nothing changes.
 func (s *Store) Put(c fx.Connector) error {
-	c = normalise(c)
+	c = normalised(c.Clone())
 	if err := s.check(&c); err != nil {
 		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.put(&c)
+	s.own().put(&c)
 	return nil
 }
 
@@ -227,20 +304,14 @@ func (s *Store) Put(c fx.Connector) error {
 // of c as the API writes it, is the only rule (it requires a public id, a UUID). Put and
 // Restore share it.
 func (s *Store) check(c *fx.Connector) error {
-	return invalid(s.schemas.connector.Check(shown(c)))
+	shown := *c // shares c's memory, to be written and forgotten
+	shown.Main = fx.ReleasedVersion(c)
+	return invalid(s.schemas.connector.Check(shown))
 }
 
-func (s *Store) put(c *fx.Connector) {
-	if _, ok := s.connectors[c.ID]; !ok {
-		s.order = append(s.order, c.ID)
-	}
-	s.connectors[c.ID] = c
-}
-
-// normalise returns a deep copy of c whose lists are non-nil, versions sorted by major and
-// main version derived from main-version-number.
-func normalise(c fx.Connector) fx.Connector {
-	c = c.Clone()
+// normalised returns c with its versions sorted by major and no main version (put derives it
+// from main-version-number). It sorts c's own versions: c must be a value nothing else holds.
+func normalised(c fx.Connector) fx.Connector {
 	c.Main = nil
 	slices.SortStableFunc(c.Versions, func(a, b fx.Version) int {
 		return fx.Major(a.Version) - fx.Major(b.Version)
@@ -248,57 +319,77 @@ func normalise(c fx.Connector) fx.Connector {
 	return c
 }
 
-// view is what a stored connector looks like on the wire and to callers.
-func view(c *fx.Connector) fx.Connector { return shown(c).Clone() }
-
-// shown is view without the copy: it shares c's memory, to be written and forgotten.
-func shown(c *fx.Connector) fx.Connector {
-	out := *c
-	out.Main = fx.ReleasedVersion(c)
-	return out
-}
-
 // Len is the number of stored connectors.
 func (s *Store) Len() int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return len(s.connectors)
+	return len(s.st.connectors)
 }
 
 // Connector returns a copy of the connector with the given public id.
 func (s *Store) Connector(id string) (fx.Connector, error) {
+	c, err := s.connector(id)
+	if err != nil {
+		return fx.Connector{}, err
+	}
+	return c.Clone(), nil
+}
+
+// connector is the stored connector with the given public id: the HTTP side's read, which
+// renders it without a copy (it never changes).
+func (s *Store) connector(id string) (*fx.Connector, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	c, ok := s.connectors[id]
+	r, ok := s.st.connectors[id]
 	if !ok {
-		return fx.Connector{}, &NotFoundError{ID: id}
+		return nil, &NotFoundError{ID: id}
 	}
-	return view(c), nil
+	return r.c, nil
 }
 
 // List returns the connectors that match f, in stored order, from offset from, at most limit
-// of them, and how many match in all.
+// of them, and how many match in all. Without a filter its cost does not depend on how many
+// connectors there are; a filter scans them all.
 func (s *Store) List(f Filter, from, limit int) ([]fx.Connector, int) {
+	page, total := s.list(f, from, limit)
+	out := make([]fx.Connector, len(page))
+	for i, c := range page {
+		out[i] = c.Clone()
+	}
+	return out, total
+}
+
+// list is List for the HTTP side: the stored connectors themselves, rendered without copies.
+// The unfiltered list is a slice of the stored order, its total the order's length: its cost
+// does not grow with the store. A filter scans every connector (none is indexed: a filtered
+// list is rare, and a scan of 100,000 rows with their derived names is a few milliseconds).
+func (s *Store) list(f Filter, from, limit int) ([]*fx.Connector, int) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	order := s.st.order
+	if f == (Filter{}) {
+		rows := order.Page(from, limit)
+		out := make([]*fx.Connector, len(rows))
+		for i, r := range rows {
+			out[i] = r.c
+		}
+		return out, order.Len()
+	}
 	name := strings.ToLower(f.Name)
-	var out []fx.Connector
+	out := []*fx.Connector{} // written [], never null
 	total := 0
-	for _, id := range s.order {
-		c := s.connectors[id]
-		if name != "" && !strings.Contains(strings.ToLower(c.Name), name) ||
+	for _, r := range order.All() {
+		c := r.c
+		if name != "" && !strings.Contains(r.name, name) ||
 			f.Type != "" && c.Type != f.Type ||
 			f.Owner != "" && c.Owner != f.Owner ||
-			f.Released != nil && *f.Released != (fx.ReleasedVersion(c) != nil) {
+			f.Released != nil && *f.Released != (c.Main != nil) {
 			continue
 		}
 		if total >= from && len(out) < limit {
-			out = append(out, view(c))
+			out = append(out, c)
 		}
 		total++
-	}
-	if out == nil {
-		out = []fx.Connector{}
 	}
 	return out, total
 }
@@ -308,41 +399,56 @@ func (s *Store) List(f Filter, from, limit int) ([]fx.Connector, int) {
 func (s *Store) Version(id, ref string) (fx.Version, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	v, err := s.resolve(id, ref)
+	c, i, err := s.resolve(id, ref)
 	if err != nil {
 		return fx.Version{}, err
 	}
-	return v.Clone(), nil
+	return c.Versions[i].Clone(), nil
 }
 
-// resolve finds a stored version: a major number; "latest", the highest version; "main", the
-// released version that main-version-number names.
-func (s *Store) resolve(id, ref string) (*fx.Version, error) {
-	c, ok := s.connectors[id]
+// resolve finds a stored version: the connector and the version's index in it. ref is a major
+// number; "latest", the highest version; "main", the released version that main-version-number
+// names.
+func (s *Store) resolve(id, ref string) (*fx.Connector, int, error) {
+	r, ok := s.st.connectors[id]
 	if !ok {
-		return nil, &NotFoundError{ID: id}
+		return nil, 0, &NotFoundError{ID: id}
 	}
-	var v *fx.Version
+	c, at := r.c, -1
 	switch ref {
 	case "latest":
-		if n := len(c.Versions); n > 0 {
-			v = &c.Versions[n-1]
-		}
+		at = len(c.Versions) - 1
 	case "main":
-		v = fx.ReleasedVersion(c)
+		if c.Main != nil {
+			for i := range c.Versions {
+				if &c.Versions[i] == c.Main {
+					at = i
+				}
+			}
+		}
 	default:
 		if major, err := strconv.Atoi(ref); err == nil {
 			for i := range c.Versions {
 				if fx.Major(c.Versions[i].Version) == major {
-					v = &c.Versions[i]
+					at = i
 				}
 			}
 		}
 	}
-	if v == nil {
-		return nil, &NotFoundError{ID: id, Version: ref}
+	if at < 0 {
+		return nil, 0, &NotFoundError{ID: id, Version: ref}
 	}
-	return v, nil
+	return c, at, nil
+}
+
+// withVersion is the start of a write to version i of c: a copy of c whose versions slice is
+// its own, for the caller to replace (never change) what the write changes in version i.
+// The rest is shared with c, which is safe because stored values are never changed in place
+// (and cheaper than a deep copy by some forty allocations a version). put derives Main.
+func withVersion(c *fx.Connector, i int) (*fx.Connector, *fx.Version) {
+	out := *c
+	out.Versions = slices.Clone(c.Versions)
+	return &out, &out.Versions[i]
 }
 
 // SetAccess enables (adds to enabled-for-*) or disables (removes from enabled-for-*) the
@@ -355,35 +461,41 @@ func (s *Store) SetAccess(id, ref string, enable bool, a Access) (fx.Version, er
 	if err := invalid(s.schemas.access.Check(a)); err != nil {
 		return fx.Version{}, err
 	}
-	return s.setAccess(id, ref, enable, a)
-}
-
-// setAccess is SetAccess for a request body that validation has checked already.
-func (s *Store) setAccess(id, ref string, enable bool, a Access) (fx.Version, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	v, err := s.resolve(id, ref)
+	v, err := s.setAccess(id, ref, enable, a)
 	if err != nil {
 		return fx.Version{}, err
 	}
-	p := &v.PlatformProdReference
-	bad := &AccessError{
-		Enable:   enable,
-		Sites:    missing(a.Sites, p.TargetSites),
-		Accounts: missing(a.Accounts, p.TargetAccounts),
-		Projects: missing(a.Projects, p.TargetProjects),
-	}
-	if len(bad.Sites)+len(bad.Accounts)+len(bad.Projects) > 0 {
-		return fx.Version{}, bad
-	}
-	change := remove
-	if enable {
-		change = add
-	}
-	p.EnabledForAccounts = change(p.EnabledForAccounts, a.Accounts)
-	p.EnabledForProjects = change(p.EnabledForProjects, a.Projects)
-	p.EnabledForSites = change(p.EnabledForSites, a.Sites)
 	return v.Clone(), nil
+}
+
+// setAccess is SetAccess for a request body that validation has checked already; it returns
+// the stored version, which the HTTP side renders without a copy. A request that changes
+// nothing (a repeated disable) stores nothing.
+func (s *Store) setAccess(id, ref string, enable bool, a Access) (*fx.Version, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, i, err := s.resolve(id, ref)
+	if err != nil {
+		return nil, err
+	}
+	p := &c.Versions[i].PlatformProdReference
+	sites, accounts, projects := missing(a.Sites, p.TargetSites), missing(a.Accounts, p.TargetAccounts), missing(a.Projects, p.TargetProjects)
+	if len(sites)+len(accounts)+len(projects) > 0 {
+		return nil, &AccessError{Enable: enable, Sites: sites, Accounts: accounts, Projects: projects}
+	}
+	change := without
+	if enable {
+		change = with
+	}
+	accounts, projects, sites = change(p.EnabledForAccounts, a.Accounts), change(p.EnabledForProjects, a.Projects), change(p.EnabledForSites, a.Sites)
+	if len(accounts) == len(p.EnabledForAccounts) && len(projects) == len(p.EnabledForProjects) && len(sites) == len(p.EnabledForSites) {
+		return &c.Versions[i], nil // with and without answer the list itself when it does not change
+	}
+	c, v := withVersion(c, i)
+	p = &v.PlatformProdReference
+	p.EnabledForAccounts, p.EnabledForProjects, p.EnabledForSites = accounts, projects, sites
+	s.own().put(c)
+	return v, nil
 }
 
 // AddTargets adds ids to the version's target lists, keeping the existing ones. Ids the HTTP
@@ -392,7 +504,7 @@ func (s *Store) AddTargets(id, ref string, t Targets) (fx.Version, error) {
 	if err := invalid(s.schemas.targets.Check(t)); err != nil {
 		return fx.Version{}, err
 	}
-	return s.addTargets(id, ref, t)
+	return cloned(s.addTargets(id, ref, t))
 }
 
 // ReplaceTargets replaces the target lists that t names (a nil list is left alone). An id that
@@ -402,42 +514,66 @@ func (s *Store) ReplaceTargets(id, ref string, t Targets) (fx.Version, error) {
 	if err := invalid(s.schemas.targets.Check(t)); err != nil {
 		return fx.Version{}, err
 	}
-	return s.replaceTargets(id, ref, t)
+	return cloned(s.replaceTargets(id, ref, t))
+}
+
+// cloned is the typed answer of a write that returns a stored version.
+func cloned(v *fx.Version, err error) (fx.Version, error) {
+	if err != nil {
+		return fx.Version{}, err
+	}
+	return v.Clone(), nil
 }
 
 // addTargets and replaceTargets are AddTargets and ReplaceTargets for a request body that
 // validation has checked already.
-func (s *Store) addTargets(id, ref string, t Targets) (fx.Version, error) {
-	return s.changeTargets(id, ref, t, add)
+func (s *Store) addTargets(id, ref string, t Targets) (*fx.Version, error) {
+	return s.changeTargets(id, ref, t, with)
 }
 
-func (s *Store) replaceTargets(id, ref string, t Targets) (fx.Version, error) {
-	return s.changeTargets(id, ref, t, func(_, ids []int64) []int64 { return add([]int64{}, ids) })
+func (s *Store) replaceTargets(id, ref string, t Targets) (*fx.Version, error) {
+	return s.changeTargets(id, ref, t, func(_, ids []int64) []int64 { return with([]int64{}, ids) })
 }
 
-func (s *Store) changeTargets(id, ref string, t Targets, change func(have, ids []int64) []int64) (fx.Version, error) {
+// changeTargets applies change to the target lists t names (a nil list is left alone), and
+// drops from each enabled-for list the ids its target list lost. change returns a new list, or
+// its first argument itself when the list is unchanged. A request that changes nothing stores
+// nothing.
+func (s *Store) changeTargets(id, ref string, t Targets, change func(have, ids []int64) []int64) (*fx.Version, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	v, err := s.resolve(id, ref)
+	c, i, err := s.resolve(id, ref)
 	if err != nil {
-		return fx.Version{}, err
+		return nil, err
 	}
-	p := &v.PlatformProdReference
-	for _, l := range []struct {
-		ids             []int64
-		target, enabled *[]int64
-	}{
-		{t.Accounts, &p.TargetAccounts, &p.EnabledForAccounts},
-		{t.Projects, &p.TargetProjects, &p.EnabledForProjects},
-		{t.Sites, &p.TargetSites, &p.EnabledForSites},
-	} {
+	p := &c.Versions[i].PlatformProdReference
+	lists := [...]struct{ ids, target, enabled []int64 }{
+		{t.Accounts, p.TargetAccounts, p.EnabledForAccounts},
+		{t.Projects, p.TargetProjects, p.EnabledForProjects},
+		{t.Sites, p.TargetSites, p.EnabledForSites},
+	}
+	changed := false
+	for k := range lists {
+		l := &lists[k]
 		if l.ids == nil {
 			continue
 		}
-		*l.target = change(*l.target, l.ids)
-		*l.enabled = keepOnly(*l.enabled, *l.target)
+		target := change(l.target, l.ids)
+		enabled := keepOnly(l.enabled, target)
+		if !slices.Equal(target, l.target) || len(enabled) != len(l.enabled) {
+			l.target, l.enabled, changed = target, enabled, true
+		}
 	}
-	return v.Clone(), nil
+	if !changed {
+		return &c.Versions[i], nil
+	}
+	c, v := withVersion(c, i)
+	p = &v.PlatformProdReference
+	p.TargetAccounts, p.EnabledForAccounts = lists[0].target, lists[0].enabled
+	p.TargetProjects, p.EnabledForProjects = lists[1].target, lists[1].enabled
+	p.TargetSites, p.EnabledForSites = lists[2].target, lists[2].enabled
+	s.own().put(c)
+	return v, nil
 }
 
 // Create stores a new connector with version 1.0.0 in state "created", owned by the named
@@ -449,19 +585,31 @@ func (s *Store) Create(in NewConnector, principal string) (fx.Connector, error) 
 	if err := invalid(s.schemas.create.Check(in)); err != nil {
 		return fx.Connector{}, err
 	}
-	return s.create(in, principal), nil
+	// The stored connector keeps the strings: they must not be the caller's.
+	in.Description, in.Readme = clonePtr(in.Description), clonePtr(in.Readme)
+	return s.create(in, principal).Clone(), nil
 }
 
-// create is Create for a request body that validation has checked already.
-func (s *Store) create(in NewConnector, principal string) fx.Connector {
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}
+
+// create is Create for a request body that validation has checked already; it returns the
+// stored connector.
+func (s *Store) create(in NewConnector, principal string) *fx.Connector {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	owner := fx.OwnerID(s.seed, principal)
+	st := s.own()
+	owner := fx.OwnerID(st.seed, principal)
 	var id string
 	for {
-		id = fx.CreatedID(s.seed, s.created)
-		s.created++
-		if _, taken := s.connectors[id]; !taken {
+		id = fx.CreatedID(st.seed, st.created)
+		st.created++
+		if _, taken := st.connectors[id]; !taken {
 			break
 		}
 	}
@@ -477,55 +625,115 @@ func (s *Store) create(in NewConnector, principal string) fx.Connector {
 		Integrator:  owner,
 		Versions:    []fx.Version{fx.CreatedVersion(in.Name, in.Description, in.Readme, 1, now)},
 	}
-	s.put(c)
-	return view(c)
+	st.put(c)
+	return c
 }
 
 // The helpers below take time linear in their inputs: a body may carry 10 000 ids, and a
-// quadratic scan of that against a list as long would hold the store's lock for seconds.
+// quadratic scan of that against a list as long would hold the store's lock for seconds. They
+// never change a list they are given (it may be stored): a changed list is a new one.
 
 // missing returns the distinct ids, in request order, that are not in list.
 func missing(ids, list []int64) []int64 {
-	in := set(list)
+	in := newIDSet(list)
+	var seen idSet
 	var out []int64
-	seen := map[int64]bool{}
 	for _, id := range ids {
-		if !in[id] && !seen[id] {
-			seen[id] = true
+		if !in.has(id) && !seen.has(id) {
+			seen.add(id)
 			out = append(out, id)
 		}
 	}
 	return out
 }
 
-// add appends the ids that have does not hold yet, in order, never twice.
-func add(have, ids []int64) []int64 {
-	in := set(have)
+// with returns have and, after it, the ids it does not hold yet, in order, never twice: a new
+// list, or have itself when it holds every id.
+func with(have, ids []int64) []int64 {
+	in := newIDSet(have)
+	out, copied := have, false
 	for _, id := range ids {
-		if !in[id] {
-			in[id] = true
-			have = append(have, id)
+		if in.has(id) {
+			continue
+		}
+		in.add(id)
+		if !copied {
+			out, copied = slices.Clip(have), true // the append copies it
+		}
+		out = append(out, id)
+	}
+	return out
+}
+
+// without returns have less the ids, in the order of the rest: a new list, or have itself when
+// it holds none of them.
+func without(have, ids []int64) []int64 {
+	drop := newIDSet(ids)
+	return keep(have, func(id int64) bool { return !drop.has(id) })
+}
+
+// keepOnly returns have less the ids that are not in list, in order: a new list, or have itself.
+func keepOnly(have, list []int64) []int64 {
+	in := newIDSet(list)
+	return keep(have, in.has)
+}
+
+// keep returns the ids of have that ok keeps: have itself when it keeps them all.
+func keep(have []int64, ok func(int64) bool) []int64 {
+	if !slices.ContainsFunc(have, func(id int64) bool { return !ok(id) }) {
+		return have
+	}
+	out := make([]int64, 0, len(have))
+	for _, id := range have {
+		if ok(id) {
+			out = append(out, id)
 		}
 	}
-	return have
+	return out
 }
 
-// remove drops ids from have, keeping the order of the rest.
-func remove(have, ids []int64) []int64 {
-	out := set(ids)
-	return slices.DeleteFunc(have, func(id int64) bool { return out[id] })
+// shortSet is the size up to which an idSet scans its list: most requests name a handful of
+// ids, and a map for each list was most of a request's allocations.
+const shortSet = 16
+
+// idSet answers "is id in it" in constant time: a scan of at most shortSet ids, or a map.
+type idSet struct {
+	ids []int64        // the ids, while there are at most shortSet of them
+	m   map[int64]bool // every id, once there are more
 }
 
-// keepOnly drops from have the ids that are not in keep, keeping the order of the rest.
-func keepOnly(have, keep []int64) []int64 {
-	in := set(keep)
-	return slices.DeleteFunc(have, func(id int64) bool { return !in[id] })
-}
-
-func set(ids []int64) map[int64]bool {
-	m := make(map[int64]bool, len(ids))
-	for _, id := range ids {
-		m[id] = true
+// newIDSet is the set of list's ids; it never changes list.
+func newIDSet(list []int64) idSet {
+	var s idSet
+	if len(list) <= shortSet {
+		s.ids = slices.Clip(list) // an add copies it
+		return s
 	}
-	return m
+	s.m = make(map[int64]bool, len(list))
+	for _, id := range list {
+		s.m[id] = true
+	}
+	return s
+}
+
+func (s *idSet) has(id int64) bool {
+	if s.m != nil {
+		return s.m[id]
+	}
+	return slices.Contains(s.ids, id)
+}
+
+func (s *idSet) add(id int64) {
+	if s.m != nil {
+		s.m[id] = true
+		return
+	}
+	s.ids = append(s.ids, id)
+	if len(s.ids) > shortSet {
+		s.m = make(map[int64]bool, 2*len(s.ids))
+		for _, id := range s.ids {
+			s.m[id] = true
+		}
+		s.ids = nil
+	}
 }

@@ -134,3 +134,71 @@ func TestWritesRefuseWhatRequestsWould(t *testing.T) {
 	_, err = store.AddTargets(docID, "1", productsup.Targets{Accounts: []int64{5}})
 	require.NoError(t, err)
 }
+
+// TestSeedIsSharedCopyOnWrite: every store of the process seeded alike starts from one shared
+// state. Writes through every path change their own store only, never the shared seed nor
+// another store; Reset goes back to the seed. A replaced connector keeps its place in the
+// list, a new one comes last.
+func TestSeedIsSharedCopyOnWrite(t *testing.T) {
+	writer, other := testkit.New(t), testkit.New(t)
+	store := writer.Productsup().Store()
+	seed, err := other.Productsup().Snapshot()
+	require.NoError(t, err)
+	all, total := store.List(productsup.Filter{}, 0, 100)
+	require.Equal(t, 21, total)
+
+	res := testkit.Do(t, writer, testkit.Request{Method: "POST", Path: versionPath(docID, "1", "access/prod/disable"),
+		Token: mock.AdminToken, Body: `{"accounts":[777]}`})
+	require.Equal(t, 200, res.Status, "%s", res.Body)
+	res = testkit.Do(t, writer, testkit.Request{Method: "PUT", Path: versionPath(docID, "1", "targets"),
+		Token: mock.AdminToken, Body: `{"target-sites":[1]}`})
+	require.Equal(t, 200, res.Status, "%s", res.Body)
+	replaced := all[10]
+	replaced.Name = "replaced.example"
+	require.NoError(t, store.Put(replaced))
+	added := fx.NewConnector()
+	require.NoError(t, store.Put(added))
+	created, err := store.Create(productsup.NewConnector{Type: "export", Name: "created"}, "admin")
+	require.NoError(t, err)
+
+	after, total := store.List(productsup.Filter{}, 0, 100)
+	require.Equal(t, 23, total)
+	assert.Equal(t, "replaced.example", after[10].Name, "a replaced connector keeps its place")
+	assert.Equal(t, []string{added.ID, created.ID}, []string{after[21].ID, after[22].ID}, "new connectors come last")
+	v, err := store.Version(docID, "1")
+	require.NoError(t, err)
+	assert.Equal(t, []int64{789, 987}, v.PlatformProdReference.EnabledForAccounts)
+	assert.Equal(t, []int64{1}, v.PlatformProdReference.TargetSites)
+
+	for name, s := range map[string]*testkit.Server{"the other store": other, "a new store": testkit.New(t)} {
+		snap, err := s.Productsup().Snapshot()
+		require.NoError(t, err)
+		assert.JSONEq(t, string(seed), string(snap), "%s changed", name)
+	}
+	writer.Reset(0)
+	snap, err := writer.Productsup().Snapshot()
+	require.NoError(t, err)
+	assert.JSONEq(t, string(seed), string(snap), "Reset goes back to the seed")
+}
+
+// TestRestoreStoresNullListsEmpty: a list a snapshot writes null is stored, and answered,
+// empty ([]), as Put stores it; the answer stays within the contract.
+func TestRestoreStoresNullListsEmpty(t *testing.T) {
+	s := testkit.New(t, mock.WithConnectors(0))
+	store := s.Productsup().Store()
+	c := fx.Documented()
+	c.Versions[0].PlatformProdReference.EnabledForAccounts = nil
+	c.Versions[0].Config.Buckets = nil
+	snap, err := json.Marshal(map[string]any{"seed": 1, "connectors": []fx.Connector{c}, "created": 0})
+	require.NoError(t, err)
+	require.Contains(t, string(snap), `"enabled-for-accounts":null`)
+	require.NoError(t, store.Restore(snap))
+
+	res := testkit.Do(t, s, testkit.Request{Method: "GET", Path: "/connectors/" + docID, Token: mock.ReadOnlyToken})
+	require.Equal(t, 200, res.Status, "%s", res.Body)
+	assert.Contains(t, string(res.Body), `"enabled-for-accounts":[]`)
+	assert.Contains(t, string(res.Body), `"buckets":[]`)
+	v, err := store.Version(docID, "1")
+	require.NoError(t, err)
+	assert.Equal(t, []int64{}, v.PlatformProdReference.EnabledForAccounts)
+}

@@ -1,0 +1,412 @@
+package productsup
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/connectormock/connectormock/fixtures"
+	fx "github.com/connectormock/connectormock/fixtures/productsup"
+)
+
+// The success bodies are written by hand, not by encoding/json: its reflection was the largest
+// cost of a request the store serves (a third of a list page's CPU, an allocation per raw
+// config value). The bytes are exactly encoding/json's, as kit.WriteJSON writes them (no HTML
+// escaping, a final newline): TestEncoderMatchesEncodingJSON compares the two on generated
+// values and on values with every field set, so a field added to the fixtures and forgotten
+// here fails it. The body structs keep their JSON tags: they are what the encoder writes.
+
+// body is a success body that writes itself: appendJSON appends it to b.
+type body interface {
+	appendJSON(b []byte) []byte
+}
+
+// buffers recycles the answers' buffers, like kit.WriteJSON's (see there).
+var buffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxPooledBuffer bounds the buffers kept for reuse: a list page of 100 connectors (about
+// 450 KB) is kept, a larger answer is not. (Larger than kit.WriteJSON's bound: a page of 20,
+// about 90 KB, would miss it and grow a new buffer on every request. An idle pool is emptied
+// by the garbage collector anyway.)
+const maxPooledBuffer = 512 << 10
+
+// writeOK writes body as a 200 answer.
+func writeOK[B body](w http.ResponseWriter, body B) {
+	buf := buffers.Get().(*[]byte)
+	b := append(body.appendJSON((*buf)[:0]), '\n')
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(b)
+	if cap(b) <= maxPooledBuffer {
+		*buf = b
+		buffers.Put(buf)
+	}
+}
+
+func (v versionBody) appendJSON(b []byte) []byte {
+	b = append(b, `{"message":`...)
+	b = appendString(b, v.Message)
+	if v.Resource != "" {
+		b = append(b, `,"resource":`...)
+		b = appendString(b, v.Resource)
+	}
+	b = append(b, `,"data":`...)
+	b = appendVersion(b, v.Data)
+	return append(b, '}')
+}
+
+func (c connectorBody) appendJSON(b []byte) []byte {
+	b = append(b, `{"message":`...)
+	b = appendString(b, c.Message)
+	b = append(b, `,"resource":`...)
+	b = appendString(b, c.Resource)
+	b = append(b, `,"data":`...)
+	b = appendConnector(b, c.Data)
+	return append(b, '}')
+}
+
+func (l listBody) appendJSON(b []byte) []byte {
+	b = append(b, `{"data":`...)
+	if l.Data == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, c := range l.Data {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendConnector(b, c)
+		}
+		b = append(b, ']')
+	}
+	m := l.Metadata
+	b = append(b, `,"metadata":{"from":`...)
+	b = strconv.AppendInt(b, int64(m.From), 10)
+	b = append(b, `,"limit":`...)
+	b = strconv.AppendInt(b, int64(m.Limit), 10)
+	b = append(b, `,"count":`...)
+	b = strconv.AppendInt(b, int64(m.Count), 10)
+	b = append(b, `,"total":`...)
+	b = strconv.AppendInt(b, int64(m.Total), 10)
+	b = append(b, `,"next":`...)
+	b = appendIntPtr(b, m.Next)
+	b = append(b, `},"message":`...)
+	b = appendString(b, l.Message)
+	b = append(b, `,"resource":`...)
+	b = appendString(b, l.Resource)
+	return append(b, '}')
+}
+
+func appendConnector(b []byte, c *fx.Connector) []byte {
+	if c == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, `{"id":`...)
+	b = appendString(b, c.ID)
+	b = append(b, `,"type":`...)
+	b = appendString(b, c.Type)
+	b = append(b, `,"name":`...)
+	b = appendString(b, c.Name)
+	b = append(b, `,"description":`...)
+	b = appendStringPtr(b, c.Description)
+	b = append(b, `,"readme":`...)
+	b = appendStringPtr(b, c.Readme)
+	b = append(b, `,"flow":`...)
+	b = appendString(b, c.Flow)
+	b = append(b, `,"main-version-number":`...)
+	b = appendIntPtr(b, c.MainVersionNumber)
+	b = append(b, `,"owner":`...)
+	b = appendString(b, c.Owner)
+	b = append(b, `,"integrator":`...)
+	b = appendString(b, c.Integrator)
+	b = append(b, `,"versions":`...)
+	if c.Versions == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range c.Versions {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendVersion(b, &c.Versions[i])
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"main":`...)
+	b = appendVersion(b, c.Main)
+	return append(b, '}')
+}
+
+func appendVersion(b []byte, v *fx.Version) []byte {
+	if v == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, `{"name":`...)
+	b = appendString(b, v.Name)
+	b = append(b, `,"description":`...)
+	b = appendStringPtr(b, v.Description)
+	b = append(b, `,"readme":`...)
+	b = appendStringPtr(b, v.Readme)
+	b = append(b, `,"version":`...)
+	b = appendString(b, v.Version)
+	b = append(b, `,"logo":`...)
+	b = appendStringPtr(b, v.Logo)
+	b = append(b, `,"created-at":`...)
+	b = appendString(b, v.CreatedAt)
+	b = append(b, `,"updated-at":`...)
+	b = appendString(b, v.UpdatedAt)
+	b = append(b, `,"deleted-at":`...)
+	b = appendStringPtr(b, v.DeletedAt)
+	b = append(b, `,"state":`...)
+	b = appendString(b, v.State)
+	b = append(b, `,"config":`...)
+	b = appendConfig(b, &v.Config)
+	b = append(b, `,"platform_dev_reference":`...)
+	b = appendDevReference(b, &v.PlatformDevReference)
+	b = append(b, `,"platform_prod_reference":`...)
+	b = appendProdReference(b, &v.PlatformProdReference)
+	b = append(b, `,"prod_config":`...)
+	b = appendRaw(b, v.ProdConfig)
+	b = append(b, `,"dev_config":`...)
+	b = appendRaw(b, v.DevConfig)
+	return append(b, '}')
+}
+
+func appendConfig(b []byte, c *fx.Config) []byte {
+	b = append(b, `{"update-progress":`...)
+	b = appendRaws(b, c.UpdateProgress)
+	b = append(b, `,"secret-registrations":`...)
+	b = appendRaws(b, c.SecretRegistrations)
+	b = append(b, `,"authentication-registrations":`...)
+	b = appendRaws(b, c.AuthenticationRegistrations)
+	b = append(b, `,"authentication-registrations-additional-fields":`...)
+	b = appendRaws(b, c.AuthenticationRegistrationsAdditionalFields)
+	b = append(b, `,"application":`...)
+	b = appendRaw(b, c.Application)
+	b = append(b, `,"vcs":`...)
+	b = appendRaw(b, c.VCS)
+	b = append(b, `,"docker":{"image-name":`...)
+	b = appendStringPtr(b, c.Docker.ImageName)
+	b = append(b, `,"image-tag":`...)
+	b = appendStringPtr(b, c.Docker.ImageTag)
+	b = append(b, `,"registry-url":`...)
+	b = appendStringPtr(b, c.Docker.RegistryURL)
+	b = append(b, `},"individuals":`...)
+	b = appendRaws(b, c.Individuals)
+	b = append(b, `,"migration":`...)
+	b = appendRaw(b, c.Migration)
+	x := &c.Execution
+	b = append(b, `,"execution":{"execution-mode":`...)
+	b = appendString(b, x.ExecutionMode)
+	b = append(b, `,"container-api-image":`...)
+	b = appendString(b, x.ContainerAPIImage)
+	b = append(b, `,"docker-host":`...)
+	b = appendStringPtr(b, x.DockerHost)
+	b = append(b, `,"container-api":{"image":`...)
+	b = appendStringPtr(b, x.ContainerAPI.Image)
+	b = append(b, `,"version-constraint":`...)
+	b = appendString(b, x.ContainerAPI.VersionConstraint)
+	b = append(b, `}},"export":`...)
+	b = appendRaw(b, c.Export)
+	b = append(b, `,"data-service":`...)
+	b = appendRaw(b, c.DataService)
+	b = append(b, `,"datasource":`...)
+	b = appendRaw(b, c.Datasource)
+	b = append(b, `,"buckets":`...)
+	b = appendRaws(b, c.Buckets)
+	b = append(b, `,"feature-flags":`...)
+	b = appendRaws(b, c.FeatureFlags)
+	b = append(b, `,"container-api-config":`...)
+	b = appendRaw(b, c.ContainerAPIConfig)
+	return append(b, '}')
+}
+
+func appendDevReference(b []byte, d *fx.DevReference) []byte {
+	b = append(b, `{"account":`...)
+	b = appendInt64Ptr(b, d.Account)
+	b = append(b, `,"project":`...)
+	b = appendInt64Ptr(b, d.Project)
+	b = append(b, `,"executable":`...)
+	b = appendInt64Ptr(b, d.Executable)
+	b = append(b, `,"platform-connector":`...)
+	b = appendInt64Ptr(b, d.PlatformConnector)
+	b = append(b, `,"site":`...)
+	b = appendInt64Ptr(b, d.Site)
+	b = append(b, `,"site-processing-cluster":`...)
+	b = appendInt64Ptr(b, d.SiteProcessingCluster)
+	b = append(b, `,"assigned-to-site":`...)
+	b = appendInt64Ptr(b, d.AssignedToSite)
+	b = append(b, `,"assigned-to-channel":`...)
+	b = appendInt64Ptr(b, d.AssignedToChannel)
+	b = append(b, `,"assigned-to-channel-site":`...)
+	b = appendInt64Ptr(b, d.AssignedToChannelSite)
+	b = append(b, `,"assigned-to-channel-site-destination":`...)
+	b = appendInt64Ptr(b, d.AssignedToChannelSiteDestination)
+	b = append(b, `,"runtime":`...)
+	b = appendRuntime(b, &d.Runtime)
+	return append(b, '}')
+}
+
+func appendProdReference(b []byte, p *fx.ProdReference) []byte {
+	b = append(b, `{"executable":`...)
+	b = appendInt64Ptr(b, p.Executable)
+	b = append(b, `,"platform-connector":`...)
+	b = appendInt64Ptr(b, p.PlatformConnector)
+	b = append(b, `,"target-accounts":`...)
+	b = appendIDs(b, p.TargetAccounts)
+	b = append(b, `,"target-projects":`...)
+	b = appendIDs(b, p.TargetProjects)
+	b = append(b, `,"target-sites":`...)
+	b = appendIDs(b, p.TargetSites)
+	b = append(b, `,"enabled-for-accounts":`...)
+	b = appendIDs(b, p.EnabledForAccounts)
+	b = append(b, `,"enabled-for-projects":`...)
+	b = appendIDs(b, p.EnabledForProjects)
+	b = append(b, `,"enabled-for-sites":`...)
+	b = appendIDs(b, p.EnabledForSites)
+	b = append(b, `,"assigned-to-sites":`...)
+	b = appendIDs(b, p.AssignedToSites)
+	b = append(b, `,"released":`...)
+	b = strconv.AppendBool(b, p.Released)
+	b = append(b, `,"version":`...)
+	b = appendStringPtr(b, p.Version)
+	b = append(b, `,"runtime":`...)
+	b = appendRuntime(b, &p.Runtime)
+	return append(b, '}')
+}
+
+func appendRuntime(b []byte, r *fx.Runtime) []byte {
+	b = append(b, `{"environment":`...)
+	b = appendString(b, r.Environment)
+	b = append(b, `,"version":`...)
+	b = appendStringPtr(b, r.Version)
+	return append(b, '}')
+}
+
+func appendIntPtr(b []byte, n *int) []byte {
+	if n == nil {
+		return append(b, "null"...)
+	}
+	return strconv.AppendInt(b, int64(*n), 10)
+}
+
+func appendInt64Ptr(b []byte, n *int64) []byte {
+	if n == nil {
+		return append(b, "null"...)
+	}
+	return strconv.AppendInt(b, *n, 10)
+}
+
+func appendIDs(b []byte, ids []int64) []byte {
+	if ids == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+	}
+	return append(b, ']')
+}
+
+func appendRaws(b []byte, l []fixtures.RawJSON) []byte {
+	if l == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, r := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendRaw(b, r)
+	}
+	return append(b, ']')
+}
+
+// appendRaw writes a raw value as encoding/json writes a json.Marshaler's answer: compacted
+// (RawJSON.MarshalJSON answers null for no value). A stored raw value is valid JSON: Put and
+// Restore refuse one that is not, so one that is not here is a bug, and panics (the server
+// answers 500 and logs it).
+func appendRaw(b []byte, r fixtures.RawJSON) []byte {
+	if len(r) == 0 {
+		return append(b, "null"...)
+	}
+	if !bytes.ContainsAny(r, " \t\n\r") { // compact already: nothing to take out
+		return append(b, r...)
+	}
+	buf := bytes.NewBuffer(b)
+	if err := json.Compact(buf, r); err != nil {
+		panic(fmt.Sprintf("productsup: a stored raw value is not JSON (%v): %s", err, r))
+	}
+	return buf.Bytes()
+}
+
+func appendStringPtr(b []byte, s *string) []byte {
+	if s == nil {
+		return append(b, "null"...)
+	}
+	return appendString(b, *s)
+}
+
+// appendString writes s as a JSON string exactly as encoding/json does without HTML escaping:
+// the short escapes for \b \f \n \r \t " and \, \u00XX for the other control characters,
+// \ufffd for each byte of invalid UTF-8, and U+2028 and U+2029 escaped.
+func appendString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '\\', '"':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}

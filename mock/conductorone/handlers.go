@@ -2,6 +2,7 @@ package conductorone
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -27,9 +28,9 @@ const expandQuery = "expand_mask.paths"
 // connectorView is a connector and the JSONPaths of its related objects in expanded; a path
 // is absent when the object was not expanded. Keys in the vendor's (alphabetical) order.
 type connectorView struct {
-	AppPath   string       `json:"appPath,omitempty"`
-	Connector fx.Connector `json:"connector"`
-	UsersPath string       `json:"usersPath,omitempty"`
+	AppPath   string        `json:"appPath,omitempty"`
+	Connector *fx.Connector `json:"connector"` // a stored value, rendered as it is
+	UsersPath string        `json:"usersPath,omitempty"`
 }
 
 // viewBody is the answer of Update, Get, Create and CreateDelegated.
@@ -47,7 +48,7 @@ type listBody struct {
 
 type expandedApp struct {
 	Type string `json:"@type"`
-	fx.App
+	*fx.App
 }
 
 type expandedUser struct {
@@ -60,9 +61,38 @@ type expandMask struct {
 }
 
 type updateRequest struct {
-	Connector  map[string]any `json:"connector"`
-	ExpandMask expandMask     `json:"expandMask"`
-	UpdateMask *string        `json:"updateMask"`
+	Connector  patch      `json:"connector"`
+	ExpandMask expandMask `json:"expandMask"`
+	UpdateMask *string    `json:"updateMask"`
+}
+
+// decodeUpdate reads an Update body (already validated; none leaves every field zero). What
+// the schema lets through but Go cannot hold is a *ValueError, worded as encoding/json words
+// it.
+func decodeUpdate(data []byte) (updateRequest, error) {
+	var in updateRequest
+	if len(bytes.TrimSpace(data)) == 0 {
+		return in, nil
+	}
+	err := decodeJSON(data, &in)
+	if in.Connector.invalid {
+		// A connector that is not an object. The body used to be decoded with the connector
+		// as a map; that decoding failed, and its error (this one, or an earlier field's) is
+		// what the client is told. Only a body nobody sends gets here.
+		type updateRequest struct { // named so, for the error's wording
+			Connector  map[string]any `json:"connector"`
+			ExpandMask expandMask     `json:"expandMask"`
+			UpdateMask *string        `json:"updateMask"`
+		}
+		var asMap updateRequest
+		if err = decodeJSON(data, &asMap); err == nil {
+			err = errors.New("connector: not an object")
+		}
+	}
+	if err != nil {
+		return in, &ValueError{Err: err}
+	}
+	return in, nil
 }
 
 type createRequest struct {
@@ -87,12 +117,12 @@ func (a *API) expander(paths []string) (*expander, error) {
 	return &expander{api: a, want: want, items: []any{}, index: map[string]int{}}, nil
 }
 
-// view builds c's view, expanding what was asked for.
-func (x *expander) view(c fx.Connector) (connectorView, error) {
+// view builds c's view, expanding what was asked for; c is a stored value.
+func (x *expander) view(c *fx.Connector) (connectorView, error) {
 	v := connectorView{Connector: c}
 	if x.want.app {
 		i, err := x.add("app/"+c.AppID, func() (any, error) {
-			app, err := x.api.store.App(c.AppID)
+			app, err := x.api.store.app(c.AppID)
 			return expandedApp{typeApp, app}, err
 		})
 		if err != nil {
@@ -129,8 +159,8 @@ func (x *expander) add(key string, get func() (any, error)) (int, error) {
 	return len(x.items) - 1, nil
 }
 
-// answer writes one connector's view.
-func (a *API) answer(w http.ResponseWriter, x *expander, c fx.Connector) {
+// answer writes one connector's view; c is a stored value.
+func (a *API) answer(w http.ResponseWriter, x *expander, c *fx.Connector) {
 	v, err := x.view(c)
 	if err != nil {
 		a.WriteError(w, failure(err))
@@ -141,8 +171,14 @@ func (a *API) answer(w http.ResponseWriter, x *expander, c fx.Connector) {
 
 // update serves POST /api/v1/apps/{app_id}/connectors/{id}.
 func (a *API) update(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
-	var in updateRequest
-	if !a.decode(w, r, &in) {
+	data, err := io.ReadAll(r.Body)
+	if err != nil {
+		a.WriteError(w, failure(&ValueError{Err: err}))
+		return
+	}
+	in, err := decodeUpdate(data)
+	if err != nil {
+		a.WriteError(w, failure(err))
 		return
 	}
 	x, err := a.expander(in.ExpandMask.Paths)
@@ -150,12 +186,12 @@ func (a *API) update(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) 
 		a.WriteError(w, failure(err))
 		return
 	}
-	conn, err := a.store.Update(c.Params["app_id"], c.Params["id"], in.Connector, in.UpdateMask)
+	e, err := a.store.update(c.Params["app_id"], c.Params["id"], &in.Connector, in.UpdateMask)
 	if err != nil {
 		a.WriteError(w, failure(err))
 		return
 	}
-	a.answer(w, x, conn)
+	a.answer(w, x, &e.c)
 }
 
 // get serves GET /api/v1/apps/{app_id}/connectors/{id}.
@@ -165,12 +201,12 @@ func (a *API) get(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 		a.WriteError(w, failure(err))
 		return
 	}
-	conn, err := a.store.Connector(c.Params["app_id"], c.Params["id"])
+	e, err := a.store.get(c.Params["app_id"], c.Params["id"])
 	if err != nil {
 		a.WriteError(w, failure(err))
 		return
 	}
-	a.answer(w, x, conn)
+	a.answer(w, x, &e.c)
 }
 
 // list serves GET /api/v1/apps/{app_id}/connectors. page_size has been validated against the
@@ -183,14 +219,14 @@ func (a *API) list(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 		return
 	}
 	size, _ := strconv.Atoi(q.Get("page_size"))
-	page, next, err := a.store.List(c.Params["app_id"], size, q.Get("page_token"))
+	page, next, err := a.store.page(c.Params["app_id"], size, q.Get("page_token"))
 	if err != nil {
 		a.WriteError(w, failure(err))
 		return
 	}
 	body := listBody{List: make([]connectorView, len(page)), NextPageToken: next}
-	for i, conn := range page {
-		if body.List[i], err = x.view(conn); err != nil {
+	for i, e := range page {
+		if body.List[i], err = x.view(&e.c); err != nil {
 			a.WriteError(w, failure(err))
 			return
 		}
@@ -225,12 +261,12 @@ func (a *API) createWith(w http.ResponseWriter, c *vendorapi.Call, in createRequ
 		a.WriteError(w, failure(err))
 		return
 	}
-	conn, err := a.store.Create(c.Params["app_id"], in.NewConnector)
+	e, err := a.store.create(c.Params["app_id"], in.NewConnector)
 	if err != nil {
 		a.WriteError(w, failure(err))
 		return
 	}
-	a.answer(w, x, conn)
+	a.answer(w, x, &e.c)
 }
 
 // delete serves DELETE /api/v1/apps/{app_id}/connectors/{id}; the answer is an empty object.

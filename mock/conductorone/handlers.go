@@ -3,12 +3,13 @@ package conductorone
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	fx "github.com/connectormock/connectormock/fixtures/conductorone"
 	"github.com/connectormock/connectormock/mock/internal/kit"
@@ -106,36 +107,44 @@ type expander struct {
 	api   *API
 	want  expansion
 	items []any
-	index map[string]int // "app/<id>" or "user/<id>" -> position in items
+	index map[expandedKey]int // position in items
 }
 
-func (a *API) expander(paths []string) (*expander, error) {
+// expandedKey names an expanded object: an app or a user (user true) of that id.
+type expandedKey struct {
+	user bool
+	id   string
+}
+
+func (a *API) expander(paths []string) (expander, error) {
 	want, err := parseExpand(paths)
 	if err != nil {
-		return nil, err
+		return expander{}, err
 	}
-	return &expander{api: a, want: want, items: []any{}, index: map[string]int{}}, nil
+	return expander{api: a, want: want}, nil
 }
 
 // view builds c's view, expanding what was asked for; c is a stored value.
 func (x *expander) view(c *fx.Connector) (connectorView, error) {
 	v := connectorView{Connector: c}
 	if x.want.app {
-		i, err := x.add("app/"+c.AppID, func() (any, error) {
+		i, ok := x.index[expandedKey{id: c.AppID}]
+		if !ok {
 			app, err := x.api.store.app(c.AppID)
-			return expandedApp{typeApp, app}, err
-		})
-		if err != nil {
-			return v, err
+			if err != nil {
+				return v, err
+			}
+			i = x.add(expandedKey{id: c.AppID}, expandedApp{typeApp, app})
 		}
-		v.AppPath = fmt.Sprintf("expanded[%d]", i)
+		v.AppPath = "expanded[" + strconv.Itoa(i) + "]"
 	}
 	if x.want.users && len(c.UserIDs) > 0 {
 		idx := make([]string, 0, len(c.UserIDs))
 		for _, id := range c.UserIDs {
-			i, _ := x.add("user/"+id, func() (any, error) {
-				return expandedUser{typeUser, fx.UserFor(x.api.store.Seed(), id)}, nil
-			})
+			i, ok := x.index[expandedKey{user: true, id: id}]
+			if !ok {
+				i = x.add(expandedKey{user: true, id: id}, userFor(x.api.store.Seed(), id))
+			}
 			if s := strconv.Itoa(i); !slices.Contains(idx, s) {
 				idx = append(idx, s)
 			}
@@ -146,17 +155,48 @@ func (x *expander) view(c *fx.Connector) (connectorView, error) {
 	return v, nil
 }
 
-func (x *expander) add(key string, get func() (any, error)) (int, error) {
-	if i, ok := x.index[key]; ok {
-		return i, nil
-	}
-	item, err := get()
-	if err != nil {
-		return 0, err
+func (x *expander) add(key expandedKey, item any) int {
+	if x.index == nil {
+		x.index = map[expandedKey]int{}
 	}
 	x.items = append(x.items, item)
 	x.index[key] = len(x.items) - 1
-	return len(x.items) - 1, nil
+	return len(x.items) - 1
+}
+
+// expanded is the answer's expanded array: [] when nothing was expanded.
+func (x *expander) expanded() []any {
+	if x.items == nil {
+		return []any{}
+	}
+	return x.items
+}
+
+// users holds the users expanded so far, by seed and id: UserFor draws each from a faker of
+// its own, which cost more than all the rest of an Update answer. It is bounded (the ids are
+// the clients'): past maxUsers, a user is drawn for each answer again.
+var users struct {
+	sync.Map // userKey -> *expandedUser, immutable
+	n        atomic.Int64
+}
+
+const maxUsers = 10_000
+
+type userKey struct {
+	seed uint64
+	id   string
+}
+
+func userFor(seed uint64, id string) *expandedUser {
+	key := userKey{seed, id}
+	if u, ok := users.Load(key); ok {
+		return u.(*expandedUser)
+	}
+	u := &expandedUser{typeUser, fx.UserFor(seed, id)}
+	if users.n.Add(1) <= maxUsers {
+		users.Store(key, u)
+	}
+	return u
 }
 
 // answer writes one connector's view; c is a stored value.
@@ -166,7 +206,7 @@ func (a *API) answer(w http.ResponseWriter, x *expander, c *fx.Connector) {
 		a.WriteError(w, failure(err))
 		return
 	}
-	kit.WriteJSON(w, http.StatusOK, viewBody{ConnectorView: v, Expanded: x.items})
+	kit.WriteJSON(w, http.StatusOK, viewBody{ConnectorView: v, Expanded: x.expanded()})
 }
 
 // update serves POST /api/v1/apps/{app_id}/connectors/{id}.
@@ -191,7 +231,7 @@ func (a *API) update(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) 
 		a.WriteError(w, failure(err))
 		return
 	}
-	a.answer(w, x, &e.c)
+	a.answer(w, &x, &e.c)
 }
 
 // get serves GET /api/v1/apps/{app_id}/connectors/{id}.
@@ -206,7 +246,7 @@ func (a *API) get(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 		a.WriteError(w, failure(err))
 		return
 	}
-	a.answer(w, x, &e.c)
+	a.answer(w, &x, &e.c)
 }
 
 // list serves GET /api/v1/apps/{app_id}/connectors. page_size has been validated against the
@@ -231,7 +271,7 @@ func (a *API) list(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 			return
 		}
 	}
-	body.Expanded = x.items
+	body.Expanded = x.expanded()
 	kit.WriteJSON(w, http.StatusOK, body)
 }
 
@@ -266,7 +306,7 @@ func (a *API) createWith(w http.ResponseWriter, c *vendorapi.Call, in createRequ
 		a.WriteError(w, failure(err))
 		return
 	}
-	a.answer(w, x, &e.c)
+	a.answer(w, &x, &e.c)
 }
 
 // delete serves DELETE /api/v1/apps/{app_id}/connectors/{id}; the answer is an empty object.

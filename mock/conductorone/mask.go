@@ -167,9 +167,15 @@ func (f *field) mutable() bool { return !f.readOnly && !f.immutable }
 type updateMask struct {
 	// all is "*": every mutable field is replaced.
 	all bool
-	// paths are the named paths, a field per segment. With all false and no paths, the mask
-	// is implicit: every field present in the request (AIP-134).
-	paths [][]*field
+	// paths are the named paths. With all false and no paths, the mask is implicit: every
+	// field present in the request (AIP-134).
+	paths []maskPath
+}
+
+// maskPath is a resolved path: a field of the connector, or a field (sub) of one of its
+// messages (bind allows no deeper message).
+type maskPath struct {
+	top, sub *field
 }
 
 // parseMask reads a FieldMask in its JSON form: comma-separated camelCase paths, "" or nil for
@@ -180,43 +186,49 @@ func parseMask(root *field, s *string) (updateMask, error) {
 	if s == nil || strings.TrimSpace(*s) == "" {
 		return m, nil
 	}
-	raw := strings.Split(*s, ",")
-	for _, p := range raw {
+	n := strings.Count(*s, ",") + 1
+	for p := range strings.SplitSeq(*s, ",") {
 		p = strings.TrimSpace(p)
 		if p == "*" {
-			if len(raw) > 1 {
+			if n > 1 {
 				return updateMask{}, &MaskError{Path: p, Reason: reasonStarAlone}
 			}
 			m.all = true
 			continue
 		}
-		fields, err := resolve(root, p)
+		mp, err := resolve(root, p)
 		if err != nil {
 			return updateMask{}, err
 		}
-		m.paths = append(m.paths, fields)
+		if m.paths == nil {
+			m.paths = make([]maskPath, 0, n)
+		}
+		m.paths = append(m.paths, mp)
 	}
 	return m, nil
 }
 
 // resolve checks one path against the tree.
-func resolve(root *field, path string) ([]*field, error) {
-	var out []*field
+func resolve(root *field, path string) (maskPath, error) {
+	var out maskPath
 	node := root
 	for seg := range strings.SplitSeq(path, ".") {
 		if node.children == nil {
-			return nil, &MaskError{Path: path, Reason: reasonBelowLeaf}
+			return maskPath{}, &MaskError{Path: path, Reason: reasonBelowLeaf}
 		}
 		child := node.children[seg]
 		switch {
 		case child == nil:
-			return nil, &MaskError{Path: path, Reason: reasonUnknownField}
+			return maskPath{}, &MaskError{Path: path, Reason: reasonUnknownField}
 		case child.immutable:
-			return nil, &MaskError{Path: path, Reason: reasonImmutable}
+			return maskPath{}, &MaskError{Path: path, Reason: reasonImmutable}
 		case child.readOnly:
-			return nil, &MaskError{Path: path, Reason: reasonOutputOnly}
+			return maskPath{}, &MaskError{Path: path, Reason: reasonOutputOnly}
+		case out.top == nil:
+			out.top = child
+		default:
+			out.sub = child // the last segment: a message's fields are leaves (see bind)
 		}
-		out = append(out, child)
 		node = child
 	}
 	return out, nil
@@ -247,10 +259,9 @@ type op struct {
 	leaves uint64
 }
 
-// ops is what the mask does to each top-level field, by position in root.sorted; vals is the
-// request's value of each (patch.index).
-func (m updateMask) ops(root *field, vals [][]byte) []op {
-	ops := make([]op, len(root.sorted))
+// ops sets what the mask does to each top-level field, by position in root.sorted; vals is
+// the request's value of each (patch.index).
+func (m updateMask) ops(root *field, vals [][]byte, ops []op) {
 	switch {
 	case m.all:
 		for i, f := range root.sorted {
@@ -285,31 +296,38 @@ func (m updateMask) ops(root *field, vals [][]byte) []op {
 		}
 	default:
 		for _, p := range m.paths {
-			o := &ops[p[0].pos]
-			if len(p) == 1 {
+			o := &ops[p.top.pos]
+			if p.sub == nil {
 				*o = op{whole: true} // what came before is replaced
 			} else {
-				o.leaves |= 1 << p[1].pos
+				o.leaves |= 1 << p.sub.pos
 			}
 		}
 	}
-	return ops
 }
 
 // update returns old's connector with the mask applied from p and updatedAt moved to now,
 // as the new value to store. Read-only and identity fields are never copied (parseMask
 // refuses them in a mask, and implicit masks skip them).
 func (m updateMask) update(root *field, old *entry, p *patch, now time.Time) (fx.Connector, error) {
-	c := old.c.Clone()
+	// A shallow copy: its lists and messages are old's, which are immutable, so a field that
+	// changes is replaced, never written to (apply copies a message before changing one of its
+	// fields). The Clone at the end makes the new value its own.
+	c := old.c
 	if !old.normal {
+		c = c.Clone()
 		if err := normalise(&c); err != nil {
 			return fx.Connector{}, err
 		}
 	}
-	vals := p.index(root)
+	var valBuf [64][]byte // bind allows no more fields
+	var opBuf [64]op
+	vals, ops := valBuf[:len(root.sorted)], opBuf[:len(root.sorted)]
+	p.index(root, vals)
+	m.ops(root, vals, ops)
 	dst := reflect.ValueOf(&c).Elem()
 	// By name: of two values that cannot be held, the map reported the first by name.
-	for i, o := range m.ops(root, vals) {
+	for i, o := range ops {
 		if o == (op{}) {
 			continue
 		}
@@ -339,6 +357,11 @@ func (f *field) apply(dst reflect.Value, o op, raw []byte) error {
 			return f.setWhole(dst, raw, o.leaves)
 		}
 		dst.SetZero()
+	}
+	if f.ptr && !dst.IsNil() && o.leaves != 0 {
+		cp := reflect.New(f.msg) // the stored message is immutable: change a copy
+		cp.Elem().Set(dst.Elem())
+		dst.Set(cp)
 	}
 	for _, c := range f.sorted {
 		if o.leaves&(1<<c.pos) == 0 {

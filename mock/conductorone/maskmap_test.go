@@ -37,8 +37,9 @@ func mapUpdate(root *field, old fx.Connector, body []byte, now time.Time) (fx.Co
 	}
 	paths := make([][]string, len(m.paths))
 	for i, p := range m.paths {
-		for _, f := range p {
-			paths[i] = append(paths[i], f.name)
+		paths[i] = []string{p.top.name}
+		if p.sub != nil {
+			paths[i] = append(paths[i], p.sub.name)
 		}
 	}
 	doc, err := toMap(old)
@@ -179,14 +180,23 @@ func sameUpdate(t *testing.T, root *field, old fx.Connector, body []byte) {
 	t.Helper()
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	want, wantErr := mapUpdate(root, old, body, now)
-	got, err := typedUpdate(root, &entry{c: old}, body, now)
+	stored := old.Clone()
+	normal := stored.Clone()
+	got, err := typedUpdate(root, &entry{c: stored, normal: normalise(&normal) == nil && reflect.DeepEqual(normal, stored)}, body, now)
 	checkSame(t, "update", body, old, want, wantErr, got, err)
+	if !reflect.DeepEqual(stored, old.Clone()) {
+		t.Fatalf("the update changed the stored value:\n%#v\nwas\n%#v\nbody %q", stored, old, body)
+	}
 	if err != nil {
 		return
 	}
 	again, againErr := mapUpdate(root, want, body, now)
-	got, err = typedUpdate(root, &entry{c: got, normal: true}, body, now)
+	stored = got.Clone()
+	got, err = typedUpdate(root, &entry{c: stored, normal: true}, body, now)
 	checkSame(t, "update of the updated", body, want, again, againErr, got, err)
+	if !reflect.DeepEqual(stored, want) {
+		t.Fatalf("the update changed the stored value:\n%#v\nwas\n%#v\nbody %q", stored, want, body)
+	}
 }
 
 func checkSame(t *testing.T, what string, body []byte, old, want fx.Connector, wantErr error, got fx.Connector, err error) {
@@ -297,6 +307,7 @@ func oddConnectors() []fx.Connector {
 	odd.DisplayName = "bad \xff\xfe utf-8"
 	odd.ProfileAllowList = []string{"ok", "\xc3"}
 	odd.Status.LastError = "\xed\xa0\x80"
+	odd.DownloadURL = "https://x/\xff"
 	odd.Config = fixtures.RawJSON(`{ "z" : [1, 2.50, {"y":null}], "@type" : "x<y>&" }`)
 	odd.ConnectorSyncCronSchedule = &fx.CronSchedule{}
 	odd.SyncConfig = &fx.SyncConfig{}
@@ -305,7 +316,8 @@ func oddConnectors() []fx.Connector {
 	full.ConnectorSyncCronSchedule = &fx.CronSchedule{CronSpec: "0 * * * *", Start: "2026-01-01T01:00:00+01:00", Timezone: "UTC"}
 	full.SyncConfig = &fx.SyncConfig{SyncResourceTypeIDs: []string{"a", "b"}}
 	full.OAuthAuthorizedAs = fx.OAuth2AuthorizedAs{AuthEmail: "a@b.c", AuthorizedAt: "2026-01-01T00:00:00Z"}
-	full.DeletedAt, full.DownloadURL = "2026-01-02T00:00:00Z", "https://x/\xff"
+	full.DeletedAt, full.DownloadURL = "2026-01-02T00:00:00Z", "https://x/"
+	full.Config = fixtures.RawJSON(`{"@type":"x"}`) // with the rest, as it reads back from JSON (normal)
 	nulls := fx.NewConnector(fx.WithSeed(1, 3))
 	nulls.Config = fixtures.RawJSON(`null`)
 	bare := fx.Connector{ID: "bare", AppID: fx.DocumentedAppID}

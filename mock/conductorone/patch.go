@@ -39,10 +39,9 @@ func (p *patch) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// index returns the raw value of each of the connector's fields in the request, by the
+// index sets vals to the raw value of each of the connector's fields in the request, by the
 // field's position in root.sorted (nil: absent); a repeated member is its last value.
-func (p *patch) index(root *field) [][]byte {
-	vals := make([][]byte, len(root.sorted))
+func (p *patch) index(root *field, vals [][]byte) {
 	for _, obj := range p.objs {
 		for it := objectMembers(obj); ; {
 			key, val, ok := it.next()
@@ -54,7 +53,6 @@ func (p *patch) index(root *field) [][]byte {
 			}
 		}
 	}
-	return vals
 }
 
 // present reports a value a mask copies: sent, and not null (null clears, as absent does).

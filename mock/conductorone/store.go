@@ -472,7 +472,9 @@ func (s *Store) page(appID string, size int, token string) ([]*entry, string, er
 // pageToken is opaque to clients; it names the app it belongs to and the sequence number of
 // the last connector of the page.
 func pageToken(appID string, seq uint64) string {
-	return base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "%s/%d", appID, seq))
+	var buf [64]byte
+	raw := strconv.AppendUint(append(append(buf[:0], appID...), '/'), seq, 10)
+	return base64.RawURLEncoding.EncodeToString(raw)
 }
 
 func parseToken(appID, token string) (uint64, error) {
@@ -604,6 +606,10 @@ func normaliseTimes(c *fx.Connector) {
 		*t = fx.NormaliseTime(*t)
 	}
 	if cs := c.ConnectorSyncCronSchedule; cs != nil && cs.Start != "" {
-		cs.Start = fx.NormaliseTime(cs.Start)
+		if start := fx.NormaliseTime(cs.Start); start != cs.Start {
+			n := *cs // the schedule may be a stored one's (see updateMask.update): change a copy
+			n.Start = start
+			c.ConnectorSyncCronSchedule = &n
+		}
 	}
 }

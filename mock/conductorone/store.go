@@ -110,7 +110,7 @@ func seeded(cfg vendorapi.Config) *state {
 	return kit.Seeded(kit.SeedKey{Vendor: Name, Seed: cfg.Seed, N: cfg.Connectors}, func() *state {
 		st := newState(cfg.Seed)
 		for _, app := range append([]fx.App{fx.DocumentedApp()}, fx.Apps(cfg.Seed)...) {
-			st.putApp(app)
+			st.putApp(&app)
 		}
 		for _, c := range append([]fx.Connector{fx.Documented()}, fx.Connectors(cfg.Seed, cfg.Connectors)...) {
 			st.seq++
@@ -234,7 +234,7 @@ func (s *Store) Restore(data json.RawMessage) error {
 	st := newState(seed)
 	st.seq, st.created = snap.Seq, snap.Created
 	for _, a := range snap.Apps {
-		st.putApp(a)
+		st.putApp(&a)
 	}
 	keys := map[string][]listKey{}
 	for _, sc := range snap.Connectors {
@@ -266,7 +266,7 @@ func (s *Store) PutApp(app fx.App) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.own().putApp(app)
+	s.own().putApp(&app)
 	return nil
 }
 
@@ -281,11 +281,12 @@ func (s *Store) checkApp(app *fx.App) error {
 	return invalid(append(bad, s.schemas.app.Check(expandedApp{typeApp, app})...))
 }
 
-func (st *state) putApp(app fx.App) {
+// putApp stores app, a copy of the caller's that is the store's from now on.
+func (st *state) putApp(app *fx.App) {
 	if _, ok := st.apps[app.ID]; !ok {
 		st.appOrder = append(st.appOrder, app.ID)
 	}
-	st.apps[app.ID] = &app
+	st.apps[app.ID] = app
 }
 
 // Put stores a copy of c in its app (c.AppID), replacing any connector with the same id and

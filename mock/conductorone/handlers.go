@@ -2,6 +2,7 @@ package conductorone
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -75,6 +76,10 @@ func decodeUpdate(data []byte) (updateRequest, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return in, nil
 	}
+	if readUpdate(data, &in) {
+		return in, nil
+	}
+	in = updateRequest{}
 	err := decodeJSON(data, &in)
 	if in.Connector.invalid {
 		// A connector that is not an object. The body used to be decoded with the connector
@@ -94,6 +99,76 @@ func decodeUpdate(data []byte) (updateRequest, error) {
 		return in, &ValueError{Err: err}
 	}
 	return in, nil
+}
+
+// readUpdate reads a body of the usual shape without encoding/json's reflection: one JSON
+// value, an object of connector (an object or null), updateMask (a string or null) and
+// expandMask (null, or an object of paths: an array of strings or null), each key exactly so
+// and once. It gives what decodeUpdate's decoding gives; false for anything else, which that
+// decoding reads.
+func readUpdate(data []byte, in *updateRequest) bool {
+	if !json.Valid(data) {
+		return false
+	}
+	var seen [3]bool
+	for it := objectMembers(data); ; {
+		key, val, ok := it.next()
+		if !ok {
+			return isObject(data)
+		}
+		i := -1
+		switch string(key) {
+		case "connector":
+			i = 0
+		case "updateMask":
+			i = 1
+		case "expandMask":
+			i = 2
+		}
+		if i < 0 || seen[i] {
+			return false
+		}
+		seen[i] = true
+		switch null := string(val) == "null"; {
+		case null:
+		case i == 0:
+			if !isObject(val) {
+				return false
+			}
+			in.Connector.objs = [][]byte{bytes.Clone(val)} // val is the caller's, only lent
+		case i == 1:
+			s, ok := decodeString(val)
+			if !ok || val[0] != '"' {
+				return false
+			}
+			in.UpdateMask = &s
+		default:
+			if !in.readExpandMask(val) {
+				return false
+			}
+		}
+	}
+}
+
+func (in *updateRequest) readExpandMask(obj []byte) bool {
+	seen := false
+	for it := objectMembers(obj); ; {
+		key, val, ok := it.next()
+		switch {
+		case !ok:
+			return isObject(obj)
+		case string(key) != "paths" || seen:
+			return false
+		}
+		seen = true
+		if string(val) != "null" {
+			paths, ok := decodeStrings(val)
+			if !ok {
+				return false
+			}
+			in.ExpandMask.Paths = paths
+		}
+	}
 }
 
 type createRequest struct {

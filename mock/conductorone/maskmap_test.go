@@ -178,6 +178,7 @@ func typedUpdate(root *field, old *entry, body []byte, now time.Time) (fx.Connec
 // the result again (an updated connector is stored as normal: normalise is skipped on it).
 func sameUpdate(t *testing.T, root *field, old fx.Connector, body []byte) {
 	t.Helper()
+	sameRequest(t, body)
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	want, wantErr := mapUpdate(root, old, body, now)
 	stored := old.Clone()
@@ -196,6 +197,32 @@ func sameUpdate(t *testing.T, root *field, old fx.Connector, body []byte) {
 	checkSame(t, "update of the updated", body, want, again, againErr, got, err)
 	if !reflect.DeepEqual(stored, want) {
 		t.Fatalf("the update changed the stored value:\n%#v\nwas\n%#v\nbody %q", stored, want, body)
+	}
+}
+
+// sameRequest fails unless decodeUpdate reads body's masks as decoding it did, errors alike.
+func sameRequest(t *testing.T, body []byte) {
+	t.Helper()
+	type updateRequest struct {
+		Connector  map[string]any `json:"connector"`
+		ExpandMask expandMask     `json:"expandMask"`
+		UpdateMask *string        `json:"updateMask"`
+	}
+	var want updateRequest
+	var wantErr error
+	if len(strings.TrimSpace(string(body))) > 0 {
+		if wantErr = decodeJSON(body, &want); wantErr != nil {
+			wantErr = &ValueError{Err: wantErr}
+		}
+	}
+	got, err := decodeUpdate(body)
+	switch {
+	case (wantErr == nil) != (err == nil) || wantErr != nil && wantErr.Error() != err.Error():
+		t.Fatalf("decoding answered %v, decodeUpdate %v\nbody %q", wantErr, err, body)
+	case err == nil && !reflect.DeepEqual(want.ExpandMask, got.ExpandMask):
+		t.Fatalf("decoding read expandMask %#v, decodeUpdate %#v\nbody %q", want.ExpandMask, got.ExpandMask, body)
+	case err == nil && !reflect.DeepEqual(want.UpdateMask, got.UpdateMask):
+		t.Fatalf("decoding read updateMask %v, decodeUpdate %v\nbody %q", want.UpdateMask, got.UpdateMask, body)
 	}
 }
 
@@ -256,6 +283,17 @@ var updateSeeds = [][3]string{
 	{`{"config":{"b":"<&>","a":1.50,"@type":"x"}}`, `"config"`, ``},
 }
 
+// oddBodies are whole bodies that no seed assembles: not objects, not JSON, repeated keys.
+var oddBodies = []string{
+	``, ` `, `null`, `[]`, `"x"`, `7`, `{}`, `{} trailing`, `{"connector":{}} {"x":1}`,
+	`{"connector":{"a":tru}}`, `{"updateMask":"x",}`, `{"connector":{},"updateMask":"\x"}`, `{"connector":{"displayName":"a"}`,
+	`{"expandMask":{"paths":["a"],"paths":null}}`, `{"expandMask":{"paths":["a"],"paths":["b"]}}`,
+	`{"connector":{"displayName":"a"},"connector":{"description":"b"},"updateMask":"displayName,description"}`,
+	`{"connector":{"displayName":"a"},"connector":null,"connector":{"description":"b"}}`,
+	`{"connector":{"displayName":"a"},"Connector":7}`, `{"ExpandMask":5,"Connector":"x"}`, `{"Connector":[],"ExpandMask":5}`,
+	`{"updateMask":"displayName","updateMask":null,"connector":{"displayName":"a"}}`, `{"\u0063onnector":{"displayName":"a"}}`,
+}
+
 // TestMaskMatchesMapApply: the typed apply gives what the map gave, on FuzzUpdate's seeds and
 // on random masks, bodies (odd ones included) and stored connectors.
 func TestMaskMatchesMapApply(t *testing.T) {
@@ -265,6 +303,11 @@ func TestMaskMatchesMapApply(t *testing.T) {
 		body := updateBody(seed[0], seed[1], seed[2])
 		for _, old := range olds {
 			sameUpdate(t, root, old, body)
+		}
+	}
+	for _, body := range oddBodies {
+		for _, old := range olds {
+			sameUpdate(t, root, old, []byte(body))
 		}
 	}
 	// A few thousand bodies keep the race run short; go test -fuzz FuzzMaskMatchesMapApply
@@ -280,6 +323,9 @@ func TestMaskMatchesMapApply(t *testing.T) {
 func FuzzMaskMatchesMapApply(f *testing.F) {
 	for _, seed := range updateSeeds {
 		f.Add([]byte(updateBody(seed[0], seed[1], seed[2])), uint8(0))
+	}
+	for _, body := range oddBodies {
+		f.Add([]byte(body), uint8(0))
 	}
 	root := testFields(f)
 	olds := oddConnectors()
@@ -346,13 +392,14 @@ func (g bodyGen) body() []byte {
 		case 4:
 			parts = append(parts, g.key("connector")+":"+g.scalar())
 		case 5:
-			parts = append(parts, `"expandMask":{"paths":["*"]}`)
+			parts = append(parts, `"expandMask":`+[...]string{`{"paths":["*"]}`, `{"paths":[]}`, `{"paths":null}`, `null`,
+				`{}`, `{"paths":["app_id",null]}`, `{"paths":[1]}`, `{"Paths":["*"]}`, `{"paths":["*"],"x":1}`, `{"paths":"*"}`}[g.r.IntN(10)])
 		case 6:
 			parts = append(parts, `"ExpandMask":`+g.scalar())
 		}
 	}
 	if !g.pick(4) {
-		parts = append(parts, `"updateMask":`+g.mask())
+		parts = append(parts, g.key("updateMask")+":"+g.mask())
 	}
 	g.r.Shuffle(len(parts), func(i, j int) { parts[i], parts[j] = parts[j], parts[i] })
 	return []byte("{" + strings.Join(parts, ",") + "}")

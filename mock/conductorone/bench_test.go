@@ -1,11 +1,18 @@
 package conductorone_test
 
 import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"testing"
 
+	"github.com/connectormock/connectormock/fixtures"
 	fx "github.com/connectormock/connectormock/fixtures/conductorone"
+	"github.com/connectormock/connectormock/mock"
+	"github.com/connectormock/connectormock/mock/conductorone"
 	"github.com/connectormock/connectormock/mock/internal/testkit"
 )
 
@@ -19,6 +26,104 @@ func BenchmarkUpdateWithMask(b *testing.B) {
 	}
 	testkit.Bench(b, http.MethodPost, connectorPath(appID, connID), body, http.StatusOK)
 }
+
+// BenchmarkGet serves Get of the documented connector, no expansion (run-ops.sh's c1-get).
+func BenchmarkGet(b *testing.B) {
+	testkit.Bench(b, http.MethodGet, connectorPath(appID, connID), nil, http.StatusOK)
+}
+
+// BenchmarkList serves a page of 20 connectors of a generated app, the first one and one from
+// the middle of the app's list, with 1,000 and 100,000 generated connectors: a page must cost
+// the same whatever the store's size. "documented" is run-ops.sh's c1-list (an app of one).
+// "get" is a Get, whose work does not depend on the store's size at all: what it costs more
+// at 100,000 is the garbage collector's marking of a larger heap, which every request pays
+// (run with GOGC=off to see the pages alone).
+func BenchmarkList(b *testing.B) {
+	for _, n := range []int{1_000, 100_000} {
+		s, err := mock.New(mock.WithConnectors(n), mock.WithVendors(conductorone.Name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		app := fx.Apps(fixtures.DefaultSeed)[0].ID
+		serve(b, s, http.MethodGet, listPath(app), nil) // seeds the store, outside the timings
+		// The token of the page after the connector of sequence number seq: the store's own
+		// format (app/seq, base64), here to start a page halfway without paging there.
+		seq := 1 + n/2 // the documented connector is 1, generated connector i is i+2
+		middle := base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "%s/%d", app, seq))
+		for _, page := range []struct{ name, path string }{
+			{"first", listPath(app) + "?page_size=20"},
+			{"middle", listPath(app) + "?page_size=20&page_token=" + middle},
+			{"documented", listPath(appID) + "?page_size=20"},
+			{"get", connectorPath(appID, connID)},
+		} {
+			b.Run(fmt.Sprintf("%s/%d", page.name, n), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					serve(b, s, http.MethodGet, page.path, nil)
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkFirstRequest is what a test that starts a mock of this vendor pays after the first
+// server of the process: a new server, its store seeded, and its first answer (a Get, then
+// an Update for "write": the first write of a store).
+func BenchmarkFirstRequest(b *testing.B) {
+	update, err := os.ReadFile(testkit.Testdata("conductorone", "update-request.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name  string
+		write bool
+	}{{"read", false}, {"write", true}} {
+		b.Run(tt.name, func(b *testing.B) {
+			first := func() {
+				s, err := mock.New(mock.WithVendors(conductorone.Name))
+				if err != nil {
+					b.Fatal(err)
+				}
+				serve(b, s, http.MethodGet, connectorPath(appID, connID), nil)
+				if tt.write {
+					serve(b, s, http.MethodPost, connectorPath(appID, connID), update)
+				}
+			}
+			first()
+			b.ReportAllocs()
+			for b.Loop() {
+				first()
+			}
+		})
+	}
+}
+
+// serve sends one request as the admin and fails unless it is answered 200. What the harness
+// allocates is kept out of the figures as far as it can be, since the garbage collector charges
+// it to every request, the more so the larger the heap (BenchmarkList): the request is built,
+// not parsed from text (httptest.NewRequest's 4 KiB reader), and the answer goes to a buffer
+// kept from one request to the next (a recorder's buffer grown anew for each would be half of
+// what a list page allocates; a server writes to its connection's buffer instead).
+func serve(b *testing.B, s http.Handler, method, path string, body []byte) {
+	r, err := http.NewRequest(method, "http://example.com"+path, bytes.NewReader(body))
+	if err != nil {
+		b.Fatal(err)
+	}
+	r.RequestURI, r.RemoteAddr = path, "192.0.2.1:1234"
+	r.Header.Set("Authorization", "Bearer "+mock.AdminToken)
+	if body != nil {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	w := httptest.NewRecorder()
+	answer.Reset()
+	w.Body = &answer
+	s.ServeHTTP(w, r)
+	if w.Code != http.StatusOK {
+		b.Fatalf("%s %s: status %d: %s", method, path, w.Code, w.Body)
+	}
+}
+
+var answer bytes.Buffer // serve's, one benchmark at a time
 
 // BenchmarkPut stores a builder's connector through typed access, checked against the spec's
 // Connector as the API writes it.

@@ -15,6 +15,24 @@
 // The store holds the documented data set (app 2fNYt5ovfagQ9ArtVtVeIULrWrf with connector
 // 2tJx9rcUyjZ15BXoMYi2BGkgqD8, carrying the values of the API reference's example) and
 // Config.Connectors generated connectors spread over fixtures/conductorone.GeneratedApps apps.
+//
+// # How the store keeps its state
+//
+// Stored apps and connectors are immutable: a write builds a new value (a Clone of the old one,
+// changed) and swaps the pointer in the store's map, so the HTTP side renders a stored value
+// as it is, with no copy, while typed access (Store methods) hands out copies. That lets stores
+// share state: the seeded state of a (seed, count) is built once per process (kit.Seeded) and
+// every store seeded so points at it; its first write copies the maps and lists (pointers, not
+// values) and owns them from then on, and Reset points back at the shared state. Each app's
+// connectors are kept in List's order as they are written (by sequence number, in a
+// kit.Sorted), so a page is a binary search for its token's place and a slice of the page's
+// length: no scan, no sort, whatever the store's size.
+//
+// An Update's update mask is applied with no map and no JSON round trip: the request's
+// connector is read member by member as it was sent (patch.go) and each field the mask names
+// is copied into a Clone of the stored connector through the Go struct field the spec's field
+// bound to once per process (mask.go). It gives exactly what applying the mask to maps gave,
+// odd bodies included (maskmap_test.go keeps that apply as the reference).
 package conductorone
 
 import (

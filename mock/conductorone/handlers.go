@@ -2,12 +2,15 @@ package conductorone
 
 import (
 	"bytes"
-	"fmt"
+	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	fx "github.com/connectormock/connectormock/fixtures/conductorone"
 	"github.com/connectormock/connectormock/mock/internal/kit"
@@ -27,9 +30,9 @@ const expandQuery = "expand_mask.paths"
 // connectorView is a connector and the JSONPaths of its related objects in expanded; a path
 // is absent when the object was not expanded. Keys in the vendor's (alphabetical) order.
 type connectorView struct {
-	AppPath   string       `json:"appPath,omitempty"`
-	Connector fx.Connector `json:"connector"`
-	UsersPath string       `json:"usersPath,omitempty"`
+	AppPath   string        `json:"appPath,omitempty"`
+	Connector *fx.Connector `json:"connector"` // a stored value, rendered as it is
+	UsersPath string        `json:"usersPath,omitempty"`
 }
 
 // viewBody is the answer of Update, Get, Create and CreateDelegated.
@@ -47,7 +50,7 @@ type listBody struct {
 
 type expandedApp struct {
 	Type string `json:"@type"`
-	fx.App
+	*fx.App
 }
 
 type expandedUser struct {
@@ -60,9 +63,112 @@ type expandMask struct {
 }
 
 type updateRequest struct {
-	Connector  map[string]any `json:"connector"`
-	ExpandMask expandMask     `json:"expandMask"`
-	UpdateMask *string        `json:"updateMask"`
+	Connector  patch      `json:"connector"`
+	ExpandMask expandMask `json:"expandMask"`
+	UpdateMask *string    `json:"updateMask"`
+}
+
+// decodeUpdate reads an Update body (already validated; none leaves every field zero). What
+// the schema lets through but Go cannot hold is a *ValueError, worded as encoding/json words
+// it.
+func decodeUpdate(data []byte) (updateRequest, error) {
+	var in updateRequest
+	if len(bytes.TrimSpace(data)) == 0 {
+		return in, nil
+	}
+	if readUpdate(data, &in) {
+		return in, nil
+	}
+	in = updateRequest{}
+	err := decodeJSON(data, &in)
+	if in.Connector.invalid {
+		// A connector that is not an object. The body used to be decoded with the connector
+		// as a map; that decoding failed, and its error (this one, or an earlier field's) is
+		// what the client is told. Only a body nobody sends gets here.
+		type updateRequest struct { // named so, for the error's wording
+			Connector  map[string]any `json:"connector"`
+			ExpandMask expandMask     `json:"expandMask"`
+			UpdateMask *string        `json:"updateMask"`
+		}
+		var asMap updateRequest
+		if err = decodeJSON(data, &asMap); err == nil {
+			err = errors.New("connector: not an object")
+		}
+	}
+	if err != nil {
+		return in, &ValueError{Err: err}
+	}
+	return in, nil
+}
+
+// readUpdate reads a body of the usual shape without encoding/json's reflection: one JSON
+// value, an object of connector (an object or null), updateMask (a string or null) and
+// expandMask (null, or an object of paths: an array of strings or null), each key exactly so
+// and once. It gives what decodeUpdate's decoding gives; false for anything else, which that
+// decoding reads.
+func readUpdate(data []byte, in *updateRequest) bool {
+	if !json.Valid(data) {
+		return false
+	}
+	var seen [3]bool
+	for it := objectMembers(data); ; {
+		key, val, ok := it.next()
+		if !ok {
+			return isObject(data)
+		}
+		i := -1
+		switch string(key) {
+		case "connector":
+			i = 0
+		case "updateMask":
+			i = 1
+		case "expandMask":
+			i = 2
+		}
+		if i < 0 || seen[i] {
+			return false
+		}
+		seen[i] = true
+		switch null := string(val) == "null"; {
+		case null:
+		case i == 0:
+			if !isObject(val) {
+				return false
+			}
+			in.Connector.objs = [][]byte{bytes.Clone(val)} // val is the caller's, only lent
+		case i == 1:
+			s, ok := decodeString(val)
+			if !ok || val[0] != '"' {
+				return false
+			}
+			in.UpdateMask = &s
+		default:
+			if !in.readExpandMask(val) {
+				return false
+			}
+		}
+	}
+}
+
+func (in *updateRequest) readExpandMask(obj []byte) bool {
+	seen := false
+	for it := objectMembers(obj); ; {
+		key, val, ok := it.next()
+		switch {
+		case !ok:
+			return isObject(obj)
+		case string(key) != "paths" || seen:
+			return false
+		}
+		seen = true
+		if string(val) != "null" {
+			paths, ok := decodeStrings(val)
+			if !ok {
+				return false
+			}
+			in.ExpandMask.Paths = paths
+		}
+	}
 }
 
 type createRequest struct {
@@ -76,36 +182,44 @@ type expander struct {
 	api   *API
 	want  expansion
 	items []any
-	index map[string]int // "app/<id>" or "user/<id>" -> position in items
+	index map[expandedKey]int // position in items
 }
 
-func (a *API) expander(paths []string) (*expander, error) {
+// expandedKey names an expanded object: an app or a user (user true) of that id.
+type expandedKey struct {
+	user bool
+	id   string
+}
+
+func (a *API) expander(paths []string) (expander, error) {
 	want, err := parseExpand(paths)
 	if err != nil {
-		return nil, err
+		return expander{}, err
 	}
-	return &expander{api: a, want: want, items: []any{}, index: map[string]int{}}, nil
+	return expander{api: a, want: want}, nil
 }
 
-// view builds c's view, expanding what was asked for.
-func (x *expander) view(c fx.Connector) (connectorView, error) {
+// view builds c's view, expanding what was asked for; c is a stored value.
+func (x *expander) view(c *fx.Connector) (connectorView, error) {
 	v := connectorView{Connector: c}
 	if x.want.app {
-		i, err := x.add("app/"+c.AppID, func() (any, error) {
-			app, err := x.api.store.App(c.AppID)
-			return expandedApp{typeApp, app}, err
-		})
-		if err != nil {
-			return v, err
+		i, ok := x.index[expandedKey{id: c.AppID}]
+		if !ok {
+			app, err := x.api.store.app(c.AppID)
+			if err != nil {
+				return v, err
+			}
+			i = x.add(expandedKey{id: c.AppID}, expandedApp{typeApp, app})
 		}
-		v.AppPath = fmt.Sprintf("expanded[%d]", i)
+		v.AppPath = "expanded[" + strconv.Itoa(i) + "]"
 	}
 	if x.want.users && len(c.UserIDs) > 0 {
 		idx := make([]string, 0, len(c.UserIDs))
 		for _, id := range c.UserIDs {
-			i, _ := x.add("user/"+id, func() (any, error) {
-				return expandedUser{typeUser, fx.UserFor(x.api.store.Seed(), id)}, nil
-			})
+			i, ok := x.index[expandedKey{user: true, id: id}]
+			if !ok {
+				i = x.add(expandedKey{user: true, id: id}, userFor(x.api.store.Seed(), id))
+			}
 			if s := strconv.Itoa(i); !slices.Contains(idx, s) {
 				idx = append(idx, s)
 			}
@@ -116,33 +230,70 @@ func (x *expander) view(c fx.Connector) (connectorView, error) {
 	return v, nil
 }
 
-func (x *expander) add(key string, get func() (any, error)) (int, error) {
-	if i, ok := x.index[key]; ok {
-		return i, nil
-	}
-	item, err := get()
-	if err != nil {
-		return 0, err
+func (x *expander) add(key expandedKey, item any) int {
+	if x.index == nil {
+		x.index = map[expandedKey]int{}
 	}
 	x.items = append(x.items, item)
 	x.index[key] = len(x.items) - 1
-	return len(x.items) - 1, nil
+	return len(x.items) - 1
 }
 
-// answer writes one connector's view.
-func (a *API) answer(w http.ResponseWriter, x *expander, c fx.Connector) {
+// expanded is the answer's expanded array: [] when nothing was expanded.
+func (x *expander) expanded() []any {
+	if x.items == nil {
+		return []any{}
+	}
+	return x.items
+}
+
+// users holds the users expanded so far, by seed and id: UserFor draws each from a faker of
+// its own, which cost more than all the rest of an Update answer. It is bounded (the ids are
+// the clients'): past maxUsers, a user is drawn for each answer again.
+var users struct {
+	sync.Map // userKey -> *expandedUser, immutable
+	n        atomic.Int64
+}
+
+const maxUsers = 10_000
+
+type userKey struct {
+	seed uint64
+	id   string
+}
+
+func userFor(seed uint64, id string) *expandedUser {
+	key := userKey{seed, id}
+	if u, ok := users.Load(key); ok {
+		return u.(*expandedUser)
+	}
+	u := &expandedUser{typeUser, fx.UserFor(seed, id)}
+	if users.n.Add(1) <= maxUsers {
+		users.Store(key, u)
+	}
+	return u
+}
+
+// answer writes one connector's view; c is a stored value.
+func (a *API) answer(w http.ResponseWriter, x *expander, c *fx.Connector) {
 	v, err := x.view(c)
 	if err != nil {
 		a.WriteError(w, failure(err))
 		return
 	}
-	kit.WriteJSON(w, http.StatusOK, viewBody{ConnectorView: v, Expanded: x.items})
+	kit.WriteJSON(w, http.StatusOK, viewBody{ConnectorView: v, Expanded: x.expanded()})
 }
 
 // update serves POST /api/v1/apps/{app_id}/connectors/{id}.
 func (a *API) update(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
-	var in updateRequest
-	if !a.decode(w, r, &in) {
+	data, err := io.ReadAll(r.Body)
+	if err != nil {
+		a.WriteError(w, failure(&ValueError{Err: err}))
+		return
+	}
+	in, err := decodeUpdate(data)
+	if err != nil {
+		a.WriteError(w, failure(err))
 		return
 	}
 	x, err := a.expander(in.ExpandMask.Paths)
@@ -150,12 +301,12 @@ func (a *API) update(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) 
 		a.WriteError(w, failure(err))
 		return
 	}
-	conn, err := a.store.Update(c.Params["app_id"], c.Params["id"], in.Connector, in.UpdateMask)
+	e, err := a.store.update(c.Params["app_id"], c.Params["id"], &in.Connector, in.UpdateMask)
 	if err != nil {
 		a.WriteError(w, failure(err))
 		return
 	}
-	a.answer(w, x, conn)
+	a.answer(w, &x, &e.c)
 }
 
 // get serves GET /api/v1/apps/{app_id}/connectors/{id}.
@@ -165,12 +316,12 @@ func (a *API) get(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 		a.WriteError(w, failure(err))
 		return
 	}
-	conn, err := a.store.Connector(c.Params["app_id"], c.Params["id"])
+	e, err := a.store.get(c.Params["app_id"], c.Params["id"])
 	if err != nil {
 		a.WriteError(w, failure(err))
 		return
 	}
-	a.answer(w, x, conn)
+	a.answer(w, &x, &e.c)
 }
 
 // list serves GET /api/v1/apps/{app_id}/connectors. page_size has been validated against the
@@ -183,19 +334,19 @@ func (a *API) list(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 		return
 	}
 	size, _ := strconv.Atoi(q.Get("page_size"))
-	page, next, err := a.store.List(c.Params["app_id"], size, q.Get("page_token"))
+	page, next, err := a.store.page(c.Params["app_id"], size, q.Get("page_token"))
 	if err != nil {
 		a.WriteError(w, failure(err))
 		return
 	}
 	body := listBody{List: make([]connectorView, len(page)), NextPageToken: next}
-	for i, conn := range page {
-		if body.List[i], err = x.view(conn); err != nil {
+	for i, e := range page {
+		if body.List[i], err = x.view(&e.c); err != nil {
 			a.WriteError(w, failure(err))
 			return
 		}
 	}
-	body.Expanded = x.items
+	body.Expanded = x.expanded()
 	kit.WriteJSON(w, http.StatusOK, body)
 }
 
@@ -225,12 +376,12 @@ func (a *API) createWith(w http.ResponseWriter, c *vendorapi.Call, in createRequ
 		a.WriteError(w, failure(err))
 		return
 	}
-	conn, err := a.store.Create(c.Params["app_id"], in.NewConnector)
+	e, err := a.store.create(c.Params["app_id"], in.NewConnector)
 	if err != nil {
 		a.WriteError(w, failure(err))
 		return
 	}
-	a.answer(w, x, conn)
+	a.answer(w, &x, &e.c)
 }
 
 // delete serves DELETE /api/v1/apps/{app_id}/connectors/{id}; the answer is an empty object.

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,26 +36,53 @@ type NewConnector struct {
 
 // Store holds the apps and connectors of one mock server. Every method is safe for concurrent
 // use, returns copies (nothing returned aliases the store) and changes all or nothing.
+//
+// Stored values are immutable (see the package doc): a write stores a new value and never
+// changes one in place, so the HTTP side renders a stored value as it is, and a state can be
+// shared by stores until one of them writes.
 type Store struct {
 	clock   func() time.Time
 	fields  *field   // the connector's fields as update masks name them; read-only
 	schemas *schemas // read-only
 
-	mu         kit.SeededMutex // guards seed, apps, appOrder, connectors, seq and created
+	mu kit.SeededMutex // guards st and shared
+	st *state
+	// shared says st is the process's seeded state (seeded), which every store seeded alike
+	// starts from: own copies it before the store's first change.
+	shared bool
+}
+
+// state is the content of a store.
+type state struct {
 	seed       uint64
 	apps       map[string]*fx.App
 	appOrder   []string // app ids in the order they were stored
 	connectors map[string]*entry
-	seq        uint64 // the last sequence number handed out
-	created    int    // connectors created through the API, to derive their ids
+	// lists holds each app's connectors in List's order, by seq: a page is a binary search
+	// for the token's place and a slice, whatever the store's size. No entry: no connectors.
+	lists   map[string]*kit.Sorted[listKey]
+	seq     uint64 // the last sequence number handed out
+	created int    // connectors created through the API, to derive their ids
 }
 
 // entry is a stored connector; seq orders List and anchors its page tokens, so a page token
-// stays valid when connectors before it are deleted or after it are created.
+// stays valid when connectors before it are deleted or after it are created. An entry is
+// never changed once stored: a change stores a new one.
 type entry struct {
 	seq uint64
 	c   fx.Connector
+	// normal says c is as it reads back from JSON (see normalise): true of what Update
+	// stored, unknown of the rest.
+	normal bool
 }
+
+// listKey is an entry's place in its app's list.
+type listKey struct {
+	seq uint64
+	e   *entry
+}
+
+func bySeq(a, b listKey) int { return cmp.Compare(a.seq, b.seq) }
 
 func newStore(cfg vendorapi.Config, fields *field, schemas *schemas) *Store {
 	s := &Store{clock: cfg.Clock, fields: fields, schemas: schemas}
@@ -70,18 +98,62 @@ func (s *Store) Reset(cfg vendorapi.Config) {
 }
 
 func (s *Store) reset(cfg vendorapi.Config) {
-	apps := append([]fx.App{fx.DocumentedApp()}, fx.Apps(cfg.Seed)...)
-	conns := append([]fx.Connector{fx.Documented()}, fx.Connectors(cfg.Seed, cfg.Connectors)...)
+	st := seeded(cfg)
 	s.mu.LockUnseeded()
 	defer s.mu.Unlock()
-	s.seed, s.apps, s.appOrder, s.connectors, s.seq, s.created = cfg.Seed, map[string]*fx.App{}, nil, map[string]*entry{}, 0, 0
-	for _, app := range apps {
-		s.putApp(app)
+	s.st, s.shared = st, true
+}
+
+// seeded is the state cfg seeds, built once per process for each seed and count and shared by
+// every store so seeded: a server after the first costs a pointer, not the generation.
+func seeded(cfg vendorapi.Config) *state {
+	return kit.Seeded(kit.SeedKey{Vendor: Name, Seed: cfg.Seed, N: cfg.Connectors}, func() *state {
+		st := newState(cfg.Seed)
+		for _, app := range append([]fx.App{fx.DocumentedApp()}, fx.Apps(cfg.Seed)...) {
+			st.putApp(&app)
+		}
+		for _, c := range append([]fx.Connector{fx.Documented()}, fx.Connectors(cfg.Seed, cfg.Connectors)...) {
+			st.seq++
+			st.insert(&entry{seq: st.seq, c: c.Clone()})
+		}
+		return st
+	})
+}
+
+func newState(seed uint64) *state {
+	return &state{seed: seed, apps: map[string]*fx.App{}, connectors: map[string]*entry{}, lists: map[string]*kit.Sorted[listKey]{}}
+}
+
+// own makes the store's state its own before a change (mu held for writing): a shared one is
+// copied, its maps and lists (pointers to the immutable values, not the values).
+func (s *Store) own() *state {
+	if !s.shared {
+		return s.st
 	}
-	for _, c := range conns {
-		s.seq++
-		s.connectors[c.ID] = &entry{seq: s.seq, c: c.Clone()}
+	st := *s.st
+	st.apps = maps.Clone(st.apps)
+	st.appOrder = slices.Clone(st.appOrder)
+	st.connectors = maps.Clone(st.connectors)
+	st.lists = make(map[string]*kit.Sorted[listKey], len(s.st.lists))
+	for app, l := range s.st.lists {
+		st.lists[app] = l.Clone()
 	}
+	s.st, s.shared = &st, false
+	return s.st
+}
+
+// insert stores e, new or in place of the entry of the same id (and seq).
+func (st *state) insert(e *entry) {
+	if old := st.connectors[e.c.ID]; old != nil && old.c.AppID != e.c.AppID {
+		st.lists[old.c.AppID].Delete(listKey{seq: old.seq})
+	}
+	st.connectors[e.c.ID] = e
+	l := st.lists[e.c.AppID]
+	if l == nil {
+		l = kit.NewSorted(bySeq)
+		st.lists[e.c.AppID] = l
+	}
+	l.Insert(listKey{e.seq, e}) // in place of the old key if it is there
 }
 
 // snapshot is the store's state on the wire: what Snapshot writes and Restore reads. Each
@@ -103,19 +175,16 @@ type snapshotEntry struct {
 // Snapshot returns the whole state as JSON: apps in stored order, connectors in List order.
 func (s *Store) Snapshot() (json.RawMessage, error) {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
-	snap := snapshot{Seed: s.seed, Apps: make([]fx.App, 0, len(s.appOrder)), Connectors: []snapshotEntry{}, Seq: s.seq, Created: s.created}
-	for _, id := range s.appOrder {
-		snap.Apps = append(snap.Apps, *s.apps[id])
+	st := s.st
+	snap := snapshot{Seed: st.seed, Apps: make([]fx.App, 0, len(st.appOrder)), Connectors: make([]snapshotEntry, 0, len(st.connectors)), Seq: st.seq, Created: st.created}
+	for _, id := range st.appOrder {
+		snap.Apps = append(snap.Apps, *st.apps[id])
 	}
-	es := make([]*entry, 0, len(s.connectors))
-	for _, e := range s.connectors {
-		es = append(es, e)
+	for _, e := range st.connectors {
+		snap.Connectors = append(snap.Connectors, snapshotEntry{e.seq, e.c}) // immutable: shared, not copied
 	}
-	slices.SortFunc(es, func(a, b *entry) int { return cmp.Compare(a.seq, b.seq) })
-	for _, e := range es {
-		snap.Connectors = append(snap.Connectors, snapshotEntry{e.seq, e.c}) // marshalled under the lock
-	}
+	s.mu.RUnlock()
+	slices.SortFunc(snap.Connectors, func(a, b snapshotEntry) int { return cmp.Compare(a.Seq, b.Seq) })
 	return json.Marshal(snap)
 }
 
@@ -158,16 +227,25 @@ func (s *Store) Restore(data json.RawMessage) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.apps, s.appOrder, s.connectors, s.seq, s.created = map[string]*fx.App{}, nil, map[string]*entry{}, snap.Seq, snap.Created
+	seed := s.st.seed
 	if snap.Seed != 0 {
-		s.seed = snap.Seed
+		seed = snap.Seed
 	}
+	st := newState(seed)
+	st.seq, st.created = snap.Seq, snap.Created
 	for _, a := range snap.Apps {
-		s.putApp(a)
+		st.putApp(&a)
 	}
-	for _, e := range snap.Connectors {
-		s.connectors[e.Connector.ID] = &entry{seq: e.Seq, c: e.Connector}
+	keys := map[string][]listKey{}
+	for _, sc := range snap.Connectors {
+		e := &entry{seq: sc.Seq, c: sc.Connector}
+		st.connectors[e.c.ID] = e
+		keys[e.c.AppID] = append(keys[e.c.AppID], listKey{e.seq, e})
 	}
+	for app, ks := range keys {
+		st.lists[app] = kit.NewSortedFrom(bySeq, ks)
+	}
+	s.st, s.shared = st, false
 	return nil
 }
 
@@ -175,7 +253,7 @@ func (s *Store) Restore(data json.RawMessage) error {
 func (s *Store) Seed() uint64 {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.seed
+	return s.st.seed
 }
 
 // PutApp stores a copy of app, replacing any app with the same id. An app the server could
@@ -188,7 +266,7 @@ func (s *Store) PutApp(app fx.App) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.putApp(app)
+	s.own().putApp(&app)
 	return nil
 }
 
@@ -200,14 +278,15 @@ func (s *Store) checkApp(app *fx.App) error {
 	if app.ID == "" {
 		bad = append(bad, vendorapi.FieldError{Field: "id", Message: msgEmpty})
 	}
-	return invalid(append(bad, s.schemas.app.Check(expandedApp{typeApp, *app})...))
+	return invalid(append(bad, s.schemas.app.Check(expandedApp{typeApp, app})...))
 }
 
-func (s *Store) putApp(app fx.App) {
-	if _, ok := s.apps[app.ID]; !ok {
-		s.appOrder = append(s.appOrder, app.ID)
+// putApp stores app, a copy of the caller's that is the store's from now on.
+func (st *state) putApp(app *fx.App) {
+	if _, ok := st.apps[app.ID]; !ok {
+		st.appOrder = append(st.appOrder, app.ID)
 	}
-	s.apps[app.ID] = &app
+	st.apps[app.ID] = app
 }
 
 // Put stores a copy of c in its app (c.AppID), replacing any connector with the same id and
@@ -219,15 +298,18 @@ func (s *Store) Put(c fx.Connector) error {
 	c = c.Clone()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.checkConnector(&c, func(id string) bool { return s.apps[id] != nil }); err != nil {
+	if err := s.checkConnector(&c, func(id string) bool { return s.st.apps[id] != nil }); err != nil {
 		return err
 	}
-	if e, ok := s.connectors[c.ID]; ok {
-		e.c = c
-		return nil
+	st := s.own()
+	e := &entry{c: c}
+	if old, ok := st.connectors[c.ID]; ok {
+		e.seq = old.seq
+	} else {
+		st.seq++
+		e.seq = st.seq
 	}
-	s.seq++
-	s.connectors[c.ID] = &entry{seq: s.seq, c: c}
+	st.insert(e)
 	return nil
 }
 
@@ -247,22 +329,31 @@ func (s *Store) checkConnector(c *fx.Connector, hasApp func(id string) bool) err
 
 // App returns a copy of the app with the given id.
 func (s *Store) App(id string) (fx.App, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	a, ok := s.apps[id]
-	if !ok {
-		return fx.App{}, &NotFoundError{AppID: id}
+	a, err := s.app(id)
+	if err != nil {
+		return fx.App{}, err
 	}
 	return *a, nil
+}
+
+// app is the stored app (immutable: read it, never change it).
+func (s *Store) app(id string) (*fx.App, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	a, ok := s.st.apps[id]
+	if !ok {
+		return nil, &NotFoundError{AppID: id}
+	}
+	return a, nil
 }
 
 // Apps returns every app, in the order they were stored.
 func (s *Store) Apps() []fx.App {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := make([]fx.App, len(s.appOrder))
-	for i, id := range s.appOrder {
-		out[i] = *s.apps[id]
+	out := make([]fx.App, len(s.st.appOrder))
+	for i, id := range s.st.appOrder {
+		out[i] = *s.st.apps[id]
 	}
 	return out
 }
@@ -271,33 +362,38 @@ func (s *Store) Apps() []fx.App {
 func (s *Store) Len() int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return len(s.connectors)
+	return len(s.st.connectors)
 }
 
 // AppLen is the number of stored apps.
 func (s *Store) AppLen() int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return len(s.apps)
+	return len(s.st.apps)
 }
 
 // Connector returns a copy of the connector id of app appID. A connector of another app is
 // not found, as an unknown one is.
 func (s *Store) Connector(appID, id string) (fx.Connector, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	e, err := s.lookup(appID, id)
+	e, err := s.get(appID, id)
 	if err != nil {
 		return fx.Connector{}, err
 	}
 	return e.c.Clone(), nil
 }
 
-func (s *Store) lookup(appID, id string) (*entry, error) {
-	if _, ok := s.apps[appID]; !ok {
+// get is the stored entry (immutable: read it, never change it).
+func (s *Store) get(appID, id string) (*entry, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.st.lookup(appID, id)
+}
+
+func (st *state) lookup(appID, id string) (*entry, error) {
+	if _, ok := st.apps[appID]; !ok {
 		return nil, &NotFoundError{AppID: appID}
 	}
-	e, ok := s.connectors[id]
+	e, ok := st.connectors[id]
 	if !ok || e.c.AppID != appID {
 		return nil, &NotFoundError{AppID: appID, ConnectorID: id}
 	}
@@ -308,33 +404,37 @@ func (s *Store) lookup(appID, id string) (*entry, error) {
 func (s *Store) Connectors(appID string) ([]fx.Connector, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if _, ok := s.apps[appID]; !ok {
+	if _, ok := s.st.apps[appID]; !ok {
 		return nil, &NotFoundError{AppID: appID}
 	}
-	es := s.ofApp(appID)
-	out := make([]fx.Connector, len(es))
-	for i, e := range es {
-		out[i] = e.c.Clone()
+	var keys []listKey
+	if l := s.st.lists[appID]; l != nil {
+		keys = l.All()
+	}
+	out := make([]fx.Connector, len(keys))
+	for i, k := range keys {
+		out[i] = k.e.c.Clone()
 	}
 	return out, nil
-}
-
-// ofApp is the app's entries in List's order (by seq).
-func (s *Store) ofApp(appID string) []*entry {
-	var es []*entry
-	for _, e := range s.connectors {
-		if e.c.AppID == appID {
-			es = append(es, e)
-		}
-	}
-	slices.SortFunc(es, func(a, b *entry) int { return cmp.Compare(a.seq, b.seq) })
-	return es
 }
 
 // List returns one page of the app's connectors: at most size of them (0 means
 // DefaultPageSize, more than MaxPageSize means MaxPageSize), after the one the token points at
 // ("" for the first page), and the token of the next page, "" on the last one.
 func (s *Store) List(appID string, size int, token string) ([]fx.Connector, string, error) {
+	page, next, err := s.page(appID, size, token)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]fx.Connector, len(page))
+	for i, e := range page {
+		out[i] = e.c.Clone()
+	}
+	return out, next, nil
+}
+
+// page is List's page of stored entries (immutable: read them, never change them).
+func (s *Store) page(appID string, size int, token string) ([]*entry, string, error) {
 	switch {
 	case size <= 0:
 		size = DefaultPageSize
@@ -343,7 +443,7 @@ func (s *Store) List(appID string, size int, token string) ([]fx.Connector, stri
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if _, ok := s.apps[appID]; !ok {
+	if _, ok := s.st.apps[appID]; !ok {
 		return nil, "", &NotFoundError{AppID: appID}
 	}
 	var after uint64
@@ -353,17 +453,19 @@ func (s *Store) List(appID string, size int, token string) ([]fx.Connector, stri
 			return nil, "", err
 		}
 	}
-	es := s.ofApp(appID)
-	from, _ := slices.BinarySearchFunc(es, after+1, func(e *entry, seq uint64) int { return cmp.Compare(e.seq, seq) })
-	es = es[from:]
-	next := ""
-	if len(es) > size {
-		es = es[:size]
-		next = pageToken(appID, es[size-1].seq)
+	l := s.st.lists[appID]
+	if l == nil {
+		return []*entry{}, "", nil
 	}
-	out := make([]fx.Connector, len(es))
-	for i, e := range es {
-		out[i] = e.c.Clone()
+	keys := l.Page(l.Search(listKey{seq: after + 1}), size+1)
+	next := ""
+	if len(keys) > size {
+		keys = keys[:size]
+		next = pageToken(appID, keys[size-1].seq)
+	}
+	out := make([]*entry, len(keys)) // the list's own slice may move once the lock is released
+	for i, k := range keys {
+		out[i] = k.e
 	}
 	return out, next, nil
 }
@@ -371,7 +473,9 @@ func (s *Store) List(appID string, size int, token string) ([]fx.Connector, stri
 // pageToken is opaque to clients; it names the app it belongs to and the sequence number of
 // the last connector of the page.
 func pageToken(appID string, seq uint64) string {
-	return base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "%s/%d", appID, seq))
+	var buf [64]byte
+	raw := strconv.AppendUint(append(append(buf[:0], appID...), '/'), seq, 10)
+	return base64.RawURLEncoding.EncodeToString(raw)
 }
 
 func parseToken(appID, token string) (uint64, error) {
@@ -391,24 +495,34 @@ func parseToken(appID, token string) (uint64, error) {
 // unspecified. Its id derives from the seed and the number of connectors created so far, so
 // the same sequence of calls gives the same ids.
 func (s *Store) Create(appID string, in NewConnector) (fx.Connector, error) {
+	e, err := s.create(appID, in)
+	if err != nil {
+		return fx.Connector{}, err
+	}
+	return e.c.Clone(), nil
+}
+
+func (s *Store) create(appID string, in NewConnector) (*entry, error) {
 	if in.CatalogID == "" {
-		return fx.Connector{}, &RequiredError{Field: "catalogId"}
+		return nil, &RequiredError{Field: "catalogId"}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.apps[appID]; !ok {
-		return fx.Connector{}, &NotFoundError{AppID: appID}
+	if _, ok := s.st.apps[appID]; !ok {
+		return nil, &NotFoundError{AppID: appID}
 	}
+	st := s.own()
 	var id string
 	for {
-		id = fx.CreatedID(s.seed, s.created)
-		s.created++
-		if _, taken := s.connectors[id]; !taken {
+		id = fx.CreatedID(st.seed, st.created)
+		st.created++
+		if _, taken := st.connectors[id]; !taken {
 			break
 		}
 	}
 	now := fx.Time(s.clock())
-	c := fx.Connector{
+	st.seq++
+	e := &entry{seq: st.seq, c: fx.Connector{
 		ID:          id,
 		AppID:       appID,
 		CatalogID:   in.CatalogID,
@@ -418,77 +532,65 @@ func (s *Store) Create(appID string, in NewConnector) (fx.Connector, error) {
 		DisplayName: in.DisplayName,
 		UserIDs:     in.UserIDs,
 		UpdatedAt:   now,
-	}.Clone()
-	s.seq++
-	s.connectors[id] = &entry{seq: s.seq, c: c}
-	return c.Clone(), nil
+	}.Clone()}
+	st.insert(e)
+	return e, nil
 }
 
 // Update changes the connector id of app appID: it copies the fields that mask names (an
-// update mask in its JSON form, nil or "" for every field patch sets) from patch, the
-// request's connector as decoded JSON, and moves updatedAt to now. Read-only and identity
-// fields of patch are ignored unless the mask names them, which is a *MaskError. Nothing
-// changes on error.
-func (s *Store) Update(appID, id string, patch map[string]any, mask *string) (fx.Connector, error) {
-	m, err := parseMask(s.fields, mask)
+// update mask in its JSON form, nil or "" for every field changes sets) from changes, the
+// request's connector as decoded JSON (encoded again here, to be read as a request's), and
+// moves updatedAt to now. Read-only and identity fields of changes are ignored unless the
+// mask names them, which is a *MaskError. Nothing changes on error.
+func (s *Store) Update(appID, id string, changes map[string]any, mask *string) (fx.Connector, error) {
+	var p patch
+	if changes != nil {
+		data, err := json.Marshal(changes)
+		if err != nil {
+			return fx.Connector{}, &ValueError{Err: err}
+		}
+		p.objs = [][]byte{data}
+	}
+	e, err := s.update(appID, id, &p, mask)
 	if err != nil {
 		return fx.Connector{}, err
+	}
+	return e.c.Clone(), nil
+}
+
+// update is Update of a request's connector; it returns the stored entry (immutable).
+func (s *Store) update(appID, id string, p *patch, mask *string) (*entry, error) {
+	m, err := parseMask(s.fields, mask)
+	if err != nil {
+		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, err := s.lookup(appID, id)
+	old, err := s.st.lookup(appID, id)
 	if err != nil {
-		return fx.Connector{}, err
+		return nil, err
 	}
-	doc, err := toMap(e.c)
+	c, err := m.update(s.fields, old, p, s.clock())
 	if err != nil {
-		return fx.Connector{}, err
+		return nil, err
 	}
-	m.apply(s.fields, doc, patch)
-	c, err := fromMap(doc)
-	if err != nil {
-		return fx.Connector{}, err
-	}
-	c.ID, c.AppID = e.c.ID, e.c.AppID
-	normaliseTimes(&c)
-	c.UpdatedAt = fx.Time(s.clock())
-	e.c = c.Clone()
-	return e.c.Clone(), nil
+	e := &entry{seq: old.seq, c: c, normal: true}
+	s.own().insert(e)
+	return e, nil
 }
 
 // Delete removes the connector id of app appID; it is gone from Connector and List.
 func (s *Store) Delete(appID, id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := s.lookup(appID, id); err != nil {
+	e, err := s.st.lookup(appID, id)
+	if err != nil {
 		return err
 	}
-	delete(s.connectors, id)
+	st := s.own()
+	delete(st.connectors, id)
+	st.lists[e.c.AppID].Delete(listKey{seq: e.seq})
 	return nil
-}
-
-func toMap(c fx.Connector) (map[string]any, error) {
-	data, err := json.Marshal(c)
-	if err != nil {
-		return nil, err
-	}
-	var m map[string]any
-	err = decodeJSON(data, &m)
-	return m, err
-}
-
-// fromMap reads the merged connector back. The request has been validated against the spec,
-// so only a value the schema allows but Go cannot hold fails here: a 400, never a 500.
-func fromMap(m map[string]any) (fx.Connector, error) {
-	var c fx.Connector
-	data, err := json.Marshal(m)
-	if err == nil {
-		err = json.Unmarshal(data, &c)
-	}
-	if err != nil {
-		return c, &ValueError{Err: err}
-	}
-	return c, nil
 }
 
 // decodeJSON decodes keeping numbers as written, so that values copied from a request are
@@ -505,6 +607,10 @@ func normaliseTimes(c *fx.Connector) {
 		*t = fx.NormaliseTime(*t)
 	}
 	if cs := c.ConnectorSyncCronSchedule; cs != nil && cs.Start != "" {
-		cs.Start = fx.NormaliseTime(cs.Start)
+		if start := fx.NormaliseTime(cs.Start); start != cs.Start {
+			n := *cs // the schedule may be a stored one's (see updateMask.update): change a copy
+			n.Start = start
+			c.ConnectorSyncCronSchedule = &n
+		}
 	}
 }

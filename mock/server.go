@@ -26,11 +26,10 @@ import (
 // out so that routing needs no spec a server does not serve.
 var vendors = []struct {
 	name, prefix string
-	new          func(vendorapi.Config) (vendorapi.Vendor, error)
 }{
-	{productsup.Name, "/connectors", func(c vendorapi.Config) (vendorapi.Vendor, error) { return productsup.New(c) }},
-	{conductorone.Name, "/api/v1/apps", func(c vendorapi.Config) (vendorapi.Vendor, error) { return conductorone.New(c) }},
-	{versori.Name, "/api/connect/v1/o", func(c vendorapi.Config) (vendorapi.Vendor, error) { return versori.New(c) }},
+	{productsup.Name, "/connectors"},
+	{conductorone.Name, "/api/v1/apps"},
+	{versori.Name, "/api/connect/v1/o"},
 }
 
 // Server is one mock: every vendor's API on its native paths, over in-memory state seeded
@@ -64,7 +63,7 @@ func New(opts ...Option) (*Server, error) {
 			continue
 		}
 		s.slots = append(s.slots, &slot{name: nv.name, prefix: nv.prefix, build: func() (*mount, error) {
-			v, err := nv.new(vc)
+			v, err := vendorapi.New(nv.name, vc)
 			if err != nil {
 				return nil, fmt.Errorf("mock: %w", err)
 			}
@@ -190,20 +189,28 @@ func checkVendorNames(names []string) error {
 // Productsup is the Productsup CDE API of this server, for typed access to its state; nil
 // when WithVendors left it out.
 func (s *Server) Productsup() *productsup.API {
-	v, _ := s.vendor(productsup.Name).(*productsup.API)
+	v, _ := public(s.vendor(productsup.Name)).(*productsup.API)
 	return v
 }
 
 // ConductorOne is the ConductorOne connector API of this server, for typed access to its state.
 func (s *Server) ConductorOne() *conductorone.API {
-	v, _ := s.vendor(conductorone.Name).(*conductorone.API)
+	v, _ := public(s.vendor(conductorone.Name)).(*conductorone.API)
 	return v
 }
 
 // Versori is the Versori Connect API of this server, for typed access to its state.
 func (s *Server) Versori() *versori.API {
-	v, _ := s.vendor(versori.Name).(*versori.API)
+	v, _ := public(s.vendor(versori.Name)).(*versori.API)
 	return v
+}
+
+// public is a vendor's typed API, or nil.
+func public(v vendorapi.Vendor) any {
+	if v == nil {
+		return nil
+	}
+	return v.Public()
 }
 
 func (s *Server) vendor(name string) vendorapi.Vendor {

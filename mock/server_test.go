@@ -27,6 +27,9 @@ import (
 
 // fakeVendor serves the Productsup spec with handlers chosen by the test, to drive the shared
 // pipeline into corners the real vendors never reach.
+// Public implements vendorapi.Vendor.
+func (f *fakeVendor) Public() any { return f }
+
 type fakeVendor struct {
 	handlers map[string]vendorapi.HandlerFunc
 	authz    func(*vendorapi.Call) *vendorapi.Error

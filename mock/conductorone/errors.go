@@ -79,7 +79,7 @@ type detail map[string]any
 
 // WriteError writes e as a google.rpc.Status with the gRPC code of its kind and a message
 // that names the field or path at fault.
-func (a *API) WriteError(w http.ResponseWriter, e *vendorapi.Error) {
+func (a *mounted) WriteError(w http.ResponseWriter, e *vendorapi.Error) {
 	if e.Kind == vendorapi.KindMethodNotAllowed {
 		w.Header().Set("Allow", strings.Join(e.Allow, ", "))
 	}

@@ -40,7 +40,7 @@ func newFuzzServer(f *testing.F) *fuzzServer {
 	s, v := testkit.NewFuzz(f, mock.WithConnectors(2))
 	s.AlsoValidateAgainst(testkit.LoadSpec(f, testkit.Testdata("conductorone", "vendor-connectors.excerpt.yaml")))
 	api := s.ConductorOne()
-	return &fuzzServer{Server: s, violations: v, StateGuard: testkit.NewStateGuard(f, api.Snapshot, api.Restore)}
+	return &fuzzServer{Server: s, violations: v, StateGuard: testkit.NewStateGuard(f, api.Store().Snapshot, api.Store().Restore)}
 }
 
 // send serves one request with a path and query taken as they are (no parsing that could

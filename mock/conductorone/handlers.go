@@ -278,7 +278,7 @@ func userFor(seed uint64, id string) *expandedUser {
 func (a *API) answer(w http.ResponseWriter, x *expander, c *fx.Connector) {
 	v, err := x.view(c)
 	if err != nil {
-		a.WriteError(w, failure(err))
+		a.writeError(w, failure(err))
 		return
 	}
 	kit.WriteJSON(w, http.StatusOK, viewBody{ConnectorView: v, Expanded: x.expanded()})
@@ -288,22 +288,22 @@ func (a *API) answer(w http.ResponseWriter, x *expander, c *fx.Connector) {
 func (a *API) update(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 	data, err := io.ReadAll(r.Body)
 	if err != nil {
-		a.WriteError(w, failure(&ValueError{Err: err}))
+		a.writeError(w, failure(&ValueError{Err: err}))
 		return
 	}
 	in, err := decodeUpdate(data)
 	if err != nil {
-		a.WriteError(w, failure(err))
+		a.writeError(w, failure(err))
 		return
 	}
 	x, err := a.expander(in.ExpandMask.Paths)
 	if err != nil {
-		a.WriteError(w, failure(err))
+		a.writeError(w, failure(err))
 		return
 	}
 	e, err := a.store.update(c.Params["app_id"], c.Params["id"], &in.Connector, in.UpdateMask)
 	if err != nil {
-		a.WriteError(w, failure(err))
+		a.writeError(w, failure(err))
 		return
 	}
 	a.answer(w, &x, &e.c)
@@ -313,12 +313,12 @@ func (a *API) update(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) 
 func (a *API) get(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 	x, err := a.expander(r.URL.Query()[expandQuery])
 	if err != nil {
-		a.WriteError(w, failure(err))
+		a.writeError(w, failure(err))
 		return
 	}
 	e, err := a.store.get(c.Params["app_id"], c.Params["id"])
 	if err != nil {
-		a.WriteError(w, failure(err))
+		a.writeError(w, failure(err))
 		return
 	}
 	a.answer(w, &x, &e.c)
@@ -330,19 +330,19 @@ func (a *API) list(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 	q := r.URL.Query()
 	x, err := a.expander(q[expandQuery])
 	if err != nil {
-		a.WriteError(w, failure(err))
+		a.writeError(w, failure(err))
 		return
 	}
 	size, _ := strconv.Atoi(q.Get("page_size"))
 	page, next, err := a.store.page(c.Params["app_id"], size, q.Get("page_token"))
 	if err != nil {
-		a.WriteError(w, failure(err))
+		a.writeError(w, failure(err))
 		return
 	}
 	body := listBody{List: make([]connectorView, len(page)), NextPageToken: next}
 	for i, e := range page {
 		if body.List[i], err = x.view(&e.c); err != nil {
-			a.WriteError(w, failure(err))
+			a.writeError(w, failure(err))
 			return
 		}
 	}
@@ -373,12 +373,12 @@ func (a *API) createDelegated(w http.ResponseWriter, r *http.Request, c *vendora
 func (a *API) createWith(w http.ResponseWriter, c *vendorapi.Call, in createRequest) {
 	x, err := a.expander(in.ExpandMask.Paths)
 	if err != nil {
-		a.WriteError(w, failure(err))
+		a.writeError(w, failure(err))
 		return
 	}
 	e, err := a.store.create(c.Params["app_id"], in.NewConnector)
 	if err != nil {
-		a.WriteError(w, failure(err))
+		a.writeError(w, failure(err))
 		return
 	}
 	a.answer(w, &x, &e.c)
@@ -387,7 +387,7 @@ func (a *API) createWith(w http.ResponseWriter, c *vendorapi.Call, in createRequ
 // delete serves DELETE /api/v1/apps/{app_id}/connectors/{id}; the answer is an empty object.
 func (a *API) delete(w http.ResponseWriter, _ *http.Request, c *vendorapi.Call) {
 	if err := a.store.Delete(c.Params["app_id"], c.Params["id"]); err != nil {
-		a.WriteError(w, failure(err))
+		a.writeError(w, failure(err))
 		return
 	}
 	kit.WriteJSON(w, http.StatusOK, struct{}{})
@@ -401,7 +401,7 @@ func (a *API) decode(w http.ResponseWriter, r *http.Request, v any) bool {
 		err = decodeJSON(data, v)
 	}
 	if err != nil {
-		a.WriteError(w, failure(&ValueError{Err: err}))
+		a.writeError(w, failure(&ValueError{Err: err}))
 		return false
 	}
 	return true

@@ -92,7 +92,7 @@ func newStore(cfg vendorapi.Config, fields *field, schemas *schemas) *Store {
 
 // Reset puts the store back to the state cfg seeds: the documented app and connector first,
 // then the generated apps and cfg.Connectors generated connectors.
-func (s *Store) Reset(cfg vendorapi.Config) {
+func (s *Store) reseed(cfg vendorapi.Config) {
 	s.mu.Skip()
 	s.reset(cfg)
 }

@@ -11,7 +11,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/connectormock/connectormock/fixtures/conductorone"
 	"github.com/connectormock/connectormock/fixtures/productsup"
+	"github.com/connectormock/connectormock/fixtures/versori"
 	"github.com/connectormock/connectormock/mock"
 	"github.com/connectormock/connectormock/mock/mocktest"
 )
@@ -209,4 +211,39 @@ func TestAssertCalledRefusesUnknownOperations(t *testing.T) {
 	assert.True(t, s.AssertNotCalled(r, "listConnectors"), "a real operation, never called")
 	assert.True(t, s.AssertCalled(r, "ListConnectors", 0), "Versori's, spelled its way")
 	assert.Empty(t, r.errors)
+}
+
+// BenchmarkNewAndFirstRequests is what a Go test pays for its own mock (issue 12's budget:
+// under 300 µs and 100 KiB after the first server of the process): mocktest.NewInProcess and
+// one GET to each vendor, so that each vendor is built and its store seeded.
+func BenchmarkNewAndFirstRequests(b *testing.B) {
+	paths := []string{
+		"/connectors/" + productsup.DocumentedID,
+		"/api/v1/apps/" + conductorone.DocumentedAppID + "/connectors/" + conductorone.DocumentedConnectorID,
+		"/api/connect/v1/o/" + versori.DocumentedOrganisationID + "/connectors/" + versori.DocumentedConnectorID,
+	}
+	run := func() {
+		s, err := mocktest.StartInProcess()
+		if err != nil {
+			b.Fatal(err)
+		}
+		c := s.Client()
+		for _, p := range paths {
+			resp, err := c.Get(s.URL() + p)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				b.Fatalf("GET %s: %d", p, resp.StatusCode)
+			}
+		}
+		s.Close()
+	}
+	run() // the first server of the process parses the specs and builds the shared seeds
+	b.ReportAllocs()
+	for b.Loop() {
+		run()
+	}
 }

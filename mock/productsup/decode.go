@@ -53,7 +53,7 @@ func (a *API) decode(w http.ResponseWriter, r *http.Request, v any) bool {
 		err = json.NewDecoder(bytes.NewReader(buf.Bytes())).Decode(v)
 	}
 	if err != nil {
-		a.WriteError(w, &vendorapi.Error{
+		a.writeError(w, &vendorapi.Error{
 			Kind:   vendorapi.KindBadRequest,
 			Fields: []vendorapi.FieldError{{In: "body", Message: "cannot read the JSON body: " + err.Error()}},
 			Err:    err,

@@ -75,7 +75,7 @@ func (f fieldTexts) add(field, text string) fieldTexts {
 }
 
 // WriteError writes e in the CDE API's documented shape.
-func (a *API) WriteError(w http.ResponseWriter, e *vendorapi.Error) {
+func (a *mounted) WriteError(w http.ResponseWriter, e *vendorapi.Error) {
 	status := e.Status()
 	switch e.Kind {
 	case vendorapi.KindBadRequest:

@@ -39,7 +39,7 @@ func checkAnswer(t *testing.T, s *testkit.Server, v *testkit.Violations, before 
 		}
 	}
 	if status != 200 {
-		after, err := s.Productsup().Snapshot()
+		after, err := s.Productsup().Store().Snapshot()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -73,7 +73,7 @@ func FuzzMutations(f *testing.F) {
 		default:
 			action = "targets"
 		}
-		before, err := s.Productsup().Snapshot()
+		before, err := s.Productsup().Store().Snapshot()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -95,7 +95,7 @@ func FuzzMutations(f *testing.F) {
 			w := httptest.NewRecorder()
 			s.ServeHTTP(w, r)
 			checkAnswer(t, s, v, before, w.Code, w.Body.Bytes())
-			before, _ = s.Productsup().Snapshot()
+			before, _ = s.Productsup().Store().Snapshot()
 		}
 	})
 }
@@ -113,7 +113,7 @@ func FuzzCreate(f *testing.F) {
 	}
 	s, v := testkit.NewFuzz(f, mock.WithConnectors(0))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		before, err := s.Productsup().Snapshot()
+		before, err := s.Productsup().Store().Snapshot()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -132,7 +132,7 @@ func FuzzPathParameters(f *testing.F) {
 	}
 	s, v := testkit.NewFuzz(f, mock.WithConnectors(2))
 	f.Fuzz(func(t *testing.T, id, ref string) {
-		before, _ := s.Productsup().Snapshot()
+		before, _ := s.Productsup().Store().Snapshot()
 		for _, path := range []string{
 			"/connectors/" + url.PathEscape(id),
 			"/connectors/" + url.PathEscape(id) + "/versions/" + url.PathEscape(ref) + "/access/prod/disable",
@@ -144,7 +144,7 @@ func FuzzPathParameters(f *testing.F) {
 			}
 			res := testkit.Do(t, s, testkit.Request{Method: method, Path: path, Token: mock.AdminToken, Body: body})
 			if res.Status == 200 && method == "POST" {
-				before, _ = s.Productsup().Snapshot()
+				before, _ = s.Productsup().Store().Snapshot()
 				continue
 			}
 			checkAnswer(t, s, v, before, res.Status, res.Body)

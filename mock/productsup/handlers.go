@@ -55,7 +55,7 @@ func (a *API) setAccess(w http.ResponseWriter, r *http.Request, c *vendorapi.Cal
 	}
 	v, err := a.store.setAccess(c.Params["publicId"], c.Params["connectorVersion"], enable, in)
 	if err != nil {
-		a.WriteError(w, failure(err))
+		a.writeError(w, failure(err))
 		return
 	}
 	writeOK(w, versionBody{msgUpdatedAccess, resourceVersion, v})
@@ -77,7 +77,7 @@ func (a *API) changeTargets(w http.ResponseWriter, r *http.Request, c *vendorapi
 	}
 	v, err := change(c.Params["publicId"], c.Params["connectorVersion"], in)
 	if err != nil {
-		a.WriteError(w, failure(err))
+		a.writeError(w, failure(err))
 		return
 	}
 	writeOK(w, versionBody{Message: msgSuccessful, Data: v})
@@ -86,7 +86,7 @@ func (a *API) changeTargets(w http.ResponseWriter, r *http.Request, c *vendorapi
 func (a *API) showConnector(w http.ResponseWriter, _ *http.Request, c *vendorapi.Call) {
 	conn, err := a.store.connector(c.Params["publicId"])
 	if err != nil {
-		a.WriteError(w, failure(err))
+		a.writeError(w, failure(err))
 		return
 	}
 	writeOK(w, connectorBody{msgSuccessful, resourceConnector, conn})

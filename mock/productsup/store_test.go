@@ -142,7 +142,7 @@ func TestWritesRefuseWhatRequestsWould(t *testing.T) {
 func TestSeedIsSharedCopyOnWrite(t *testing.T) {
 	writer, other := testkit.New(t), testkit.New(t)
 	store := writer.Productsup().Store()
-	seed, err := other.Productsup().Snapshot()
+	seed, err := other.Productsup().Store().Snapshot()
 	require.NoError(t, err)
 	all, total := store.List(productsup.Filter{}, 0, 100)
 	require.Equal(t, 21, total)
@@ -171,12 +171,12 @@ func TestSeedIsSharedCopyOnWrite(t *testing.T) {
 	assert.Equal(t, []int64{1}, v.PlatformProdReference.TargetSites)
 
 	for name, s := range map[string]*testkit.Server{"the other store": other, "a new store": testkit.New(t)} {
-		snap, err := s.Productsup().Snapshot()
+		snap, err := s.Productsup().Store().Snapshot()
 		require.NoError(t, err)
 		assert.JSONEq(t, string(seed), string(snap), "%s changed", name)
 	}
 	writer.Reset(0)
-	snap, err := writer.Productsup().Snapshot()
+	snap, err := writer.Productsup().Store().Snapshot()
 	require.NoError(t, err)
 	assert.JSONEq(t, string(seed), string(snap), "Reset goes back to the seed")
 }

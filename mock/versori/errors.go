@@ -110,7 +110,7 @@ type errorField struct {
 // WriteError writes e as the contract's Error: the kind's code, e's message (or the kind's
 // default), and one fields entry per offending field, named as the contract names them
 // ("connectionVariables[0].name"; a parameter by its name; "body" for the body as a whole).
-func (a *API) WriteError(w http.ResponseWriter, e *vendorapi.Error) {
+func (a *mounted) WriteError(w http.ResponseWriter, e *vendorapi.Error) {
 	body := errorBody{Code: codes[e.Kind], Message: e.Message}
 	if body.Message == "" || e.Kind == vendorapi.KindInternal {
 		body.Message = defaultMessage(e.Kind)

@@ -51,7 +51,7 @@ func newFuzzServer(f *testing.F) *fuzzServer {
 	s, v := testkit.NewFuzz(f, mock.WithConnectors(4))
 	api := s.Versori()
 	checkVendorSpec(f, s)
-	return &fuzzServer{Server: s, violations: v, StateGuard: testkit.NewStateGuard(f, api.Snapshot, api.Restore)}
+	return &fuzzServer{Server: s, violations: v, StateGuard: testkit.NewStateGuard(f, api.Store().Snapshot, api.Store().Restore)}
 }
 
 // send serves one request with a path and query taken as they are (no parsing that could
@@ -137,7 +137,7 @@ func (s *fuzzServer) checkAnswer(t *testing.T, status int, body []byte) bool {
 // stored is every stored connector, as the snapshot has them.
 func (s *fuzzServer) stored(t testing.TB) []fx.Connector {
 	t.Helper()
-	snap, err := s.Versori().Snapshot()
+	snap, err := s.Versori().Store().Snapshot()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -65,7 +65,7 @@ func (a *API) listConnectors(w http.ResponseWriter, r *http.Request, c *vendorap
 	f := ConnectorFilter{Name: q.Get("name"), Protocol: q.Get("protocol"), Tags: q.Get("tags")}
 	page, err := a.store.list(c.Params["organisation_id"], f, pageQuery(q))
 	if err != nil {
-		a.WriteError(w, failure(err))
+		a.writeError(w, failure(err))
 		return
 	}
 	writeConnectorPage(w, page)
@@ -170,7 +170,7 @@ func boolParam(r *http.Request, name string) bool {
 // answerConnector writes a stored connector, or the error.
 func (a *API) answerConnector(w http.ResponseWriter, status int, e *entry, err error) {
 	if err != nil {
-		a.WriteError(w, failure(err))
+		a.writeError(w, failure(err))
 		return
 	}
 	body := e.body()
@@ -192,7 +192,7 @@ func writeBody(w http.ResponseWriter, status int, body []byte) {
 
 func (a *API) answer(w http.ResponseWriter, status int, v any, err error) {
 	if err != nil {
-		a.WriteError(w, failure(err))
+		a.writeError(w, failure(err))
 		return
 	}
 	kit.WriteJSON(w, status, v)
@@ -200,7 +200,7 @@ func (a *API) answer(w http.ResponseWriter, status int, v any, err error) {
 
 func (a *API) answerNoContent(w http.ResponseWriter, err error) {
 	if err != nil {
-		a.WriteError(w, failure(err))
+		a.writeError(w, failure(err))
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -210,7 +210,7 @@ func (a *API) answerNoContent(w http.ResponseWriter, err error) {
 // but Go cannot hold is a 400 too, never a 500.
 func (a *API) decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
-		a.WriteError(w, &vendorapi.Error{
+		a.writeError(w, &vendorapi.Error{
 			Kind:   vendorapi.KindBadRequest,
 			Fields: []vendorapi.FieldError{{In: "body", Message: "cannot read the JSON body: " + err.Error()}},
 			Err:    err,

@@ -102,7 +102,7 @@ func newStore(cfg vendorapi.Config, schemas *schemas) *Store {
 
 // Reset puts the store back to the state cfg seeds: the documented data set, then
 // cfg.Connectors generated connectors.
-func (s *Store) Reset(cfg vendorapi.Config) {
+func (s *Store) reseed(cfg vendorapi.Config) {
 	s.mu.Skip()
 	s.reset(cfg)
 }

@@ -43,6 +43,7 @@ package versori
 
 import (
 	"encoding/json"
+	"net/http"
 	"strings"
 	"sync"
 
@@ -60,12 +61,9 @@ type API struct {
 	store *Store
 }
 
-// New is called by package mock, which builds every vendor from its own options; a test gets
-// the API from the server (mock.Server.Productsup, .ConductorOne, .Versori).
-//
-// New builds the API with its store seeded: the documented data set first, then
+// newAPI builds the API with its store seeded: the documented data set first, then
 // cfg.Connectors generated connectors spread over fixtures/versori.Organisations.
-func New(cfg vendorapi.Config) (*API, error) {
+func newAPI(cfg vendorapi.Config) (*API, error) {
 	spec, err := openapi.Load(Name)
 	if err != nil {
 		return nil, err
@@ -97,37 +95,37 @@ var loadSchemas = sync.OnceValues(func() (*schemas, error) {
 })
 
 // Reset implements vendorapi.Vendor.
-func (a *API) Reset(cfg vendorapi.Config) { a.store.Reset(cfg) }
+func (a *mounted) Reset(cfg vendorapi.Config) { a.store.reseed(cfg) }
 
 // Snapshot implements vendorapi.Vendor.
-func (a *API) Snapshot() (json.RawMessage, error) { return a.store.Snapshot() }
+func (a *mounted) Snapshot() (json.RawMessage, error) { return a.store.Snapshot() }
 
 // Restore implements vendorapi.Vendor.
-func (a *API) Restore(data json.RawMessage) error { return a.store.Restore(data) }
+func (a *mounted) Restore(data json.RawMessage) error { return a.store.Restore(data) }
 
 // Name implements vendorapi.Vendor.
-func (a *API) Name() string { return Name }
+func (a *mounted) Name() string { return Name }
 
 // Spec implements vendorapi.Vendor.
-func (a *API) Spec() *openapi.Spec { return a.spec }
+func (a *mounted) Spec() *openapi.Spec { return a.spec }
 
 // Store is the API's state, shared with the HTTP side.
 func (a *API) Store() *Store { return a.store }
 
 // ValidationOptions implements vendorapi.Vendor: the contract's Error lists every offending
 // field, so validation reports them all.
-func (a *API) ValidationOptions() vendorapi.ValidationOptions {
+func (a *mounted) ValidationOptions() vendorapi.ValidationOptions {
 	return vendorapi.ValidationOptions{AllErrors: true}
 }
 
 // Counts implements vendorapi.Vendor.
-func (a *API) Counts() map[string]int {
+func (a *mounted) Counts() map[string]int {
 	return map[string]int{"connectors": a.store.Len(), "organisations": a.store.Organisations()}
 }
 
 // ExampleStatus implements vendorapi.ExampleStatuser: the examples of the spec's default
 // Error responses are named by their error code ("not_found").
-func (a *API) ExampleStatus(name string) (int, bool) {
+func (a *mounted) ExampleStatus(name string) (int, bool) {
 	for kind, code := range codes {
 		if code == name {
 			return kind.Status(), true
@@ -139,7 +137,7 @@ func (a *API) ExampleStatus(name string) (int, bool) {
 // Authorize implements vendorapi.Authorizer: a principal scoped to organisations may act in
 // those only. It runs before validation, so the path's organisation is compared as sent
 // (ULIDs case-insensitively).
-func (a *API) Authorize(c *vendorapi.Call) *vendorapi.Error {
+func (a *mounted) Authorize(c *vendorapi.Call) *vendorapi.Error {
 	orgs := c.Principal.Organisations
 	if len(orgs) == 0 {
 		return nil
@@ -154,7 +152,7 @@ func (a *API) Authorize(c *vendorapi.Call) *vendorapi.Error {
 }
 
 // Handlers implements vendorapi.Vendor.
-func (a *API) Handlers() map[string]vendorapi.HandlerFunc {
+func (a *mounted) Handlers() map[string]vendorapi.HandlerFunc {
 	return map[string]vendorapi.HandlerFunc{
 		"ListConnectors":          a.listConnectors,
 		"GetConnector":            a.getConnector,
@@ -169,3 +167,25 @@ func (a *API) Handlers() map[string]vendorapi.HandlerFunc {
 		"DeleteConnectorVersion":  a.deleteVersion,
 	}
 }
+
+// mounted is the API as package mock mounts it: the vendorapi.Vendor methods live here, off
+// the public API, whose business is typed access to the state.
+type mounted struct{ *API }
+
+// The constructor is registered rather than exported: its configuration type belongs to
+// package mock (vendorapi is internal), so it cannot be part of this package's API.
+func init() {
+	vendorapi.Register(Name, func(cfg vendorapi.Config) (vendorapi.Vendor, error) {
+		a, err := newAPI(cfg)
+		if err != nil {
+			return nil, err
+		}
+		return &mounted{a}, nil
+	})
+}
+
+// Public implements vendorapi.Vendor: the typed API, what mock.Server's accessor returns.
+func (a *mounted) Public() any { return a.API }
+
+// writeError writes e in the vendor's documented error shape (WriteError, for the handlers).
+func (a *API) writeError(w http.ResponseWriter, e *vendorapi.Error) { (&mounted{a}).WriteError(w, e) }

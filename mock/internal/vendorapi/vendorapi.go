@@ -7,7 +7,9 @@ package vendorapi
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/connectormock/connectormock/openapi"
@@ -35,6 +37,39 @@ type Vendor interface {
 	Snapshot() (json.RawMessage, error)
 	// Restore replaces the whole state with a snapshot; on error nothing changes.
 	Restore(data json.RawMessage) error
+	// Public is the vendor's typed API (*productsup.API, ...), what mock.Server's accessors
+	// return to users: state, not plumbing.
+	Public() any
+}
+
+// constructors are the vendors' constructors by name, registered by the vendor packages
+// (package mock imports them all, so every one is registered before a server is built).
+var (
+	constructorsMu sync.RWMutex
+	constructors   = map[string]func(Config) (Vendor, error){}
+)
+
+// Register records a vendor's constructor; a vendor package calls it from init. The
+// constructor's Config is internal to package mock, so the vendor packages register it
+// instead of exporting it. A name registered twice panics: two packages claim one vendor.
+func Register(name string, new func(Config) (Vendor, error)) {
+	constructorsMu.Lock()
+	defer constructorsMu.Unlock()
+	if _, dup := constructors[name]; dup {
+		panic("vendorapi: vendor " + name + " registered twice")
+	}
+	constructors[name] = new
+}
+
+// New builds the named vendor from cfg.
+func New(name string, cfg Config) (Vendor, error) {
+	constructorsMu.RLock()
+	newVendor := constructors[name]
+	constructorsMu.RUnlock()
+	if newVendor == nil {
+		return nil, fmt.Errorf("vendorapi: no vendor %q registered", name)
+	}
+	return newVendor(cfg)
 }
 
 // Authorizer is implemented by vendors whose principals have scopes finer than read/write

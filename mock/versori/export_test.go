@@ -20,3 +20,20 @@ func (s *Store) PutUnchecked(cs []fx.Connector) {
 	}
 	s.st = newState(entries)
 }
+
+// KeptOrders is how many list orders the store keeps for the organisation, the default
+// included.
+func (s *Store) KeptOrders(org string) int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	o := s.st.orgs[org]
+	if o == nil {
+		return 0
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return len(o.orders)
+}
+
+// MaxOrders is maxOrders, for the tests.
+const MaxOrders = maxOrders

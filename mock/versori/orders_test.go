@@ -271,3 +271,20 @@ func TestConcurrentOrders(t *testing.T) {
 		assert.NotEqual(t, "c0", c.Name, "server 0's writes reached server 1")
 	}
 }
+
+// TestKeptOrdersAreBounded: a client cycling through sorts keeps at most MaxOrders orders
+// besides the default, dropping the least recently listed, and a dropped order lists as
+// before when it comes back.
+func TestKeptOrdersAreBounded(t *testing.T) {
+	s := plainServer(t)
+	sorts := []string{"name:asc", "name:desc", "protocol:asc", "protocol:desc", "createdAt:asc", "createdAt:desc", "id:desc"}
+	first := map[string][]string{}
+	for _, sortBy := range sorts {
+		first[sortBy] = listIDs(t, s, docOrg, sortBy)
+		assert.LessOrEqual(t, s.Versori().Store().KeptOrders(docOrg), 1+versori.MaxOrders)
+	}
+	assert.Equal(t, 1+versori.MaxOrders, s.Versori().Store().KeptOrders(docOrg))
+	for _, sortBy := range sorts {
+		assert.Equal(t, first[sortBy], listIDs(t, s, docOrg, sortBy), "sort %s, rebuilt or kept", sortBy)
+	}
+}

@@ -96,11 +96,19 @@ type state struct {
 
 // orgOrders are one organisation's list orders. The default order is built with the state
 // and kept from then on; another order is built on its first list (one sort) and kept from
-// then on, so that every page of it is a binary search.
+// then on, so that every page of it is a binary search. At most maxOrders other orders are
+// kept: the sort parameter has many spellings, and every order kept costs memory and a move
+// of pointers on every write, so a client cycling through sorts must not make writes slower
+// without bound. The least recently listed goes first; listing it again rebuilds it.
 type orgOrders struct {
-	mu     sync.Mutex                     // guards orders (not the orders' contents: see Store.mu)
+	mu     sync.Mutex                     // guards orders and used (not the orders' contents: see Store.mu)
 	orders map[string]*kit.Sorted[*entry] // by canonical sort string
+	used   map[string]uint64              // when each non-default order was last listed (by tick)
+	tick   uint64
 }
+
+// maxOrders is how many orders besides the default an organisation keeps.
+const maxOrders = 4
 
 // newState indexes entries, whose ids are distinct.
 func newState(entries []*entry) *state {
@@ -144,8 +152,8 @@ func (st *state) clone() *state {
 		for k, s := range o.orders {
 			orders[k] = s.Clone()
 		}
+		c.orgs[org] = &orgOrders{orders: orders, used: maps.Clone(o.used), tick: o.tick}
 		o.mu.Unlock()
-		c.orgs[org] = &orgOrders{orders: orders}
 	}
 	return c
 }
@@ -207,5 +215,30 @@ func (st *state) sorted(org string, srt *sorting) *kit.Sorted[*entry] {
 		s = kit.NewSortedFrom(entryOrder(srt.canonical), append(make([]*entry, 0, len(all)), all...))
 		o.orders[srt.canonicalName] = s
 	}
+	if srt.canonicalName != defaultSorting.canonicalName {
+		o.touch(srt.canonicalName)
+	}
 	return s
+}
+
+// touch marks the order name as just listed and drops the least recently listed order
+// beyond maxOrders. A reader still paging through a dropped order keeps its pointer: orders
+// change only under the store's write lock, which no reader holds. The caller holds o.mu.
+func (o *orgOrders) touch(name string) {
+	if o.used == nil {
+		o.used = map[string]uint64{}
+	}
+	o.tick++
+	o.used[name] = o.tick
+	if len(o.used) <= maxOrders {
+		return
+	}
+	oldest, at := "", o.tick
+	for n, t := range o.used {
+		if t < at {
+			oldest, at = n, t
+		}
+	}
+	delete(o.used, oldest)
+	delete(o.orders, oldest)
 }

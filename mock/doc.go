@@ -22,7 +22,7 @@
 // and a response in the vendor's documented shape. Operations are named by the vendor's own
 // operationIds everywhere: in the journal, faults, Prefer and mocktest's assertions.
 //
-// The shared path is built to cost little per request (issue 12): the body is read once and
+// The shared path is built to cost little per request: the body is read once and
 // checked in one pass by the operation's compiled Checker (package internal/contract, with
 // kin-openapi as the authority on everything it does not accept; see body.go), the handler
 // gets those bytes as Call.Body, response validation asks a Checker first too, and the

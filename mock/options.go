@@ -22,8 +22,14 @@ const DefaultConnectors = 20
 // DefaultMaxBodyBytes bounds request bodies; a larger one is a 400, read no further.
 const DefaultMaxBodyBytes = 1 << 20
 
-// Principal is an identity the mock knows by its bearer token: its name in logs and the
-// journal, whether it may only read, and (for Versori) the organisations it may act in.
+// Principal is an identity the mock knows by its bearer token. Its fields:
+//
+//	Name          string   // how logs and the journal call it
+//	Token         string   // the bearer token that identifies it
+//	ReadOnly      bool     // may only read; every write is answered 403
+//	Organisations []string // Versori organisations it may act in (403 elsewhere); empty: all
+//
+// For example mock.WithPrincipals(mock.Principal{Name: "ci", Token: "t1", ReadOnly: true}).
 type Principal = vendorapi.Principal
 
 // DefaultPrincipals are the two identities a server knows unless told otherwise.

@@ -6,9 +6,11 @@
 // Package mock mounts it; a test reaches its state through the server's accessor, with the
 // values of package fixtures/conductorone:
 //
+//	import fx "github.com/connectormock/connectormock/fixtures/conductorone"
+//
 //	s := mocktest.New(t)
 //	store := s.ConductorOne().Store()
-//	c := fixtures.NewConnector(fixtures.WithDisplayName("Okta")) // fixtures/conductorone
+//	c := fx.NewConnector(fx.WithDisplayName("Okta"))
 //	require.NoError(t, store.Put(c))
 //	got, err := store.Connector(c.AppID, c.ID)
 //

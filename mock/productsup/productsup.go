@@ -5,9 +5,11 @@
 // Package mock mounts it; a test reaches its state through the server's accessor, with the
 // values of package fixtures/productsup:
 //
+//	import fx "github.com/connectormock/connectormock/fixtures/productsup"
+//
 //	s := mocktest.New(t)
 //	store := s.Productsup().Store()
-//	c := fixtures.NewConnector(fixtures.WithName("feed")) // fixtures/productsup
+//	c := fx.NewConnector(fx.WithName("feed"))
 //	require.NoError(t, store.Put(c))
 //	v, err := store.Version(c.ID, "1")
 //

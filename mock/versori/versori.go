@@ -6,9 +6,11 @@
 // Package mock mounts it; a test reaches its state through the server's accessor, with the
 // values of package fixtures/versori:
 //
+//	import fx "github.com/connectormock/connectormock/fixtures/versori"
+//
 //	s := mocktest.New(t)
 //	store := s.Versori().Store()
-//	c := fixtures.NewConnector(fixtures.WithName("crm")) // fixtures/versori
+//	c := fx.NewConnector(fx.WithName("crm"))
 //	require.NoError(t, store.Put(c))
 //	got, err := store.Connector(c.OrganisationID, c.ID)
 //

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/connectormock/connectormock/fixtures"
 	fx "github.com/connectormock/connectormock/fixtures/productsup"
+	"github.com/connectormock/connectormock/mock/internal/kit"
 )
 
 // The success bodies are written by hand, not by encoding/json: its reflection was the largest
@@ -18,38 +18,15 @@ import (
 // config value). The bytes are exactly encoding/json's, as kit.WriteJSON writes them (no HTML
 // escaping, a final newline): TestEncoderMatchesEncodingJSON compares the two on generated
 // values and on values with every field set, so a field added to the fixtures and forgotten
-// here fails it. The body structs keep their JSON tags: they are what the encoder writes.
-
-// body is a success body that writes itself: appendJSON appends it to b.
-type body interface {
-	appendJSON(b []byte) []byte
-}
-
-// buffers recycles the answers' buffers, like kit.WriteJSON's (see there).
-var buffers = sync.Pool{New: func() any { return new([]byte) }}
-
-// maxPooledBuffer bounds the buffers kept for reuse: a list page of 100 connectors (about
-// 450 KB) is kept, a larger answer is not. (Larger than kit.WriteJSON's bound: a page of 20,
-// about 90 KB, would miss it and grow a new buffer on every request. An idle pool is emptied
-// by the garbage collector anyway.)
-const maxPooledBuffer = 512 << 10
+// here fails it. The body structs keep their JSON tags: they are what the encoder writes. Each
+// implements kit.Appender; kit.WriteAppended writes it with WriteJSON's buffers and headers.
 
 // writeOK writes body as a 200 answer.
-func writeOK[B body](w http.ResponseWriter, body B) {
-	buf := buffers.Get().(*[]byte)
-	b := append(body.appendJSON((*buf)[:0]), '\n')
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(len(b)))
-	w.WriteHeader(http.StatusOK)
-	w.Write(b)
-	if cap(b) <= maxPooledBuffer {
-		*buf = b
-		buffers.Put(buf)
-	}
+func writeOK[B kit.Appender](w http.ResponseWriter, body B) {
+	kit.WriteAppended(w, http.StatusOK, body)
 }
 
-func (v versionBody) appendJSON(b []byte) []byte {
+func (v versionBody) AppendJSON(b []byte) []byte {
 	b = append(b, `{"message":`...)
 	b = appendString(b, v.Message)
 	if v.Resource != "" {
@@ -61,7 +38,7 @@ func (v versionBody) appendJSON(b []byte) []byte {
 	return append(b, '}')
 }
 
-func (c connectorBody) appendJSON(b []byte) []byte {
+func (c connectorBody) AppendJSON(b []byte) []byte {
 	b = append(b, `{"message":`...)
 	b = appendString(b, c.Message)
 	b = append(b, `,"resource":`...)
@@ -71,7 +48,7 @@ func (c connectorBody) appendJSON(b []byte) []byte {
 	return append(b, '}')
 }
 
-func (l listBody) appendJSON(b []byte) []byte {
+func (l listBody) AppendJSON(b []byte) []byte {
 	b = append(b, `{"data":`...)
 	if l.Data == nil {
 		b = append(b, "null"...)

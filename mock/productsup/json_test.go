@@ -69,7 +69,7 @@ func TestEncoderMatchesEncodingJSON(t *testing.T) {
 	empty.Versions[1].Config.Application, empty.Versions[1].Config.Individuals[0] = nil, fixtures.RawJSON{}
 	values = append(values, empty)
 
-	var bodies []body
+	var bodies []kit.Appender
 	var page []*fx.Connector
 	for i := range values {
 		c := &values[i]

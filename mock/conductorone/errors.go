@@ -77,9 +77,12 @@ type status struct {
 // detail is a google.protobuf.Any of Status.details; the mock sends none.
 type detail map[string]any
 
-// WriteError writes e as a google.rpc.Status with the gRPC code of its kind and a message
+// WriteError implements vendorapi.Vendor.
+func (a *mounted) WriteError(w http.ResponseWriter, e *vendorapi.Error) { a.writeError(w, e) }
+
+// writeError writes e as a google.rpc.Status with the gRPC code of its kind and a message
 // that names the field or path at fault.
-func (a *mounted) WriteError(w http.ResponseWriter, e *vendorapi.Error) {
+func (a *API) writeError(w http.ResponseWriter, e *vendorapi.Error) {
 	if e.Kind == vendorapi.KindMethodNotAllowed {
 		w.Header().Set("Allow", strings.Join(e.Allow, ", "))
 	}

@@ -74,8 +74,11 @@ func (f fieldTexts) add(field, text string) fieldTexts {
 	return append(f, fieldText{field, text})
 }
 
-// WriteError writes e in the CDE API's documented shape.
-func (a *mounted) WriteError(w http.ResponseWriter, e *vendorapi.Error) {
+// WriteError implements vendorapi.Vendor.
+func (a *mounted) WriteError(w http.ResponseWriter, e *vendorapi.Error) { a.writeError(w, e) }
+
+// writeError writes e in the CDE API's documented shape.
+func (a *API) writeError(w http.ResponseWriter, e *vendorapi.Error) {
 	status := e.Status()
 	switch e.Kind {
 	case vendorapi.KindBadRequest:

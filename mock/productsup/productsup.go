@@ -39,7 +39,6 @@ package productsup
 
 import (
 	"encoding/json"
-	"net/http"
 	"sync"
 
 	"github.com/connectormock/connectormock/mock/internal/contract"
@@ -56,9 +55,9 @@ type API struct {
 	store *Store
 }
 
-// newAPI builds the API. Its store holds the documented data set first, then cfg.Connectors
+// newVendor builds the API, as package mock mounts it (registered below). Its store holds the documented data set first, then cfg.Connectors
 // generated connectors; it is filled on first use.
-func newAPI(cfg vendorapi.Config) (*API, error) {
+func newVendor(cfg vendorapi.Config) (vendorapi.Vendor, error) {
 	spec, err := openapi.Load(Name)
 	if err != nil {
 		return nil, err
@@ -67,7 +66,7 @@ func newAPI(cfg vendorapi.Config) (*API, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &API{spec: spec, store: newStore(cfg, schemas)}, nil
+	return &mounted{&API{spec: spec, store: newStore(cfg, schemas)}}, nil
 }
 
 // schemas are the spec's schemas that the store checks values against.
@@ -150,18 +149,7 @@ type mounted struct{ *API }
 
 // The constructor is registered rather than exported: its configuration type belongs to
 // package mock (vendorapi is internal), so it cannot be part of this package's API.
-func init() {
-	vendorapi.Register(Name, func(cfg vendorapi.Config) (vendorapi.Vendor, error) {
-		a, err := newAPI(cfg)
-		if err != nil {
-			return nil, err
-		}
-		return &mounted{a}, nil
-	})
-}
+func init() { vendorapi.Register(Name, newVendor) }
 
 // Public implements vendorapi.Vendor: the typed API, what mock.Server's accessor returns.
 func (a *mounted) Public() any { return a.API }
-
-// writeError writes e in the vendor's documented error shape (WriteError, for the handlers).
-func (a *API) writeError(w http.ResponseWriter, e *vendorapi.Error) { (&mounted{a}).WriteError(w, e) }

@@ -107,10 +107,13 @@ type errorField struct {
 	Message string `json:"message"`
 }
 
-// WriteError writes e as the contract's Error: the kind's code, e's message (or the kind's
+// WriteError implements vendorapi.Vendor.
+func (a *mounted) WriteError(w http.ResponseWriter, e *vendorapi.Error) { a.writeError(w, e) }
+
+// writeError writes e as the contract's Error: the kind's code, e's message (or the kind's
 // default), and one fields entry per offending field, named as the contract names them
 // ("connectionVariables[0].name"; a parameter by its name; "body" for the body as a whole).
-func (a *mounted) WriteError(w http.ResponseWriter, e *vendorapi.Error) {
+func (a *API) writeError(w http.ResponseWriter, e *vendorapi.Error) {
 	body := errorBody{Code: codes[e.Kind], Message: e.Message}
 	if body.Message == "" || e.Kind == vendorapi.KindInternal {
 		body.Message = defaultMessage(e.Kind)

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/connectormock/connectormock/mock/internal/kit"
+	"github.com/connectormock/connectormock/mock/internal/vendorapi"
 )
 
 // AdminPrefix is where the admin API lives, WireMock's convention.
@@ -28,10 +30,13 @@ type Health struct {
 
 // VendorHealth describes one mounted vendor.
 type VendorHealth struct {
-	Name   string         `json:"name"`
-	Prefix string         `json:"prefix"`
-	Spec   string         `json:"spec"`
-	Counts map[string]int `json:"counts"`
+	Name string `json:"name"`
+	// Prefix is where the vendor's main paths start; Prefixes lists every path prefix the
+	// vendor serves (its spec's, and the files and endpoints it serves outside its spec).
+	Prefix   string         `json:"prefix"`
+	Prefixes []string       `json:"prefixes"`
+	Spec     string         `json:"spec"`
+	Counts   map[string]int `json:"counts"`
 }
 
 // State is every store of a server: what GET /__admin/state answers and PUT restores.
@@ -44,7 +49,7 @@ type State struct {
 func (s *Server) Health() Health {
 	h := Health{Status: "ready", Seed: s.Seed()}
 	for _, m := range s.loaded() {
-		h.Vendors = append(h.Vendors, VendorHealth{Name: m.vendor.Name(), Prefix: m.prefix, Spec: m.spec.File, Counts: m.vendor.Counts()})
+		h.Vendors = append(h.Vendors, VendorHealth{Name: m.vendor.Name(), Prefix: m.prefixes[0], Prefixes: m.prefixes, Spec: m.spec.File, Counts: m.vendor.Counts()})
 	}
 	return h
 }
@@ -123,7 +128,12 @@ func (s *Server) SetState(st State) error {
 func (s *Server) adminAPI(w http.ResponseWriter, r *http.Request) {
 	type methods map[string]http.HandlerFunc
 	var ms methods
-	switch strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, AdminPrefix), "/") {
+	path := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, AdminPrefix), "/")
+	if rest, ok := strings.CutPrefix(path, "/vendors/"); ok {
+		s.adminVendor(w, r, rest)
+		return
+	}
+	switch path {
 	case "/health":
 		ms = methods{"GET": func(w http.ResponseWriter, _ *http.Request) { kit.WriteJSON(w, http.StatusOK, s.Health()) }}
 	case "/reset":
@@ -140,6 +150,10 @@ func (s *Server) adminAPI(w http.ResponseWriter, r *http.Request) {
 				w.WriteHeader(http.StatusNoContent)
 			},
 		}
+	case "/work/complete":
+		ms = methods{"POST": func(w http.ResponseWriter, _ *http.Request) {
+			kit.WriteJSON(w, http.StatusOK, map[string]int{"completed": s.CompleteWork()})
+		}}
 	case "/faults":
 		ms = methods{
 			"GET": func(w http.ResponseWriter, _ *http.Request) {
@@ -152,7 +166,7 @@ func (s *Server) adminAPI(w http.ResponseWriter, r *http.Request) {
 			},
 		}
 	default:
-		adminError(w, http.StatusNotFound, "no admin endpoint "+r.URL.Path+"; see "+AdminPrefix+"/health, /reset, /state, /requests, /faults")
+		adminError(w, http.StatusNotFound, "no admin endpoint "+r.URL.Path+"; see "+AdminPrefix+"/health, /reset, /state, /requests, /faults, /work/complete, /vendors/<name>/...")
 		return
 	}
 	h, ok := ms[r.Method]
@@ -162,6 +176,40 @@ func (s *Server) adminAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h(w, r)
+}
+
+// CompleteWork completes every vendor's pending background work now (syncs, builds, ...), as
+// if the mock's clock had reached its end, and returns how many pieces it completed.
+func (s *Server) CompleteWork() int {
+	n := 0
+	for _, m := range s.loaded() {
+		if w, ok := m.vendor.(vendorapi.Worker); ok {
+			n += w.CompleteWork()
+		}
+	}
+	return n
+}
+
+// adminVendor serves /__admin/vendors/<name>/<rest> with the vendor's own admin endpoints.
+func (s *Server) adminVendor(w http.ResponseWriter, r *http.Request, rest string) {
+	name, sub, _ := strings.Cut(rest, "/")
+	for _, m := range s.loaded() {
+		if m.vendor.Name() != name {
+			continue
+		}
+		ar, ok := m.vendor.(vendorapi.AdminRouter)
+		if !ok {
+			break
+		}
+		r2 := new(http.Request)
+		*r2 = *r
+		u := *r.URL
+		u.Path, u.RawPath = "/"+sub, ""
+		r2.URL = &u
+		ar.AdminHandler().ServeHTTP(w, r2)
+		return
+	}
+	adminError(w, http.StatusNotFound, "no admin endpoints for vendor "+strconv.Quote(name))
 }
 
 // adminGuard refuses admin calls without the admin token, when one is set.

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,9 +30,11 @@ type mount struct {
 	server   *Server
 	vendor   vendorapi.Vendor
 	spec     *openapi.Spec
-	prefix   string // what the server routes to this vendor
+	prefixes []string // what the server routes to this vendor
 	handlers map[string]vendorapi.HandlerFunc
-	options  *openapi3filter.Options
+	// raw are the vendor's routes outside its spec (vendorapi.RawRouter), served before it.
+	raw     []vendorapi.RawRoute
+	options *openapi3filter.Options
 	// paramOptions are options without the body: for a request whose body a Checker found
 	// valid (see body.go).
 	paramOptions *openapi3filter.Options
@@ -41,9 +44,17 @@ type mount struct {
 	ignoreReadOnly bool
 }
 
-func newMount(s *Server, v vendorapi.Vendor, prefix string) (*mount, error) {
+func newMount(s *Server, v vendorapi.Vendor, prefixes []string) (*mount, error) {
 	spec := v.Spec()
-	m := &mount{server: s, vendor: v, spec: spec, prefix: prefix, handlers: v.Handlers()}
+	m := &mount{server: s, vendor: v, spec: spec, prefixes: prefixes, handlers: v.Handlers()}
+	if rr, ok := v.(vendorapi.RawRouter); ok {
+		m.raw = rr.RawRoutes()
+		for _, rt := range m.raw {
+			if !slices.ContainsFunc(prefixes, func(p string) bool { return underPrefix(rt.Prefix, p) }) {
+				return nil, fmt.Errorf("raw route %s is under none of the vendor's prefixes %s", rt.Prefix, strings.Join(prefixes, ", "))
+			}
+		}
+	}
 	var missing []string
 	for _, id := range spec.OperationIDs {
 		if m.handlers[id] == nil {
@@ -82,6 +93,12 @@ func newMount(s *Server, v vendorapi.Vendor, prefix string) (*mount, error) {
 // (401/403 before anything else, as the real APIs do), validate against the spec, then the
 // vendor's handler over its store.
 func (m *mount) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	for _, rt := range m.raw {
+		if underPrefix(r.URL.Path, rt.Prefix) {
+			m.serveRaw(w, r, rt)
+			return
+		}
+	}
 	start := time.Now()
 	x := newExchange(w, m.server.cfg.checkResp != nil)
 	rec, call := &x.rec, &x.call
@@ -182,6 +199,58 @@ func (m *mount) serve(x *exchange, r *http.Request) (*routers.Route, error) {
 	}
 	m.handlers[call.OperationID](w, r, call)
 	return route, nil
+}
+
+// serveRaw serves one of the vendor's routes outside its spec: no spec routing, no
+// authentication, no validation (the handler does what the route needs), but journaled and
+// logged like any request, under the route's Name, and a panic is still a 500.
+func (m *mount) serveRaw(w http.ResponseWriter, r *http.Request, rt vendorapi.RawRoute) {
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w}
+	var err error
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			if rec.status == 0 {
+				m.vendor.WriteError(rec, &vendorapi.Error{Kind: vendorapi.KindInternal})
+			}
+			err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
+		}
+		if rec.status == 0 {
+			rec.status = http.StatusOK
+		}
+		call := &vendorapi.Call{OperationID: rt.Name}
+		m.log(r, call, rec.status, start, err)
+		m.server.record(r, m.vendor.Name(), rt.Name, rec.status, start, err)
+	}()
+	rt.Handler.ServeHTTP(rec, r)
+}
+
+// statusRecorder notes the status a raw route answers.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+// underPrefix reports whether path is prefix or lies below it, on a segment boundary.
+func underPrefix(path, prefix string) bool {
+	return strings.HasPrefix(path, prefix) && (len(path) == len(prefix) || path[len(prefix)] == '/' || strings.HasSuffix(prefix, "/"))
 }
 
 // security is the requirement that applies to the route: the operation's own, else the spec's.

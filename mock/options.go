@@ -48,6 +48,7 @@ type config struct {
 	connectors   int
 	principals   []vendorapi.Principal
 	clock        func() time.Time
+	workDuration time.Duration
 	logger       *slog.Logger
 	maxBodyBytes int64
 	checkResp    func(error)
@@ -67,6 +68,7 @@ func defaults() config {
 		connectors:   DefaultConnectors,
 		principals:   DefaultPrincipals(),
 		clock:        time.Now,
+		workDuration: DefaultWorkDuration,
 		maxBodyBytes: DefaultMaxBodyBytes,
 		journalSize:  DefaultJournalSize,
 	}
@@ -97,6 +99,19 @@ func WithPrincipals(p ...Principal) Option {
 // WithClock sets the mock's clock, which stamps created and updated resources.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) { c.clock = now }
+}
+
+// DefaultWorkDuration is how long background work takes on the mock's clock by default: short
+// enough that a test polling for a sync or a build to finish sees it done at once, long enough
+// that it is seen running first.
+const DefaultWorkDuration = 100 * time.Millisecond
+
+// WithWorkDuration sets how long background work (a ConductorOne sync, a Productsup build or
+// sync, ...) takes on the mock's clock (WithClock) before it completes: work started at t is
+// done once the clock reads t+d. 0 completes it at its next look. Tests that must not wait
+// complete it on demand with Server.CompleteWork (or POST /__admin/work/complete).
+func WithWorkDuration(d time.Duration) Option {
+	return func(c *config) { c.workDuration = max(d, 0) }
 }
 
 // WithLogger logs one line per request (method, path, operation, status, duration) at Info.

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -94,7 +95,7 @@ func BenchmarkCheckResponse(b *testing.B) {
 			}
 			var m *mount
 			for _, sl := range s.slots {
-				if mm, _ := sl.get(); mm != nil && len(op.path) >= len(mm.prefix) && op.path[:len(mm.prefix)] == mm.prefix {
+				if mm, _ := sl.get(); mm != nil && slices.ContainsFunc(mm.prefixes, func(p string) bool { return underPrefix(op.path, p) }) {
 					m = mm
 				}
 			}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -21,15 +22,18 @@ import (
 )
 
 // vendors are the APIs every server mounts, in the order health and state report them. A new
-// vendor is one more line here and one accessor below. prefix is where the vendor's paths
-// start: the common path prefix of its spec (TestVendorPrefixes holds the two equal), written
-// out so that routing needs no spec a server does not serve.
+// vendor is one more line here and one accessor below. prefixes are where the vendor's paths
+// start: every path of its spec, and every path it serves outside its spec
+// (vendorapi.RawRouter), starts with one of them, and each of them is used
+// (TestVendorPrefixes); they are written out so that routing needs no spec a server does not
+// serve. The first is the vendor's main prefix, the one health reports as Prefix.
 var vendors = []struct {
-	name, prefix string
+	name     string
+	prefixes []string
 }{
-	{productsup.Name, "/connectors"},
-	{conductorone.Name, "/api/v1/apps"},
-	{versori.Name, "/api/connect/v1/o"},
+	{productsup.Name, []string{"/connectors"}},
+	{conductorone.Name, []string{"/api/v1/apps"}},
+	{versori.Name, []string{"/api/connect/v1/o"}},
 }
 
 // Server is one mock: every vendor's API on its native paths, over in-memory state seeded
@@ -62,12 +66,12 @@ func New(opts ...Option) (*Server, error) {
 		if len(cfg.vendors) > 0 && !slices.Contains(cfg.vendors, nv.name) {
 			continue
 		}
-		s.slots = append(s.slots, &slot{name: nv.name, prefix: nv.prefix, build: func() (*mount, error) {
+		s.slots = append(s.slots, &slot{name: nv.name, prefixes: nv.prefixes, build: func() (*mount, error) {
 			v, err := vendorapi.New(nv.name, vc)
 			if err != nil {
 				return nil, fmt.Errorf("mock: %w", err)
 			}
-			m, err := newMount(s, v, nv.prefix)
+			m, err := newMount(s, v, nv.prefixes)
 			if err != nil {
 				return nil, fmt.Errorf("mock: %s: %w", nv.name, err)
 			}
@@ -85,11 +89,12 @@ func New(opts ...Option) (*Server, error) {
 
 // slot is a vendor a server serves, built on first use (or by Load).
 type slot struct {
-	name, prefix string
-	build        func() (*mount, error)
-	once         sync.Once
-	m            *mount
-	err          error
+	name     string
+	prefixes []string
+	build    func() (*mount, error)
+	once     sync.Once
+	m        *mount
+	err      error
 }
 
 func (sl *slot) get() (*mount, error) {
@@ -134,7 +139,9 @@ var routes = sync.OnceValue(func() *mux.Router {
 	r := mux.NewRouter()
 	r.PathPrefix(AdminPrefix).Name(AdminPrefix)
 	for _, v := range vendors {
-		r.PathPrefix(v.prefix).Name(v.name)
+		for i, p := range v.prefixes {
+			r.PathPrefix(p).Name(v.name + "#" + strconv.Itoa(i))
+		}
 	}
 	return r
 })
@@ -150,9 +157,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.admin.ServeHTTP(w, r)
 			return
 		default:
+			vendor, i, _ := strings.Cut(name, "#")
 			for _, sl := range s.slots {
+				if sl.name != vendor {
+					continue
+				}
 				// gorilla's PathPrefix is a string prefix: "/connectorsfoo" is not a vendor path.
-				if sl.name != name || len(r.URL.Path) > len(sl.prefix) && r.URL.Path[len(sl.prefix)] != '/' {
+				if p := sl.prefixes[atoi(i)]; len(r.URL.Path) > len(p) && r.URL.Path[len(p)] != '/' {
 					continue
 				}
 				m, err := sl.get()
@@ -166,6 +177,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.notFound(w, r)
+}
+
+// atoi is strconv.Atoi of a route name's index, which routes wrote.
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
 }
 
 // VendorNames lists every vendor a server can serve, in the order it mounts them.
@@ -261,15 +278,15 @@ func (s *Server) Seed() uint64 {
 
 // vendorConfig is what the vendors are (re)built from.
 func (s *Server) vendorConfig() vendorapi.Config {
-	return vendorapi.Config{Seed: s.cfg.seed, Connectors: s.cfg.connectors, Clock: s.cfg.clock}
+	return vendorapi.Config{Seed: s.cfg.seed, Connectors: s.cfg.connectors, Clock: s.cfg.clock, WorkDuration: s.cfg.workDuration}
 }
 
 // notFound answers a path that belongs to no vendor. No vendor's shape fits, so it uses the
 // plainest one they share: {"message": ...}.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	prefixes := make([]string, len(s.slots))
-	for i, sl := range s.slots {
-		prefixes[i] = sl.prefix
+	var prefixes []string
+	for _, sl := range s.slots {
+		prefixes = append(prefixes, sl.prefixes...)
 	}
 	slices.Sort(prefixes)
 	msg := fmt.Sprintf("connectormock: no API is served at %s %s; vendor paths start with %s",

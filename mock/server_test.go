@@ -65,7 +65,7 @@ func fakeServer(t *testing.T, v vendorapi.Vendor, opts ...Option) (*Server, *mou
 	t.Helper()
 	s, err := New(opts...)
 	require.NoError(t, err)
-	m, err := newMount(s, v, pathPrefix(v.Spec()))
+	m, err := newMount(s, v, []string{pathPrefix(v.Spec())})
 	require.NoError(t, err)
 	return s, m
 }
@@ -98,7 +98,7 @@ func TestMissingHandlerRefusesToStart(t *testing.T) {
 	require.NoError(t, err)
 	handlers := allOps(func(http.ResponseWriter, *http.Request, *vendorapi.Call) {})
 	delete(handlers, "showConnector")
-	_, err = newMount(s, &fakeVendor{handlers: handlers}, "/connectors")
+	_, err = newMount(s, &fakeVendor{handlers: handlers}, []string{"/connectors"})
 	assert.ErrorContains(t, err, "no handler for operations showConnector of productsup.yaml")
 }
 
@@ -203,9 +203,35 @@ func TestErrorKinds(t *testing.T) {
 	}
 }
 
+// TestVendorPrefixes holds the vendors table to the specs: every operation path of a vendor's
+// spec, and every raw route it serves, lies under one of its prefixes, and every prefix is
+// used by one of them (a prefix nobody uses would swallow other paths into the vendor's 404).
 func TestVendorPrefixes(t *testing.T) {
+	s, err := New()
+	require.NoError(t, err)
 	for _, v := range vendors {
-		assert.Equal(t, pathPrefix(openapi.MustLoad(v.name)), v.prefix, "%s: the prefix must be the spec's", v.name)
+		spec := openapi.MustLoad(v.name)
+		paths := []string{}
+		for _, p := range spec.Doc.Paths.InMatchingOrder() {
+			paths = append(paths, spec.BasePath+p)
+		}
+		for _, sl := range s.slots {
+			if m, _ := sl.get(); m != nil && sl.name == v.name {
+				for _, rt := range m.raw {
+					paths = append(paths, rt.Prefix)
+				}
+			}
+		}
+		used := map[string]bool{}
+		for _, p := range paths {
+			i := slices.IndexFunc(v.prefixes, func(prefix string) bool { return underPrefix(p, prefix) })
+			if assert.GreaterOrEqual(t, i, 0, "%s: %s lies under none of %v", v.name, p, v.prefixes) {
+				used[v.prefixes[i]] = true
+			}
+		}
+		for _, prefix := range v.prefixes {
+			assert.True(t, used[prefix], "%s: no path of the spec or raw route uses prefix %s", v.name, prefix)
+		}
 	}
 }
 

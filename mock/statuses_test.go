@@ -122,179 +122,41 @@ const (
 // statusCases is the table, keyed by "operationId status", the name of each case's subtest. A
 // key given twice does not compile.
 func statusCases() map[string]statusCase {
-	admin, ro := mock.AdminToken, mock.ReadOnlyToken
-	get := func(path, token string) testkit.Request {
-		return testkit.Request{Method: "GET", Path: path, Token: token}
-	}
-	send := func(method, path, token, body string) testkit.Request {
-		r := testkit.Request{Method: method, Path: path, Token: token}
-		if body != "" {
-			r.Body = body
+	cases := map[string]statusCase{}
+	for _, vendor := range []map[string]statusCase{productsupStatusCases(), conductoroneStatusCases(), versoriStatusCases()} {
+		for k, c := range vendor {
+			if _, dup := cases[k]; dup {
+				panic("status case " + k + " given by two vendors")
+			}
+			cases[k] = c
 		}
-		return r
 	}
-	preferred := func(r testkit.Request, status int, why string) statusCase {
-		r.Header = prefer(status)
-		return statusCase{req: r, why: why}
-	}
-	return map[string]statusCase{
-		// Productsup CDE.
-		"listConnectors 200": {req: get("/connectors?limit=5", ro)},
-		"listConnectors 400": {req: get("/connectors?limit=0", ro), reason: `"limit"`},
-		"listConnectors 401": {req: get("/connectors", "")},
-		"listConnectors 403": preferred(get("/connectors", ro), 403, whyReadNoScope),
-
-		"createConnector 200": {req: send("POST", "/connectors", admin, `{"connector-type":"export","connector-name":"omdb"}`)},
-		"createConnector 400": {req: send("POST", "/connectors", admin, `{"connector-type":"nope","connector-name":"omdb"}`), reason: `"connector-type"`},
-		"createConnector 401": {req: send("POST", "/connectors", "", `{"connector-type":"export","connector-name":"omdb"}`)},
-		"createConnector 403": {req: send("POST", "/connectors", ro, `{"connector-type":"export","connector-name":"omdb"}`)},
-
-		"showConnector 200": {req: get("/connectors/"+pupID, ro)},
-		"showConnector 400": {req: get("/connectors/not-a-uuid", ro), reason: `"publicId"`},
-		"showConnector 401": {req: get("/connectors/"+pupID, "nope")},
-		"showConnector 403": preferred(get("/connectors/"+pupID, ro), 403, whyReadNoScope),
-		"showConnector 404": {req: get("/connectors/"+pupUnknown, ro)},
-
-		"disableConnectorVersionProdAccess 200": {req: send("POST", pupVersion+"/access/prod/disable", admin, pupDisableBody)},
-		"disableConnectorVersionProdAccess 400": {req: send("POST", pupVersion+"/access/prod/disable", admin, `{"accounts":["777"]}`), reason: "accounts[0]: value must be an integer"},
-		"disableConnectorVersionProdAccess 401": {req: send("POST", pupVersion+"/access/prod/disable", "", pupDisableBody)},
-		"disableConnectorVersionProdAccess 403": {req: send("POST", pupVersion+"/access/prod/disable", ro, pupDisableBody)},
-		"disableConnectorVersionProdAccess 404": {req: send("POST", "/connectors/"+pupID+"/versions/7/access/prod/disable", admin, pupDisableBody)},
-
-		"enableConnectorVersionProdAccess 200": {req: send("POST", pupVersion+"/access/prod/enable", admin, pupDisableBody)},
-		"enableConnectorVersionProdAccess 400": {req: send("POST", pupVersion+"/access/prod/enable", admin, `{"accounts":[999]}`), reason: "Account 999 does not belong to target list"},
-		"enableConnectorVersionProdAccess 401": {req: send("POST", pupVersion+"/access/prod/enable", "nope", pupDisableBody)},
-		"enableConnectorVersionProdAccess 403": {req: send("POST", pupVersion+"/access/prod/enable", ro, pupDisableBody)},
-		"enableConnectorVersionProdAccess 404": {req: send("POST", "/connectors/"+pupUnknown+"/versions/1/access/prod/enable", admin, pupDisableBody)},
-
-		"addConnectorVersionTargets 200": {req: send("POST", pupVersion+"/targets", admin, `{"target-accounts":[1,2]}`)},
-		"addConnectorVersionTargets 400": {req: send("POST", pupVersion+"/targets", admin, `{"accounts":[1]}`), reason: `"accounts":"Unknown property."`},
-		"addConnectorVersionTargets 401": {req: send("POST", pupVersion+"/targets", "", `{"target-accounts":[1]}`)},
-		"addConnectorVersionTargets 403": {req: send("POST", pupVersion+"/targets", ro, `{"target-accounts":[1]}`)},
-		"addConnectorVersionTargets 404": {req: send("POST", "/connectors/"+pupUnknown+"/versions/1/targets", admin, `{"target-accounts":[1]}`)},
-
-		"replaceConnectorVersionTargets 200": {req: send("PUT", pupVersion+"/targets", admin, `{"target-accounts":[789,987]}`)},
-		"replaceConnectorVersionTargets 400": {req: send("PUT", "/connectors/"+pupID+"/versions/1.0.0/targets", admin, `{"target-accounts":[1]}`), reason: `"connectorVersion"`},
-		"replaceConnectorVersionTargets 401": {req: send("PUT", pupVersion+"/targets", "", `{"target-accounts":[1]}`)},
-		"replaceConnectorVersionTargets 403": {req: send("PUT", pupVersion+"/targets", ro, `{"target-accounts":[1]}`)},
-		"replaceConnectorVersionTargets 404": {req: send("PUT", "/connectors/"+pupID+"/versions/main/targets", admin, `{"target-accounts":[1]}`)},
-
-		// ConductorOne.
-		"c1.api.app.v1.ConnectorService.Get 200": {req: get(c1Doc, ro)},
-		"c1.api.app.v1.ConnectorService.Get 400": {req: get(c1Doc+"?expand_mask.paths=users", ro), reason: "invalid expand mask path"},
-		"c1.api.app.v1.ConnectorService.Get 401": {req: get(c1Doc, "")},
-		"c1.api.app.v1.ConnectorService.Get 403": preferred(get(c1Doc, ro), 403, whyReadNoScope),
-		"c1.api.app.v1.ConnectorService.Get 404": {req: get(c1List+"/"+c1Unknown, ro)},
-		"c1.api.app.v1.ConnectorService.Get 500": preferred(get(c1Doc, ro), 500, whyInternal),
-
-		"c1.api.app.v1.ConnectorService.List 200": {req: get(c1List+"?page_size=10", ro)},
-		"c1.api.app.v1.ConnectorService.List 400": {req: get(c1List+"?page_size=-1", ro), reason: "page_size"},
-		"c1.api.app.v1.ConnectorService.List 401": {req: get(c1List, "nope")},
-		"c1.api.app.v1.ConnectorService.List 403": preferred(get(c1List, ro), 403, whyReadNoScope),
-		"c1.api.app.v1.ConnectorService.List 404": {req: get("/api/v1/apps/"+c1NoApp+"/connectors", ro)},
-		"c1.api.app.v1.ConnectorService.List 500": preferred(get(c1List, ro), 500, whyInternal),
-
-		"c1.api.app.v1.ConnectorService.Update 200": {req: send("POST", c1Doc, admin, c1UpdateBody)},
-		"c1.api.app.v1.ConnectorService.Update 400": {req: send("POST", c1Doc, admin, `{"connector":{"status":{"status":"DONE"}}}`), reason: "connector.status.status"},
-		"c1.api.app.v1.ConnectorService.Update 401": {req: send("POST", c1Doc, "", c1UpdateBody)},
-		"c1.api.app.v1.ConnectorService.Update 403": {req: send("POST", c1Doc, ro, c1UpdateBody)},
-		"c1.api.app.v1.ConnectorService.Update 404": {req: send("POST", c1List+"/"+c1Unknown, admin, c1UpdateBody)},
-		"c1.api.app.v1.ConnectorService.Update 500": preferred(send("POST", c1Doc, admin, c1UpdateBody), 500, whyInternal),
-
-		"c1.api.app.v1.ConnectorService.Create 200": {req: send("POST", c1List+"/create", admin, `{"catalogId":"c","description":"made by a test"}`)},
-		"c1.api.app.v1.ConnectorService.Create 400": {req: send("POST", c1List+"/create", admin, `{"description":"no catalog"}`), reason: "catalogId is required"},
-		"c1.api.app.v1.ConnectorService.Create 401": {req: send("POST", c1List+"/create", "", `{"catalogId":"c"}`)},
-		"c1.api.app.v1.ConnectorService.Create 403": {req: send("POST", c1List+"/create", ro, `{"catalogId":"c"}`)},
-		"c1.api.app.v1.ConnectorService.Create 404": {req: send("POST", "/api/v1/apps/"+c1NoApp+"/connectors/create", admin, `{"catalogId":"c"}`)},
-		"c1.api.app.v1.ConnectorService.Create 500": preferred(send("POST", c1List+"/create", admin, `{"catalogId":"c"}`), 500, whyInternal),
-
-		"c1.api.app.v1.ConnectorService.CreateDelegated 200": {req: send("POST", c1List, admin, `{"catalogId":"c","displayName":"Pending"}`)},
-		"c1.api.app.v1.ConnectorService.CreateDelegated 400": {req: send("POST", c1List, admin, `{"catalogId":"c","userIds":"u"}`), reason: "userIds"},
-		"c1.api.app.v1.ConnectorService.CreateDelegated 401": {req: send("POST", c1List, "nope", `{"catalogId":"c"}`)},
-		"c1.api.app.v1.ConnectorService.CreateDelegated 403": {req: send("POST", c1List, ro, `{"catalogId":"c"}`)},
-		"c1.api.app.v1.ConnectorService.CreateDelegated 404": {req: send("POST", "/api/v1/apps/"+c1NoApp+"/connectors", admin, `{"catalogId":"c"}`)},
-		"c1.api.app.v1.ConnectorService.CreateDelegated 500": preferred(send("POST", c1List, admin, `{"catalogId":"c"}`), 500, whyInternal),
-
-		"c1.api.app.v1.ConnectorService.Delete 200": {req: send("DELETE", c1Doc, admin, "")},
-		"c1.api.app.v1.ConnectorService.Delete 400": {req: send("DELETE", c1Doc, admin, `[]`), reason: "must be an object"},
-		"c1.api.app.v1.ConnectorService.Delete 401": {req: send("DELETE", c1Doc, "", "")},
-		"c1.api.app.v1.ConnectorService.Delete 403": {req: send("DELETE", c1Doc, ro, "")},
-		"c1.api.app.v1.ConnectorService.Delete 404": {req: send("DELETE", c1List+"/"+c1Unknown, admin, "")},
-		"c1.api.app.v1.ConnectorService.Delete 500": preferred(send("DELETE", c1Doc, admin, ""), 500, whyInternal),
-
-		// Versori.
-		"ListConnectors 200": {req: get(vBase+"/connectors?first=5", ro)},
-		"ListConnectors 400": {req: get(vBase+"/connectors?first=0", ro), reason: `"field":"first"`},
-		"ListConnectors 401": {req: get(vBase+"/connectors", "")},
-		"ListConnectors 403": {req: get(vBase+"/connectors", foreignToken)},
-		"ListConnectors 404": preferred(get(vBase+"/connectors", ro), 404, whyOrgImplicit),
-
-		"GetConnector 200": {req: get(vDoc, ro)},
-		"GetConnector 400": {req: get(vBase+"/connectors/not-a-ulid", ro), reason: `"field":"connector_id"`},
-		"GetConnector 401": {req: get(vDoc, "nope")},
-		"GetConnector 403": {req: get(vDoc, foreignToken)},
-		"GetConnector 404": {req: get("/api/connect/v1/o/"+foreignOrg+"/connectors/"+vConn, ro)},
-
-		"UpdateConnector 200": {req: send("PUT", vDoc, admin, vUpdateBody)},
-		"UpdateConnector 400": {req: send("PUT", vDoc, admin, strings.Replace(vUpdateBody, `"public":true`, `"public":"yes"`, 1)), reason: `"field":"public"`},
-		"UpdateConnector 401": {req: send("PUT", vDoc, "", vUpdateBody)},
-		"UpdateConnector 403": {req: send("PUT", vDoc, ro, vUpdateBody)},
-		"UpdateConnector 404": {req: send("PUT", "/api/connect/v1/o/"+foreignOrg+"/connectors/"+vConn, admin, vUpdateBody)},
-
-		"DeleteConnector 204": {req: send("DELETE", vDoc+"?force=true", admin, "")},
-		"DeleteConnector 400": {req: send("DELETE", vDoc+"?force=maybe", admin, ""), reason: `"field":"force"`},
-		"DeleteConnector 401": {req: send("DELETE", vDoc+"?force=true", "", "")},
-		"DeleteConnector 403": {req: send("DELETE", vDoc+"?force=true", ro, "")},
-		"DeleteConnector 404": {req: send("DELETE", vBase+"/connectors/"+vUnknown, admin, "")},
-		"DeleteConnector 409": {req: send("DELETE", vDoc, admin, ""), reason: "connection(s) and is in use"}, // it has a connection
-
-		"CreateHTTPConnector 201": {req: send("POST", vBase+"/protocols/http/connectors", admin, vHTTPBody)},
-		"CreateHTTPConnector 400": {req: send("POST", vBase+"/protocols/http/connectors", admin, `{"name":"n","authSchemeConfigs":[],"connections":[]}`), reason: `"field":"baseUrl"`},
-		"CreateHTTPConnector 401": {req: send("POST", vBase+"/protocols/http/connectors", "", vHTTPBody)},
-		"CreateHTTPConnector 403": {req: send("POST", vBase+"/protocols/http/connectors", foreignToken, vHTTPBody)},
-		"CreateHTTPConnector 404": preferred(send("POST", vBase+"/protocols/http/connectors", admin, vHTTPBody), 404, whyOrgImplicit),
-
-		"CreateBigQueryConnector 201": {req: send("POST", vBase+"/protocols/bigquery/connectors", admin, vBigQueryBody)},
-		"CreateBigQueryConnector 400": {req: send("POST", vBase+"/protocols/bigquery/connectors", admin, `{"name":"n","connections":[]}`), reason: `"field":"datasetId"`},
-		"CreateBigQueryConnector 401": {req: send("POST", vBase+"/protocols/bigquery/connectors", "nope", vBigQueryBody)},
-		"CreateBigQueryConnector 403": {req: send("POST", vBase+"/protocols/bigquery/connectors", ro, vBigQueryBody)},
-		"CreateBigQueryConnector 404": preferred(send("POST", vBase+"/protocols/bigquery/connectors", admin, vBigQueryBody), 404, whyOrgImplicit),
-
-		"ListConnectorVersions 200": {req: get(vVersions+"?first=5", ro)},
-		"ListConnectorVersions 400": {req: get(vVersions+"?first=x", ro), reason: `"field":"first"`},
-		"ListConnectorVersions 401": {req: get(vVersions, "")},
-		"ListConnectorVersions 403": {req: get(vVersions, foreignToken)},
-		"ListConnectorVersions 404": {req: get(vBase+"/connectors/"+vUnknown+"/versions", ro)},
-
-		"CreateConnectorVersion 201": {req: send("POST", vVersions, admin, `{"name":"2.0.0","fromVersion":"latest"}`)},
-		"CreateConnectorVersion 400": {req: send("POST", vVersions, admin, `{"name":"latest"}`), reason: "reserved version name"},
-		"CreateConnectorVersion 401": {req: send("POST", vVersions, "", `{"name":"2.0.0"}`)},
-		"CreateConnectorVersion 403": {req: send("POST", vVersions, foreignToken, `{"name":"2.0.0"}`)},
-		"CreateConnectorVersion 404": {req: send("POST", vBase+"/connectors/"+vUnknown+"/versions", admin, `{"name":"2.0.0"}`)},
-		"CreateConnectorVersion 409": {req: send("POST", vVersions, admin, `{"name":"1.0.0"}`), reason: "already has a version"}, // the name is taken
-
-		"GetConnectorVersion 200": {req: get(vVersions+"/1.0.0", ro)},
-		"GetConnectorVersion 400": {req: get(vBase+"/connectors/not-a-ulid/versions/1.0.0", ro), reason: `"field":"connector_id"`},
-		"GetConnectorVersion 401": {req: get(vVersions+"/latest", "nope")},
-		"GetConnectorVersion 403": {req: get(vVersions+"/default", foreignToken)},
-		"GetConnectorVersion 404": {req: get(vVersions+"/9.9.9", ro)},
-
-		"UpdateConnectorVersion 200": {req: send("PUT", vVersions+"/1.0.0", admin, vVersionBody)},
-		"UpdateConnectorVersion 400": {req: send("PUT", vVersions+"/1.0.0", admin, strings.Replace(vVersionBody, `"name":"1.0.0"`, `"name":"other"`, 1)), reason: `"field":"name"`},
-		"UpdateConnectorVersion 401": {req: send("PUT", vVersions+"/1.0.0", "", vVersionBody)},
-		"UpdateConnectorVersion 403": {req: send("PUT", vVersions+"/1.0.0", ro, vVersionBody)},
-		"UpdateConnectorVersion 404": {req: send("PUT", vVersions+"/9.9.9", admin, vVersionBody)},
-		// A published version is immutable.
-		"UpdateConnectorVersion 409": {req: send("PUT", vVersions+"/1.0.0", admin, strings.Replace(vVersionBody, `"First release"`, `"changed"`, 1)), reason: "is published and cannot be edited"},
-
-		"DeleteConnectorVersion 204": {req: send("DELETE", vVersions+"/1.0.0?force=true", admin, "")},
-		"DeleteConnectorVersion 400": {req: send("DELETE", vVersions+"/1.0.0?force=maybe", admin, ""), reason: `"field":"force"`},
-		"DeleteConnectorVersion 401": {req: send("DELETE", vVersions+"/1.0.0?force=true", "nope", "")},
-		"DeleteConnectorVersion 403": {req: send("DELETE", vVersions+"/1.0.0?force=true", foreignToken, "")},
-		"DeleteConnectorVersion 404": {req: send("DELETE", vVersions+"/9.9.9?force=true", admin, "")},
-		"DeleteConnectorVersion 409": {req: send("DELETE", vVersions+"/1.0.0", admin, ""), reason: "pass force=true to delete it"}, // published: force needed
-	}
+	return cases
 }
+
+// The helpers every vendor's table builds its requests with.
+func get(path, token string) testkit.Request {
+	return testkit.Request{Method: "GET", Path: path, Token: token}
+}
+
+func send(method, path, token, body string) testkit.Request {
+	r := testkit.Request{Method: method, Path: path, Token: token}
+	if body != "" {
+		r.Body = body
+	}
+	return r
+}
+
+func preferred(r testkit.Request, status int, why string) statusCase {
+	r.Header = prefer(status)
+	return statusCase{req: r, why: why}
+}
+
+// adminTok and roTok are the default principals' tokens.
+const (
+	adminTok = mock.AdminToken
+	roTok    = mock.ReadOnlyToken
+)
 
 // TestEveryDocumentedStatus runs every case of the table on a fresh server that validates each
 // response against our spec, after checking that the table covers what the specs document.

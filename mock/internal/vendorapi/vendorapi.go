@@ -6,6 +6,7 @@
 package vendorapi
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -87,6 +88,74 @@ type ExampleStatuser interface {
 	ExampleStatus(name string) (status int, ok bool)
 }
 
+// RawRouter is implemented by vendors that serve paths outside their spec: the files a
+// download URL they answer points at, an upload URL they hand out, an OAuth 2.0 provider the
+// mock plays. Each route's Prefix must lie under one of the vendor's prefixes (package mock's
+// vendors table); the server serves a matching request with the route's handler before
+// looking at the spec, with no authentication and no validation (the handler checks what it
+// needs), journaled and logged under the route's Name.
+type RawRouter interface {
+	RawRoutes() []RawRoute
+}
+
+// RawRoute is one path prefix a vendor serves outside its spec.
+type RawRoute struct {
+	// Prefix is the path the route serves, and every path below it.
+	Prefix string
+	// Name is how the journal and the logs call the route's requests ("versori.oauth2.token").
+	Name    string
+	Handler http.Handler
+}
+
+// Worker is implemented by vendors with background work (syncs, builds, ...) that completes
+// on the mock's clock, Config.WorkDuration after it started. CompleteWork completes every
+// piece of pending work now, as if its time had come, and returns how many it completed; the
+// admin API's POST /__admin/work/complete and Server.CompleteWork call it.
+type Worker interface {
+	CompleteWork() int
+}
+
+// AdminRouter is implemented by vendors with admin endpoints of their own (failing one sync
+// on demand, say): the admin API serves /__admin/vendors/<name>/<rest> with the handler,
+// behind the admin API's guard, with r.URL.Path cut to "/<rest>". Answers use the admin API's
+// plain {"message": ...} errors, not the vendor's shape.
+type AdminRouter interface {
+	AdminHandler() http.Handler
+}
+
+// basePathKey is the context key of BasePath.
+type basePathKey struct{}
+
+// WithBasePath returns ctx for a request served under base: a path the mock adds in front of
+// the vendors' own paths (a sandbox's "/__sandboxes/<id>"). URLs a vendor hands out that point
+// back at the mock (BaseURL) include it.
+func WithBasePath(ctx context.Context, base string) context.Context {
+	return context.WithValue(ctx, basePathKey{}, base)
+}
+
+// BasePath is the path the request was served under (WithBasePath), "" for the server's own
+// paths.
+func BasePath(ctx context.Context) string {
+	b, _ := ctx.Value(basePathKey{}).(string)
+	return b
+}
+
+// BaseURL is the absolute URL of the mock as the client reached it, for URLs a vendor hands
+// out that point back at the mock (download and upload URLs, OAuth redirects):
+// "http://127.0.0.1:8080" plus the request's BasePath, no trailing slash. The scheme is https
+// when the request came over TLS; the host is the request's Host header.
+func BaseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	host := r.Host
+	if host == "" {
+		host = "localhost"
+	}
+	return scheme + "://" + host + BasePath(r.Context())
+}
+
 // ValidationOptions are a vendor's deviations from strict OpenAPI request validation.
 type ValidationOptions struct {
 	// IgnoreReadOnly accepts read-only properties in request bodies (the handler drops them)
@@ -104,6 +173,11 @@ type Config struct {
 	Connectors int
 	// Clock is the mock's clock: "now" for created and updated timestamps.
 	Clock func() time.Time
+	// WorkDuration is how long background work (a sync, a build, ...) takes on the mock's
+	// clock: work started at t is complete when Clock() >= t+WorkDuration. Vendors settle it
+	// lazily, when a request or a store method looks at it (no timers). 0 completes work at
+	// once, at its next look.
+	WorkDuration time.Duration
 }
 
 // HandlerFunc serves one operation of a vendor. The request has been authenticated and

@@ -1,12 +1,14 @@
 package mock
 
 import (
-	"bytes"
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -45,6 +47,26 @@ type State struct {
 	Vendors map[string]json.RawMessage `json:"vendors"`
 }
 
+// HealthPath is the health endpoint: GET answers 200 {"status": "ready"} once every vendor is
+// built. It needs no token, holds no vendor data and is served with the admin API switched
+// off, so that a container's health check passes however the admin API is guarded.
+const HealthPath = "/__health"
+
+// serveHealth answers HealthPath. It is not journaled: a probe every few seconds would push the
+// requests of the test under way out of the journal.
+func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		kit.WriteJSON(w, http.StatusMethodNotAllowed, map[string]string{"message": r.Method + " is not allowed on " + HealthPath})
+		return
+	}
+	if err := s.Load(); err != nil {
+		kit.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "failing", "message": err.Error()})
+		return
+	}
+	kit.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
 // Health reports the server's vendors and how much each stores.
 func (s *Server) Health() Health {
 	h := Health{Status: "ready", Seed: s.Seed()}
@@ -54,17 +76,25 @@ func (s *Server) Health() Health {
 	return h
 }
 
-// Reset puts every store back to its seeded state, with a new seed unless seed is 0, and
-// empties the journal and the scripted faults.
+// Reset puts every store back to its starting state and empties the journal and the scripted
+// faults. With seed 0 that is the state the server started from (WithInitialState's, else the
+// seeded state of its seed); another seed reseeds every store from it instead.
 func (s *Server) Reset(seed uint64) {
 	s.stateMu.Lock()
 	defer s.stateMu.Unlock()
-	if seed != 0 {
-		s.cfg.seed = seed
-	}
-	vc := s.vendorConfig()
-	for _, m := range s.loaded() {
-		m.vendor.Reset(vc)
+	if seed == 0 && s.cfg.initial != nil {
+		// It was restored once when the server started, so it fits: it cannot fail now.
+		if err := s.setState(*s.cfg.initial); err != nil {
+			panic("mock: the initial state, restored at start, is refused now: " + err.Error())
+		}
+	} else {
+		if seed != 0 {
+			s.cfg.seed = seed
+		}
+		vc := s.vendorConfig()
+		for _, m := range s.loaded() {
+			m.vendor.Reset(vc)
+		}
 	}
 	s.journal.clear()
 	s.faults.clear()
@@ -94,6 +124,10 @@ func (s *Server) state() (State, error) {
 func (s *Server) SetState(st State) error {
 	s.stateMu.Lock()
 	defer s.stateMu.Unlock()
+	return s.setState(st)
+}
+
+func (s *Server) setState(st State) error {
 	mounts := s.loaded()
 	for _, m := range mounts {
 		if _, ok := st.Vendors[m.vendor.Name()]; !ok {
@@ -133,7 +167,36 @@ func (s *Server) adminAPI(w http.ResponseWriter, r *http.Request) {
 		s.adminVendor(w, r, rest)
 		return
 	}
+	if id, ok := strings.CutPrefix(path, "/sandboxes/"); ok && s.sandboxes != nil {
+		ms = methods{
+			"GET": func(w http.ResponseWriter, r *http.Request) {
+				for _, sb := range s.Sandboxes() {
+					if sb.ID == id {
+						sb.URL = vendorapi.BaseURL(r) + SandboxPrefix + "/" + sb.ID
+						kit.WriteJSON(w, http.StatusOK, sb)
+						return
+					}
+				}
+				adminError(w, http.StatusNotFound, fmt.Sprintf("%v %q", ErrNoSandbox, id))
+			},
+			"DELETE": func(w http.ResponseWriter, _ *http.Request) {
+				if !s.DeleteSandbox(id) {
+					adminError(w, http.StatusNotFound, fmt.Sprintf("%v %q (deleted already, or expired)", ErrNoSandbox, id))
+					return
+				}
+				w.WriteHeader(http.StatusNoContent)
+			},
+		}
+		path = "/sandboxes/{id}"
+	}
 	switch path {
+	case "/sandboxes/{id}":
+	case "/sandboxes":
+		if s.sandboxes == nil {
+			adminError(w, http.StatusNotFound, "sandboxes do not nest: create one on the server itself, at "+AdminPrefix+"/sandboxes")
+			return
+		}
+		ms = methods{"GET": s.adminListSandboxes, "POST": s.adminCreateSandbox}
 	case "/health":
 		ms = methods{"GET": func(w http.ResponseWriter, _ *http.Request) { kit.WriteJSON(w, http.StatusOK, s.Health()) }}
 	case "/reset":
@@ -166,7 +229,7 @@ func (s *Server) adminAPI(w http.ResponseWriter, r *http.Request) {
 			},
 		}
 	default:
-		adminError(w, http.StatusNotFound, "no admin endpoint "+r.URL.Path+"; see "+AdminPrefix+"/health, /reset, /state, /requests, /faults, /work/complete, /vendors/<name>/...")
+		adminError(w, http.StatusNotFound, "no admin endpoint "+r.URL.Path+"; see "+AdminPrefix+"/health, /reset, /state, /requests, /faults, /sandboxes, /work/complete, /vendors/<name>/...")
 		return
 	}
 	h, ok := ms[r.Method]
@@ -212,42 +275,171 @@ func (s *Server) adminVendor(w http.ResponseWriter, r *http.Request, rest string
 	adminError(w, http.StatusNotFound, "no admin endpoints for vendor "+strconv.Quote(name))
 }
 
-// adminGuard refuses admin calls without the admin token, when one is set.
+// adminGuard refuses admin calls without the admin token, when one is set, and the calls a
+// browser can be made to send against the user's will (see browserRefusal).
 func (s *Server) adminGuard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if tok := s.cfg.adminToken; tok != "" && r.Header.Get("Authorization") != "Bearer "+tok {
 			adminError(w, http.StatusUnauthorized, "the admin API needs Authorization: Bearer <admin token>")
 			return
 		}
+		if status, msg := browserRefusal(r); status != 0 {
+			adminError(w, status, msg)
+			return
+		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// browserRefusal is why an admin call is refused as one a web page may have sent against the
+// user's will, with its status; 0 when it is not. A page the developer opens can post a form
+// or a no-cors fetch to a loopback port, or rebind its own DNS name to 127.0.0.1 and then call
+// the mock as its "own" origin:
+//   - a write (POST, PUT, PATCH) must say Content-Type: application/json, which a form or a
+//     no-cors fetch cannot send, and a cross-origin fetch can only send after a CORS preflight
+//     the mock never grants (415 otherwise); only a write with neither body nor type passes
+//     without it;
+//   - an Origin header must be the server's own origin (browsers send it on every
+//     cross-origin request and on every write), so a page of another origin is refused (403);
+//   - when the connection came in on a loopback address, the Host must be a loopback name:
+//     localhost, a name under .localhost, or a loopback IP (DNS rebinding keeps the attacker's
+//     name in Host; 403). A mock listening on another address (0.0.0.0 in a container) is
+//     reached under names it cannot know, so there only the first two rules apply.
+func browserRefusal(r *http.Request) (int, string) {
+	if local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok && isLoopbackAddr(local) && !isLoopbackHost(r.Host) {
+		return http.StatusForbidden, fmt.Sprintf("the admin API listens on a loopback address and answers only loopback names in Host (localhost, 127.0.0.1, [::1]), not %q: a web page may be using DNS rebinding", r.Host)
+	}
+	if origin := r.Header.Get("Origin"); origin != "" && origin != ownOrigin(r) {
+		return http.StatusForbidden, fmt.Sprintf("the admin API refuses requests from another origin (Origin %q, this server is %q): a web page may not drive the mock", origin, ownOrigin(r))
+	}
+	switch r.Method {
+	case http.MethodPost, http.MethodPut, http.MethodPatch:
+		ct := r.Header.Get("Content-Type")
+		if ct == "" && r.ContentLength == 0 {
+			// No body and no type (curl -X POST .../reset): a page cannot send that
+			// unnoticed; a form names its type, and a fetch from another origin sends
+			// Origin, refused above.
+			break
+		}
+		if !isJSON(ct) {
+			return http.StatusUnsupportedMediaType, fmt.Sprintf("admin %s calls need Content-Type: application/json (got %q): a web page cannot send it unasked", r.Method, r.Header.Get("Content-Type"))
+		}
+	}
+	return 0, ""
+}
+
+// ownOrigin is the origin a page served by this server would have, as the client reached it.
+func ownOrigin(r *http.Request) string {
+	if r.TLS != nil {
+		return "https://" + r.Host
+	}
+	return "http://" + r.Host
+}
+
+func isLoopbackAddr(a net.Addr) bool {
+	if ta, ok := a.(*net.TCPAddr); ok {
+		return ta.IP.IsLoopback()
+	}
+	host, _, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// isLoopbackHost reports whether a Host header names this machine by a name DNS cannot
+// rebind: localhost and names under .localhost (RFC 6761: resolved locally), loopback IPs.
+func isLoopbackHost(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.ToLower(strings.Trim(host, "[]")), ".")
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func (s *Server) adminReset(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Seed uint64 `json:"seed"`
 	}
-	if err := decodeAdmin(r, &in, true); err != nil {
-		adminError(w, http.StatusBadRequest, err.Error())
+	if status, err := s.decodeAdmin(r, &in, true); err != nil {
+		adminError(w, status, err.Error())
 		return
 	}
 	s.Reset(in.Seed)
 	kit.WriteJSON(w, http.StatusOK, s.Health())
 }
 
+// adminGetState streams the state: one vendor's snapshot in memory at a time, never the
+// whole state's body (see writeState).
 func (s *Server) adminGetState(w http.ResponseWriter, _ *http.Request) {
-	st, err := s.State()
-	if err != nil {
-		adminError(w, http.StatusInternalServerError, err.Error())
-		return
+	s.stateMu.Lock()
+	defer s.stateMu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	if err := s.writeState(w); err != nil {
+		// The status is out: cutting the connection is the only way left to say that the
+		// body is not whole (a client sees a truncated answer, never a short valid one).
+		panic(http.ErrAbortHandler)
 	}
-	kit.WriteJSON(w, http.StatusOK, st)
+}
+
+// WriteState writes the state as GET /__admin/state answers it, holding one vendor's snapshot
+// in memory at a time: for a program that saves it to a file (the command's -save-state).
+func (s *Server) WriteState(w io.Writer) error {
+	s.stateMu.Lock()
+	defer s.stateMu.Unlock()
+	return s.writeState(w)
+}
+
+// writeState writes {"seed": ..., "vendors": {...}} with the vendors in name order, as
+// encoding/json writes State; the caller holds stateMu. A vendor that implements
+// vendorapi.StateWriter streams its own snapshot; the others' Snapshot is one vendor's state
+// in memory at a time.
+func (s *Server) writeState(w io.Writer) error {
+	mounts := s.loaded()
+	slices.SortFunc(mounts, func(a, b *mount) int { return strings.Compare(a.vendor.Name(), b.vendor.Name()) })
+	bw := bufio.NewWriterSize(w, 32<<10)
+	fmt.Fprintf(bw, `{"seed":%d,"vendors":{`, s.cfg.seed)
+	for i, m := range mounts {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		name, _ := json.Marshal(m.vendor.Name())
+		bw.Write(name)
+		bw.WriteByte(':')
+		if sw, ok := m.vendor.(vendorapi.StateWriter); ok {
+			if err := sw.WriteSnapshot(bw); err != nil {
+				return fmt.Errorf("%s: %w", m.vendor.Name(), err)
+			}
+		} else {
+			snap, err := m.vendor.Snapshot()
+			if err != nil {
+				return fmt.Errorf("%s: %w", m.vendor.Name(), err)
+			}
+			bw.Write(snap) // json.Marshal's output: compact, as State's encoding writes it
+			snap = nil
+		}
+		if err := bw.Flush(); err != nil {
+			return err
+		}
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
+	}
+	bw.WriteString("}}\n")
+	return bw.Flush()
 }
 
 func (s *Server) adminPutState(w http.ResponseWriter, r *http.Request) {
 	var st State
-	if err := decodeAdmin(r, &st, false); err != nil {
-		adminError(w, http.StatusBadRequest, err.Error())
+	if status, err := s.decodeAdmin(r, &st, false); err != nil {
+		adminError(w, status, err.Error())
 		return
 	}
 	if err := s.SetState(st); err != nil {
@@ -257,10 +449,38 @@ func (s *Server) adminPutState(w http.ResponseWriter, r *http.Request) {
 	s.adminGetState(w, r)
 }
 
+func (s *Server) adminCreateSandbox(w http.ResponseWriter, r *http.Request) {
+	var o SandboxOptions
+	if status, err := s.decodeAdmin(r, &o, true); err != nil {
+		adminError(w, status, err.Error())
+		return
+	}
+	sb, err := s.CreateSandbox(o)
+	switch {
+	case errors.Is(err, ErrSandboxLimit):
+		adminError(w, http.StatusTooManyRequests, err.Error())
+		return
+	case err != nil:
+		adminError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	sb.URL = vendorapi.BaseURL(r) + SandboxPrefix + "/" + sb.ID
+	w.Header().Set("Location", sb.URL)
+	kit.WriteJSON(w, http.StatusCreated, sb)
+}
+
+func (s *Server) adminListSandboxes(w http.ResponseWriter, r *http.Request) {
+	list := s.Sandboxes()
+	for i := range list {
+		list[i].URL = vendorapi.BaseURL(r) + SandboxPrefix + "/" + list[i].ID
+	}
+	kit.WriteJSON(w, http.StatusOK, map[string]any{"sandboxes": list, "max": s.cfg.maxSandboxes})
+}
+
 func (s *Server) adminAddFault(w http.ResponseWriter, r *http.Request) {
 	var f Fault
-	if err := decodeAdmin(r, &f, false); err != nil {
-		adminError(w, http.StatusBadRequest, err.Error())
+	if status, err := s.decodeAdmin(r, &f, false); err != nil {
+		adminError(w, status, err.Error())
 		return
 	}
 	if err := s.AddFault(f); err != nil {
@@ -273,25 +493,47 @@ func (s *Server) adminAddFault(w http.ResponseWriter, r *http.Request) {
 	kit.WriteJSON(w, http.StatusCreated, f)
 }
 
-// decodeAdmin reads a JSON body (bounded like every body); an empty one is allowed when
-// optional.
-func decodeAdmin(r *http.Request, v any, optional bool) error {
-	data, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, 64<<20))
-	if err != nil {
-		return fmt.Errorf("cannot read body: %v", err)
+// decodeAdmin decodes a JSON body (an empty one is allowed when optional) and returns the
+// status to refuse it with. A body over WithMaxAdminBodyBytes is refused before any of it is
+// read when its Content-Length says so, and cut at the bound otherwise: the decoder reads
+// from the wire, so a refused body costs at most the bound.
+func (s *Server) decodeAdmin(r *http.Request, v any, optional bool) (int, error) {
+	limit := s.cfg.maxAdminBody
+	if r.ContentLength > limit {
+		return http.StatusRequestEntityTooLarge, fmt.Errorf("body of %d bytes is over the admin API's limit of %d bytes (-max-admin-body)", r.ContentLength, limit)
 	}
-	if len(bytes.TrimSpace(data)) == 0 {
+	body := bufio.NewReader(http.MaxBytesReader(nil, r.Body, limit))
+	if _, err := body.Peek(1); err == io.EOF {
 		if optional {
-			return nil
+			return 0, nil
 		}
-		return errors.New("a JSON body is required")
+		return http.StatusBadRequest, errors.New("a JSON body is required")
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
+	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("invalid JSON body: %v", err)
+	err := dec.Decode(v)
+	if err == nil {
+		// Only whitespace may follow the value.
+		var extra json.RawMessage
+		if e := dec.Decode(&extra); e != io.EOF {
+			err = errors.New("data after the JSON value")
+			if e != nil {
+				err = e
+			}
+		}
 	}
-	return nil
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return http.StatusRequestEntityTooLarge, fmt.Errorf("body is over the admin API's limit of %d bytes (-max-admin-body)", limit)
+	case err == io.EOF && optional:
+		return 0, nil // only whitespace
+	case err == io.EOF:
+		return http.StatusBadRequest, errors.New("a JSON body is required")
+	case err != nil:
+		return http.StatusBadRequest, fmt.Errorf("invalid JSON body: %v", err)
+	}
+	return 0, nil
 }
 
 // adminError is the admin API's one error shape.

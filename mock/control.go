@@ -86,17 +86,25 @@ func (f *Fault) UnmarshalJSON(data []byte) error {
 
 // faults holds the scripted faults of a server by operation, in the order they were added.
 type faults struct {
-	mu   sync.Mutex // guards byOp
+	max  int        // WithMaxFaults; set once, before the server serves
+	mu   sync.Mutex // guards byOp and n
 	byOp map[string][]Fault
+	n    int // faults held, all operations together
 }
 
-func (f *faults) add(flt Fault) {
+// add keeps flt, unless max faults are held already.
+func (f *faults) add(flt Fault) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.n >= f.max {
+		return fmt.Errorf("%d faults are scripted already, the limit (-max-faults); clear them (DELETE %s/faults) or let them be consumed", f.max, AdminPrefix)
+	}
 	if f.byOp == nil {
 		f.byOp = map[string][]Fault{}
 	}
 	f.byOp[flt.OperationID] = append(f.byOp[flt.OperationID], flt)
+	f.n++
+	return nil
 }
 
 // take consumes one call of the first fault of the operation.
@@ -110,6 +118,7 @@ func (f *faults) take(op string) (Fault, bool) {
 	flt := q[0]
 	if q[0].Count--; q[0].Count == 0 {
 		f.byOp[op] = q[1:]
+		f.n--
 	}
 	return flt, true
 }
@@ -131,11 +140,12 @@ func (f *faults) all() []Fault {
 func (f *faults) clear() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.byOp = nil
+	f.byOp, f.n = nil, 0
 }
 
 // AddFault scripts a fault. The operation must exist and the status must be an error its spec
-// documents (or 0 for a delay alone); Count defaults to 1. A success status is refused: an
+// documents (or 0 for a delay alone); Count defaults to 1. At most WithMaxFaults faults are
+// held at once (a fault counts until its Count is used up). A success status is refused: an
 // error changes nothing, so it can be answered without the store, but a made-up success would
 // report a resource or a change the store does not hold.
 func (s *Server) AddFault(f Fault) error {
@@ -159,8 +169,7 @@ func (s *Server) AddFault(f Fault) error {
 	if f.Status != 0 && !documented(op, f.Status) {
 		return fmt.Errorf("status %d is not documented for %s (documented: %s)", f.Status, f.OperationID, strings.Join(codes(op), ", "))
 	}
-	s.faults.add(f)
-	return nil
+	return s.faults.add(f)
 }
 
 // Faults lists the faults still scripted.
@@ -173,6 +182,10 @@ func (s *Server) ClearFaults() { s.faults.clear() }
 // whether the call has been answered (by a fault, by Prefer, or by the operation under a
 // preferred success code), and why.
 func (m *mount) control(w http.ResponseWriter, r *http.Request, route *routers.Route, call *vendorapi.Call) (bool, error) {
+	if e := m.overCap(r, route.Operation, call); e != nil {
+		m.vendor.WriteError(w, e)
+		return true, e
+	}
 	if f, ok := m.server.faults.take(call.OperationID); ok {
 		if err := sleep(r.Context(), f.Delay); err != nil {
 			return true, err
@@ -504,4 +517,45 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// overCap refuses an operation that adds entities (creates) when the vendor stores
+// WithMaxEntities entities already (the sum of its Counts), in the vendor's shape: a 409 where
+// the operation documents one (the store's state forbids the change), else a 400. Checked
+// before the handler runs, so concurrent creates can pass the cap by at most the number of
+// requests in flight; it bounds memory, it does not count exactly.
+func (m *mount) overCap(r *http.Request, op *openapi3.Operation, call *vendorapi.Call) *vendorapi.Error {
+	limit := m.server.cfg.maxEntities
+	if limit <= 0 || !m.creates(r.Method, op, call.OperationID) {
+		return nil
+	}
+	n := 0
+	for _, c := range m.vendor.Counts() {
+		n += c
+	}
+	if n < limit {
+		return nil
+	}
+	kind := vendorapi.KindBadRequest
+	if documented(op, http.StatusConflict) {
+		kind = vendorapi.KindConflict
+	}
+	msg := fmt.Sprintf("the mock's %s store is full: it holds %d entities, the limit (-max-entities %d); delete some or reset the mock", m.vendor.Name(), n, limit)
+	return &vendorapi.Error{Kind: kind, Message: msg, Fields: []vendorapi.FieldError{{In: "body", Message: msg}}}
+}
+
+// creates reports whether an operation adds stored entities: as the vendor says
+// (vendorapi.Creator), else a POST that documents 201 Created or an operation named
+// create... (Productsup's createConnector answers 200).
+func (m *mount) creates(method string, op *openapi3.Operation, id string) bool {
+	if c, ok := m.vendor.(vendorapi.Creator); ok {
+		return c.Creates(id)
+	}
+	if method == http.MethodPost && op.Responses.Value("201") != nil {
+		return true
+	}
+	if i := strings.LastIndexByte(id, '.'); i >= 0 {
+		id = id[i+1:]
+	}
+	return len(id) >= 6 && strings.EqualFold(id[:6], "create")
 }

@@ -57,6 +57,13 @@ type config struct {
 	noAdmin      bool
 	vendors      []string
 	lazy         bool
+	// initial is the state Reset returns to (WithInitialState); nil: the seeded state.
+	initial        *State
+	maxEntities    int
+	maxFaults      int
+	maxSandboxes   int
+	sandboxIdle    time.Duration
+	maxAdminBody   int64
 	// noCheckers makes kin-openapi check every request body and response itself, as before
 	// the Checkers (see body.go): the reference the fast path's tests compare it with.
 	noCheckers bool
@@ -71,6 +78,11 @@ func defaults() config {
 		workDuration: DefaultWorkDuration,
 		maxBodyBytes: DefaultMaxBodyBytes,
 		journalSize:  DefaultJournalSize,
+		maxEntities:  DefaultMaxEntities,
+		maxFaults:    DefaultMaxFaults,
+		maxSandboxes: DefaultMaxSandboxes,
+		sandboxIdle:  DefaultSandboxIdle,
+		maxAdminBody: DefaultMaxAdminBodyBytes,
 	}
 }
 
@@ -163,4 +175,62 @@ func WithVendors(names ...string) Option {
 // A spec that cannot be loaded is then reported by Load, and answered 500 by its requests.
 func WithLazyLoading() Option {
 	return func(c *config) { c.lazy = true }
+}
+
+// The limits a server keeps unless told otherwise; each has its option and its flag (see the
+// README's "Limits").
+const (
+	// DefaultMaxEntities bounds the entities each vendor stores (the sum of its Counts): a
+	// write that would add one more is refused in the vendor's shape. At about 2.7 KB per
+	// stored Productsup connector, three vendors at the cap stay under 1 GB of RSS.
+	DefaultMaxEntities = 100_000
+	// DefaultMaxFaults bounds the scripted faults a server holds at once.
+	DefaultMaxFaults = 1000
+	// DefaultMaxSandboxes bounds the sandboxes alive at once.
+	DefaultMaxSandboxes = 1000
+	// DefaultSandboxIdle is how long a sandbox lives without a request.
+	DefaultSandboxIdle = 10 * time.Minute
+	// DefaultMaxAdminBodyBytes bounds admin request bodies (PUT /__admin/state, a sandbox
+	// created with a state): a larger one is refused before it is read.
+	DefaultMaxAdminBodyBytes = 64 << 20
+)
+
+// WithInitialState starts the server from st instead of its seeded state, and makes Reset
+// (and POST /__admin/reset without a seed) return to it: what the command's -state FILE does.
+// New fails if st does not fit the vendors' contracts (see SetState). Its seed, when not 0,
+// becomes the server's seed.
+func WithInitialState(st State) Option {
+	return func(c *config) { c.initial = &st }
+}
+
+// WithMaxEntities bounds the entities each vendor stores (default DefaultMaxEntities; 0 or
+// less: no bound). An operation that creates (see the README's "Limits") is refused with the
+// vendor's 409, or its 400 where the operation documents no 409, once the vendor holds n.
+func WithMaxEntities(n int) Option {
+	return func(c *config) { c.maxEntities = n }
+}
+
+// WithMaxFaults bounds the scripted faults held at once (default DefaultMaxFaults); AddFault
+// refuses one more.
+func WithMaxFaults(n int) Option {
+	return func(c *config) { c.maxFaults = max(n, 0) }
+}
+
+// WithMaxSandboxes bounds the sandboxes alive at once (default DefaultMaxSandboxes); creating
+// one more is refused with 429 until one is deleted or expires. 0 switches sandboxes off.
+func WithMaxSandboxes(n int) Option {
+	return func(c *config) { c.maxSandboxes = max(n, 0) }
+}
+
+// WithSandboxIdleTime sets how long a sandbox lives without a request, on the mock's clock
+// (WithClock), before it is deleted (default DefaultSandboxIdle). 0 or less: never.
+func WithSandboxIdleTime(d time.Duration) Option {
+	return func(c *config) { c.sandboxIdle = d }
+}
+
+// WithMaxAdminBodyBytes bounds admin request bodies (default DefaultMaxAdminBodyBytes). A
+// body that announces more is refused with 413 before a byte of it is read; one that sends
+// more without announcing it is cut at the bound.
+func WithMaxAdminBodyBytes(n int64) Option {
+	return func(c *config) { c.maxAdminBody = n }
 }

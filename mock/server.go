@@ -45,22 +45,36 @@ type Server struct {
 	admin   http.Handler
 	journal *journal
 	faults  faults
+	// sandboxes are the isolated mocks under SandboxPrefix; nil in a sandbox (they do not nest).
+	sandboxes *sandboxes
 	// stateMu serialises Reset and SetState, and guards cfg.seed, which they change.
 	stateMu sync.Mutex
 }
 
-// New builds a server. It fails if WithVendors names an unknown vendor, or (unless
-// WithLazyLoading defers that to Load) if a spec cannot be loaded or a vendor does not
-// implement every operation of its spec.
+// New builds a server. It fails if WithVendors names an unknown vendor, if WithInitialState's
+// state does not fit the contracts, or (unless WithLazyLoading defers that to Load) if a spec
+// cannot be loaded or a vendor does not implement every operation of its spec.
 func New(opts ...Option) (*Server, error) {
 	cfg := defaults()
 	for _, o := range opts {
 		o(&cfg)
 	}
-	s := &Server{cfg: cfg, auth: newAuthenticator(cfg.principals), journal: newJournal(cfg.journalSize)}
 	if err := checkVendorNames(cfg.vendors); err != nil {
 		return nil, err
 	}
+	s, err := newServer(cfg, newAuthenticator(cfg.principals))
+	if err != nil {
+		return nil, err
+	}
+	s.sandboxes = newSandboxes(s)
+	return s, nil
+}
+
+// newServer builds a server from a checked config: New's, or a sandbox's (which shares its
+// parent's authenticator, read-only).
+func newServer(cfg config, auth *authenticator) (*Server, error) {
+	s := &Server{cfg: cfg, auth: auth, journal: newJournal(cfg.journalSize)}
+	s.faults.max = cfg.maxFaults
 	vc := s.vendorConfig()
 	for _, nv := range vendors {
 		if len(cfg.vendors) > 0 && !slices.Contains(cfg.vendors, nv.name) {
@@ -78,9 +92,16 @@ func New(opts ...Option) (*Server, error) {
 			return m, nil
 		}})
 	}
-	if !cfg.lazy {
+	if !cfg.lazy || cfg.initial != nil {
+		// A state to start from is restored into every vendor now: a snapshot that does not
+		// fit must stop New, not a later request.
 		if err := s.Load(); err != nil {
 			return nil, err
+		}
+	}
+	if cfg.initial != nil {
+		if err := s.SetState(*cfg.initial); err != nil {
+			return nil, fmt.Errorf("mock: initial state: %w", err)
 		}
 	}
 	s.admin = s.adminGuard(http.HandlerFunc(s.adminAPI))
@@ -146,16 +167,25 @@ var routes = sync.OnceValue(func() *mux.Router {
 	return r
 })
 
-// ServeHTTP routes the request to the admin API or its vendor. Paths are not cleaned: gorilla
-// would answer an unclean path ("//", "/../") with a bodiless 301, where the vendor's own 404
-// is the truthful answer.
+// ServeHTTP routes the request to the health endpoint, a sandbox, the admin API or its
+// vendor. Paths are not cleaned: gorilla would answer an unclean path ("//", "/../") with a
+// bodiless 301, where the vendor's own 404 is the truthful answer.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == HealthPath {
+		s.serveHealth(w, r)
+		return
+	}
+	if rest, ok := strings.CutPrefix(r.URL.Path, SandboxPrefix+"/"); ok && s.sandboxes != nil {
+		s.sandboxes.serve(w, r, rest)
+		return
+	}
 	var match mux.RouteMatch
 	if routes().Match(r, &match) && match.Route != nil {
 		switch name := match.Route.GetName(); {
 		case name == AdminPrefix && !s.cfg.noAdmin:
 			s.admin.ServeHTTP(w, r)
 			return
+		case name == AdminPrefix:
 		default:
 			vendor, i, _ := strings.Cut(name, "#")
 			for _, sl := range s.slots {

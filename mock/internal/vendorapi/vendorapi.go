@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"sync"
 	"time"
@@ -121,6 +122,21 @@ type Worker interface {
 // plain {"message": ...} errors, not the vendor's shape.
 type AdminRouter interface {
 	AdminHandler() http.Handler
+}
+
+// StateWriter is implemented by vendors that can write their snapshot (what Snapshot returns)
+// to w as they walk their store, without building it in memory first. GET /__admin/state uses
+// it when a vendor has it, and the vendor's Snapshot otherwise (one vendor in memory at a time).
+type StateWriter interface {
+	WriteSnapshot(w io.Writer) error
+}
+
+// Creator is implemented by vendors that say themselves which of their operations add stored
+// entities (the entity cap, mock.WithMaxEntities, refuses those when the vendor is full).
+// Without it the server decides by operation: a POST documenting a 201, or an operationId
+// whose last dotted part starts with "create".
+type Creator interface {
+	Creates(operationID string) bool
 }
 
 // basePathKey is the context key of BasePath.

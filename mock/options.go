@@ -58,12 +58,12 @@ type config struct {
 	vendors      []string
 	lazy         bool
 	// initial is the state Reset returns to (WithInitialState); nil: the seeded state.
-	initial        *State
-	maxEntities    int
-	maxFaults      int
-	maxSandboxes   int
-	sandboxIdle    time.Duration
-	maxAdminBody   int64
+	initial      *State
+	maxEntities  int
+	maxFaults    int
+	maxSandboxes int
+	sandboxIdle  time.Duration
+	maxAdminBody int64
 	// noCheckers makes kin-openapi check every request body and response itself, as before
 	// the Checkers (see body.go): the reference the fast path's tests compare it with.
 	noCheckers bool

@@ -15,7 +15,12 @@ RUN /out/connectormock -h
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/connectormock /connectormock
 USER 65532:65532
+# The address is a default, not part of the command line: CONNECTORMOCK_ADDR (or -addr) moves
+# it, and the health check below follows it (it reads the same variable).
+ENV CONNECTORMOCK_ADDR=0.0.0.0:8080
 EXPOSE 8080
+# /__health needs no token and is served with the admin API off: the check passes with
+# -admin-token and with -no-admin. A path alone is asked of CONNECTORMOCK_ADDR.
 HEALTHCHECK --interval=10s --timeout=2s --start-period=2s --retries=3 \
-  CMD ["/connectormock", "-healthcheck", "http://127.0.0.1:8080/__admin/health"]
-ENTRYPOINT ["/connectormock", "-addr", "0.0.0.0:8080"]
+  CMD ["/connectormock", "-healthcheck", "/__health"]
+ENTRYPOINT ["/connectormock"]

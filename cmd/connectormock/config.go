@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/connectormock/connectormock/fixtures"
 	"github.com/connectormock/connectormock/mock"
@@ -27,6 +28,15 @@ type config struct {
 	vendors    string
 	version    bool
 	health     string
+
+	workDuration time.Duration
+	stateFile    string
+	saveState    string
+	maxEntities  int
+	maxFaults    int
+	maxSandboxes int
+	sandboxIdle  time.Duration
+	maxAdminBody int64
 }
 
 // usageError is a mistake in the command line or the environment: the command exits 2 for it,
@@ -151,6 +161,17 @@ func loadEnv(args []string, lookup func(string) (string, bool), stderr io.Writer
 	if c.connectors < 0 {
 		return c, fmt.Errorf("-connectors %d: must not be negative", c.connectors)
 	}
+	for _, n := range []struct {
+		name string
+		v    int64
+	}{{"max-entities", int64(c.maxEntities)}, {"max-faults", int64(c.maxFaults)}, {"max-sandboxes", int64(c.maxSandboxes)}, {"max-admin-body", c.maxAdminBody}} {
+		if n.v < 0 {
+			return c, fmt.Errorf("-%s %d: must not be negative", n.name, n.v)
+		}
+	}
+	if c.workDuration < 0 || c.sandboxIdle < 0 {
+		return c, errors.New("-work-duration and -sandbox-idle must not be negative")
+	}
 	if len(c.tokens) == 0 {
 		c.tokens = mock.DefaultPrincipals()
 	}
@@ -181,6 +202,12 @@ func (c config) options(log *slog.Logger) []mock.Option {
 		mock.WithLogger(log),
 		mock.WithJournalSize(c.journal),
 		mock.WithAdminToken(c.adminToken),
+		mock.WithWorkDuration(c.workDuration),
+		mock.WithMaxEntities(c.maxEntities),
+		mock.WithMaxFaults(c.maxFaults),
+		mock.WithMaxSandboxes(c.maxSandboxes),
+		mock.WithSandboxIdleTime(c.sandboxIdle),
+		mock.WithMaxAdminBodyBytes(c.maxAdminBody),
 	}
 	if c.noAdmin {
 		opts = append(opts, mock.WithoutAdmin())
@@ -216,7 +243,15 @@ func flagSet(c *config, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&c.logFormat, "log-format", "text", "request log format: text or json")
 	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "log level: debug, info (one line per request), warn or error")
 	fs.BoolVar(&c.version, "version", false, "print the version and exit")
-	fs.StringVar(&c.health, "healthcheck", "", "GET this URL and exit 0 if it answers 200, 1 otherwise (for container health checks)")
+	fs.StringVar(&c.health, "healthcheck", "", "GET this URL and exit 0 if it answers 200, 1 otherwise (for container health checks); a path alone (/__health) is asked of -addr")
+	fs.DurationVar(&c.workDuration, "work-duration", mock.DefaultWorkDuration, "how long background work (syncs, builds) takes on the mock's clock; 0 completes it at its next look")
+	fs.StringVar(&c.stateFile, "state", "", "start from this state file (what GET "+mock.AdminPrefix+"/state answers); "+mock.AdminPrefix+"/reset returns to it")
+	fs.StringVar(&c.saveState, "save-state", "", "write the state to this file on a graceful shutdown (the same file as -state: a stub that remembers)")
+	fs.IntVar(&c.maxEntities, "max-entities", mock.DefaultMaxEntities, "entities each vendor may store; creates beyond are refused in the vendor's shape (0: no limit)")
+	fs.IntVar(&c.maxFaults, "max-faults", mock.DefaultMaxFaults, "scripted faults held at once")
+	fs.IntVar(&c.maxSandboxes, "max-sandboxes", mock.DefaultMaxSandboxes, "sandboxes alive at once (0 switches them off)")
+	fs.DurationVar(&c.sandboxIdle, "sandbox-idle", mock.DefaultSandboxIdle, "a sandbox without a request for this long is deleted (0: never)")
+	fs.Int64Var(&c.maxAdminBody, "max-admin-body", mock.DefaultMaxAdminBodyBytes, "bytes an admin request body may hold (PUT "+mock.AdminPrefix+"/state, a sandbox's state); larger ones are refused unread")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: connectormock [flags]\n\nA contract mock of connector-management APIs (%s).\n"+
 			"Every flag can also be set by its environment variable, %sFLAG_NAME; the flag wins.\n\nFlags:\n",

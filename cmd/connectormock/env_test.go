@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -18,12 +19,15 @@ func env(m map[string]string) func(string) (string, bool) {
 
 func TestEnvironment(t *testing.T) {
 	c, err := loadEnv([]string{"-seed", "7"}, env(map[string]string{
-		"CONNECTORMOCK_ADDR":         ":9000",
-		"CONNECTORMOCK_SEED":         "99",
-		"CONNECTORMOCK_TOKEN":        "a=admin  r=readonly:ORG1,ORG2",
-		"CONNECTORMOCK_JOURNAL_SIZE": "5",
-		"CONNECTORMOCK_NO_ADMIN":     "true",
-		"CONNECTORMOCK_VENDORS":      "versori,productsup",
+		"CONNECTORMOCK_ADDR":          ":9000",
+		"CONNECTORMOCK_SEED":          "99",
+		"CONNECTORMOCK_TOKEN":         "a=admin  r=readonly:ORG1,ORG2",
+		"CONNECTORMOCK_JOURNAL_SIZE":  "5",
+		"CONNECTORMOCK_NO_ADMIN":      "true",
+		"CONNECTORMOCK_VENDORS":       "versori,productsup",
+		"CONNECTORMOCK_WORK_DURATION": "2s",
+		"CONNECTORMOCK_STATE":         "/state.json",
+		"CONNECTORMOCK_MAX_SANDBOXES": "7",
 	}), io.Discard)
 	require.NoError(t, err)
 	assert.Equal(t, ":9000", c.addr)
@@ -32,6 +36,9 @@ func TestEnvironment(t *testing.T) {
 	assert.Equal(t, 5, c.journal)
 	assert.True(t, c.noAdmin)
 	assert.Equal(t, []string{"versori", "productsup"}, c.vendorList())
+	assert.Equal(t, 2*time.Second, c.workDuration)
+	assert.Equal(t, "/state.json", c.stateFile, "the README's Docker way: -e CONNECTORMOCK_STATE=/state.json")
+	assert.Equal(t, 7, c.maxSandboxes)
 
 	c, err = loadEnv([]string{"-token", "x=admin"}, env(map[string]string{"CONNECTORMOCK_TOKEN": "a=admin b=readonly"}), io.Discard)
 	require.NoError(t, err)

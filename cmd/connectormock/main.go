@@ -9,7 +9,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -19,7 +21,9 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -84,15 +88,32 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, "connectormock", buildVersion())
 		return nil
 	case cfg.health != "":
-		return healthcheck(ctx, cfg.health)
+		return healthcheck(ctx, healthURL(cfg.health, cfg.addr))
 	}
 	log := cfg.logger(stderr)
+	opts := append(cfg.options(log), mock.WithLazyLoading())
+	if cfg.stateFile != "" {
+		st, err := readState(cfg.stateFile)
+		if err != nil {
+			return err
+		}
+		// The state is restored into every vendor by New: a file that does not fit the
+		// contracts stops the command before it listens.
+		opts = append(opts, mock.WithInitialState(st))
+	}
 	// With lazy loading New parses no spec, so the socket serves as soon as the flags are
 	// parsed; a vendor's first request builds that vendor only (and the rest are built below).
-	srv, err := mock.New(append(cfg.options(log), mock.WithLazyLoading())...)
+	srv, err := mock.New(opts...)
 	if err != nil {
+		if cfg.stateFile != "" {
+			return fmt.Errorf("-state %s: %w", cfg.stateFile, err)
+		}
 		return err
 	}
+	if cfg.adminToken == "" && !cfg.noAdmin && scoped(cfg.tokens) {
+		log.Warn("tokens are scoped to Versori organisations, but the admin API is open: anyone reaching it reads every organisation's data; set -admin-token or -no-admin")
+	}
+	go expireSandboxes(ctx, srv)
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
@@ -135,11 +156,125 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// requests in flight.
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	if err := hs.Shutdown(shutdownCtx); err != nil {
+	err = hs.Shutdown(shutdownCtx)
+	if err != nil {
 		hs.Close()
-		return fmt.Errorf("shutdown: requests still in flight after %s were cut: %w", shutdownGrace, err)
+		err = fmt.Errorf("shutdown: requests still in flight after %s were cut: %w", shutdownGrace, err)
+	}
+	if cfg.saveState != "" {
+		// After the requests in flight: the file holds every change they made.
+		if serr := saveState(srv, cfg.saveState); serr != nil {
+			return errors.Join(err, serr)
+		}
+		log.Warn("state saved", "file", cfg.saveState)
+	}
+	return err
+}
+
+// readState reads a state file strictly; an error names the file and, for JSON that does not
+// parse or does not fit State, the line and column.
+func readState(path string) (mock.State, error) {
+	var st mock.State
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return st, fmt.Errorf("-state: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	err = dec.Decode(&st)
+	if err == nil && dec.More() {
+		err = errors.New("data after the JSON value")
+	}
+	if err != nil {
+		return st, fmt.Errorf("-state %s: %s: %v", path, place(data, err, dec.InputOffset()), err)
+	}
+	if st.Vendors == nil {
+		return st, fmt.Errorf("-state %s: no \"vendors\" object: not a state (GET %s/state writes one)", path, mock.AdminPrefix)
+	}
+	return st, nil
+}
+
+// place is "line L, column C" of a decoding error in data.
+func place(data []byte, err error, fallback int64) string {
+	off := fallback
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		off = syn.Offset
+	case errors.As(err, &typ):
+		off = typ.Offset
+	}
+	off = min(max(off, 0), int64(len(data)))
+	line := 1 + bytes.Count(data[:off], []byte("\n"))
+	col := off - int64(bytes.LastIndexByte(data[:off], '\n'))
+	return fmt.Sprintf("line %d, column %d", line, col)
+}
+
+// saveState writes the state to path through a temporary file in the same directory, renamed
+// over it once complete: a crash mid-write leaves the old file, never half a state.
+func saveState(srv *mock.Server, path string) error {
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("-save-state: %w", err)
+	}
+	defer os.Remove(f.Name()) // gone after the rename; cleans up after a failure
+	if err := srv.WriteState(f); err != nil {
+		f.Close()
+		return fmt.Errorf("-save-state %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("-save-state %s: %w", path, err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("-save-state: %w", err)
 	}
 	return nil
+}
+
+// healthURL is what -healthcheck asks: the URL as given, or a path alone asked of the listen
+// address (a wildcard host is asked on loopback). The image's HEALTHCHECK gives a path, so it
+// follows CONNECTORMOCK_ADDR, which its command line shares.
+func healthURL(target, addr string) string {
+	if !strings.HasPrefix(target, "/") {
+		return target
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr + target
+	}
+	switch host {
+	case "", "0.0.0.0":
+		host = "127.0.0.1"
+	case "::":
+		host = "::1"
+	}
+	return "http://" + net.JoinHostPort(host, port) + target
+}
+
+// scoped reports whether a token is limited to Versori organisations.
+func scoped(ps []mock.Principal) bool {
+	for _, p := range ps {
+		if len(p.Organisations) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// expireSandboxes deletes idle sandboxes once a minute until ctx is done: expiry is otherwise
+// settled when a sandbox is looked at, and nobody may look at an abandoned one again.
+func expireSandboxes(ctx context.Context, srv *mock.Server) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			srv.ExpireSandboxes()
+		}
+	}
 }
 
 // shutdownGrace bounds how long a graceful shutdown waits for the requests in flight. A

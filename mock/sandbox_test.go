@@ -1,0 +1,329 @@
+package mock_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/connectormock/connectormock/fixtures/productsup"
+	"github.com/connectormock/connectormock/mock"
+	"github.com/connectormock/connectormock/mock/internal/testkit"
+)
+
+// The create requests of each vendor, as a suite of another language sends them.
+const (
+	psCreate     = `{"connector-type":"export","connector-name":"%s"}`
+	c1Apps       = "/api/v1/apps/2fNYt5ovfagQ9ArtVtVeIULrWrf/connectors"
+	c1Create     = `{"catalogId":"c","description":"%s"}`
+	sbOrg         = "/api/connect/v1/o/01JTJJEWXWNVE4XGCY2G7A878P"
+	vCreate      = `{"name":"%s","baseUrl":"https://api.acme.example","authSchemeConfigs":[],"connections":[]}`
+	adminJSON    = "application/json"
+	sandboxesAPI = mock.AdminPrefix + "/sandboxes"
+)
+
+// client talks to a listening mock as a client in another language would: plain HTTP.
+type client struct {
+	t    testing.TB
+	base string
+}
+
+func (c client) do(method, path, token, body string, header ...string) (int, []byte) {
+	c.t.Helper()
+	req, err := http.NewRequest(method, c.base+path, strings.NewReader(body))
+	require.NoError(c.t, err)
+	if body != "" {
+		req.Header.Set("Content-Type", adminJSON)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(c.t, err)
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	require.NoError(c.t, err)
+	return resp.StatusCode, data
+}
+
+// newSandbox creates a sandbox over HTTP and returns it, its URL taken from the answer.
+func (c client) newSandbox(body string) mock.Sandbox {
+	c.t.Helper()
+	status, data := c.do("POST", sandboxesAPI, "", body)
+	require.Equal(c.t, http.StatusCreated, status, "%s", data)
+	var sb mock.Sandbox
+	require.NoError(c.t, json.Unmarshal(data, &sb))
+	return sb
+}
+
+func listen(t testing.TB, s http.Handler) client {
+	ts := httptest.NewServer(s)
+	t.Cleanup(ts.Close)
+	return client{t: t, base: ts.URL}
+}
+
+// suite is what one test suite does in its sandbox: it creates a connector at each vendor
+// under a name of its own, and lists each vendor, which must show its connectors and never
+// the other suite's.
+func suite(t *testing.T, c client, name, other string, rounds int) {
+	for i := range rounds {
+		mine := fmt.Sprintf("%s-%d", name, i)
+		status, body := c.do("POST", "/connectors", mock.AdminToken, fmt.Sprintf(psCreate, mine))
+		require.Equal(t, 200, status, "%s", body)
+		status, body = c.do("POST", c1Apps+"/create", mock.AdminToken, fmt.Sprintf(c1Create, mine))
+		require.Equal(t, 200, status, "%s", body)
+		status, body = c.do("POST", sbOrg+"/protocols/http/connectors", mock.AdminToken, fmt.Sprintf(vCreate, mine))
+		require.Equal(t, 201, status, "%s", body)
+	}
+	for _, list := range []string{"/connectors?limit=100", c1Apps + "?page_size=100", sbOrg + "/connectors?first=100"} {
+		status, body := c.do("GET", list, mock.AdminToken, "")
+		require.Equal(t, 200, status, "%s", body)
+		for i := range rounds {
+			assert.Contains(t, string(body), fmt.Sprintf(`%s-%d"`, name, i), "%s lists its own connectors", list)
+		}
+		assert.NotContains(t, string(body), other, "never the other suite's")
+	}
+}
+
+// TestSandboxesIsolateParallelSuites: two suites share one listening mock, each in its own
+// sandbox, in parallel (the race detector watches); neither sees the other's connectors, and
+// the mock's own paths keep their state.
+func TestSandboxesIsolateParallelSuites(t *testing.T) {
+	s := testkit.New(t, mock.WithConnectors(2))
+	c := listen(t, s)
+	before, err := s.State()
+	require.NoError(t, err)
+
+	var wg sync.WaitGroup
+	for name, other := range map[string]string{"suite-a": "suite-b", "suite-b": "suite-a"} {
+		sb := c.newSandbox("")
+		assert.Equal(t, c.base+mock.SandboxPrefix+"/"+sb.ID, sb.URL, "the base URL to give a client")
+		wg.Go(func() {
+			in := client{t: t, base: sb.URL}
+			suite(t, in, name, other, 5)
+			status, body := in.do("GET", mock.AdminPrefix+"/requests", "", "")
+			require.Equal(t, 200, status)
+			var j struct{ Requests []mock.Request }
+			require.NoError(t, json.Unmarshal(body, &j))
+			assert.Len(t, j.Requests, 18, "the sandbox's journal holds its own requests")
+			for _, r := range j.Requests {
+				assert.False(t, strings.HasPrefix(r.Path, mock.SandboxPrefix), "paths as the sandbox's server saw them: %s", r.Path)
+			}
+		})
+	}
+	wg.Wait()
+
+	after, err := s.State()
+	require.NoError(t, err)
+	assert.Equal(t, before, after, "the un-sandboxed stores are untouched")
+	assert.Empty(t, s.Requests(), "and so is their journal")
+	status, _ := c.do("GET", show, mock.AdminToken, "")
+	assert.Equal(t, 200, status, "the default paths keep working")
+}
+
+// TestSandboxAdminView: a sandbox's admin API (state, reset, requests, faults) acts on the
+// sandbox alone; a sandbox starts from a seed or a state given at creation, and reset returns
+// to its start.
+func TestSandboxAdminView(t *testing.T) {
+	s := testkit.New(t, mock.WithConnectors(1))
+	c := listen(t, s)
+	sb := c.newSandbox(`{"seed": 42}`)
+	assert.EqualValues(t, 42, sb.Seed)
+	in := client{t: t, base: sb.URL}
+
+	status, body := in.do("GET", mock.AdminPrefix+"/state", "", "")
+	require.Equal(t, 200, status, "%s", body)
+	var st mock.State
+	require.NoError(t, json.Unmarshal(body, &st))
+	assert.EqualValues(t, 42, st.Seed)
+	mainState, err := s.State()
+	require.NoError(t, err)
+	assert.NotEqual(t, string(mainState.Vendors["productsup"]), string(st.Vendors["productsup"]), "seeded from its own seed")
+
+	// A fault scripted in the sandbox answers there, not on the mock's own paths.
+	status, body = in.do("POST", mock.AdminPrefix+"/faults", "", `{"operationId":"showConnector","status":404}`)
+	require.Equal(t, 201, status, "%s", body)
+	status, _ = c.do("GET", show, mock.AdminToken, "")
+	assert.Equal(t, 200, status)
+	status, body = in.do("GET", show, mock.AdminToken, "")
+	assert.Equal(t, 404, status, "%s", body)
+	assert.Empty(t, s.Faults())
+
+	// A change, then reset: back to the seed-42 state.
+	status, _ = in.do("POST", disable, mock.AdminToken, `{"accounts":[777]}`)
+	require.Equal(t, 200, status)
+	status, _ = in.do("POST", mock.AdminPrefix+"/reset", "", "")
+	require.Equal(t, 200, status)
+	_, again := in.do("GET", mock.AdminPrefix+"/state", "", "")
+	assert.JSONEq(t, string(body2(t, in)), string(again))
+	assert.JSONEq(t, string(mustJSON(t, st)), string(again), "reset returns to the sandbox's start")
+
+	// A sandbox created with a state starts from it, and its reset returns to it.
+	status, _ = c.do("POST", disable, mock.AdminToken, `{"accounts":[789]}`)
+	require.Equal(t, 200, status)
+	changed, err := s.State()
+	require.NoError(t, err)
+	withState := c.newSandbox(string(mustJSON(t, map[string]any{"state": changed})))
+	in2 := client{t: t, base: withState.URL}
+	status, _ = in2.do("POST", disable, mock.AdminToken, `{"accounts":[987]}`)
+	require.Equal(t, 200, status)
+	status, _ = in2.do("POST", mock.AdminPrefix+"/reset", "", "")
+	require.Equal(t, 200, status)
+	_, got := in2.do("GET", mock.AdminPrefix+"/state", "", "")
+	assert.JSONEq(t, string(mustJSON(t, changed)), string(got))
+
+	// Sandboxes do not nest, and the listing shows both.
+	status, body = in.do("POST", sandboxesAPI, "", "")
+	assert.Equal(t, 404, status, "%s", body)
+	assert.Contains(t, string(body), "do not nest")
+	status, body = c.do("GET", sandboxesAPI, "", "")
+	require.Equal(t, 200, status)
+	assert.Contains(t, string(body), sb.URL)
+	assert.Contains(t, string(body), withState.URL)
+
+	// Deleted: gone, with a message that says what may have happened.
+	status, _ = c.do("DELETE", sandboxesAPI+"/"+sb.ID, "", "")
+	assert.Equal(t, 204, status)
+	status, body = in.do("GET", show, mock.AdminToken, "")
+	assert.Equal(t, 404, status)
+	assert.Contains(t, string(body), `no sandbox \"`+sb.ID+`\"`)
+	status, _ = c.do("DELETE", sandboxesAPI+"/"+sb.ID, "", "")
+	assert.Equal(t, 404, status)
+}
+
+func body2(t *testing.T, c client) []byte {
+	t.Helper()
+	_, b := c.do("GET", mock.AdminPrefix+"/state", "", "")
+	return b
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	data, err := json.Marshal(v)
+	require.NoError(t, err)
+	return data
+}
+
+// TestSandboxIdleExpiry: on the mock's clock, a sandbox idle past its time is gone (its
+// requests answer 404 and listings leave it out); each request restarts its idle time.
+func TestSandboxIdleExpiry(t *testing.T) {
+	var now atomic.Int64
+	now.Store(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC).UnixNano())
+	clock := func() time.Time { return time.Unix(0, now.Load()).UTC() }
+	advance := func(d time.Duration) { now.Add(int64(d)) }
+	s := testkit.New(t, mock.WithClock(clock), mock.WithSandboxIdleTime(time.Minute))
+	c := listen(t, s)
+	busy, idle := c.newSandbox(""), c.newSandbox("")
+
+	advance(50 * time.Second)
+	status, _ := client{t: t, base: busy.URL}.do("GET", show, mock.AdminToken, "")
+	require.Equal(t, 200, status)
+	advance(50 * time.Second) // busy: 50 s since its last request; idle: 100 s
+
+	status, body := client{t: t, base: idle.URL}.do("GET", show, mock.AdminToken, "")
+	assert.Equal(t, 404, status, "idle past its time: gone")
+	assert.Contains(t, string(body), "expired after 1m0s without a request")
+	assert.Nil(t, s.Sandbox(idle.ID))
+	status, _ = client{t: t, base: busy.URL}.do("GET", show, mock.AdminToken, "")
+	assert.Equal(t, 200, status, "each request restarts the idle time")
+
+	advance(2 * time.Minute)
+	assert.Len(t, s.Sandboxes(), 0, "the listing sweeps expired ones")
+	assert.Nil(t, s.Sandbox(busy.ID))
+
+	// Expire sweeps those nobody looks at any more.
+	c.newSandbox("")
+	advance(time.Hour)
+	assert.Equal(t, 1, s.ExpireSandboxes())
+}
+
+// TestSandboxLimit: the number alive is bounded; one more is a 429 that says what to do, and
+// deleting one makes room.
+func TestSandboxLimit(t *testing.T) {
+	s := testkit.New(t, mock.WithMaxSandboxes(2))
+	c := listen(t, s)
+	first := c.newSandbox("")
+	c.newSandbox("")
+	status, body := c.do("POST", sandboxesAPI, "", "")
+	assert.Equal(t, http.StatusTooManyRequests, status)
+	assert.Contains(t, string(body), "2 sandboxes are alive (the limit, -max-sandboxes)")
+	assert.Contains(t, string(body), "DELETE /__admin/sandboxes/<id>")
+	require.True(t, s.DeleteSandbox(first.ID))
+	c.newSandbox("")
+
+	off := listen(t, testkit.New(t, mock.WithMaxSandboxes(0)))
+	status, body = off.do("POST", sandboxesAPI, "", "")
+	assert.Equal(t, http.StatusTooManyRequests, status)
+	assert.Contains(t, string(body), "switched off")
+
+	// A sandbox's starting state is checked like PUT /__admin/state: refused, nothing made.
+	s.DeleteSandbox(s.Sandboxes()[0].ID)
+	status, body = c.do("POST", sandboxesAPI, "", `{"state":{"seed":1,"vendors":{}}}`)
+	assert.Equal(t, 400, status, "%s", body)
+	assert.Len(t, s.Sandboxes(), 1)
+}
+
+// TestSandboxAdminGuarded: with an admin token, a sandbox's admin view and the sandbox API
+// need it like the mock's own admin API; the sandbox's vendor paths need vendor tokens, as
+// the mock's own do.
+func TestSandboxAdminGuarded(t *testing.T) {
+	s := testkit.New(t, mock.WithAdminToken("sesame"))
+	c := listen(t, s)
+	status, _ := c.do("POST", sandboxesAPI, "", "")
+	require.Equal(t, 401, status)
+	status, body := c.do("POST", sandboxesAPI, "sesame", "")
+	require.Equal(t, 201, status, "%s", body)
+	var sb mock.Sandbox
+	require.NoError(t, json.Unmarshal(body, &sb))
+	in := client{t: t, base: sb.URL}
+	status, _ = in.do("GET", mock.AdminPrefix+"/state", mock.AdminToken, "")
+	assert.Equal(t, 401, status, "a vendor token is not the admin token")
+	status, _ = in.do("GET", mock.AdminPrefix+"/state", "sesame", "")
+	assert.Equal(t, 200, status)
+	status, _ = in.do("GET", show, "", "")
+	assert.Equal(t, 401, status, "the vendor's own 401")
+	status, _ = in.do("GET", show, mock.AdminToken, "")
+	assert.Equal(t, 200, status)
+}
+
+// TestSandboxVendorSDKBaseURL: a client that joins its base URL and the vendor's paths as the
+// SDKs do (the ConductorOne Go SDK and the Versori TypeScript SDK append the operation's path
+// to the server URL, keeping its path) reaches the sandbox, with query strings and
+// percent-encoded segments intact.
+func TestSandboxVendorSDKBaseURL(t *testing.T) {
+	s := testkit.New(t)
+	c := listen(t, s)
+	sb := c.newSandbox("")
+	in := client{t: t, base: sb.URL}
+	status, body := in.do("POST", sbOrg+"/connectors/01JQQEESWY391NGMH0BV4G0BAV/versions", mock.AdminToken, `{"name":"release 2"}`)
+	require.Equal(t, 201, status, "%s", body)
+	status, body = in.do("GET", sbOrg+"/connectors/01JQQEESWY391NGMH0BV4G0BAV/versions/release%202", mock.AdminToken, "")
+	assert.Equal(t, 200, status, "%s", body)
+	status, body = in.do("POST", c1Apps+"/create", mock.AdminToken, fmt.Sprintf(c1Create, "second"))
+	require.Equal(t, 200, status, "%s", body)
+	status, body = in.do("GET", c1Apps+"?page_size=1", mock.AdminToken, "")
+	require.Equal(t, 200, status, "%s", body)
+	var page struct{ NextPageToken string }
+	require.NoError(t, json.Unmarshal(body, &page))
+	require.NotEmpty(t, page.NextPageToken)
+	status, body = in.do("GET", c1Apps+"?page_size=1&page_token="+page.NextPageToken, mock.AdminToken, "")
+	assert.Equal(t, 200, status, "%s", body)
+	status, _ = c.do("GET", sbOrg+"/connectors/01JQQEESWY391NGMH0BV4G0BAV/versions/release%202", mock.AdminToken, "")
+	assert.Equal(t, 404, status, "created in the sandbox only")
+	status, _ = in.do("GET", mock.HealthPath, "", "")
+	assert.Equal(t, 200, status)
+	_, err := s.Productsup().Store().Connector(productsup.DocumentedID)
+	assert.NoError(t, err)
+}

@@ -25,7 +25,7 @@ const (
 	psCreate     = `{"connector-type":"export","connector-name":"%s"}`
 	c1Apps       = "/api/v1/apps/2fNYt5ovfagQ9ArtVtVeIULrWrf/connectors"
 	c1Create     = `{"catalogId":"c","description":"%s"}`
-	sbOrg         = "/api/connect/v1/o/01JTJJEWXWNVE4XGCY2G7A878P"
+	sbOrg        = "/api/connect/v1/o/01JTJJEWXWNVE4XGCY2G7A878P"
 	vCreate      = `{"name":"%s","baseUrl":"https://api.acme.example","authSchemeConfigs":[],"connections":[]}`
 	adminJSON    = "application/json"
 	sandboxesAPI = mock.AdminPrefix + "/sandboxes"

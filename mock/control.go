@@ -536,12 +536,12 @@ func (m *mount) overCap(r *http.Request, op *openapi3.Operation, call *vendorapi
 	if n < limit {
 		return nil
 	}
-	kind := vendorapi.KindBadRequest
-	if documented(op, http.StatusConflict) {
-		kind = vendorapi.KindConflict
-	}
 	msg := fmt.Sprintf("the mock's %s store is full: it holds %d entities, the limit (-max-entities %d); delete some or reset the mock", m.vendor.Name(), n, limit)
-	return &vendorapi.Error{Kind: kind, Message: msg, Fields: []vendorapi.FieldError{{In: "body", Message: msg}}}
+	if documented(op, http.StatusConflict) {
+		return &vendorapi.Error{Kind: vendorapi.KindConflict, Message: msg}
+	}
+	// A 400 names what is at fault; here that is the request as a whole.
+	return &vendorapi.Error{Kind: vendorapi.KindBadRequest, Message: msg, Fields: []vendorapi.FieldError{{In: "body", Message: msg}}}
 }
 
 // creates reports whether an operation adds stored entities: as the vendor says

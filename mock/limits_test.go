@@ -1,6 +1,7 @@
 package mock_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http/httptest"
@@ -94,4 +95,125 @@ func TestTenThousandIds(t *testing.T) {
 	assert.Equal(t, []int64{789, 987, 777}, p.EnabledForAccounts, "the 10 000 were enabled, then disabled")
 	assert.Equal(t, []int64{666}, p.TargetSites)
 	assert.Equal(t, []int64{666}, p.EnabledForSites, "replacing the targets dropped the other grants")
+}
+
+// TestEntityCap: once a vendor stores the limit, each of its creating operations is refused
+// in the vendor's documented shape with a message naming the limit, and nothing is stored;
+// writes that add nothing still work, and so do the other vendors.
+func TestEntityCap(t *testing.T) {
+	for _, c := range []struct {
+		vendor, path, body, shape string
+		status                    int
+	}{
+		{"productsup", "/connectors", fmt.Sprintf(psCreate, "x"), `"message":"Bad request."`, 400},
+		{"conductorone", c1Apps + "/create", fmt.Sprintf(c1Create, "x"), `"code":3`, 400},
+		{"conductorone", c1Apps, `{"catalogId":"c","displayName":"Pending"}`, `"code":3`, 400},
+		{"versori", sbOrg + "/protocols/http/connectors", fmt.Sprintf(vCreate, "x"), `"code":"conflict"`, 409},
+		{"versori", sbOrg + "/protocols/bigquery/connectors", `{"name":"Warehouse","datasetId":"acme-prod.sales","connections":[]}`, `"code":"conflict"`, 409},
+	} {
+		t.Run(c.vendor+" "+c.path, func(t *testing.T) {
+			probe := testkit.New(t, mock.WithConnectors(0))
+			n := 0
+			for _, v := range probe.Health().Vendors {
+				if v.Name == c.vendor {
+					for _, k := range v.Counts {
+						n += k
+					}
+				}
+			}
+			s := testkit.New(t, mock.WithConnectors(0), mock.WithMaxEntities(n+1))
+			res := testkit.Do(t, s, testkit.Request{Method: "POST", Path: c.path, Token: mock.AdminToken, Body: c.body})
+			require.Less(t, res.Status, 300, "one more fits: %s", res.Body)
+			before, err := s.State()
+			require.NoError(t, err)
+			res = testkit.Do(t, s, testkit.Request{Method: "POST", Path: c.path, Token: mock.AdminToken, Body: c.body})
+			assert.Equal(t, c.status, res.Status, "%s", res.Body)
+			assert.Contains(t, string(res.Body), c.shape)
+			assert.Contains(t, string(res.Body), fmt.Sprintf("(-max-entities %d)", n+1), "the message names the limit")
+			after, err := s.State()
+			require.NoError(t, err)
+			assert.Equal(t, before, after, "nothing stored")
+
+			res = testkit.Do(t, s, testkit.Request{Method: "POST", Path: disable, Token: mock.AdminToken, Body: `{"accounts":[777]}`})
+			assert.Equal(t, 200, res.Status, "a write that adds no entity is served: %s", res.Body)
+		})
+	}
+}
+
+// TestFaultCap: the scripted faults are bounded; one more is a 400 naming the limit, and room
+// comes back as faults are used up.
+func TestFaultCap(t *testing.T) {
+	s := testkit.New(t, mock.WithMaxFaults(2))
+	require.NoError(t, s.AddFault(mock.Fault{OperationID: "showConnector", Status: 404}))
+	require.NoError(t, s.AddFault(mock.Fault{OperationID: "showConnector", Status: 403, Count: 5}))
+	res := admin(t, s, "POST", "/faults", `{"operationId":"showConnector","status":404}`)
+	assert.Equal(t, 400, res.Status)
+	assert.Contains(t, string(res.Body), "2 faults are scripted already, the limit (-max-faults)")
+	assert.Len(t, s.Faults(), 2)
+	assert.Equal(t, 404, testkit.Do(t, s, testkit.Request{Method: "GET", Path: show, Token: mock.AdminToken}).Status)
+	assert.NoError(t, s.AddFault(mock.Fault{OperationID: "showConnector", Status: 404}), "the used-up fault made room")
+}
+
+// TestAdminBodyLimit: an admin body over the limit is refused with 413, unread when its
+// Content-Length announces it, cut at the limit when it does not; nothing changes.
+func TestAdminBodyLimit(t *testing.T) {
+	const limit = 64 << 10
+	s := testkit.New(t, mock.WithMaxAdminBodyBytes(limit))
+	before, err := s.State()
+	require.NoError(t, err)
+	for _, announced := range []bool{true, false} {
+		for _, path := range []string{"/state", "/sandboxes", "/faults", "/reset"} {
+			body := &endless{prefix: `{"seed":1,"vendors":{"productsup":[1`}
+			method := "POST"
+			if path == "/state" {
+				method = "PUT"
+			}
+			r := httptest.NewRequest(method, mock.AdminPrefix+path, io.NopCloser(body))
+			r.Header.Set("Content-Type", "application/json")
+			r.ContentLength = -1
+			if announced {
+				r.ContentLength = 70 << 20
+			}
+			w := httptest.NewRecorder()
+			s.ServeHTTP(w, r)
+			assert.Equal(t, 413, w.Code, "%s: %s", path, w.Body)
+			assert.Contains(t, w.Body.String(), fmt.Sprint(limit), "the message gives the limit")
+			if announced {
+				assert.Zero(t, body.read.Load(), "%s: refused before a byte is read", path)
+			} else {
+				assert.Less(t, body.read.Load(), int64(limit+64<<10), "%s: read no further than the limit", path)
+			}
+		}
+	}
+	after, err := s.State()
+	require.NoError(t, err)
+	assert.Equal(t, before, after)
+	assert.Empty(t, s.Sandboxes())
+}
+
+// flushCounter notes how much of the body had been written at each Flush.
+type flushCounter struct {
+	*httptest.ResponseRecorder
+	at []int
+}
+
+func (f *flushCounter) Flush() { f.at = append(f.at, f.Body.Len()) }
+
+// TestStateStreams: GET /__admin/state is written vendor by vendor, flushed after each (the
+// server never holds the whole body), and is the State that State() returns.
+func TestStateStreams(t *testing.T) {
+	s := testkit.New(t, mock.WithConnectors(50))
+	w := &flushCounter{ResponseRecorder: httptest.NewRecorder()}
+	s.ServeHTTP(w, httptest.NewRequest("GET", mock.AdminPrefix+"/state", nil))
+	require.Equal(t, 200, w.Code)
+	assert.Len(t, w.at, 3, "one flush per vendor")
+	for i := 1; i < len(w.at); i++ {
+		assert.Greater(t, w.at[i], w.at[i-1], "each flush sends one vendor more")
+	}
+	assert.Less(t, w.at[0], w.Body.Len()/2, "the first vendor goes out before the others are written")
+	st, err := s.State()
+	require.NoError(t, err)
+	want, err := json.Marshal(st)
+	require.NoError(t, err)
+	assert.JSONEq(t, string(want), w.Body.String())
 }

@@ -519,24 +519,36 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// overCap refuses an operation that adds entities (creates) when the vendor stores
-// WithMaxEntities entities already (the sum of its Counts), in the vendor's shape: a 409 where
-// the operation documents one (the store's state forbids the change), else a 400. Checked
-// before the handler runs, so concurrent creates can pass the cap by at most the number of
-// requests in flight; it bounds memory, it does not count exactly.
+// overCap refuses an operation that adds entities (creates) when the vendor's stores hold
+// WithMaxEntities entities already (the sum of its Counts, over the server and every sandbox
+// of it: sandboxes must not multiply the bound), in the vendor's shape: a 409 where the
+// operation documents one (the store's state forbids the change), else a 400. Checked before
+// the handler runs, so concurrent creates can pass the cap by at most the number of requests
+// in flight; it bounds memory, it does not count exactly.
 func (m *mount) overCap(r *http.Request, op *openapi3.Operation, call *vendorapi.Call) *vendorapi.Error {
 	limit := m.server.cfg.maxEntities
 	if limit <= 0 || !m.creates(r.Method, op, call.OperationID) {
 		return nil
 	}
+	name := m.vendor.Name()
 	n := 0
-	for _, c := range m.vendor.Counts() {
-		n += c
+	for _, srv := range m.server.family() {
+		for _, sl := range srv.slots {
+			// A vendor a sandbox has not used yet holds nothing of its own: not built for this.
+			if b := sl.built.Load(); b != nil && sl.name == name {
+				for _, c := range b.vendor.Counts() {
+					n += c
+				}
+			}
+		}
+		if n >= limit {
+			break
+		}
 	}
 	if n < limit {
 		return nil
 	}
-	msg := fmt.Sprintf("the mock's %s store is full: it holds %d entities, the limit (-max-entities %d); delete some or reset the mock", m.vendor.Name(), n, limit)
+	msg := fmt.Sprintf("the mock's %s stores are full: they hold %d entities (sandboxes included), the limit (-max-entities %d); delete some, reset the mock or delete sandboxes", name, n, limit)
 	if documented(op, http.StatusConflict) {
 		return &vendorapi.Error{Kind: vendorapi.KindConflict, Message: msg}
 	}

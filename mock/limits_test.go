@@ -217,3 +217,20 @@ func TestStateStreams(t *testing.T) {
 	require.NoError(t, err)
 	assert.JSONEq(t, string(want), w.Body.String())
 }
+
+// TestEntityCapCountsSandboxes: the cap bounds the process, so the entities of every sandbox
+// count with the server's own; deleting a sandbox gives its room back.
+func TestEntityCapCountsSandboxes(t *testing.T) {
+	s := testkit.New(t, mock.WithConnectors(0), mock.WithMaxEntities(3)) // 1 documented connector
+	c := listen(t, s)
+	sb := c.newSandbox("")
+	in := client{t: t, base: sb.URL}
+	status, body := in.do("POST", "/connectors", mock.AdminToken, fmt.Sprintf(psCreate, "in-sandbox"))
+	require.Equal(t, 200, status, "1 + 1 + 1 fits: %s", body)
+	status, body = c.do("POST", "/connectors", mock.AdminToken, fmt.Sprintf(psCreate, "outside"))
+	assert.Equal(t, 400, status, "the sandbox's 2 and the server's 1 fill the cap: %s", body)
+	assert.Contains(t, string(body), "they hold 3 entities (sandboxes included), the limit (-max-entities 3)")
+	require.True(t, s.DeleteSandbox(sb.ID))
+	status, body = c.do("POST", "/connectors", mock.AdminToken, fmt.Sprintf(psCreate, "outside"))
+	assert.Equal(t, 200, status, "%s", body)
+}

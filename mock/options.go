@@ -182,7 +182,8 @@ func WithLazyLoading() Option {
 const (
 	// DefaultMaxEntities bounds the entities each vendor stores (the sum of its Counts): a
 	// write that would add one more is refused in the vendor's shape. At about 2.7 KB per
-	// stored Productsup connector, three vendors at the cap stay under 1 GB of RSS.
+	// stored Productsup connector (RSS; 1.5 KB of heap), three vendors at the cap stay under
+	// 1 GB of RSS.
 	DefaultMaxEntities = 100_000
 	// DefaultMaxFaults bounds the scripted faults a server holds at once.
 	DefaultMaxFaults = 1000

@@ -124,11 +124,16 @@ func (ss *sandboxes) create(o SandboxOptions) (*sandbox, error) {
 	case o.Seed != 0:
 		cfg.seed, cfg.initial = o.Seed, nil
 	}
+	id := newSandboxID()
+	if cfg.logger != nil {
+		cfg.logger = cfg.logger.With("sandbox", id) // its paths are logged without the prefix
+	}
 	srv, err := newServer(cfg, p.auth)
 	if err != nil {
 		return nil, err
 	}
-	sb := &sandbox{id: newSandboxID(), srv: srv, created: now}
+	srv.parent = p
+	sb := &sandbox{id: id, srv: srv, created: now}
 	sb.lastUsed.Store(now.UnixNano())
 	ss.mu.Lock()
 	defer ss.mu.Unlock()

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -47,6 +48,8 @@ type Server struct {
 	faults  faults
 	// sandboxes are the isolated mocks under SandboxPrefix; nil in a sandbox (they do not nest).
 	sandboxes *sandboxes
+	// parent is the server a sandbox lives in; nil for the server itself.
+	parent *Server
 	// stateMu serialises Reset and SetState, and guards cfg.seed, which they change.
 	stateMu sync.Mutex
 }
@@ -116,11 +119,36 @@ type slot struct {
 	once     sync.Once
 	m        *mount
 	err      error
+	// built is m once built: for readers that must not build it (the entity cap).
+	built atomic.Pointer[mount]
 }
 
 func (sl *slot) get() (*mount, error) {
-	sl.once.Do(func() { sl.m, sl.err = sl.build() })
+	sl.once.Do(func() {
+		sl.m, sl.err = sl.build()
+		if sl.err == nil {
+			sl.built.Store(sl.m)
+		}
+	})
 	return sl.m, sl.err
+}
+
+// family is the server and its sandboxes (from a sandbox: its parent and every sandbox of it):
+// the servers of one process whose stores the entity cap counts together.
+func (s *Server) family() []*Server {
+	root := s
+	if s.parent != nil {
+		root = s.parent
+	}
+	out := []*Server{root}
+	if ss := root.sandboxes; ss != nil {
+		ss.mu.Lock()
+		for _, sb := range ss.byID {
+			out = append(out, sb.srv)
+		}
+		ss.mu.Unlock()
+	}
+	return out
 }
 
 // Load builds every vendor the server serves now: parses their specs (once per process, in

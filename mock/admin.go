@@ -102,8 +102,8 @@ func (s *Server) Reset(seed uint64) {
 
 // State returns a snapshot of every store. SetState(State()) changes nothing.
 func (s *Server) State() (State, error) {
-	s.stateMu.Lock()
-	defer s.stateMu.Unlock()
+	s.stateMu.RLock()
+	defer s.stateMu.RUnlock()
 	return s.state()
 }
 
@@ -378,8 +378,8 @@ func (s *Server) adminReset(w http.ResponseWriter, r *http.Request) {
 // adminGetState streams the state: one vendor's snapshot in memory at a time, never the
 // whole state's body (see writeState).
 func (s *Server) adminGetState(w http.ResponseWriter, _ *http.Request) {
-	s.stateMu.Lock()
-	defer s.stateMu.Unlock()
+	s.stateMu.RLock()
+	defer s.stateMu.RUnlock()
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
 	if err := s.writeState(w); err != nil {
@@ -392,8 +392,8 @@ func (s *Server) adminGetState(w http.ResponseWriter, _ *http.Request) {
 // WriteState writes the state as GET /__admin/state answers it, holding one vendor's snapshot
 // in memory at a time: for a program that saves it to a file (the command's -save-state).
 func (s *Server) WriteState(w io.Writer) error {
-	s.stateMu.Lock()
-	defer s.stateMu.Unlock()
+	s.stateMu.RLock()
+	defer s.stateMu.RUnlock()
 	return s.writeState(w)
 }
 

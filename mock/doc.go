@@ -12,8 +12,10 @@
 //	log.Fatal(http.ListenAndServe("127.0.0.1:8080", s))
 //
 // Beside the vendor paths, the server has an admin API under /__admin (health, state, reset,
-// the request journal, scripted faults) and the same operations as Go methods: State, SetState,
-// Reset, Requests, AddFault. Typed access to each vendor's state goes through its accessor,
+// the request journal, scripted faults, sandboxes) and the same operations as Go methods:
+// State, SetState, Reset, Requests, AddFault, CreateSandbox. A sandbox is an isolated mock
+// inside the server, served under /__sandboxes/<id>, for clients that share one process;
+// /__health answers container health checks without a token. Typed access to each vendor's state goes through its accessor,
 // s.Productsup().Store(), s.ConductorOne().Store() and s.Versori().Store(), with the values of
 // packages fixtures/productsup, fixtures/conductorone and fixtures/versori.
 //

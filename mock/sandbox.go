@@ -111,13 +111,12 @@ func (ss *sandboxes) create(o SandboxOptions) (*sandbox, error) {
 		return nil, fmt.Errorf("%w: %d sandboxes are alive (the limit, -max-sandboxes); delete one (DELETE %s/sandboxes/<id>) or let idle ones expire (after %s)",
 			ErrSandboxLimit, p.cfg.maxSandboxes, AdminPrefix, p.cfg.sandboxIdle)
 	}
-	cfg := p.cfg
+	p.stateMu.RLock()
+	cfg := p.cfg // cfg.seed included, which Reset and SetState change
+	p.stateMu.RUnlock()
 	cfg.lazy = true // each vendor is built by its first request: an idle sandbox stays small
 	cfg.noAdmin = true
 	cfg.adminToken = ""
-	p.stateMu.Lock()
-	cfg.seed = p.cfg.seed
-	p.stateMu.Unlock()
 	switch {
 	case o.State != nil:
 		cfg.initial = o.State

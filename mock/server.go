@@ -50,8 +50,10 @@ type Server struct {
 	sandboxes *sandboxes
 	// parent is the server a sandbox lives in; nil for the server itself.
 	parent *Server
-	// stateMu serialises Reset and SetState, and guards cfg.seed, which they change.
-	stateMu sync.Mutex
+	// stateMu serialises Reset and SetState, and guards cfg.seed, which they change. Readers
+	// of the whole state (State, a streamed GET /__admin/state) hold it for reading, so that
+	// a slow client of the state holds up Reset and SetState, not Seed or sandbox creation.
+	stateMu sync.RWMutex
 }
 
 // New builds a server. It fails if WithVendors names an unknown vendor, if WithInitialState's
@@ -329,8 +331,8 @@ func (s *Server) Vendors() []string {
 
 // Seed is the seed the server's state was generated from.
 func (s *Server) Seed() uint64 {
-	s.stateMu.Lock()
-	defer s.stateMu.Unlock()
+	s.stateMu.RLock()
+	defer s.stateMu.RUnlock()
 	return s.cfg.seed
 }
 

@@ -423,7 +423,6 @@ func (s *Server) writeState(w io.Writer) error {
 				return fmt.Errorf("%s: %w", m.vendor.Name(), err)
 			}
 			bw.Write(snap) // json.Marshal's output: compact, as State's encoding writes it
-			snap = nil
 		}
 		if err := bw.Flush(); err != nil {
 			return err

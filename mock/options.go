@@ -212,7 +212,7 @@ func WithMaxEntities(n int) Option {
 }
 
 // WithMaxFaults bounds the scripted faults held at once (default DefaultMaxFaults); AddFault
-// refuses one more.
+// refuses one more (with 0, every one).
 func WithMaxFaults(n int) Option {
 	return func(c *config) { c.maxFaults = max(n, 0) }
 }

@@ -327,3 +327,43 @@ func TestSandboxVendorSDKBaseURL(t *testing.T) {
 	_, err := s.Productsup().Store().Connector(productsup.DocumentedID)
 	assert.NoError(t, err)
 }
+
+// TestSandboxesUnderConcurrency: sandboxes created, used, listed, expired and deleted from
+// many goroutines, while the mock's own stores are reset and written to (the entity cap then
+// counts every sandbox), stay consistent; the race detector watches.
+func TestSandboxesUnderConcurrency(t *testing.T) {
+	s := testkit.New(t, mock.WithConnectors(1), mock.WithMaxSandboxes(1000))
+	var wg sync.WaitGroup
+	for g := range 6 {
+		wg.Go(func() {
+			for i := range 15 {
+				id := newSandboxInUse(t, s)
+				r := httptest.NewRequest("POST", mock.SandboxPrefix+"/"+id+"/connectors", strings.NewReader(fmt.Sprintf(psCreate, fmt.Sprint(g, "-", i))))
+				r.Header.Set("Authorization", "Bearer "+mock.AdminToken)
+				r.Header.Set("Content-Type", "application/json")
+				w := httptest.NewRecorder()
+				s.ServeHTTP(w, r)
+				assert.Equal(t, 200, w.Code, "%s", w.Body)
+				if i%2 == 0 {
+					assert.True(t, s.DeleteSandbox(id))
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		for i := range 30 {
+			s.Reset(0)
+			s.ExpireSandboxes()
+			_ = s.Sandboxes()
+			res := testkit.Do(t, s, testkit.Request{Method: "POST", Path: "/connectors", Token: mock.AdminToken, Body: fmt.Sprintf(psCreate, fmt.Sprint("main-", i))})
+			assert.Equal(t, 200, res.Status, "%s", res.Body)
+		}
+	})
+	wg.Wait()
+	assert.Len(t, s.Sandboxes(), 6*7, "the odd ones are alive")
+	for _, sb := range s.Sandboxes() {
+		inner := s.Sandbox(sb.ID)
+		require.NotNil(t, inner)
+		assert.Equal(t, 1+1+1, inner.Productsup().Store().Len(), "its seeded two and its own create")
+	}
+}

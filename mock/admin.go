@@ -459,6 +459,9 @@ func (s *Server) adminCreateSandbox(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, ErrSandboxLimit):
 		adminError(w, http.StatusTooManyRequests, err.Error())
 		return
+	case errors.Is(err, ErrEntityLimit):
+		adminError(w, http.StatusConflict, err.Error())
+		return
 	case err != nil:
 		adminError(w, http.StatusBadRequest, err.Error())
 		return

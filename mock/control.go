@@ -531,20 +531,7 @@ func (m *mount) overCap(r *http.Request, op *openapi3.Operation, call *vendorapi
 		return nil
 	}
 	name := m.vendor.Name()
-	n := 0
-	for _, srv := range m.server.family() {
-		for _, sl := range srv.slots {
-			// A vendor a sandbox has not used yet holds nothing of its own: not built for this.
-			if b := sl.built.Load(); b != nil && sl.name == name {
-				for _, c := range b.vendor.Counts() {
-					n += c
-				}
-			}
-		}
-		if n >= limit {
-			break
-		}
-	}
+	n := m.server.entities(name)
 	if n < limit {
 		return nil
 	}
@@ -570,4 +557,21 @@ func (m *mount) creates(method string, op *openapi3.Operation, id string) bool {
 		id = id[i+1:]
 	}
 	return len(id) >= 6 && strings.EqualFold(id[:6], "create")
+}
+
+// entities is how many entities a vendor holds over the server's family (the server and its
+// sandboxes). A vendor a sandbox has not used yet holds nothing of its own: it is not built
+// for this.
+func (s *Server) entities(vendor string) int {
+	n := 0
+	for _, srv := range s.family() {
+		for _, sl := range srv.slots {
+			if b := sl.built.Load(); b != nil && sl.name == vendor {
+				for _, c := range b.vendor.Counts() {
+					n += c
+				}
+			}
+		}
+	}
+	return n
 }

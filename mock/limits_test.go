@@ -234,3 +234,18 @@ func TestEntityCapCountsSandboxes(t *testing.T) {
 	status, body = c.do("POST", "/connectors", mock.AdminToken, fmt.Sprintf(psCreate, "outside"))
 	assert.Equal(t, 200, status, "%s", body)
 }
+
+// TestEntityCapHoldsSandboxStates: a sandbox whose starting state would take a vendor past
+// the cap is refused (409, naming the limit), and none is created.
+func TestEntityCapHoldsSandboxStates(t *testing.T) {
+	s := testkit.New(t, mock.WithConnectors(3), mock.WithMaxEntities(7)) // Productsup: 4
+	c := listen(t, s)
+	st, err := s.State()
+	require.NoError(t, err)
+	status, body := c.do("POST", sandboxesAPI, "", string(mustJSON(t, map[string]any{"state": st})))
+	assert.Equal(t, 409, status, "4 + 4 > 7: %s", body)
+	assert.Contains(t, string(body), "the sandbox's state holds 4 productsup entities; with the 4 the mock holds already (sandboxes included), that passes the limit (-max-entities 7)")
+	assert.Empty(t, s.Sandboxes())
+	status, body = c.do("POST", sandboxesAPI, "", "")
+	assert.Equal(t, 201, status, "a seeded sandbox counts once it uses a vendor: %s", body)
+}

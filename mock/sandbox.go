@@ -50,6 +50,39 @@ type SandboxOptions struct {
 // ErrSandboxLimit is returned (wrapped) when WithMaxSandboxes sandboxes are alive.
 var ErrSandboxLimit = errors.New("sandbox limit reached")
 
+// ErrEntityLimit is returned (wrapped) for a sandbox whose starting state would take a
+// vendor's entities, counted over the server and its sandboxes, past WithMaxEntities.
+var ErrEntityLimit = errors.New("entity limit reached")
+
+// fitsEntityCap checks a new sandbox's starting state against the entity cap: states come in
+// through the admin API (each up to WithMaxAdminBodyBytes), and a thousand sandboxes of them
+// must not pass the bound that creates are held to. Vendors the sandbox has not built (a
+// seeded start) hold nothing of their own yet and count when they are used.
+func (s *Server) fitsEntityCap(sandbox *Server) error {
+	limit := s.cfg.maxEntities
+	if limit <= 0 {
+		return nil
+	}
+	for _, sl := range sandbox.slots {
+		b := sl.built.Load()
+		if b == nil {
+			continue
+		}
+		own := 0
+		for _, c := range b.vendor.Counts() {
+			own += c
+		}
+		if own == 0 {
+			continue
+		}
+		if n := s.entities(sl.name) + own; n > limit {
+			return fmt.Errorf("%w: the sandbox's state holds %d %s entities; with the %d the mock holds already (sandboxes included), that passes the limit (-max-entities %d)",
+				ErrEntityLimit, own, sl.name, n-own, limit)
+		}
+	}
+	return nil
+}
+
 // ErrNoSandbox is returned (wrapped) for a sandbox that does not exist: never created,
 // deleted, or expired.
 var ErrNoSandbox = errors.New("no such sandbox")
@@ -132,6 +165,9 @@ func (ss *sandboxes) create(o SandboxOptions) (*sandbox, error) {
 		return nil, err
 	}
 	srv.parent = p
+	if err := p.fitsEntityCap(srv); err != nil {
+		return nil, err
+	}
 	sb := &sandbox{id: id, srv: srv, created: now}
 	sb.lastUsed.Store(now.UnixNano())
 	ss.mu.Lock()

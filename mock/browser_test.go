@@ -21,7 +21,7 @@ import (
 // without an Origin header (a browser sends it; old ones may not).
 func TestAdminRefusesCrossSiteForms(t *testing.T) {
 	s := testkit.New(t)
-	c := listen(t, s)
+	c := listenMock(t, s)
 	status, _ := c.do("POST", disable, mock.AdminToken, `{"accounts":[777]}`)
 	require.Equal(t, 200, status)
 	before, err := s.State()
@@ -51,7 +51,7 @@ func TestAdminRefusesCrossSiteForms(t *testing.T) {
 // answer holds the vendors' data); the server's own origin (a page it serves) is not.
 func TestAdminRefusesOtherOrigins(t *testing.T) {
 	s := testkit.New(t)
-	c := listen(t, s)
+	c := listenMock(t, s)
 	for _, origin := range []string{"http://evil.example", "null", "http://localhost:1"} {
 		status, body := c.do("GET", mock.AdminPrefix+"/state", "", "", "Origin", origin)
 		assert.Equal(t, 403, status, origin)
@@ -70,7 +70,7 @@ func TestAdminRefusesOtherOrigins(t *testing.T) {
 // sandbox's; loopback names pass. Vendor paths are not the admin API and are left alone.
 func TestAdminRefusesDNSRebinding(t *testing.T) {
 	s := testkit.New(t)
-	c := listen(t, s)
+	c := listenMock(t, s)
 	sb := c.newSandbox("")
 	u, err := url.Parse(c.base)
 	require.NoError(t, err)
@@ -115,7 +115,7 @@ func TestAdminRefusesDNSRebinding(t *testing.T) {
 func TestAdminScope(t *testing.T) {
 	scoped := mock.Principal{Name: "tenant", Token: "tenant-token", Organisations: []string{"01JTJJEWXWNVE4XGCY2G7A878P"}}
 	s := testkit.New(t, mock.WithAdminToken("sesame"), mock.WithPrincipals(scoped))
-	c := listen(t, s)
+	c := listenMock(t, s)
 	status, body := c.do("POST", sandboxesAPI, "sesame", "")
 	require.Equal(t, 201, status, "%s", body)
 	sb := mock.Sandbox{}

@@ -105,10 +105,10 @@ func TestEntityCap(t *testing.T) {
 		vendor, path, body, shape string
 		status                    int
 	}{
-		{"productsup", "/connectors", fmt.Sprintf(psCreate, "x"), `"message":"Bad request."`, 400},
-		{"conductorone", c1Apps + "/create", fmt.Sprintf(c1Create, "x"), `"code":3`, 400},
-		{"conductorone", c1Apps, `{"catalogId":"c","displayName":"Pending"}`, `"code":3`, 400},
-		{"versori", sbOrg + "/protocols/http/connectors", fmt.Sprintf(vCreate, "x"), `"code":"conflict"`, 409},
+		{"productsup", "/connectors", fmt.Sprintf(sbPsCreate, "x"), `"message":"Bad request."`, 400},
+		{"conductorone", sbC1Apps + "/create", fmt.Sprintf(sbC1Create, "x"), `"code":3`, 400},
+		{"conductorone", sbC1Apps, `{"catalogId":"c","displayName":"Pending"}`, `"code":3`, 400},
+		{"versori", sbOrg + "/protocols/http/connectors", fmt.Sprintf(sbVCreate, "x"), `"code":"conflict"`, 409},
 		{"versori", sbOrg + "/protocols/bigquery/connectors", `{"name":"Warehouse","datasetId":"acme-prod.sales","connections":[]}`, `"code":"conflict"`, 409},
 	} {
 		t.Run(c.vendor+" "+c.path, func(t *testing.T) {
@@ -222,16 +222,16 @@ func TestStateStreams(t *testing.T) {
 // count with the server's own; deleting a sandbox gives its room back.
 func TestEntityCapCountsSandboxes(t *testing.T) {
 	s := testkit.New(t, mock.WithConnectors(0), mock.WithMaxEntities(3)) // 1 documented connector
-	c := listen(t, s)
+	c := listenMock(t, s)
 	sb := c.newSandbox("")
-	in := client{t: t, base: sb.URL}
-	status, body := in.do("POST", "/connectors", mock.AdminToken, fmt.Sprintf(psCreate, "in-sandbox"))
+	in := mockClient{t: t, base: sb.URL}
+	status, body := in.do("POST", "/connectors", mock.AdminToken, fmt.Sprintf(sbPsCreate, "in-sandbox"))
 	require.Equal(t, 200, status, "1 + 1 + 1 fits: %s", body)
-	status, body = c.do("POST", "/connectors", mock.AdminToken, fmt.Sprintf(psCreate, "outside"))
+	status, body = c.do("POST", "/connectors", mock.AdminToken, fmt.Sprintf(sbPsCreate, "outside"))
 	assert.Equal(t, 400, status, "the sandbox's 2 and the server's 1 fill the cap: %s", body)
 	assert.Contains(t, string(body), "they hold 3 entities (sandboxes included), the limit (-max-entities 3)")
 	require.True(t, s.DeleteSandbox(sb.ID))
-	status, body = c.do("POST", "/connectors", mock.AdminToken, fmt.Sprintf(psCreate, "outside"))
+	status, body = c.do("POST", "/connectors", mock.AdminToken, fmt.Sprintf(sbPsCreate, "outside"))
 	assert.Equal(t, 200, status, "%s", body)
 }
 
@@ -239,10 +239,10 @@ func TestEntityCapCountsSandboxes(t *testing.T) {
 // the cap is refused (409, naming the limit), and none is created.
 func TestEntityCapHoldsSandboxStates(t *testing.T) {
 	s := testkit.New(t, mock.WithConnectors(3), mock.WithMaxEntities(7)) // Productsup: 4
-	c := listen(t, s)
+	c := listenMock(t, s)
 	st, err := s.State()
 	require.NoError(t, err)
-	status, body := c.do("POST", sandboxesAPI, "", string(mustJSON(t, map[string]any{"state": st})))
+	status, body := c.do("POST", sandboxesAPI, "", string(sbJSONOf(t, map[string]any{"state": st})))
 	assert.Equal(t, 409, status, "4 + 4 > 7: %s", body)
 	assert.Contains(t, string(body), "the sandbox's state holds 4 productsup entities; with the 4 the mock holds already (sandboxes included), that passes the limit (-max-entities 7)")
 	assert.Empty(t, s.Sandboxes())

@@ -13,8 +13,8 @@ import (
 	"github.com/connectormock/connectormock/mock"
 )
 
-// firstRequests are a GET to each vendor: what builds a sandbox's vendors and seeds its stores.
-var firstRequests = []string{
+// sbFirstRequests are a GET to each vendor: what builds a sandbox's vendors and seeds its stores.
+var sbFirstRequests = []string{
 	"/connectors/" + productsup.DocumentedID,
 	"/api/v1/apps/" + conductorone.DocumentedAppID + "/connectors/" + conductorone.DocumentedConnectorID,
 	"/api/connect/v1/o/" + versori.DocumentedOrganisationID + "/connectors/" + versori.DocumentedConnectorID,
@@ -33,7 +33,7 @@ func newSandboxInUse(tb testing.TB, s http.Handler) string {
 	if err := json.Unmarshal(w.Body.Bytes(), &sb); err != nil {
 		tb.Fatal(err)
 	}
-	for _, p := range firstRequests {
+	for _, p := range sbFirstRequests {
 		r := httptest.NewRequest("GET", mock.SandboxPrefix+"/"+sb.ID+p, nil)
 		r.Header.Set("Authorization", "Bearer "+mock.AdminToken)
 		w := httptest.NewRecorder()

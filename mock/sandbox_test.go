@@ -22,27 +22,27 @@ import (
 
 // The create requests of each vendor, as a suite of another language sends them.
 const (
-	psCreate     = `{"connector-type":"export","connector-name":"%s"}`
-	c1Apps       = "/api/v1/apps/2fNYt5ovfagQ9ArtVtVeIULrWrf/connectors"
-	c1Create     = `{"catalogId":"c","description":"%s"}`
+	sbPsCreate   = `{"connector-type":"export","connector-name":"%s"}`
+	sbC1Apps     = "/api/v1/apps/2fNYt5ovfagQ9ArtVtVeIULrWrf/connectors"
+	sbC1Create   = `{"catalogId":"c","description":"%s"}`
 	sbOrg        = "/api/connect/v1/o/01JTJJEWXWNVE4XGCY2G7A878P"
-	vCreate      = `{"name":"%s","baseUrl":"https://api.acme.example","authSchemeConfigs":[],"connections":[]}`
-	adminJSON    = "application/json"
+	sbVCreate    = `{"name":"%s","baseUrl":"https://api.acme.example","authSchemeConfigs":[],"connections":[]}`
+	sbJSON       = "application/json"
 	sandboxesAPI = mock.AdminPrefix + "/sandboxes"
 )
 
 // client talks to a listening mock as a client in another language would: plain HTTP.
-type client struct {
+type mockClient struct {
 	t    testing.TB
 	base string
 }
 
-func (c client) do(method, path, token, body string, header ...string) (int, []byte) {
+func (c mockClient) do(method, path, token, body string, header ...string) (int, []byte) {
 	c.t.Helper()
 	req, err := http.NewRequest(method, c.base+path, strings.NewReader(body))
 	require.NoError(c.t, err)
 	if body != "" {
-		req.Header.Set("Content-Type", adminJSON)
+		req.Header.Set("Content-Type", sbJSON)
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -59,7 +59,7 @@ func (c client) do(method, path, token, body string, header ...string) (int, []b
 }
 
 // newSandbox creates a sandbox over HTTP and returns it, its URL taken from the answer.
-func (c client) newSandbox(body string) mock.Sandbox {
+func (c mockClient) newSandbox(body string) mock.Sandbox {
 	c.t.Helper()
 	status, data := c.do("POST", sandboxesAPI, "", body)
 	require.Equal(c.t, http.StatusCreated, status, "%s", data)
@@ -68,26 +68,26 @@ func (c client) newSandbox(body string) mock.Sandbox {
 	return sb
 }
 
-func listen(t testing.TB, s http.Handler) client {
+func listenMock(t testing.TB, s http.Handler) mockClient {
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)
-	return client{t: t, base: ts.URL}
+	return mockClient{t: t, base: ts.URL}
 }
 
 // suite is what one test suite does in its sandbox: it creates a connector at each vendor
 // under a name of its own, and lists each vendor, which must show its connectors and never
 // the other suite's.
-func suite(t *testing.T, c client, name, other string, rounds int) {
+func sbSuite(t *testing.T, c mockClient, name, other string, rounds int) {
 	for i := range rounds {
 		mine := fmt.Sprintf("%s-%d", name, i)
-		status, body := c.do("POST", "/connectors", mock.AdminToken, fmt.Sprintf(psCreate, mine))
+		status, body := c.do("POST", "/connectors", mock.AdminToken, fmt.Sprintf(sbPsCreate, mine))
 		require.Equal(t, 200, status, "%s", body)
-		status, body = c.do("POST", c1Apps+"/create", mock.AdminToken, fmt.Sprintf(c1Create, mine))
+		status, body = c.do("POST", sbC1Apps+"/create", mock.AdminToken, fmt.Sprintf(sbC1Create, mine))
 		require.Equal(t, 200, status, "%s", body)
-		status, body = c.do("POST", sbOrg+"/protocols/http/connectors", mock.AdminToken, fmt.Sprintf(vCreate, mine))
+		status, body = c.do("POST", sbOrg+"/protocols/http/connectors", mock.AdminToken, fmt.Sprintf(sbVCreate, mine))
 		require.Equal(t, 201, status, "%s", body)
 	}
-	for _, list := range []string{"/connectors?limit=100", c1Apps + "?page_size=100", sbOrg + "/connectors?first=100"} {
+	for _, list := range []string{"/connectors?limit=100", sbC1Apps + "?page_size=100", sbOrg + "/connectors?first=100"} {
 		status, body := c.do("GET", list, mock.AdminToken, "")
 		require.Equal(t, 200, status, "%s", body)
 		for i := range rounds {
@@ -102,7 +102,7 @@ func suite(t *testing.T, c client, name, other string, rounds int) {
 // the mock's own paths keep their state.
 func TestSandboxesIsolateParallelSuites(t *testing.T) {
 	s := testkit.New(t, mock.WithConnectors(2))
-	c := listen(t, s)
+	c := listenMock(t, s)
 	before, err := s.State()
 	require.NoError(t, err)
 
@@ -111,8 +111,8 @@ func TestSandboxesIsolateParallelSuites(t *testing.T) {
 		sb := c.newSandbox("")
 		assert.Equal(t, c.base+mock.SandboxPrefix+"/"+sb.ID, sb.URL, "the base URL to give a client")
 		wg.Go(func() {
-			in := client{t: t, base: sb.URL}
-			suite(t, in, name, other, 5)
+			in := mockClient{t: t, base: sb.URL}
+			sbSuite(t, in, name, other, 5)
 			status, body := in.do("GET", mock.AdminPrefix+"/requests", "", "")
 			require.Equal(t, 200, status)
 			var j struct{ Requests []mock.Request }
@@ -138,10 +138,10 @@ func TestSandboxesIsolateParallelSuites(t *testing.T) {
 // to its start.
 func TestSandboxAdminView(t *testing.T) {
 	s := testkit.New(t, mock.WithConnectors(1))
-	c := listen(t, s)
+	c := listenMock(t, s)
 	sb := c.newSandbox(`{"seed": 42}`)
 	assert.EqualValues(t, 42, sb.Seed)
-	in := client{t: t, base: sb.URL}
+	in := mockClient{t: t, base: sb.URL}
 
 	status, body := in.do("GET", mock.AdminPrefix+"/state", "", "")
 	require.Equal(t, 200, status, "%s", body)
@@ -167,22 +167,22 @@ func TestSandboxAdminView(t *testing.T) {
 	status, _ = in.do("POST", mock.AdminPrefix+"/reset", "", "")
 	require.Equal(t, 200, status)
 	_, again := in.do("GET", mock.AdminPrefix+"/state", "", "")
-	assert.JSONEq(t, string(body2(t, in)), string(again))
-	assert.JSONEq(t, string(mustJSON(t, st)), string(again), "reset returns to the sandbox's start")
+	assert.JSONEq(t, string(sbState(t, in)), string(again))
+	assert.JSONEq(t, string(sbJSONOf(t, st)), string(again), "reset returns to the sandbox's start")
 
 	// A sandbox created with a state starts from it, and its reset returns to it.
 	status, _ = c.do("POST", disable, mock.AdminToken, `{"accounts":[789]}`)
 	require.Equal(t, 200, status)
 	changed, err := s.State()
 	require.NoError(t, err)
-	withState := c.newSandbox(string(mustJSON(t, map[string]any{"state": changed})))
-	in2 := client{t: t, base: withState.URL}
+	withState := c.newSandbox(string(sbJSONOf(t, map[string]any{"state": changed})))
+	in2 := mockClient{t: t, base: withState.URL}
 	status, _ = in2.do("POST", disable, mock.AdminToken, `{"accounts":[987]}`)
 	require.Equal(t, 200, status)
 	status, _ = in2.do("POST", mock.AdminPrefix+"/reset", "", "")
 	require.Equal(t, 200, status)
 	_, got := in2.do("GET", mock.AdminPrefix+"/state", "", "")
-	assert.JSONEq(t, string(mustJSON(t, changed)), string(got))
+	assert.JSONEq(t, string(sbJSONOf(t, changed)), string(got))
 
 	// Sandboxes do not nest, and the listing shows both.
 	status, body = in.do("POST", sandboxesAPI, "", "")
@@ -203,13 +203,13 @@ func TestSandboxAdminView(t *testing.T) {
 	assert.Equal(t, 404, status)
 }
 
-func body2(t *testing.T, c client) []byte {
+func sbState(t *testing.T, c mockClient) []byte {
 	t.Helper()
 	_, b := c.do("GET", mock.AdminPrefix+"/state", "", "")
 	return b
 }
 
-func mustJSON(t *testing.T, v any) []byte {
+func sbJSONOf(t *testing.T, v any) []byte {
 	t.Helper()
 	data, err := json.Marshal(v)
 	require.NoError(t, err)
@@ -224,19 +224,19 @@ func TestSandboxIdleExpiry(t *testing.T) {
 	clock := func() time.Time { return time.Unix(0, now.Load()).UTC() }
 	advance := func(d time.Duration) { now.Add(int64(d)) }
 	s := testkit.New(t, mock.WithClock(clock), mock.WithSandboxIdleTime(time.Minute))
-	c := listen(t, s)
+	c := listenMock(t, s)
 	busy, idle := c.newSandbox(""), c.newSandbox("")
 
 	advance(50 * time.Second)
-	status, _ := client{t: t, base: busy.URL}.do("GET", show, mock.AdminToken, "")
+	status, _ := mockClient{t: t, base: busy.URL}.do("GET", show, mock.AdminToken, "")
 	require.Equal(t, 200, status)
 	advance(50 * time.Second) // busy: 50 s since its last request; idle: 100 s
 
-	status, body := client{t: t, base: idle.URL}.do("GET", show, mock.AdminToken, "")
+	status, body := mockClient{t: t, base: idle.URL}.do("GET", show, mock.AdminToken, "")
 	assert.Equal(t, 404, status, "idle past its time: gone")
 	assert.Contains(t, string(body), "expired after 1m0s without a request")
 	assert.Nil(t, s.Sandbox(idle.ID))
-	status, _ = client{t: t, base: busy.URL}.do("GET", show, mock.AdminToken, "")
+	status, _ = mockClient{t: t, base: busy.URL}.do("GET", show, mock.AdminToken, "")
 	assert.Equal(t, 200, status, "each request restarts the idle time")
 
 	advance(2 * time.Minute)
@@ -253,7 +253,7 @@ func TestSandboxIdleExpiry(t *testing.T) {
 // deleting one makes room.
 func TestSandboxLimit(t *testing.T) {
 	s := testkit.New(t, mock.WithMaxSandboxes(2))
-	c := listen(t, s)
+	c := listenMock(t, s)
 	first := c.newSandbox("")
 	c.newSandbox("")
 	status, body := c.do("POST", sandboxesAPI, "", "")
@@ -263,7 +263,7 @@ func TestSandboxLimit(t *testing.T) {
 	require.True(t, s.DeleteSandbox(first.ID))
 	c.newSandbox("")
 
-	off := listen(t, testkit.New(t, mock.WithMaxSandboxes(0)))
+	off := listenMock(t, testkit.New(t, mock.WithMaxSandboxes(0)))
 	status, body = off.do("POST", sandboxesAPI, "", "")
 	assert.Equal(t, http.StatusTooManyRequests, status)
 	assert.Contains(t, string(body), "switched off")
@@ -280,14 +280,14 @@ func TestSandboxLimit(t *testing.T) {
 // the mock's own do.
 func TestSandboxAdminGuarded(t *testing.T) {
 	s := testkit.New(t, mock.WithAdminToken("sesame"))
-	c := listen(t, s)
+	c := listenMock(t, s)
 	status, _ := c.do("POST", sandboxesAPI, "", "")
 	require.Equal(t, 401, status)
 	status, body := c.do("POST", sandboxesAPI, "sesame", "")
 	require.Equal(t, 201, status, "%s", body)
 	var sb mock.Sandbox
 	require.NoError(t, json.Unmarshal(body, &sb))
-	in := client{t: t, base: sb.URL}
+	in := mockClient{t: t, base: sb.URL}
 	status, _ = in.do("GET", mock.AdminPrefix+"/state", mock.AdminToken, "")
 	assert.Equal(t, 401, status, "a vendor token is not the admin token")
 	status, _ = in.do("GET", mock.AdminPrefix+"/state", "sesame", "")
@@ -304,21 +304,21 @@ func TestSandboxAdminGuarded(t *testing.T) {
 // percent-encoded segments intact.
 func TestSandboxVendorSDKBaseURL(t *testing.T) {
 	s := testkit.New(t)
-	c := listen(t, s)
+	c := listenMock(t, s)
 	sb := c.newSandbox("")
-	in := client{t: t, base: sb.URL}
+	in := mockClient{t: t, base: sb.URL}
 	status, body := in.do("POST", sbOrg+"/connectors/01JQQEESWY391NGMH0BV4G0BAV/versions", mock.AdminToken, `{"name":"release 2"}`)
 	require.Equal(t, 201, status, "%s", body)
 	status, body = in.do("GET", sbOrg+"/connectors/01JQQEESWY391NGMH0BV4G0BAV/versions/release%202", mock.AdminToken, "")
 	assert.Equal(t, 200, status, "%s", body)
-	status, body = in.do("POST", c1Apps+"/create", mock.AdminToken, fmt.Sprintf(c1Create, "second"))
+	status, body = in.do("POST", sbC1Apps+"/create", mock.AdminToken, fmt.Sprintf(sbC1Create, "second"))
 	require.Equal(t, 200, status, "%s", body)
-	status, body = in.do("GET", c1Apps+"?page_size=1", mock.AdminToken, "")
+	status, body = in.do("GET", sbC1Apps+"?page_size=1", mock.AdminToken, "")
 	require.Equal(t, 200, status, "%s", body)
 	var page struct{ NextPageToken string }
 	require.NoError(t, json.Unmarshal(body, &page))
 	require.NotEmpty(t, page.NextPageToken)
-	status, body = in.do("GET", c1Apps+"?page_size=1&page_token="+page.NextPageToken, mock.AdminToken, "")
+	status, body = in.do("GET", sbC1Apps+"?page_size=1&page_token="+page.NextPageToken, mock.AdminToken, "")
 	assert.Equal(t, 200, status, "%s", body)
 	status, _ = c.do("GET", sbOrg+"/connectors/01JQQEESWY391NGMH0BV4G0BAV/versions/release%202", mock.AdminToken, "")
 	assert.Equal(t, 404, status, "created in the sandbox only")
@@ -338,7 +338,7 @@ func TestSandboxesUnderConcurrency(t *testing.T) {
 		wg.Go(func() {
 			for i := range 15 {
 				id := newSandboxInUse(t, s)
-				r := httptest.NewRequest("POST", mock.SandboxPrefix+"/"+id+"/connectors", strings.NewReader(fmt.Sprintf(psCreate, fmt.Sprint(g, "-", i))))
+				r := httptest.NewRequest("POST", mock.SandboxPrefix+"/"+id+"/connectors", strings.NewReader(fmt.Sprintf(sbPsCreate, fmt.Sprint(g, "-", i))))
 				r.Header.Set("Authorization", "Bearer "+mock.AdminToken)
 				r.Header.Set("Content-Type", "application/json")
 				w := httptest.NewRecorder()
@@ -355,7 +355,7 @@ func TestSandboxesUnderConcurrency(t *testing.T) {
 			s.Reset(0)
 			s.ExpireSandboxes()
 			_ = s.Sandboxes()
-			res := testkit.Do(t, s, testkit.Request{Method: "POST", Path: "/connectors", Token: mock.AdminToken, Body: fmt.Sprintf(psCreate, fmt.Sprint("main-", i))})
+			res := testkit.Do(t, s, testkit.Request{Method: "POST", Path: "/connectors", Token: mock.AdminToken, Body: fmt.Sprintf(sbPsCreate, fmt.Sprint("main-", i))})
 			assert.Equal(t, 200, res.Status, "%s", res.Body)
 		}
 	})

@@ -43,7 +43,7 @@ type SandboxOptions struct {
 	// Seed, when not 0, seeds the sandbox's generated data.
 	Seed uint64 `json:"seed,omitempty"`
 	// State, when set, is the sandbox's starting state (what GET /__admin/state answers);
-	// the sandbox's reset returns to it.
+	// the sandbox's reset returns to it. It wins over Seed: its own seed is the sandbox's.
 	State *State `json:"state,omitempty"`
 }
 

@@ -173,3 +173,22 @@ func TestStateFileRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestScopedTokensWarning: tokens scoped to organisations with the admin API open (which
+// answers every organisation's data) get a warning at start-up; with -admin-token, none.
+func TestScopedTokensWarning(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		warn bool
+	}{
+		{[]string{"-token", "t=admin:01JTJJEWXWNVE4XGCY2G7A878P"}, true},
+		{[]string{"-token", "t=admin:01JTJJEWXWNVE4XGCY2G7A878P", "-admin-token", "sesame"}, false},
+		{[]string{"-token", "t=admin"}, false},
+	} {
+		ctx, cancel := context.WithCancel(context.Background())
+		_, _, stderr, done := start(t, ctx, append(c.args, "-log-level", "warn")...)
+		cancel()
+		require.NoError(t, <-done)
+		assert.Equal(t, c.warn, strings.Contains(stderr.String(), "the admin API is open"), "%v: %s", c.args, stderr.String())
+	}
+}

@@ -57,6 +57,27 @@ const (
 	opCreate          = "c1.api.app.v1.ConnectorService.Create"
 	opCreateDelegated = "c1.api.app.v1.ConnectorService.CreateDelegated"
 	opDelete          = "c1.api.app.v1.ConnectorService.Delete"
+
+	opUpdateDelegated  = "c1.api.app.v1.ConnectorService.UpdateDelegated"
+	opForceSync        = "c1.api.app.v1.ConnectorService.ForceSync"
+	opPauseSync        = "c1.api.app.v1.ConnectorService.PauseSync"
+	opResumeSync       = "c1.api.app.v1.ConnectorService.ResumeSync"
+	opSchedule         = "c1.api.app.v1.ConnectorService.UpdateConnectorSchedule"
+	opRotateCredential = "c1.api.app.v1.ConnectorService.RotateCredential"
+	opGetCredentials   = "c1.api.app.v1.ConnectorService.GetCredentials"
+	opRevokeCredential = "c1.api.app.v1.ConnectorService.RevokeCredential"
+	opConfirmSyncValid = "c1.api.app.v1.ConnectorService.ConfirmSyncValid"
+	opSyncDownloadURL  = "c1.api.app.v1.ConnectorService.GetConnectorSyncDownloadURL"
+	opValidateConfig   = "c1.api.app.v1.ConnectorService.ValidateHTTPConnectorConfig"
+
+	opAppsList   = "c1.api.app.v1.Apps.List"
+	opAppsCreate = "c1.api.app.v1.Apps.Create"
+	opAppsGet    = "c1.api.app.v1.Apps.Get"
+	opAppsUpdate = "c1.api.app.v1.Apps.Update"
+	opAppsDelete = "c1.api.app.v1.Apps.Delete"
+
+	opCatalogSchema = "c1.api.integration.connector.v1.ConnectorCatalogService.ConfigurationSchema"
+	opAppSearch     = "c1.api.app.v1.AppSearch.Search"
 )
 
 // API is the ConductorOne connector API of one mock server.
@@ -86,6 +107,7 @@ type specAndFields struct {
 // schemas are the spec's schemas of what the store holds, as the API writes it.
 type schemas struct {
 	connector, app *contract.Schema
+	appFields      appFieldSet // the app's fields as its update mask names them
 }
 
 // loadSpec returns the spec, its field tree and schemas, derived once per process like the
@@ -104,6 +126,9 @@ var loadSpec = sync.OnceValues(func() (specAndFields, error) {
 		return specAndFields{}, err
 	}
 	if sch.app, err = contract.Response(spec, "c1.api.app.v1.App"); err != nil {
+		return specAndFields{}, err
+	}
+	if sch.appFields, err = appFields(spec.Doc); err != nil {
 		return specAndFields{}, err
 	}
 	return specAndFields{spec, fields, &sch}, nil
@@ -137,7 +162,7 @@ func (a *mounted) ValidationOptions() vendorapi.ValidationOptions {
 
 // Counts implements vendorapi.Vendor.
 func (a *mounted) Counts() map[string]int {
-	return map[string]int{"apps": a.store.AppLen(), "connectors": a.store.Len()}
+	return map[string]int{"apps": a.store.AppLen(), "connectors": a.store.Len(), "syncs": a.store.syncLen(), "credentials": a.store.credentialLen()}
 }
 
 // Handlers implements vendorapi.Vendor.
@@ -149,6 +174,27 @@ func (a *mounted) Handlers() map[string]vendorapi.HandlerFunc {
 		opCreate:          a.create,
 		opCreateDelegated: a.createDelegated,
 		opDelete:          a.delete,
+
+		opUpdateDelegated:  a.updateDelegated,
+		opForceSync:        a.forceSync,
+		opPauseSync:        a.pauseSync,
+		opResumeSync:       a.resumeSync,
+		opSchedule:         a.updateSchedule,
+		opRotateCredential: a.rotateCredential,
+		opGetCredentials:   a.getCredentials,
+		opRevokeCredential: a.revokeCredential,
+		opConfirmSyncValid: a.confirmSyncValid,
+		opSyncDownloadURL:  a.syncDownloadURL,
+		opValidateConfig:   a.validateConfig,
+
+		opAppsList:   a.listApps,
+		opAppsCreate: a.createApp,
+		opAppsGet:    a.getApp,
+		opAppsUpdate: a.updateApp,
+		opAppsDelete: a.deleteApp,
+
+		opCatalogSchema: a.configurationSchema,
+		opAppSearch:     a.searchApps,
 	}
 }
 

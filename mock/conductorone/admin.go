@@ -56,7 +56,7 @@ func (a *API) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		}
 		sy, err := a.store.FailSync(parts[1], in.Message)
 		adminAnswer(w, map[string]any{"sync": sy}, err)
-	case len(parts) == 6 && parts[0] == "apps" && parts[2] == "connectors" && parts[5] == "syncs":
+	case len(parts) == 5 && parts[0] == "apps" && parts[2] == "connectors" && parts[4] == "syncs":
 		if r.Method != http.MethodGet {
 			adminMethod(w, http.MethodGet)
 			return

@@ -153,6 +153,9 @@ func (s *Store) updateApp(id string, changes json.RawMessage, mask *string) (*fx
 		return nil, &ValueError{Err: err}
 	}
 	app.ID = old.ID
+	if app.IdentityMatching == "" {
+		app.IdentityMatching = "APP_USER_IDENTITY_MATCHING_UNSPECIFIED" // the enum's zero value
+	}
 	if app == *old {
 		return old, nil
 	}

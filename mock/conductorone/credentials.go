@@ -2,6 +2,7 @@ package conductorone
 
 import (
 	"net/http"
+	"slices"
 
 	fx "github.com/connectormock/connectormock/fixtures/conductorone"
 	"github.com/connectormock/connectormock/mock/internal/kit"
@@ -30,7 +31,7 @@ func (s *Store) RotateCredential(appID, connectorID string) (fx.Credential, erro
 	st := s.own()
 	var cred fx.Credential
 	for {
-		cred = fx.NewCredential(st.seed, st.credsMade, appID, connectorID, s.clock())
+		cred = fx.GeneratedCredential(st.seed, st.credsMade, appID, connectorID, s.clock())
 		st.credsMade++
 		if _, taken := st.creds[cred.ID]; !taken {
 			break
@@ -140,4 +141,35 @@ func (a *API) revokeCredential(w http.ResponseWriter, _ *http.Request, c *vendor
 		return
 	}
 	kit.WriteJSON(w, http.StatusOK, struct{}{})
+}
+
+// PutCredential stores a copy of c (fixtures/conductorone.NewCredential builds one),
+// replacing any credential with the same id. One the store could not hold is refused with an
+// *InvalidError, and nothing changes: one without an id, of a connector the store does not
+// hold, or with a clientSecret (the store keeps none).
+func (s *Store) PutCredential(c fx.Credential) error {
+	var bad []FieldError
+	if c.ID == "" {
+		bad = append(bad, FieldError{"id", msgEmpty})
+	}
+	if c.ClientSecret != "" {
+		bad = append(bad, FieldError{"clientSecret", "the store keeps no secret"})
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := s.st.lookup(c.AppID, c.ConnectorID); err != nil {
+		bad = append(bad, FieldError{"connectorId", err.Error()})
+	}
+	if len(bad) > 0 {
+		return &InvalidError{Fields: bad}
+	}
+	st := s.own()
+	if old, ok := st.creds[c.ID]; !ok || old.ConnectorID != c.ConnectorID {
+		if ok {
+			st.connCreds[old.ConnectorID] = slices.DeleteFunc(slices.Clone(st.connCreds[old.ConnectorID]), func(id string) bool { return id == c.ID })
+		}
+		st.connCreds[c.ConnectorID] = appendID(st.connCreds[c.ConnectorID], c.ID)
+	}
+	st.creds[c.ID] = &c
+	return nil
 }

@@ -297,7 +297,7 @@ func TestCredentials(t *testing.T) {
 	}
 	res.JSON(t, &rotated)
 	cred := rotated.Credential
-	want := fx.NewCredential(fixtures.DefaultSeed, 0, appID, connID, clk.Now())
+	want := fx.GeneratedCredential(fixtures.DefaultSeed, 0, appID, connID, clk.Now())
 	assert.Equal(t, want, cred)
 	assert.True(t, strings.HasPrefix(cred.ClientSecret, "secret-token:"), cred.ClientSecret)
 
@@ -542,4 +542,55 @@ func TestSnapshotKeepsSyncsAndCredentials(t *testing.T) {
 func adminJSON(message string) string {
 	b, _ := json.Marshal(map[string]string{"message": message})
 	return string(b)
+}
+
+// TestPutSyncAndCredential: built syncs and credentials go into the store, and the API
+// answers about them; values the store could not hold are refused whole.
+func TestPutSyncAndCredential(t *testing.T) {
+	s, clk := clocked(t)
+	store := s.ConductorOne().Store()
+
+	done := fx.NewSync()
+	require.NoError(t, store.PutSync(done))
+	res := do(t, s, "GET", opPath(appID, connID, "syncs/"+done.ID+"/download_url"), nil)
+	assert.Equal(t, 200, res.Status, "%s", res.Body)
+
+	running := fx.NewSync(fx.WithStatus(fx.SyncRunning))
+	running.StartedAt = fx.Time(clk.Now())
+	require.NoError(t, store.PutSync(running))
+	clk.Add(time.Minute)
+	sy, err := store.Sync(running.ID)
+	require.NoError(t, err)
+	assert.Equal(t, fx.SyncDone, sy.Status, "a running sync put is pending work")
+
+	cred := fx.NewCredential()
+	require.NoError(t, store.PutCredential(cred))
+	res = do(t, s, "GET", opPath(appID, connID, "credentials/"+cred.ID), nil)
+	assert.Equal(t, 200, res.Status, "%s", res.Body)
+
+	before := state(t, s)
+	snap, err := store.Snapshot()
+	require.NoError(t, err)
+	other := fx.NewSync(fx.WithStatus(fx.SyncRunning))
+	other.StartedAt = fx.Time(clk.Now()) // started long ago, it would be done at once
+	two := fx.NewSync(fx.WithStatus(fx.SyncRunning))
+	require.NoError(t, store.PutSync(other))
+	for name, bad := range map[string]fx.Sync{
+		"no id":            {AppID: appID, ConnectorID: connID, Status: fx.SyncDone, StartedAt: clockTime},
+		"unknown status":   {ID: "x", AppID: appID, ConnectorID: connID, Status: "SYNC_STATUS_DISABLED", StartedAt: clockTime},
+		"no start":         {ID: "x", AppID: appID, ConnectorID: connID, Status: fx.SyncDone},
+		"unknown owner":    {ID: "x", AppID: appID, ConnectorID: "nope", Status: fx.SyncDone, StartedAt: clockTime},
+		"a second running": two,
+	} {
+		err := store.PutSync(bad)
+		assert.ErrorIs(t, err, conductorone.ErrInvalid, name)
+	}
+	withSecret := fx.NewCredential()
+	withSecret.ClientSecret = "s"
+	assert.ErrorIs(t, store.PutCredential(withSecret), conductorone.ErrInvalid)
+	assert.ErrorIs(t, store.PutCredential(fx.NewCredential(fx.WithAppID("nope"))), conductorone.ErrInvalid)
+	_, err = store.Sync(two.ID)
+	assert.ErrorIs(t, err, conductorone.ErrNotFound)
+	require.NoError(t, store.Restore(snap))
+	assert.Equal(t, before, state(t, s))
 }

@@ -565,3 +565,53 @@ func (s *Store) credentialLen() int {
 	defer s.mu.RUnlock()
 	return len(s.st.creds)
 }
+
+// PutSync stores a copy of sy (fixtures/conductorone.NewSync builds one), replacing any sync
+// with the same id; the connector's status is not changed. A running sync is pending work
+// from then on, due WorkDuration after its start. A sync the store could not hold is refused
+// with an *InvalidError, and nothing changes: one without an id, of a connector the store does
+// not hold, with a status other than running, done or error, a startedAt that does not parse,
+// or a second running sync of its connector.
+func (s *Store) PutSync(sy fx.Sync) error {
+	var bad []FieldError
+	if sy.ID == "" {
+		bad = append(bad, FieldError{"id", msgEmpty})
+	}
+	if sy.Status != fx.SyncRunning && sy.Status != fx.SyncDone && sy.Status != fx.SyncError {
+		bad = append(bad, FieldError{"status", fmt.Sprintf("must be %s, %s or %s", fx.SyncRunning, fx.SyncDone, fx.SyncError)})
+	}
+	started, err := time.Parse(time.RFC3339Nano, sy.StartedAt)
+	if err != nil {
+		bad = append(bad, FieldError{"startedAt", "not an RFC 3339 timestamp"})
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settleLocked()
+	if _, err := s.st.lookup(sy.AppID, sy.ConnectorID); err != nil {
+		bad = append(bad, FieldError{"connectorId", err.Error()})
+	}
+	if r, ok := s.st.running[sy.ConnectorID]; ok && sy.Status == fx.SyncRunning && r.id != sy.ID {
+		bad = append(bad, FieldError{"status", fmt.Sprintf(reasonRunning, r.id)})
+	}
+	if len(bad) > 0 {
+		return &InvalidError{Fields: bad}
+	}
+	st := s.own()
+	if old, ok := st.syncs[sy.ID]; ok {
+		if r, ok := st.running[old.ConnectorID]; ok && r.id == sy.ID {
+			delete(st.running, old.ConnectorID)
+		}
+		if old.ConnectorID != sy.ConnectorID {
+			st.connSyncs[old.ConnectorID] = slices.DeleteFunc(slices.Clone(st.connSyncs[old.ConnectorID]), func(id string) bool { return id == sy.ID })
+			st.connSyncs[sy.ConnectorID] = appendID(st.connSyncs[sy.ConnectorID], sy.ID)
+		}
+	} else {
+		st.connSyncs[sy.ConnectorID] = appendID(st.connSyncs[sy.ConnectorID], sy.ID)
+	}
+	st.syncs[sy.ID] = &sy
+	if sy.Status == fx.SyncRunning {
+		st.running[sy.ConnectorID] = runningSync{id: sy.ID, due: started.Add(s.work)}
+	}
+	st.recomputeDue()
+	return nil
+}

@@ -50,16 +50,25 @@ func newSyncState() syncState {
 		creds: map[string]*fx.Credential{}, connCreds: map[string][]string{}}
 }
 
-// clone copies the maps (not the immutable values) of a shared state before a change; the
-// id lists are shared too, and only ever replaced (appendID), never changed in place.
+// clone copies the maps (not the immutable values) of a shared state before a change, and the
+// id lists, which the copy then appends to in place. A shared state is a seeded one, whose
+// lists are the documented connector's few.
 func (ss syncState) clone() syncState {
-	ss.syncs, ss.connSyncs, ss.running = maps.Clone(ss.syncs), maps.Clone(ss.connSyncs), maps.Clone(ss.running)
-	ss.creds, ss.connCreds = maps.Clone(ss.creds), maps.Clone(ss.connCreds)
+	ss.syncs, ss.running, ss.creds = maps.Clone(ss.syncs), maps.Clone(ss.running), maps.Clone(ss.creds)
+	ss.connSyncs, ss.connCreds = cloneLists(ss.connSyncs), cloneLists(ss.connCreds)
 	return ss
 }
 
-// appendID appends id to a list that may be shared with another state: a new list each time.
-func appendID(ids []string, id string) []string { return append(slices.Clip(ids), id) }
+func cloneLists(m map[string][]string) map[string][]string {
+	out := make(map[string][]string, len(m))
+	for k, v := range m {
+		out[k] = slices.Clone(v)
+	}
+	return out
+}
+
+// appendID appends id to a list of an owned state.
+func appendID(ids []string, id string) []string { return append(ids, id) }
 
 // forgetConnector drops the syncs and credentials of a deleted connector.
 func (st *state) forgetConnector(id string) {

@@ -1,7 +1,12 @@
-// Package conductorone mocks ConductorOne's connector service (c1.api.app.v1.ConnectorService):
-// Update, Get, List, Create, CreateDelegated and Delete of the connectors of an app, on the
-// vendor's own paths (/api/v1/apps/{app_id}/connectors/...), with camelCase JSON, update masks
-// (google.protobuf.FieldMask), expand masks and google.rpc.Status errors.
+// Package conductorone mocks ConductorOne's connector management on the vendor's own paths,
+// with camelCase JSON, update masks (google.protobuf.FieldMask), expand masks and
+// google.rpc.Status errors: every operation of the connector service
+// (c1.api.app.v1.ConnectorService: the connectors of an app, their syncs, schedules and
+// credentials), the apps (c1.api.app.v1.Apps), the app search and the connector catalog's
+// configuration schemas. One file per family: handlers.go (connectors), syncs.go (ForceSync,
+// PauseSync, ResumeSync, ConfirmSyncValid, sync files), schedule.go, credentials.go, editor.go
+// (ValidateHTTPConnectorConfig), apps.go (apps and app search), catalog.go, admin.go (the
+// vendor's admin endpoints), each with its part of the store.
 //
 // Package mock mounts it; a test reaches its state through the server's accessor, with the
 // values of package fixtures/conductorone:
@@ -15,8 +20,13 @@
 //	got, err := store.Connector(c.AppID, c.ID)
 //
 // The store holds the documented data set (app 2fNYt5ovfagQ9ArtVtVeIULrWrf with connector
-// 2tJx9rcUyjZ15BXoMYi2BGkgqD8, carrying the values of the API reference's example) and
-// Config.Connectors generated connectors spread over fixtures/conductorone.GeneratedApps apps.
+// 2tJx9rcUyjZ15BXoMYi2BGkgqD8, carrying the values of the API reference's example, a completed
+// and a failed sync of it and a credential) and Config.Connectors generated connectors spread
+// over fixtures/conductorone.GeneratedApps apps.
+//
+// A sync started by ForceSync runs on the mock's clock: it is done Config.WorkDuration after it
+// started, settled by whoever looks at the state first after that (no timers, no goroutines),
+// or now on demand (Store.CompleteSync, FailSync, CompleteWork, the admin endpoints).
 //
 // # How the store keeps its state
 //
@@ -28,7 +38,8 @@
 // values) and owns them from then on, and Reset points back at the shared state. Each app's
 // connectors are kept in List's order as they are written (by sequence number, in a
 // kit.Sorted), so a page is a binary search for its token's place and a slice of the page's
-// length: no scan, no sort, whatever the store's size.
+// length: no scan, no sort, whatever the store's size. Apps are kept so too, for Apps.List.
+// Syncs and credentials are immutable values too, by id, with each connector's ids in order.
 //
 // An Update's update mask is applied with no map and no JSON round trip: the request's
 // connector is read member by member as it was sent (patch.go) and each field the mask names

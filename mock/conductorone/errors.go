@@ -67,8 +67,6 @@ const (
 	msgUnknownCatalog  = "catalogId %q: not an entry of the connector catalog"
 	msgCron            = "cron.cronSpec %q: %s"
 	msgTimezone        = "cron.timezone %q: not an IANA time zone"
-	msgOneOf           = "%s is required"
-	msgAppNoConnectors = "app %q not found"
 	msgConnectorState  = "connector %q of app %q: %s"
 	msgSyncState       = "sync %q: %s"
 	reasonPaused       = "syncing is paused; resume it first"
@@ -81,7 +79,6 @@ const (
 	msgSyncCancelled   = "sync cancelled: syncing was paused"
 	msgSyncFailedAdmin = "sync failed"
 	msgPausedReason    = "paused through the API"
-	msgAppMaskPath     = "invalid field mask path %q: %s"
 	reasonNoAppField   = "no such field in c1.api.app.v1.App"
 
 	// Fallbacks for errors raised outside this package that carry no message.

@@ -1,6 +1,13 @@
+"""Writes the vendor excerpt: the operations of the given services (operationId prefixes) of
+ConductorOne's contract, and every schema they reach, keys sorted as the file has them.
+
+    python3 excerpt.py ../shared/reference/conductorone/openapi.full.yaml \
+        c1.api.app.v1.ConnectorService. c1.api.app.v1.Apps. c1.api.app.v1.AppSearch. \
+        c1.api.integration.connector.v1.ConnectorCatalogService. > vendor-connectors.excerpt.yaml
+"""
 import yaml,sys
-V=yaml.safe_load(open('/work/shared/reference/conductorone/openapi.full.yaml'))
-fams=sys.argv[1:]
+V=yaml.safe_load(open(sys.argv[1]))
+fams=sys.argv[2:]
 out={k:V[k] for k in ['openapi','info','servers','security']}
 paths={}
 need=set()

@@ -116,6 +116,15 @@ func TestGoldenBodies(t *testing.T) {
 		{"404 unknown app", testkit.Request{Method: "GET", Path: listPath("2fNYt5ovfagQ9ArtVtVeIULrWrg"), Token: mock.AdminToken}, 404, "404-app.json"},
 		{"404 no such route", testkit.Request{Method: "GET", Path: "/api/v1/apps/" + appID + "/nope", Token: mock.AdminToken}, 404, "404-route.json"},
 		{"405 wrong method", testkit.Request{Method: "PUT", Path: doc, Token: mock.AdminToken, Body: `{}`}, 405, "405.json"},
+		{"200 get credential", testkit.Request{Method: "GET", Path: doc + "/credentials/" + fx.DocumentedCredentialID, Token: mock.ReadOnlyToken}, 200, "get-credential-200.json"},
+		{"200 download url", testkit.Request{Method: "GET", Path: doc + "/syncs/" + fx.DocumentedSyncID + "/download_url", Token: mock.ReadOnlyToken}, 200, "download-url-200.json"},
+		{"200 sync file", testkit.Request{Method: "GET", Path: "/api/v1/apps/-/sync_files/" + fx.DocumentedSyncID}, 200, "sync-file-200.json"},
+		{"200 app get", testkit.Request{Method: "GET", Path: "/api/v1/apps/" + appID, Token: mock.ReadOnlyToken}, 200, "app-get-200.json"},
+		{"200 configuration schema", testkit.Request{Method: "POST", Path: "/api/v1/connectorcatalog", Token: mock.AdminToken, Body: `{"catalogId":"2ZEJxUqDgkBJsBPUnHXBP1MzC3B"}`}, 200, "catalog-schema-200.json"},
+		{"200 validate config", testkit.Request{Method: "POST", Path: "/api/v1/apps/connectors/validate_config/http", Token: mock.AdminToken, Body: `{"text":"baseUrl: x\nauth:\n\ttype: bearer\n"}`}, 200, "validate-config-200.json"},
+		{"400 failed precondition", testkit.Request{Method: "POST", Path: doc + "/resume", Token: mock.AdminToken, Body: `{}`}, 400, "400-failed-precondition.json"},
+		{"400 cron", testkit.Request{Method: "POST", Path: doc + "/schedule", Token: mock.AdminToken, Body: `{"cron":{"cronSpec":"0 24 * * *"}}`}, 400, "400-cron.json"},
+		{"404 credential", testkit.Request{Method: "GET", Path: doc + "/credentials/" + fx.DocumentedSyncID, Token: mock.AdminToken}, 404, "404-credential.json"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

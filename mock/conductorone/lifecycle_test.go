@@ -594,3 +594,61 @@ func TestPutSyncAndCredential(t *testing.T) {
 	require.NoError(t, store.Restore(snap))
 	assert.Equal(t, before, state(t, s))
 }
+
+// TestConcurrentLifecycle: syncs forced, completed and read, credentials rotated and apps
+// created from many goroutines at once, with syncs settling under them, keep every id unique
+// and every answer documented (run with -race).
+func TestConcurrentLifecycle(t *testing.T) {
+	s, clk := clocked(t)
+	var conns []fx.Connector
+	for _, app := range s.ConductorOne().Store().Apps() {
+		cs, err := s.ConductorOne().Store().Connectors(app.ID)
+		require.NoError(t, err)
+		for _, c := range cs {
+			if c.Status.Status != "SYNC_STATUS_DISABLED" {
+				conns = append(conns, c)
+			}
+		}
+	}
+	require.GreaterOrEqual(t, len(conns), 8)
+	type result struct{ syncs, creds, apps []string }
+	done := make(chan result)
+	for g := range 8 {
+		c := conns[g]
+		go func() {
+			var r result
+			for i := range 5 {
+				res := do(t, s, "POST", opPath(c.AppID, c.ID, "force_sync"), `{}`)
+				if assert.Equal(t, 200, res.Status, "%s", res.Body) {
+					r.syncs = append(r.syncs, res.Header.Get("Connectormock-Sync-Id"))
+				}
+				clk.Add(time.Minute) // every goroutine's sync is due: whoever looks next settles it
+				res = do(t, s, "POST", "/api/v1/apps/connectors/credentials", fmt.Sprintf(`{"appId":%q,"connectorId":%q}`, c.AppID, c.ID))
+				assert.Equal(t, 200, res.Status)
+				var cred struct {
+					Credential fx.Credential `json:"credential"`
+				}
+				res.JSON(t, &cred)
+				r.creds = append(r.creds, cred.Credential.ID)
+				res = do(t, s, "POST", "/api/v1/apps", fmt.Sprintf(`{"displayName":"g%d-%d"}`, g, i))
+				assert.Equal(t, 200, res.Status)
+				var app appAnswer
+				res.JSON(t, &app)
+				r.apps = append(r.apps, app.App.ID)
+				assert.Equal(t, 200, do(t, s, "GET", "/api/v1/apps?page_size=3", nil).Status)
+				assert.Equal(t, 200, do(t, s, "GET", listPath(c.AppID), nil).Status)
+			}
+			done <- r
+		}()
+	}
+	seen := map[string]bool{}
+	for range 8 {
+		r := <-done
+		for _, id := range append(append(r.syncs, r.creds...), r.apps...) {
+			assert.False(t, seen[id], "id %s handed out twice", id)
+			seen[id] = true
+		}
+	}
+	assert.Len(t, seen, 8*5*3)
+	assert.Equal(t, 0, s.CompleteWork(), "every sync was due and settled")
+}

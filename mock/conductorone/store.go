@@ -255,8 +255,13 @@ func (s *Store) Restore(data json.RawMessage) error {
 		}
 		ids[e.Connector.ID], seqs[e.Seq] = true, true
 	}
-	if snap.Created < 0 || snap.AppsCreated < 0 || snap.SyncsMade < 0 || snap.CredentialsMade < 0 {
-		return fmt.Errorf("conductorone state: created %d, appsCreated %d, syncsMade %d, credentialsMade %d: must not be negative", snap.Created, snap.AppsCreated, snap.SyncsMade, snap.CredentialsMade)
+	for _, n := range []struct {
+		name string
+		n    int
+	}{{"created", snap.Created}, {"appsCreated", snap.AppsCreated}, {"syncsMade", snap.SyncsMade}, {"credentialsMade", snap.CredentialsMade}} {
+		if n.n < 0 {
+			return fmt.Errorf("conductorone state: %s %d: must not be negative", n.name, n.n)
+		}
 	}
 	conns := map[string]string{} // connector id -> app id
 	for _, e := range snap.Connectors {

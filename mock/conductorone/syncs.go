@@ -147,7 +147,7 @@ func (st *state) finishSync(conn string, t time.Time, lastError string) *fx.Sync
 			c.Status.CompletedAt = at
 		}
 		if c.SyncDisabledAt != "" { // paused while it ran (a Put, say): the connector stays paused
-			c.Status.Status = fx.SyncStatuses[4]
+			c.Status.Status = "SYNC_STATUS_DISABLED"
 		}
 		st.insert(&entry{seq: old.seq, c: c})
 	}

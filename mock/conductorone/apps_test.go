@@ -302,7 +302,7 @@ func TestCatalog(t *testing.T) {
 	c := s.ConductorOne().Store().Apps()[1]
 	cs, err := s.ConductorOne().Store().Connectors(c.ID)
 	require.NoError(t, err)
-	entry, err := s.ConductorOne().CatalogEntry(cs[0].CatalogID)
+	entry, err := s.ConductorOne().Store().CatalogEntry(cs[0].CatalogID)
 	require.NoError(t, err)
 	res = do(t, s, "POST", "/api/v1/connectorcatalog", fmt.Sprintf(`{"appId":%q,"connectorId":%q}`, c.ID, cs[0].ID))
 	require.Equal(t, 200, res.Status, "%s", res.Body)
@@ -385,4 +385,41 @@ func mustJSON(t *testing.T, v any) []byte {
 	b, err := json.Marshal(v)
 	require.NoError(t, err)
 	return b
+}
+
+// TestPutCatalogEntry: a built catalog entry goes into one store's catalog; Create accepts its
+// id, ConfigurationSchema answers its schema, and snapshots keep it.
+func TestPutCatalogEntry(t *testing.T) {
+	s := newServer(t)
+	store := s.ConductorOne().Store()
+	e := fx.NewCatalogEntry(fx.WithDisplayName("Acme HR"))
+	assert.Equal(t, "type.googleapis.com/c1.connector.acmehr.v1.Config", e.ConfigType)
+	res := do(t, s, "POST", listPath(appID)+"/create", `{"catalogId":"`+e.ID+`"}`)
+	assert.Equal(t, 400, res.Status, "not in the catalog yet")
+
+	require.NoError(t, store.PutCatalogEntry(e))
+	res = do(t, s, "POST", listPath(appID)+"/create", `{"catalogId":"`+e.ID+`","config":{"@type":"`+e.ConfigType+`"}}`)
+	require.Equal(t, 200, res.Status, "%s", res.Body)
+	res = do(t, s, "POST", "/api/v1/connectorcatalog", `{"catalogId":"`+e.ID+`"}`)
+	require.Equal(t, 200, res.Status, "%s", res.Body)
+	assert.JSONEq(t, `{"formSchema":`+string(e.Form())+`,"schema":`+string(e.Schema())+`}`, string(res.Body))
+	assert.Equal(t, 404, do(t, newServer(t), "POST", "/api/v1/connectorcatalog", `{"catalogId":"`+e.ID+`"}`).Status, "one store's catalog alone")
+
+	snap, err := store.Snapshot()
+	require.NoError(t, err)
+	other := newServer(t)
+	require.NoError(t, other.ConductorOne().Store().Restore(snap))
+	got, err := other.ConductorOne().Store().CatalogEntry(e.ID)
+	require.NoError(t, err)
+	assert.Equal(t, e, got)
+
+	for name, bad := range map[string]fx.CatalogEntry{
+		"no id":         {DisplayName: "x", ConfigType: "t"},
+		"no type":       {ID: "x", DisplayName: "x"},
+		"unnamed field": {ID: "x", DisplayName: "x", ConfigType: "t", Fields: []fx.CatalogField{{DisplayName: "d"}}},
+	} {
+		assert.ErrorIs(t, store.PutCatalogEntry(bad), conductorone.ErrInvalid, name)
+	}
+	_, err = store.CatalogEntry("x")
+	assert.ErrorIs(t, err, conductorone.ErrNotFound)
 }

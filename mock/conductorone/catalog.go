@@ -1,7 +1,9 @@
 package conductorone
 
 import (
+	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 
 	fx "github.com/connectormock/connectormock/fixtures/conductorone"
@@ -22,13 +24,63 @@ var catalog = sync.OnceValue(func() map[string]fx.CatalogEntry {
 	return out
 })
 
-// CatalogEntry returns the catalog entry with the given id.
-func (a *API) CatalogEntry(id string) (fx.CatalogEntry, error) {
-	e, ok := catalog()[id]
+// CatalogEntry returns the catalog entry with the given id: one put with PutCatalogEntry, or
+// a built-in one.
+func (s *Store) CatalogEntry(id string) (fx.CatalogEntry, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	e, ok := s.st.catalogEntry(id)
 	if !ok {
 		return fx.CatalogEntry{}, &CatalogNotFoundError{CatalogID: id}
 	}
-	return e, nil
+	return cloneEntry(e), nil
+}
+
+func (st *state) catalogEntry(id string) (fx.CatalogEntry, bool) {
+	if e, ok := st.catalog[id]; ok {
+		return *e, true
+	}
+	e, ok := catalog()[id]
+	return e, ok
+}
+
+func cloneEntry(e fx.CatalogEntry) fx.CatalogEntry {
+	e.Fields = slices.Clone(e.Fields)
+	return e
+}
+
+// PutCatalogEntry adds a connector type to the store's catalog (fixtures/conductorone's
+// NewCatalogEntry builds one), or replaces the entry of its id, a built-in one included:
+// Create then accepts its id and ConfigurationSchema answers its schema. An entry without an
+// id, a display name, a config type or with a field without a name is refused with an
+// *InvalidError, and nothing changes.
+func (s *Store) PutCatalogEntry(e fx.CatalogEntry) error {
+	if err := checkCatalogEntry(&e); err != nil {
+		return err
+	}
+	e = cloneEntry(e)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.own().catalog[e.ID] = &e
+	return nil
+}
+
+func checkCatalogEntry(e *fx.CatalogEntry) error {
+	var bad []FieldError
+	for _, f := range []struct{ name, v string }{{"id", e.ID}, {"displayName", e.DisplayName}, {"configType", e.ConfigType}} {
+		if f.v == "" {
+			bad = append(bad, FieldError{f.name, msgEmpty})
+		}
+	}
+	for i, f := range e.Fields {
+		if f.Name == "" {
+			bad = append(bad, FieldError{fmt.Sprintf("fields[%d].name", i), msgEmpty})
+		}
+	}
+	if len(bad) > 0 {
+		return &InvalidError{Fields: bad}
+	}
+	return nil
 }
 
 type schemaRequest struct {
@@ -69,7 +121,7 @@ func (a *API) configurationSchema(w http.ResponseWriter, r *http.Request, _ *ven
 		}
 		id = e.c.CatalogID
 	}
-	entry, err := a.CatalogEntry(id)
+	entry, err := a.store.CatalogEntry(id)
 	if err != nil {
 		a.writeError(w, failure(err))
 		return

@@ -70,6 +70,9 @@ type state struct {
 	seq     uint64 // the last sequence number handed out
 	created int    // connectors created through the API, to derive their ids
 	syncState
+	// catalog holds the catalog entries put with PutCatalogEntry, in front of the built-in
+	// ones (fixtures/conductorone.Catalog), by id.
+	catalog map[string]*fx.CatalogEntry
 }
 
 // entry is a stored connector; seq orders List and anchors its page tokens, so a page token
@@ -144,7 +147,8 @@ func seeded(cfg vendorapi.Config) *state {
 
 func newState(seed uint64) *state {
 	return &state{seed: seed, apps: map[string]*fx.App{}, appSeqs: map[string]uint64{}, appList: kit.NewSorted(byAppSeq),
-		connectors: map[string]*entry{}, lists: map[string]*kit.Sorted[listKey]{}, syncState: newSyncState()}
+		connectors: map[string]*entry{}, lists: map[string]*kit.Sorted[listKey]{}, syncState: newSyncState(),
+		catalog: map[string]*fx.CatalogEntry{}}
 }
 
 // own makes the store's state its own before a change (mu held for writing): a shared one is
@@ -158,6 +162,7 @@ func (s *Store) own() *state {
 	st.appSeqs = maps.Clone(st.appSeqs)
 	st.appList = st.appList.Clone()
 	st.syncState = st.syncState.clone()
+	st.catalog = maps.Clone(st.catalog)
 	st.connectors = maps.Clone(st.connectors)
 	st.lists = make(map[string]*kit.Sorted[listKey], len(s.st.lists))
 	for app, l := range s.st.lists {
@@ -196,6 +201,8 @@ type snapshot struct {
 	SyncsMade       int             `json:"syncsMade,omitempty"`
 	Credentials     []fx.Credential `json:"credentials,omitempty"` // in the order they were created
 	CredentialsMade int             `json:"credentialsMade,omitempty"`
+	// CatalogEntries are the entries put with PutCatalogEntry, by id.
+	CatalogEntries []fx.CatalogEntry `json:"catalogEntries,omitempty"`
 }
 
 type snapshotEntry struct {
@@ -213,6 +220,9 @@ func (s *Store) Snapshot() (json.RawMessage, error) {
 		snap.Apps = append(snap.Apps, *k.app)
 	}
 	st.syncState.snapshot(&snap)
+	for _, id := range sortedKeys(st.catalog) {
+		snap.CatalogEntries = append(snap.CatalogEntries, *st.catalog[id])
+	}
 	for _, e := range st.connectors {
 		snap.Connectors = append(snap.Connectors, snapshotEntry{e.seq, e.c}) // immutable: shared, not copied
 	}
@@ -270,6 +280,16 @@ func (s *Store) Restore(data json.RawMessage) error {
 	if err := checkSyncState(&snap, conns); err != nil {
 		return err
 	}
+	entries := map[string]bool{}
+	for i, e := range snap.CatalogEntries {
+		if err := checkCatalogEntry(&e); err != nil {
+			return fmt.Errorf("conductorone state: catalogEntries[%d]: %w", i, err)
+		}
+		if entries[e.ID] {
+			return fmt.Errorf("conductorone state: catalogEntries[%d]: repeated id %q", i, e.ID)
+		}
+		entries[e.ID] = true
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	seed := s.st.seed
@@ -291,6 +311,9 @@ func (s *Store) Restore(data json.RawMessage) error {
 		st.lists[app] = kit.NewSortedFrom(bySeq, ks)
 	}
 	st.restoreSyncs(&snap, s.work)
+	for i := range snap.CatalogEntries {
+		st.catalog[snap.CatalogEntries[i].ID] = &snap.CatalogEntries[i]
+	}
 	s.st, s.shared = st, false
 	return nil
 }
@@ -561,11 +584,11 @@ func (s *Store) create(appID string, in NewConnector) (*entry, error) {
 	if in.CatalogID == "" {
 		return nil, &RequiredError{Field: "catalogId"}
 	}
-	if _, ok := catalog()[in.CatalogID]; !ok {
-		return nil, &UnknownCatalogError{CatalogID: in.CatalogID}
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if _, ok := s.st.catalogEntry(in.CatalogID); !ok {
+		return nil, &UnknownCatalogError{CatalogID: in.CatalogID}
+	}
 	if _, ok := s.st.apps[appID]; !ok {
 		return nil, &NotFoundError{AppID: appID}
 	}

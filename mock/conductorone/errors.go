@@ -62,6 +62,7 @@ const (
 	msgEmpty           = "must not be empty"
 	msgSync            = "sync %q not found for connector %q of app %q"
 	msgSyncFile        = "sync file %q not found"
+	msgSyncID          = "sync %q not found"
 	msgCredential      = "credential %q not found for connector %q of app %q"
 	msgCatalog         = "catalog entry %q not found"
 	msgUnknownCatalog  = "catalogId %q: not an entry of the connector catalog"
@@ -295,14 +296,19 @@ func (e *StateError) Error() string {
 // Is makes errors.Is(err, ErrFailedPrecondition) true.
 func (e *StateError) Is(target error) bool { return target == ErrFailedPrecondition }
 
-// SyncNotFoundError is a sync id that no sync of the connector has.
+// SyncNotFoundError is a sync id that no sync of the connector has (ConnectorID "": no sync
+// at all), or, File set, no sync with a file (one that completed).
 type SyncNotFoundError struct {
 	AppID, ConnectorID, SyncID string
+	File                       bool
 }
 
 func (e *SyncNotFoundError) Error() string {
-	if e.ConnectorID == "" {
+	switch {
+	case e.File:
 		return fmt.Sprintf(msgSyncFile, e.SyncID)
+	case e.ConnectorID == "":
+		return fmt.Sprintf(msgSyncID, e.SyncID)
 	}
 	return fmt.Sprintf(msgSync, e.SyncID, e.ConnectorID, e.AppID)
 }

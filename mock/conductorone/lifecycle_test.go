@@ -198,7 +198,7 @@ func TestSyncOnDemand(t *testing.T) {
 	assert.JSONEq(t, adminJSON(fmt.Sprintf("sync %q: the sync is not running", id)), string(res.Body))
 	res = admin("POST", "/syncs/nope/complete", "")
 	assert.Equal(t, 404, res.Status)
-	assert.JSONEq(t, adminJSON(`sync file "nope" not found`), string(res.Body))
+	assert.JSONEq(t, adminJSON(`sync "nope" not found`), string(res.Body))
 
 	id = start()
 	res = admin("POST", "/syncs/"+id+"/complete", "")

@@ -391,11 +391,8 @@ func (s *Store) downloadable(appID, connectorID, id string) (*fx.Sync, error) {
 // SyncFile returns the file of the completed sync id: the bytes its download URL serves.
 func (s *Store) SyncFile(id string) ([]byte, error) {
 	sy, err := s.Sync(id)
-	if err != nil {
-		return nil, err
-	}
-	if sy.Status != fx.SyncDone {
-		return nil, &SyncNotFoundError{SyncID: id}
+	if err != nil || sy.Status != fx.SyncDone {
+		return nil, &SyncNotFoundError{SyncID: id, File: true}
 	}
 	return fx.SyncFile(sy), nil
 }

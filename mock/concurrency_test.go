@@ -168,10 +168,10 @@ func (o *own) step(t *testing.T, s *mock.Server, i int) {
 	case 7:
 		if o.rng.IntN(2) == 0 {
 			c, res = o.do(t, s, "POST", "/api/v1/apps/"+o.c1App+"/connectors/create", c1+"Create",
-				fmt.Appendf(nil, `{"catalogId":"cat%d","config":{"@type":"type.googleapis.com/x","n":%d},"userIds":["u%d"]}`, o.g, i, o.g))
+				fmt.Appendf(nil, `{"catalogId":"catalogId","description":"g%d","config":{"@type":"type.googleapis.com/x","n":%d},"userIds":["u%d"]}`, o.g, i, o.g))
 		} else {
 			c, res = o.do(t, s, "POST", "/api/v1/apps/"+o.c1App+"/connectors", c1+"CreateDelegated",
-				fmt.Appendf(nil, `{"catalogId":"cat%d","displayName":"pending g%d-%d"}`, o.g, o.g, i))
+				fmt.Appendf(nil, `{"catalogId":"catalogId","description":"g%d","displayName":"pending g%d-%d"}`, o.g, o.g, i))
 		}
 		if res.Status == 200 {
 			var b struct {

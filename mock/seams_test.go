@@ -104,12 +104,12 @@ func TestCompleteWorkAndVendorAdmin(t *testing.T) {
 	s.ServeHTTP(w, req)
 	assert.Equal(t, "POST /syncs/7/fail", w.Body.String())
 
-	req = httptest.NewRequest("GET", AdminPrefix+"/vendors/conductorone/x", nil)
+	req = httptest.NewRequest("GET", AdminPrefix+"/vendors/nope/x", nil)
 	req.Header.Set("Authorization", "Bearer adm")
 	w = httptest.NewRecorder()
 	s.ServeHTTP(w, req)
 	assert.Equal(t, 404, w.Code)
-	assert.Contains(t, w.Body.String(), `no admin endpoints for vendor \"conductorone\"`)
+	assert.Contains(t, w.Body.String(), `no admin endpoints for vendor \"nope\"`)
 }
 
 func TestBaseURL(t *testing.T) {

@@ -33,7 +33,7 @@ var vendors = []struct {
 	prefixes []string
 }{
 	{productsup.Name, []string{"/connectors"}},
-	{conductorone.Name, []string{"/api/v1/apps"}},
+	{conductorone.Name, []string{"/api/v1/apps", "/api/v1/connectorcatalog", "/api/v1/search/apps"}},
 	{versori.Name, []string{"/api/connect/v1/o"}},
 }
 

@@ -147,3 +147,65 @@ func BenchmarkPutApp(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkForceSync starts a sync of the documented connector b.N times through the whole
+// pipeline; with a work duration of 0 each sync is done by the next one's look, so every
+// answer is 200 (and the settling of the previous sync is part of each request).
+func BenchmarkForceSync(b *testing.B) {
+	s, err := mock.New(mock.WithWorkDuration(0), mock.WithVendors(conductorone.Name))
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := connectorPath(appID, connID) + "/force_sync"
+	body := []byte(`{}`)
+	serve(b, s, http.MethodPost, path, body) // seeds and owns the store, outside the timings
+	b.ReportAllocs()
+	for b.Loop() {
+		serve(b, s, http.MethodPost, path, body)
+	}
+}
+
+// BenchmarkRotateCredential creates a credential of the documented connector b.N times, the
+// SDK's request: ids and secret drawn from the seed, the credential stored, the secret answered.
+func BenchmarkRotateCredential(b *testing.B) {
+	s, err := mock.New(mock.WithVendors(conductorone.Name))
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := []byte(`{"appId":"` + appID + `","connectorId":"` + connID + `"}`)
+	serve(b, s, http.MethodPost, "/api/v1/apps/connectors/credentials", body)
+	b.ReportAllocs()
+	for b.Loop() {
+		serve(b, s, http.MethodPost, "/api/v1/apps/connectors/credentials", body)
+	}
+}
+
+// BenchmarkAppsList serves Apps.List pages: the first page of the seeded apps, and the middle
+// page of 20 from 10,000 created apps, which must cost what a first page costs.
+func BenchmarkAppsList(b *testing.B) {
+	s, err := mock.New(mock.WithVendors(conductorone.Name))
+	if err != nil {
+		b.Fatal(err)
+	}
+	serve(b, s, http.MethodGet, "/api/v1/apps", nil)
+	b.Run("seeded", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			serve(b, s, http.MethodGet, "/api/v1/apps?page_size=20", nil)
+		}
+	})
+	store := s.ConductorOne().Store()
+	for i := range 10_000 {
+		if _, err := store.CreateApp(conductorone.NewApp{DisplayName: fmt.Sprint("app ", i)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	// The token of the page after the app of sequence number 5,000: the store's own format.
+	middle := base64.RawURLEncoding.EncodeToString([]byte("-apps/5000"))
+	b.Run("middle/10000", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			serve(b, s, http.MethodGet, "/api/v1/apps?page_size=20&page_token="+middle, nil)
+		}
+	})
+}

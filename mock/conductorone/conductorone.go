@@ -1,7 +1,12 @@
-// Package conductorone mocks ConductorOne's connector service (c1.api.app.v1.ConnectorService):
-// Update, Get, List, Create, CreateDelegated and Delete of the connectors of an app, on the
-// vendor's own paths (/api/v1/apps/{app_id}/connectors/...), with camelCase JSON, update masks
-// (google.protobuf.FieldMask), expand masks and google.rpc.Status errors.
+// Package conductorone mocks ConductorOne's connector management on the vendor's own paths,
+// with camelCase JSON, update masks (google.protobuf.FieldMask), expand masks and
+// google.rpc.Status errors: every operation of the connector service
+// (c1.api.app.v1.ConnectorService: the connectors of an app, their syncs, schedules and
+// credentials), the apps (c1.api.app.v1.Apps), the app search and the connector catalog's
+// configuration schemas. One file per family: handlers.go (connectors), syncs.go (ForceSync,
+// PauseSync, ResumeSync, ConfirmSyncValid, sync files), schedule.go, credentials.go, editor.go
+// (ValidateHTTPConnectorConfig), apps.go (apps and app search), catalog.go, admin.go (the
+// vendor's admin endpoints), each with its part of the store.
 //
 // Package mock mounts it; a test reaches its state through the server's accessor, with the
 // values of package fixtures/conductorone:
@@ -15,8 +20,13 @@
 //	got, err := store.Connector(c.AppID, c.ID)
 //
 // The store holds the documented data set (app 2fNYt5ovfagQ9ArtVtVeIULrWrf with connector
-// 2tJx9rcUyjZ15BXoMYi2BGkgqD8, carrying the values of the API reference's example) and
-// Config.Connectors generated connectors spread over fixtures/conductorone.GeneratedApps apps.
+// 2tJx9rcUyjZ15BXoMYi2BGkgqD8, carrying the values of the API reference's example, a completed
+// and a failed sync of it and a credential) and Config.Connectors generated connectors spread
+// over fixtures/conductorone.GeneratedApps apps.
+//
+// A sync started by ForceSync runs on the mock's clock: it is done Config.WorkDuration after it
+// started, settled by whoever looks at the state first after that (no timers, no goroutines),
+// or now on demand (Store.CompleteSync, FailSync, CompleteWork, the admin endpoints).
 //
 // # How the store keeps its state
 //
@@ -28,7 +38,8 @@
 // values) and owns them from then on, and Reset points back at the shared state. Each app's
 // connectors are kept in List's order as they are written (by sequence number, in a
 // kit.Sorted), so a page is a binary search for its token's place and a slice of the page's
-// length: no scan, no sort, whatever the store's size.
+// length: no scan, no sort, whatever the store's size. Apps are kept so too, for Apps.List.
+// Syncs and credentials are immutable values too, by id, with each connector's ids in order.
 //
 // An Update's update mask is applied with no map and no JSON round trip: the request's
 // connector is read member by member as it was sent (patch.go) and each field the mask names
@@ -57,6 +68,27 @@ const (
 	opCreate          = "c1.api.app.v1.ConnectorService.Create"
 	opCreateDelegated = "c1.api.app.v1.ConnectorService.CreateDelegated"
 	opDelete          = "c1.api.app.v1.ConnectorService.Delete"
+
+	opUpdateDelegated  = "c1.api.app.v1.ConnectorService.UpdateDelegated"
+	opForceSync        = "c1.api.app.v1.ConnectorService.ForceSync"
+	opPauseSync        = "c1.api.app.v1.ConnectorService.PauseSync"
+	opResumeSync       = "c1.api.app.v1.ConnectorService.ResumeSync"
+	opSchedule         = "c1.api.app.v1.ConnectorService.UpdateConnectorSchedule"
+	opRotateCredential = "c1.api.app.v1.ConnectorService.RotateCredential"
+	opGetCredentials   = "c1.api.app.v1.ConnectorService.GetCredentials"
+	opRevokeCredential = "c1.api.app.v1.ConnectorService.RevokeCredential"
+	opConfirmSyncValid = "c1.api.app.v1.ConnectorService.ConfirmSyncValid"
+	opSyncDownloadURL  = "c1.api.app.v1.ConnectorService.GetConnectorSyncDownloadURL"
+	opValidateConfig   = "c1.api.app.v1.ConnectorService.ValidateHTTPConnectorConfig"
+
+	opAppsList   = "c1.api.app.v1.Apps.List"
+	opAppsCreate = "c1.api.app.v1.Apps.Create"
+	opAppsGet    = "c1.api.app.v1.Apps.Get"
+	opAppsUpdate = "c1.api.app.v1.Apps.Update"
+	opAppsDelete = "c1.api.app.v1.Apps.Delete"
+
+	opCatalogSchema = "c1.api.integration.connector.v1.ConnectorCatalogService.ConfigurationSchema"
+	opAppSearch     = "c1.api.app.v1.AppSearch.Search"
 )
 
 // API is the ConductorOne connector API of one mock server.
@@ -86,6 +118,7 @@ type specAndFields struct {
 // schemas are the spec's schemas of what the store holds, as the API writes it.
 type schemas struct {
 	connector, app *contract.Schema
+	appFields      appFieldSet // the app's fields as its update mask names them
 }
 
 // loadSpec returns the spec, its field tree and schemas, derived once per process like the
@@ -104,6 +137,9 @@ var loadSpec = sync.OnceValues(func() (specAndFields, error) {
 		return specAndFields{}, err
 	}
 	if sch.app, err = contract.Response(spec, "c1.api.app.v1.App"); err != nil {
+		return specAndFields{}, err
+	}
+	if sch.appFields, err = appFields(spec.Doc); err != nil {
 		return specAndFields{}, err
 	}
 	return specAndFields{spec, fields, &sch}, nil
@@ -137,7 +173,7 @@ func (a *mounted) ValidationOptions() vendorapi.ValidationOptions {
 
 // Counts implements vendorapi.Vendor.
 func (a *mounted) Counts() map[string]int {
-	return map[string]int{"apps": a.store.AppLen(), "connectors": a.store.Len()}
+	return map[string]int{"apps": a.store.AppLen(), "connectors": a.store.Len(), "syncs": a.store.syncLen(), "credentials": a.store.credentialLen()}
 }
 
 // Handlers implements vendorapi.Vendor.
@@ -149,6 +185,27 @@ func (a *mounted) Handlers() map[string]vendorapi.HandlerFunc {
 		opCreate:          a.create,
 		opCreateDelegated: a.createDelegated,
 		opDelete:          a.delete,
+
+		opUpdateDelegated:  a.updateDelegated,
+		opForceSync:        a.forceSync,
+		opPauseSync:        a.pauseSync,
+		opResumeSync:       a.resumeSync,
+		opSchedule:         a.updateSchedule,
+		opRotateCredential: a.rotateCredential,
+		opGetCredentials:   a.getCredentials,
+		opRevokeCredential: a.revokeCredential,
+		opConfirmSyncValid: a.confirmSyncValid,
+		opSyncDownloadURL:  a.syncDownloadURL,
+		opValidateConfig:   a.validateConfig,
+
+		opAppsList:   a.listApps,
+		opAppsCreate: a.createApp,
+		opAppsGet:    a.getApp,
+		opAppsUpdate: a.updateApp,
+		opAppsDelete: a.deleteApp,
+
+		opCatalogSchema: a.configurationSchema,
+		opAppSearch:     a.searchApps,
 	}
 }
 

@@ -116,6 +116,15 @@ func TestGoldenBodies(t *testing.T) {
 		{"404 unknown app", testkit.Request{Method: "GET", Path: listPath("2fNYt5ovfagQ9ArtVtVeIULrWrg"), Token: mock.AdminToken}, 404, "404-app.json"},
 		{"404 no such route", testkit.Request{Method: "GET", Path: "/api/v1/apps/" + appID + "/nope", Token: mock.AdminToken}, 404, "404-route.json"},
 		{"405 wrong method", testkit.Request{Method: "PUT", Path: doc, Token: mock.AdminToken, Body: `{}`}, 405, "405.json"},
+		{"200 get credential", testkit.Request{Method: "GET", Path: doc + "/credentials/" + fx.DocumentedCredentialID, Token: mock.ReadOnlyToken}, 200, "get-credential-200.json"},
+		{"200 download url", testkit.Request{Method: "GET", Path: doc + "/syncs/" + fx.DocumentedSyncID + "/download_url", Token: mock.ReadOnlyToken}, 200, "download-url-200.json"},
+		{"200 sync file", testkit.Request{Method: "GET", Path: "/api/v1/apps/-/sync_files/" + fx.DocumentedSyncID}, 200, "sync-file-200.json"},
+		{"200 app get", testkit.Request{Method: "GET", Path: "/api/v1/apps/" + appID, Token: mock.ReadOnlyToken}, 200, "app-get-200.json"},
+		{"200 configuration schema", testkit.Request{Method: "POST", Path: "/api/v1/connectorcatalog", Token: mock.AdminToken, Body: `{"catalogId":"2ZEJxUqDgkBJsBPUnHXBP1MzC3B"}`}, 200, "catalog-schema-200.json"},
+		{"200 validate config", testkit.Request{Method: "POST", Path: "/api/v1/apps/connectors/validate_config/http", Token: mock.AdminToken, Body: `{"text":"baseUrl: x\nauth:\n\ttype: bearer\n"}`}, 200, "validate-config-200.json"},
+		{"400 failed precondition", testkit.Request{Method: "POST", Path: doc + "/resume", Token: mock.AdminToken, Body: `{}`}, 400, "400-failed-precondition.json"},
+		{"400 cron", testkit.Request{Method: "POST", Path: doc + "/schedule", Token: mock.AdminToken, Body: `{"cron":{"cronSpec":"0 24 * * *"}}`}, 400, "400-cron.json"},
+		{"404 credential", testkit.Request{Method: "GET", Path: doc + "/credentials/" + fx.DocumentedSyncID, Token: mock.AdminToken}, 404, "404-credential.json"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -388,7 +397,7 @@ func TestUpdateMask(t *testing.T) {
 		want  map[string]any
 		check func(t *testing.T, after map[string]any)
 	}{
-		{"several paths", `{"connector":{"displayName":"a","description":"b","catalogId":"c"},"updateMask":"displayName,description"}`,
+		{"several paths", `{"connector":{"displayName":"a","description":"b","catalogId":"catalogId"},"updateMask":"displayName,description"}`,
 			map[string]any{"displayName": "a", "description": "b"}, nil},
 		{"blanks around paths", `{"connector":{"displayName":"a","description":"b"},"updateMask":" displayName , description "}`,
 			map[string]any{"displayName": "a", "description": "b"}, nil},
@@ -575,8 +584,8 @@ func TestExpand(t *testing.T) {
 		{"update null paths", "POST", doc, `{"expandMask":{"paths":null}}`, false, false, false, 0},
 		{"update app_id", "POST", doc, `{"expandMask":{"paths":["app_id"]}}`, true, false, true, 1},
 		{"update star", "POST", doc, `{"expandMask":{"paths":["*"]}}`, true, true, true, 2},
-		{"create app_id", "POST", listPath(appID) + "/create", `{"catalogId":"c","expandMask":{"paths":["app_id"]}}`, true, false, true, 1},
-		{"create delegated star, no users", "POST", listPath(appID), `{"catalogId":"c","expandMask":{"paths":["*"]}}`, true, false, true, 1},
+		{"create app_id", "POST", listPath(appID) + "/create", `{"catalogId":"catalogId","expandMask":{"paths":["app_id"]}}`, true, false, true, 1},
+		{"create delegated star, no users", "POST", listPath(appID), `{"catalogId":"catalogId","expandMask":{"paths":["*"]}}`, true, false, true, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -785,7 +794,7 @@ func TestPageTokens(t *testing.T) {
 	// Deleting the page's last connector and the next one, and creating one, moves nothing.
 	require.NoError(t, store.Delete(app, all[3].ID))
 	require.NoError(t, store.Delete(app, all[4].ID))
-	created, err := store.Create(app, conductorone.NewConnector{CatalogID: "c"})
+	created, err := store.Create(app, conductorone.NewConnector{CatalogID: "catalogId"})
 	require.NoError(t, err)
 	res = do(t, s, "GET", listPath(app)+"?page_size=100&page_token="+token, nil)
 	require.Equal(t, 200, res.Status)
@@ -892,7 +901,7 @@ func TestCreateGetListDelete(t *testing.T) {
 
 	// Creating under an unknown app is a 404 and creates nothing.
 	before := state(t, s)
-	res = do(t, s, "POST", listPath("nope")+"/create", `{"catalogId":"c"}`)
+	res = do(t, s, "POST", listPath("nope")+"/create", `{"catalogId":"catalogId"}`)
 	assert.Equal(t, 404, res.Status)
 	assert.JSONEq(t, `{"code":5,"message":"app \"nope\" not found","details":[]}`, string(res.Body))
 	assert.Equal(t, before, state(t, s))
@@ -925,8 +934,8 @@ func TestAuth(t *testing.T) {
 		{"update", "POST", connectorPath(appID, connID), `{}`, true},
 		{"get", "GET", connectorPath(appID, connID), "", false},
 		{"list", "GET", listPath(appID), "", false},
-		{"create", "POST", listPath(appID) + "/create", `{"catalogId":"c"}`, true},
-		{"create delegated", "POST", listPath(appID), `{"catalogId":"c"}`, true},
+		{"create", "POST", listPath(appID) + "/create", `{"catalogId":"catalogId"}`, true},
+		{"create delegated", "POST", listPath(appID), `{"catalogId":"catalogId"}`, true},
 		{"delete", "DELETE", connectorPath(appID, connID), "", true},
 	}
 	for _, op := range ops {
@@ -971,8 +980,8 @@ func TestRejectedRequestsChangeNothing(t *testing.T) {
 		{"POST", doc, `[]`, 400},
 		{"POST", doc, `{"updateMask":5}`, 400},
 		{"POST", listPath(appID) + "/create", `{"description":"no catalog"}`, 400},
-		{"POST", listPath(appID) + "/create", `{"catalogId":"c","expandMask":{"paths":["x"]}}`, 400},
-		{"POST", listPath(appID), `{"catalogId":"c","userIds":"u"}`, 400},
+		{"POST", listPath(appID) + "/create", `{"catalogId":"catalogId","expandMask":{"paths":["x"]}}`, 400},
+		{"POST", listPath(appID), `{"catalogId":"catalogId","userIds":"u"}`, 400},
 		{"POST", connectorPath(appID, "nope"), `{"connector":{"displayName":"x"}}`, 404},
 		{"DELETE", connectorPath("nope", connID), nil, 404},
 		{"PUT", doc, `{}`, 405},
@@ -1001,7 +1010,7 @@ func TestDeterministicState(t *testing.T) {
 	assert.Equal(t, state(t, a), state(t, b))
 	c := newServer(t, mock.WithSeed(42))
 	assert.NotEqual(t, state(t, a), state(t, c))
-	assert.Equal(t, map[string]int{"apps": 4, "connectors": 21}, healthCounts(a.Health(), conductorone.Name))
+	assert.Equal(t, map[string]int{"apps": 4, "connectors": 21, "credentials": 1, "syncs": 2}, healthCounts(a.Health(), conductorone.Name))
 
 	var ids []string
 	for app, cs := range state(t, a) {
@@ -1059,7 +1068,7 @@ func TestConcurrentUse(t *testing.T) {
 				res := testkit.Do(t, s, testkit.Request{Method: "POST", Path: connectorPath(appID, connID), Token: mock.AdminToken,
 					Body: fmt.Sprintf(`{"connector":{"description":"g%d-%d"},"expandMask":{"paths":["*"]}}`, g, i)})
 				assert.Equal(t, 200, res.Status)
-				res = testkit.Do(t, s, testkit.Request{Method: "POST", Path: listPath(app) + "/create", Token: mock.AdminToken, Body: `{"catalogId":"c"}`})
+				res = testkit.Do(t, s, testkit.Request{Method: "POST", Path: listPath(app) + "/create", Token: mock.AdminToken, Body: `{"catalogId":"catalogId"}`})
 				assert.Equal(t, 200, res.Status)
 				var b updateBody
 				res.JSON(t, &b)

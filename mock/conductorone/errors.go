@@ -15,10 +15,13 @@ const (
 	codeInvalidArgument  = 3
 	codeNotFound         = 5
 	codePermissionDenied = 7
-	codeAborted          = 10
-	codeUnimplemented    = 12
-	codeInternal         = 13
-	codeUnauthenticated  = 16
+	// codeFailedPrecondition is a refusal because of the resource's state; grpc-gateway
+	// answers it with HTTP 400, as INVALID_ARGUMENT.
+	codeFailedPrecondition = 9
+	codeAborted            = 10
+	codeUnimplemented      = 12
+	codeInternal           = 13
+	codeUnauthenticated    = 16
 )
 
 // code is the gRPC code a kind of error is answered with; each HTTP status maps to the code
@@ -57,6 +60,27 @@ const (
 	msgRequired        = "%s is required"
 	msgBody            = "invalid request body: %s"
 	msgEmpty           = "must not be empty"
+	msgSync            = "sync %q not found for connector %q of app %q"
+	msgSyncFile        = "sync file %q not found"
+	msgSyncID          = "sync %q not found"
+	msgCredential      = "credential %q not found for connector %q of app %q"
+	msgCatalog         = "catalog entry %q not found"
+	msgUnknownCatalog  = "catalogId %q: not an entry of the connector catalog"
+	msgCron            = "cron.cronSpec %q: %s"
+	msgTimezone        = "cron.timezone %q: not an IANA time zone"
+	msgConnectorState  = "connector %q of app %q: %s"
+	msgSyncState       = "sync %q: %s"
+	reasonPaused       = "syncing is paused; resume it first"
+	reasonRunning      = "a sync is already running (sync %q)"
+	reasonAlreadyPause = "syncing is already paused"
+	reasonNotPaused    = "syncing is not paused"
+	reasonSyncRunning  = "the sync is still running"
+	reasonSyncFailed   = "the sync failed and produced no file"
+	reasonSyncNotRun   = "the sync is not running"
+	msgSyncCancelled   = "sync cancelled: syncing was paused"
+	msgSyncFailedAdmin = "sync failed"
+	msgPausedReason    = "paused through the API"
+	reasonNoAppField   = "no such field in c1.api.app.v1.App"
 
 	// Fallbacks for errors raised outside this package that carry no message.
 	msgInvalid      = "invalid argument"
@@ -86,7 +110,11 @@ func (a *API) writeError(w http.ResponseWriter, e *vendorapi.Error) {
 	if e.Kind == vendorapi.KindMethodNotAllowed {
 		w.Header().Set("Allow", strings.Join(e.Allow, ", "))
 	}
-	kit.WriteJSON(w, e.Status(), status{Code: code(e.Kind), Message: message(e), Details: []detail{}})
+	c := code(e.Kind)
+	if errors.Is(e.Err, ErrFailedPrecondition) {
+		c = codeFailedPrecondition
+	}
+	kit.WriteJSON(w, e.Status(), status{Code: c, Message: message(e), Details: []detail{}})
 }
 
 // message is e's text: the offending fields of a validation error ("page_size: number must be
@@ -223,7 +251,7 @@ func (e *RequiredError) Is(target error) bool { return target == ErrInvalid }
 // anything else (a bug) 500.
 func failure(err error) *vendorapi.Error {
 	switch {
-	case errors.Is(err, ErrInvalid):
+	case errors.Is(err, ErrInvalid), errors.Is(err, ErrFailedPrecondition):
 		return &vendorapi.Error{Kind: vendorapi.KindBadRequest, Message: err.Error(), Err: err}
 	case errors.Is(err, ErrNotFound):
 		return &vendorapi.Error{Kind: vendorapi.KindNotFound, Message: err.Error(), Err: err}
@@ -244,3 +272,94 @@ func (e *ValueError) Unwrap() error { return e.Err }
 
 // Is makes errors.Is(err, ErrInvalid) true.
 func (e *ValueError) Is(target error) bool { return target == ErrInvalid }
+
+// ErrFailedPrecondition is matched (errors.Is) by every refusal of an operation that the
+// state of what it names does not allow now: forcing a sync of a paused connector, resuming
+// one that is not paused, ... The API answers it as ConductorOne's gateway answers gRPC's
+// FAILED_PRECONDITION: HTTP 400, code 9.
+var ErrFailedPrecondition = errors.New("failed precondition")
+
+// StateError is an operation that the state of a connector or a sync does not allow now.
+type StateError struct {
+	// AppID and ConnectorID name the connector; SyncID the sync, when the refusal is about one.
+	AppID, ConnectorID, SyncID string
+	Reason                     string
+}
+
+func (e *StateError) Error() string {
+	if e.SyncID != "" {
+		return fmt.Sprintf(msgSyncState, e.SyncID, e.Reason)
+	}
+	return fmt.Sprintf(msgConnectorState, e.ConnectorID, e.AppID, e.Reason)
+}
+
+// Is makes errors.Is(err, ErrFailedPrecondition) true.
+func (e *StateError) Is(target error) bool { return target == ErrFailedPrecondition }
+
+// SyncNotFoundError is a sync id that no sync of the connector has (ConnectorID "": no sync
+// at all), or, File set, no sync with a file (one that completed).
+type SyncNotFoundError struct {
+	AppID, ConnectorID, SyncID string
+	File                       bool
+}
+
+func (e *SyncNotFoundError) Error() string {
+	switch {
+	case e.File:
+		return fmt.Sprintf(msgSyncFile, e.SyncID)
+	case e.ConnectorID == "":
+		return fmt.Sprintf(msgSyncID, e.SyncID)
+	}
+	return fmt.Sprintf(msgSync, e.SyncID, e.ConnectorID, e.AppID)
+}
+
+// Is makes errors.Is(err, ErrNotFound) true.
+func (e *SyncNotFoundError) Is(target error) bool { return target == ErrNotFound }
+
+// CredentialNotFoundError is a credential id that no credential of the connector has.
+type CredentialNotFoundError struct {
+	AppID, ConnectorID, CredentialID string
+}
+
+func (e *CredentialNotFoundError) Error() string {
+	return fmt.Sprintf(msgCredential, e.CredentialID, e.ConnectorID, e.AppID)
+}
+
+// Is makes errors.Is(err, ErrNotFound) true.
+func (e *CredentialNotFoundError) Is(target error) bool { return target == ErrNotFound }
+
+// CatalogNotFoundError is a catalogId that the connector catalog has no entry of.
+type CatalogNotFoundError struct {
+	CatalogID string
+}
+
+func (e *CatalogNotFoundError) Error() string { return fmt.Sprintf(msgCatalog, e.CatalogID) }
+
+// Is makes errors.Is(err, ErrNotFound) true.
+func (e *CatalogNotFoundError) Is(target error) bool { return target == ErrNotFound }
+
+// UnknownCatalogError is a connector's catalogId (in Create or CreateDelegated) that the
+// connector catalog has no entry of: invalid input, not a missing resource.
+type UnknownCatalogError struct {
+	CatalogID string
+}
+
+func (e *UnknownCatalogError) Error() string { return fmt.Sprintf(msgUnknownCatalog, e.CatalogID) }
+
+// Is makes errors.Is(err, ErrInvalid) true.
+func (e *UnknownCatalogError) Is(target error) bool { return target == ErrInvalid }
+
+// CronError is a schedule that does not parse: a malformed cron spec or an unknown time zone.
+type CronError struct {
+	Spec, Timezone, Reason string
+}
+
+func (e *CronError) Error() string {
+	if e.Reason == "" {
+		return fmt.Sprintf(msgTimezone, e.Timezone)
+	}
+	return fmt.Sprintf(msgCron, e.Spec, e.Reason)
+}
+
+// Is makes errors.Is(err, ErrInvalid) true.
+func (e *CronError) Is(target error) bool { return target == ErrInvalid }

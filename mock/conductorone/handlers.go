@@ -286,6 +286,16 @@ func (a *API) answer(w http.ResponseWriter, x *expander, c *fx.Connector) {
 
 // update serves POST /api/v1/apps/{app_id}/connectors/{id}.
 func (a *API) update(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
+	a.updateConnector(w, r, c.Params["app_id"], c.Params["id"])
+}
+
+// updateDelegated serves POST /api/v1/apps/{connector_app_id}/connectors/{connector_id}/delegated:
+// the same update of the same stored connector (a delegated connector is a connector).
+func (a *API) updateDelegated(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
+	a.updateConnector(w, r, c.Params["connector_app_id"], c.Params["connector_id"])
+}
+
+func (a *API) updateConnector(w http.ResponseWriter, r *http.Request, appID, id string) {
 	data, err := io.ReadAll(r.Body)
 	if err != nil {
 		a.writeError(w, failure(&ValueError{Err: err}))
@@ -301,7 +311,7 @@ func (a *API) update(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) 
 		a.writeError(w, failure(err))
 		return
 	}
-	e, err := a.store.update(c.Params["app_id"], c.Params["id"], &in.Connector, in.UpdateMask)
+	e, err := a.store.update(appID, id, &in.Connector, in.UpdateMask)
 	if err != nil {
 		a.writeError(w, failure(err))
 		return

@@ -42,8 +42,9 @@ type NewConnector struct {
 // shared by stores until one of them writes.
 type Store struct {
 	clock   func() time.Time
-	fields  *field   // the connector's fields as update masks name them; read-only
-	schemas *schemas // read-only
+	work    time.Duration // how long a sync takes on clock (vendorapi.Config.WorkDuration)
+	fields  *field        // the connector's fields as update masks name them; read-only
+	schemas *schemas      // read-only
 
 	mu kit.SeededMutex // guards st and shared
 	st *state
@@ -54,15 +55,24 @@ type Store struct {
 
 // state is the content of a store.
 type state struct {
-	seed       uint64
-	apps       map[string]*fx.App
-	appOrder   []string // app ids in the order they were stored
+	seed uint64
+	apps map[string]*fx.App
+	// appSeqs and appList keep the apps in the order they were stored, as connectors are
+	// kept (by sequence number, appsSeq the last handed out): Apps.List pages like List.
+	appSeqs    map[string]uint64
+	appList    *kit.Sorted[appKey]
+	appsSeq    uint64
+	appsMade   int // apps created through the API, to derive their ids
 	connectors map[string]*entry
 	// lists holds each app's connectors in List's order, by seq: a page is a binary search
 	// for the token's place and a slice, whatever the store's size. No entry: no connectors.
 	lists   map[string]*kit.Sorted[listKey]
 	seq     uint64 // the last sequence number handed out
 	created int    // connectors created through the API, to derive their ids
+	syncState
+	// catalog holds the catalog entries put with PutCatalogEntry, in front of the built-in
+	// ones (fixtures/conductorone.Catalog), by id.
+	catalog map[string]*fx.CatalogEntry
 }
 
 // entry is a stored connector; seq orders List and anchors its page tokens, so a page token
@@ -84,8 +94,16 @@ type listKey struct {
 
 func bySeq(a, b listKey) int { return cmp.Compare(a.seq, b.seq) }
 
+// appKey is an app's place in the list of apps.
+type appKey struct {
+	seq uint64
+	app *fx.App
+}
+
+func byAppSeq(a, b appKey) int { return cmp.Compare(a.seq, b.seq) }
+
 func newStore(cfg vendorapi.Config, fields *field, schemas *schemas) *Store {
-	s := &Store{clock: cfg.Clock, fields: fields, schemas: schemas}
+	s := &Store{clock: cfg.Clock, work: cfg.WorkDuration, fields: fields, schemas: schemas}
 	s.mu.Init(func() { s.reset(cfg) }) // the seed, on first use (see kit.SeededMutex)
 	return s
 }
@@ -116,12 +134,21 @@ func seeded(cfg vendorapi.Config) *state {
 			st.seq++
 			st.insert(&entry{seq: st.seq, c: c.Clone()})
 		}
+		for _, sy := range fx.DocumentedSyncs() {
+			st.syncs[sy.ID] = &sy
+			st.connSyncs[sy.ConnectorID] = append(st.connSyncs[sy.ConnectorID], sy.ID)
+		}
+		cred := fx.DocumentedCredential()
+		st.creds[cred.ID] = &cred
+		st.connCreds[cred.ConnectorID] = []string{cred.ID}
 		return st
 	})
 }
 
 func newState(seed uint64) *state {
-	return &state{seed: seed, apps: map[string]*fx.App{}, connectors: map[string]*entry{}, lists: map[string]*kit.Sorted[listKey]{}}
+	return &state{seed: seed, apps: map[string]*fx.App{}, appSeqs: map[string]uint64{}, appList: kit.NewSorted(byAppSeq),
+		connectors: map[string]*entry{}, lists: map[string]*kit.Sorted[listKey]{}, syncState: newSyncState(),
+		catalog: map[string]*fx.CatalogEntry{}}
 }
 
 // own makes the store's state its own before a change (mu held for writing): a shared one is
@@ -132,7 +159,10 @@ func (s *Store) own() *state {
 	}
 	st := *s.st
 	st.apps = maps.Clone(st.apps)
-	st.appOrder = slices.Clone(st.appOrder)
+	st.appSeqs = maps.Clone(st.appSeqs)
+	st.appList = st.appList.Clone()
+	st.syncState = st.syncState.clone()
+	st.catalog = maps.Clone(st.catalog)
 	st.connectors = maps.Clone(st.connectors)
 	st.lists = make(map[string]*kit.Sorted[listKey], len(s.st.lists))
 	for app, l := range s.st.lists {
@@ -165,6 +195,14 @@ type snapshot struct {
 	Connectors []snapshotEntry `json:"connectors"`
 	Seq        uint64          `json:"seq"`
 	Created    int             `json:"created"`
+	// AppsCreated, SyncsMade and CredentialsMade count what the API created, to derive ids.
+	AppsCreated     int             `json:"appsCreated,omitempty"`
+	Syncs           []fx.Sync       `json:"syncs,omitempty"` // in the order they started
+	SyncsMade       int             `json:"syncsMade,omitempty"`
+	Credentials     []fx.Credential `json:"credentials,omitempty"` // in the order they were created
+	CredentialsMade int             `json:"credentialsMade,omitempty"`
+	// CatalogEntries are the entries put with PutCatalogEntry, by id.
+	CatalogEntries []fx.CatalogEntry `json:"catalogEntries,omitempty"`
 }
 
 type snapshotEntry struct {
@@ -174,11 +212,16 @@ type snapshotEntry struct {
 
 // Snapshot returns the whole state as JSON: apps in stored order, connectors in List order.
 func (s *Store) Snapshot() (json.RawMessage, error) {
+	s.settle()
 	s.mu.RLock()
 	st := s.st
-	snap := snapshot{Seed: st.seed, Apps: make([]fx.App, 0, len(st.appOrder)), Connectors: make([]snapshotEntry, 0, len(st.connectors)), Seq: st.seq, Created: st.created}
-	for _, id := range st.appOrder {
-		snap.Apps = append(snap.Apps, *st.apps[id])
+	snap := snapshot{Seed: st.seed, Apps: make([]fx.App, 0, len(st.apps)), Connectors: make([]snapshotEntry, 0, len(st.connectors)), Seq: st.seq, Created: st.created, AppsCreated: st.appsMade}
+	for _, k := range st.appList.All() {
+		snap.Apps = append(snap.Apps, *k.app)
+	}
+	st.syncState.snapshot(&snap)
+	for _, id := range sortedKeys(st.catalog) {
+		snap.CatalogEntries = append(snap.CatalogEntries, *st.catalog[id])
 	}
 	for _, e := range st.connectors {
 		snap.Connectors = append(snap.Connectors, snapshotEntry{e.seq, e.c}) // immutable: shared, not copied
@@ -222,8 +265,30 @@ func (s *Store) Restore(data json.RawMessage) error {
 		}
 		ids[e.Connector.ID], seqs[e.Seq] = true, true
 	}
-	if snap.Created < 0 {
-		return fmt.Errorf("conductorone state: created %d: must not be negative", snap.Created)
+	for _, n := range []struct {
+		name string
+		n    int
+	}{{"created", snap.Created}, {"appsCreated", snap.AppsCreated}, {"syncsMade", snap.SyncsMade}, {"credentialsMade", snap.CredentialsMade}} {
+		if n.n < 0 {
+			return fmt.Errorf("conductorone state: %s %d: must not be negative", n.name, n.n)
+		}
+	}
+	conns := map[string]string{} // connector id -> app id
+	for _, e := range snap.Connectors {
+		conns[e.Connector.ID] = e.Connector.AppID
+	}
+	if err := checkSyncState(&snap, conns); err != nil {
+		return err
+	}
+	entries := map[string]bool{}
+	for i, e := range snap.CatalogEntries {
+		if err := checkCatalogEntry(&e); err != nil {
+			return fmt.Errorf("conductorone state: catalogEntries[%d]: %w", i, err)
+		}
+		if entries[e.ID] {
+			return fmt.Errorf("conductorone state: catalogEntries[%d]: repeated id %q", i, e.ID)
+		}
+		entries[e.ID] = true
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -232,7 +297,7 @@ func (s *Store) Restore(data json.RawMessage) error {
 		seed = snap.Seed
 	}
 	st := newState(seed)
-	st.seq, st.created = snap.Seq, snap.Created
+	st.seq, st.created, st.appsMade = snap.Seq, snap.Created, snap.AppsCreated
 	for _, a := range snap.Apps {
 		st.putApp(&a)
 	}
@@ -244,6 +309,10 @@ func (s *Store) Restore(data json.RawMessage) error {
 	}
 	for app, ks := range keys {
 		st.lists[app] = kit.NewSortedFrom(bySeq, ks)
+	}
+	st.restoreSyncs(&snap, s.work)
+	for i := range snap.CatalogEntries {
+		st.catalog[snap.CatalogEntries[i].ID] = &snap.CatalogEntries[i]
 	}
 	s.st, s.shared = st, false
 	return nil
@@ -283,10 +352,14 @@ func (s *Store) checkApp(app *fx.App) error {
 
 // putApp stores app, a copy of the caller's that is the store's from now on.
 func (st *state) putApp(app *fx.App) {
-	if _, ok := st.apps[app.ID]; !ok {
-		st.appOrder = append(st.appOrder, app.ID)
+	seq, ok := st.appSeqs[app.ID]
+	if !ok {
+		st.appsSeq++
+		seq = st.appsSeq
+		st.appSeqs[app.ID] = seq
 	}
 	st.apps[app.ID] = app
+	st.appList.Insert(appKey{seq, app}) // in place of the old key if it is there
 }
 
 // Put stores a copy of c in its app (c.AppID), replacing any connector with the same id and
@@ -298,6 +371,7 @@ func (s *Store) Put(c fx.Connector) error {
 	c = c.Clone()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.settleLocked()
 	if err := s.checkConnector(&c, func(id string) bool { return s.st.apps[id] != nil }); err != nil {
 		return err
 	}
@@ -351,9 +425,10 @@ func (s *Store) app(id string) (*fx.App, error) {
 func (s *Store) Apps() []fx.App {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := make([]fx.App, len(s.st.appOrder))
-	for i, id := range s.st.appOrder {
-		out[i] = *s.st.apps[id]
+	keys := s.st.appList.All()
+	out := make([]fx.App, len(keys))
+	for i, k := range keys {
+		out[i] = *k.app
 	}
 	return out
 }
@@ -384,6 +459,7 @@ func (s *Store) Connector(appID, id string) (fx.Connector, error) {
 
 // get is the stored entry (immutable: read it, never change it).
 func (s *Store) get(appID, id string) (*entry, error) {
+	s.settle()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return s.st.lookup(appID, id)
@@ -402,6 +478,7 @@ func (st *state) lookup(appID, id string) (*entry, error) {
 
 // Connectors returns every connector of the app, in List's order.
 func (s *Store) Connectors(appID string) ([]fx.Connector, error) {
+	s.settle()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if _, ok := s.st.apps[appID]; !ok {
@@ -441,6 +518,7 @@ func (s *Store) page(appID string, size int, token string) ([]*entry, string, er
 	case size > MaxPageSize:
 		size = MaxPageSize
 	}
+	s.settle()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if _, ok := s.st.apps[appID]; !ok {
@@ -508,6 +586,9 @@ func (s *Store) create(appID string, in NewConnector) (*entry, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if _, ok := s.st.catalogEntry(in.CatalogID); !ok {
+		return nil, &UnknownCatalogError{CatalogID: in.CatalogID}
+	}
 	if _, ok := s.st.apps[appID]; !ok {
 		return nil, &NotFoundError{AppID: appID}
 	}
@@ -566,6 +647,7 @@ func (s *Store) update(appID, id string, p *patch, mask *string) (*entry, error)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.settleLocked()
 	old, err := s.st.lookup(appID, id)
 	if err != nil {
 		return nil, err
@@ -583,14 +665,20 @@ func (s *Store) update(appID, id string, p *patch, mask *string) (*entry, error)
 func (s *Store) Delete(appID, id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.settleLocked()
 	e, err := s.st.lookup(appID, id)
 	if err != nil {
 		return err
 	}
-	st := s.own()
-	delete(st.connectors, id)
-	st.lists[e.c.AppID].Delete(listKey{seq: e.seq})
+	s.own().deleteConnector(e)
 	return nil
+}
+
+// deleteConnector removes e, its syncs and credentials (the store is owned).
+func (st *state) deleteConnector(e *entry) {
+	delete(st.connectors, e.c.ID)
+	st.lists[e.c.AppID].Delete(listKey{seq: e.seq})
+	st.forgetConnector(e.c.ID)
 }
 
 // decodeJSON decodes keeping numbers as written, so that values copied from a request are

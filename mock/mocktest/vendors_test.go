@@ -254,7 +254,7 @@ func TestTypedAccess(t *testing.T) {
 				assert.Equal(t, "SYNC_STATUS_DONE", got.Status.Status)
 				assert.Equal(t, c.Status.LastError, got.Status.LastError, "fields the mask does not name stay")
 
-				status, body = call(t, s, "POST", c1Prefix+app.ID+"/connectors/create", map[string]any{"catalogId": "cat", "description": "made over HTTP"})
+				status, body = call(t, s, "POST", c1Prefix+app.ID+"/connectors/create", map[string]any{"catalogId": "catalogId", "description": "made over HTTP"})
 				require.Equal(t, 200, status, "%s", body)
 				created := decode[c1View](t, body).ConnectorView.Connector
 				all, err := s.ConductorOne().Store().Connectors(app.ID)
@@ -500,8 +500,8 @@ func mutateAll(t *testing.T, s *mocktest.Server) {
 		{"POST", "/connectors", map[string]any{"connector-type": "export", "connector-name": "made.example"}, 200},
 		{"POST", c1Path(conductorone.DocumentedAppID, conductorone.DocumentedConnectorID),
 			map[string]any{"connector": map[string]any{"displayName": "changed"}, "updateMask": "displayName"}, 200},
-		{"POST", c1Prefix + conductorone.DocumentedAppID + "/connectors", map[string]any{"catalogId": "cat", "displayName": "delegated"}, 200},
-		{"POST", c1Prefix + conductorone.DocumentedAppID + "/connectors/create", map[string]any{"catalogId": "cat"}, 200},
+		{"POST", c1Prefix + conductorone.DocumentedAppID + "/connectors", map[string]any{"catalogId": "catalogId", "displayName": "delegated"}, 200},
+		{"POST", c1Prefix + conductorone.DocumentedAppID + "/connectors/create", map[string]any{"catalogId": "catalogId"}, 200},
 		{"PUT", versoriPath(versori.DocumentedOrganisationID, versori.DocumentedConnectorID), map[string]any{
 			"id": versori.DocumentedConnectorID, "organisationId": versori.DocumentedOrganisationID,
 			"name": "changed", "protocol": "http", "baseUrl": "https://changed.example"}, 200},
@@ -549,7 +549,7 @@ func TestAdminStateRoundTripsAllVendors(t *testing.T) {
 	// Both hand out the same ids next: the creation counters travel with the state.
 	for _, r := range []struct{ path, body string }{
 		{"/connectors", `{"connector-type":"export","connector-name":"next.example"}`},
-		{c1Prefix + conductorone.DocumentedAppID + "/connectors/create", `{"catalogId":"cat"}`},
+		{c1Prefix + conductorone.DocumentedAppID + "/connectors/create", `{"catalogId":"catalogId"}`},
 		{versoriPrefix + versori.DocumentedOrganisationID + "/protocols/http/connectors", `{"name":"n","baseUrl":"https://n","connections":[]}`},
 	} {
 		_, a := call(t, s, "POST", r.path, r.body)

@@ -549,7 +549,7 @@ paths:
 		specs := embeddedSpecs()
 		cases := statusCases()
 		require.Empty(t, coverage(specs, slices.Collect(maps.Keys(cases))))
-		for _, key := range []string{"GetConnector 404", "c1.api.app.v1.ConnectorService.Get 500", "showConnector 403", "DeleteConnectorVersion 409"} {
+		for _, key := range []string{"GetConnector 404", "c1.api.app.v1.ConnectorService.Get 500", "connector_show 403", "DeleteConnectorVersion 409"} {
 			without := maps.Clone(cases)
 			delete(without, key)
 			file := openapi.MustLoad(vendorOfKey(t, specs, key)).File
@@ -557,8 +557,8 @@ paths:
 				coverage(specs, slices.Collect(maps.Keys(without))), "without %s", key)
 		}
 		with := maps.Clone(cases)
-		with["showConnector 409"] = statusCase{}
-		assert.Equal(t, []string{`case "showConnector 409": productsup.yaml does not document 409 for showConnector`},
+		with["connector_show 409"] = statusCase{}
+		assert.Equal(t, []string{`case "connector_show 409": productsup.yaml does not document 409 for connector_show`},
 			coverage(specs, slices.Collect(maps.Keys(with))))
 	})
 }

@@ -72,9 +72,9 @@ func newVendor(cfg vendorapi.Config) (vendorapi.Vendor, error) {
 // schemas are the spec's schemas that the store checks values against.
 type schemas struct {
 	connector *contract.Schema // what Put stores, as the API writes it
-	create    *contract.Schema // the body of createConnector
-	targets   *contract.Schema // the body of addConnectorVersionTargets and replace...
-	access    *contract.Schema // the body of enableConnectorVersionProdAccess and disable...
+	create    *contract.Schema // the body of connector_create
+	targets   *contract.Schema // the body of connector_targets_add and replace...
+	access    *contract.Schema // the body of connector_enable_prod_access and disable...
 }
 
 // loadSchemas finds the schemas once per process, like the spec itself; they are only read
@@ -133,13 +133,13 @@ func (a *mounted) Restore(data json.RawMessage) error { return a.store.Restore(d
 // Handlers implements vendorapi.Vendor.
 func (a *mounted) Handlers() map[string]vendorapi.HandlerFunc {
 	return map[string]vendorapi.HandlerFunc{
-		"listConnectors":                    a.listConnectors,
-		"createConnector":                   a.createConnector,
-		"showConnector":                     a.showConnector,
-		"addConnectorVersionTargets":        a.addTargets,
-		"replaceConnectorVersionTargets":    a.replaceTargets,
-		"enableConnectorVersionProdAccess":  a.enableAccess,
-		"disableConnectorVersionProdAccess": a.disableAccess,
+		"connector_list":                a.listConnectors,
+		"connector_create":              a.createConnector,
+		"connector_show":                a.showConnector,
+		"connector_targets_add":         a.addTargets,
+		"connector_targets_update":      a.replaceTargets,
+		"connector_enable_prod_access":  a.enableAccess,
+		"connector_disable_prod_access": a.disableAccess,
 	}
 }
 

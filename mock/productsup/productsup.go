@@ -140,6 +140,18 @@ func (a *mounted) Handlers() map[string]vendorapi.HandlerFunc {
 		"connector_targets_update":      a.replaceTargets,
 		"connector_enable_prod_access":  a.enableAccess,
 		"connector_disable_prod_access": a.disableAccess,
+
+		"connector_build_trigger":               a.triggerBuild,
+		"connector_update_secret_registrations": a.updateSecrets,
+		"connector_sync_runtime":                a.syncRuntime,
+		"connector_create_platform_site":        a.createDevSite,
+		"connector_assign_to_dev_site":          a.versionStep(msgAssignedDev, resourceVersion, assignDev),
+		"connector_release":                     a.versionStep(msgReleased, resourceVersion, release),
+		"connector_unrelease":                   a.versionStep(msgUnreleased, resourceVersion, unrelease),
+		"state_show":                            a.showState,
+		"state_list":                            a.listStates,
+		"connector_state_list":                  a.listVersionStates,
+		"connector_version_show_latest_state":   a.showLatestState,
 	}
 }
 

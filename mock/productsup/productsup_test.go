@@ -200,7 +200,7 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"version not a number", versionPath(docID, "abc", "access/prod/disable"), `{}`, "", "connectorVersion", `doesn't match the regular expression`},
 		{"version with dots", versionPath(docID, "1.0.0", "access/prod/disable"), `{}`, "", "connectorVersion", `"1.0.0"`},
-		{"public id not a uuid", versionPath("not-a-uuid", "1", "access/prod/disable"), `{}`, "", "publicId", "uuid"},
+		{"public id not a uuid", versionPath("not-a-uuid", "1", "access/prod/disable"), `{}`, "", "publicId", "This is not a valid UUID."},
 		{"string in accounts", disable, `{"accounts":["777"]}`, "", "accounts", `accounts[0]: value must be an integer, got "777".`},
 		{"negative id", disable, `{"sites":[-1]}`, "", "sites", "sites[0]: number must be at least 1"},
 		{"fraction", disable, `{"projects":[1.5]}`, "", "projects", "integer"},

@@ -125,7 +125,8 @@ type Filter struct {
 // HTTP side renders stored values as they are, after the lock is released.
 type Store struct {
 	clock   func() time.Time
-	schemas *schemas // read-only
+	workFor time.Duration // how long background work takes (Config.WorkDuration)
+	schemas *schemas      // read-only
 
 	mu    kit.SeededMutex // guards st and owned
 	st    *state
@@ -140,6 +141,15 @@ type state struct {
 	order      *kit.Sorted[row] // List's order: the order connectors were first stored in
 	next       int              // the position the next new connector takes
 	created    int              // connectors created through the API, to derive their ids
+
+	// Background work (states.go): every state by id, in the order it started, by version
+	// ("<id>/<major>"), and the ids still pending, in start order (so also in due order).
+	work      map[string]*Work // immutable values, swapped when they settle
+	workOrder []string
+	byVersion map[string][]string
+	pending   []string
+	workCount int   // states started, to derive their ids
+	platform  int64 // platform ids handed out (see platformID)
 }
 
 // row is a stored connector with what List reads of it, derived when it is stored.
@@ -153,7 +163,8 @@ func byPos(a, b row) int { return a.pos - b.pos }
 
 // newState is an empty state under seed.
 func newState(seed uint64) *state {
-	return &state{seed: seed, connectors: map[string]row{}, order: kit.NewSorted(byPos)}
+	return &state{seed: seed, connectors: map[string]row{}, order: kit.NewSorted(byPos),
+		work: map[string]*Work{}, byVersion: map[string][]string{}}
 }
 
 // clone copies the maps and the order (rows are values, connectors are shared: immutable).
@@ -161,6 +172,13 @@ func (st *state) clone() *state {
 	out := *st
 	out.connectors = maps.Clone(st.connectors)
 	out.order = st.order.Clone()
+	out.work = maps.Clone(st.work)
+	out.workOrder = slices.Clone(st.workOrder)
+	out.pending = slices.Clone(st.pending)
+	out.byVersion = make(map[string][]string, len(st.byVersion))
+	for k, ids := range st.byVersion {
+		out.byVersion[k] = slices.Clone(ids)
+	}
 	return &out
 }
 
@@ -190,6 +208,12 @@ func buildSeed(seed uint64, n int) *state {
 	st := newState(seed)
 	doc := fx.Documented()
 	st.put(&doc)
+	// The documented version is on dev: its sync with the runtime is done.
+	w := &Work{ID: fx.DocumentedStateID, Status: statusDone, Name: actionSyncRuntime, Owner: fx.DocumentedOwner,
+		Created: doc.Versions[0].CreatedAt, Connector: doc.ID, Major: 1, From: doc.Versions[0].State}
+	w.Due, _ = time.Parse(fx.TimeFormat, w.Created)
+	st.work[w.ID], st.workOrder = w, []string{w.ID}
+	st.byVersion[versionKey(doc.ID, 1)] = []string{w.ID}
 	for _, c := range fx.Connectors(seed, n) {
 		c := normalised(c) // generated values are fresh (and as Clone writes them): no copy
 		st.put(&c)
@@ -198,7 +222,7 @@ func buildSeed(seed uint64, n int) *state {
 }
 
 func newStore(cfg vendorapi.Config, schemas *schemas) *Store {
-	s := &Store{clock: cfg.Clock, schemas: schemas}
+	s := &Store{clock: cfg.Clock, workFor: cfg.WorkDuration, schemas: schemas}
 	s.mu.Init(func() { s.reset(cfg) }) // the seed, on first use (see kit.SeededMutex)
 	return s
 }
@@ -214,7 +238,7 @@ func (s *Store) reset(cfg vendorapi.Config) {
 	st := seeded(cfg)
 	s.mu.LockUnseeded()
 	defer s.mu.Unlock()
-	s.st, s.owned = st, false
+	s.st, s.owned, s.workFor = st, false, cfg.WorkDuration
 }
 
 // own makes s.st the store's own before a write (copy on write); under the write lock.
@@ -231,14 +255,24 @@ type snapshot struct {
 	Seed       uint64         `json:"seed"`
 	Connectors []fx.Connector `json:"connectors"`
 	Created    int            `json:"created"`
+	// States is the background work, in the order it started; StatesStarted and PlatformIDs
+	// are the counters the next state id and platform id derive from.
+	States        []Work `json:"states,omitempty"`
+	StatesStarted int    `json:"states-started,omitempty"`
+	PlatformIDs   int64  `json:"platform-ids,omitempty"`
 }
 
 // Snapshot returns the whole state as JSON: every connector in stored order, and the count of
 // connectors created through the API (which the next created id derives from). main is
 // derived state: a snapshot writes it null.
 func (s *Store) Snapshot() (json.RawMessage, error) {
+	s.settleDue()
 	s.mu.RLock()
-	snap := snapshot{Seed: s.st.seed, Connectors: make([]fx.Connector, 0, s.st.order.Len()), Created: s.st.created}
+	snap := snapshot{Seed: s.st.seed, Connectors: make([]fx.Connector, 0, s.st.order.Len()), Created: s.st.created,
+		StatesStarted: s.st.workCount, PlatformIDs: s.st.platform}
+	for _, id := range s.st.workOrder {
+		snap.States = append(snap.States, *s.st.work[id])
+	}
 	for _, r := range s.st.order.All() {
 		c := *r.c // shares the stored connector's memory, which no write changes
 		c.Main = nil
@@ -267,6 +301,14 @@ func (s *Store) Restore(data json.RawMessage) error {
 		}
 		seen[c.ID] = true
 	}
+	seenWork := map[string]bool{}
+	for i, w := range snap.States {
+		if w.ID == "" || seenWork[w.ID] || !slices.Contains(actions, w.Name) ||
+			!slices.Contains([]string{statusPending, statusDone, statusFailed}, w.Status) {
+			return fmt.Errorf("productsup state: states[%d]: needs a unique id, a known name and status", i)
+		}
+		seenWork[w.ID] = true
+	}
 	if snap.Created < 0 {
 		return fmt.Errorf("productsup state: created %d: must not be negative", snap.Created)
 	}
@@ -277,9 +319,19 @@ func (s *Store) Restore(data json.RawMessage) error {
 		seed = snap.Seed
 	}
 	st := newState(seed)
-	st.created = snap.Created
+	st.created, st.workCount, st.platform = snap.Created, snap.StatesStarted, snap.PlatformIDs
 	for i := range snap.Connectors {
 		st.put(&snap.Connectors[i])
+	}
+	for i := range snap.States {
+		w := snap.States[i]
+		st.work[w.ID] = &w
+		st.workOrder = append(st.workOrder, w.ID)
+		key := versionKey(w.Connector, w.Major)
+		st.byVersion[key] = append(st.byVersion[key], w.ID)
+		if w.Status == statusPending {
+			st.pending = append(st.pending, w.ID)
+		}
 	}
 	s.st, s.owned = st, true
 	return nil
@@ -294,7 +346,7 @@ func (s *Store) Put(c fx.Connector) error {
 	if err := s.check(&c); err != nil {
 		return err
 	}
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	s.own().put(&c)
 	return nil
@@ -321,6 +373,7 @@ func normalised(c fx.Connector) fx.Connector {
 
 // Len is the number of stored connectors.
 func (s *Store) Len() int {
+	s.settleDue()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return len(s.st.connectors)
@@ -338,6 +391,7 @@ func (s *Store) Connector(id string) (fx.Connector, error) {
 // connector is the stored connector with the given public id: the HTTP side's read, which
 // renders it without a copy (it never changes).
 func (s *Store) connector(id string) (*fx.Connector, error) {
+	s.settleDue()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	r, ok := s.st.connectors[id]
@@ -364,6 +418,7 @@ func (s *Store) List(f Filter, from, limit int) ([]fx.Connector, int) {
 // does not grow with the store. A filter scans every connector (none is indexed: a filtered
 // list is rare, and a scan of 100,000 rows with their derived names is a few milliseconds).
 func (s *Store) list(f Filter, from, limit int) ([]*fx.Connector, int) {
+	s.settleDue()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	order := s.st.order
@@ -397,6 +452,7 @@ func (s *Store) list(f Filter, from, limit int) ([]*fx.Connector, int) {
 // Version returns a copy of one version of a connector; ref is a major number, "latest" or
 // "main" (see resolve).
 func (s *Store) Version(id, ref string) (fx.Version, error) {
+	s.settleDue()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	c, i, err := s.resolve(id, ref)
@@ -472,7 +528,7 @@ func (s *Store) SetAccess(id, ref string, enable bool, a Access) (fx.Version, er
 // the stored version, which the HTTP side renders without a copy. A request that changes
 // nothing (a repeated disable) stores nothing.
 func (s *Store) setAccess(id, ref string, enable bool, a Access) (*fx.Version, error) {
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	c, i, err := s.resolve(id, ref)
 	if err != nil {
@@ -540,7 +596,7 @@ func (s *Store) replaceTargets(id, ref string, t Targets) (*fx.Version, error) {
 // its first argument itself when the list is unchanged. A request that changes nothing stores
 // nothing.
 func (s *Store) changeTargets(id, ref string, t Targets, change func(have, ids []int64) []int64) (*fx.Version, error) {
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	c, i, err := s.resolve(id, ref)
 	if err != nil {
@@ -576,7 +632,8 @@ func (s *Store) changeTargets(id, ref string, t Targets, change func(have, ids [
 	return v, nil
 }
 
-// Create stores a new connector with version 1.0.0 in state "created", owned by the named
+// Create stores a new connector with version 1.0.0 in state "created" (with the dev account
+// DefaultDevAccount), owned by the named
 // principal (a UUID derived from the seed and the name). Its public id derives from the seed
 // and the number of connectors created so far, so the same calls give the same ids. Values
 // the HTTP side would refuse (the spec's ConnectorCreate: a type it does not list, an empty
@@ -601,7 +658,7 @@ func clonePtr[T any](p *T) *T {
 // create is Create for a request body that validation has checked already; it returns the
 // stored connector.
 func (s *Store) create(in NewConnector, principal string) *fx.Connector {
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	st := s.own()
 	owner := fx.OwnerID(st.seed, principal)
@@ -625,6 +682,8 @@ func (s *Store) create(in NewConnector, principal string) *fx.Connector {
 		Integrator:  owner,
 		Versions:    []fx.Version{fx.CreatedVersion(in.Name, in.Description, in.Readme, 1, now)},
 	}
+	devAccount := DefaultDevAccount
+	c.Versions[0].PlatformDevReference.Account = &devAccount
 	st.put(c)
 	return c
 }

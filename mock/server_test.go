@@ -187,7 +187,8 @@ func TestOptions(t *testing.T) {
 }
 
 func TestPathPrefix(t *testing.T) {
-	assert.Equal(t, "/connectors", pathPrefix(openapi.MustLoad("productsup")))
+	assert.Equal(t, "/api/v1/apps", pathPrefix(openapi.MustLoad("conductorone")))
+	assert.Equal(t, "/", pathPrefix(openapi.MustLoad("productsup")), "/connectors, /builds and /states share no segment")
 }
 
 func TestErrorKinds(t *testing.T) {

@@ -1,5 +1,39 @@
 package mock_test
 
+import (
+	"strconv"
+
+	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/fixtures/productsup"
+	"github.com/connectormock/connectormock/mock"
+)
+
+// pupGenerated is the path of the first generated version (default seed and count) that ok
+// accepts: the lifecycle's statuses need versions in given states, which the generator
+// spreads over its connectors.
+func pupGenerated(ok func(v productsup.Version) bool) string {
+	for _, c := range productsup.Connectors(fixtures.DefaultSeed, mock.DefaultConnectors) {
+		for _, v := range c.Versions {
+			if ok(v) {
+				return "/connectors/" + c.ID + "/versions/" + strconv.Itoa(productsup.Major(v.Version))
+			}
+		}
+	}
+	panic("no generated productsup version fits a status case")
+}
+
+func pupInState(state string) string {
+	return pupGenerated(func(v productsup.Version) bool { return v.State == state && !v.PlatformProdReference.Released })
+}
+
+var (
+	pupUpdated     = pupInState("updated")
+	pupCreated     = pupInState("created")
+	pupSyncedProd  = pupInState("synchronized-to-prod")
+	pupReleased    = pupGenerated(func(v productsup.Version) bool { return v.PlatformProdReference.Released })
+	pupUnknownVers = "/connectors/" + pupUnknown + "/versions/1"
+)
+
 // productsupStatusCases are the cases of Productsup CDE: one per documented status of each of its operations (see
 // statuses_test.go for the rule and the guard).
 func productsupStatusCases() map[string]statusCase {
@@ -43,5 +77,74 @@ func productsupStatusCases() map[string]statusCase {
 		"connector_targets_update 401": {req: send("PUT", pupVersion+"/targets", "", `{"target-accounts":[1]}`)},
 		"connector_targets_update 403": {req: send("PUT", pupVersion+"/targets", roTok, `{"target-accounts":[1]}`)},
 		"connector_targets_update 404": {req: send("PUT", "/connectors/"+pupID+"/versions/main/targets", adminTok, `{"target-accounts":[1]}`)},
+
+		"connector_update_secret_registrations 200": {req: send("PUT", pupVersion+"/secret-registrations", adminTok, `{"secret-registrations":["amazon/seller"]}`)},
+		"connector_update_secret_registrations 400": {req: send("PUT", pupVersion+"/secret-registrations", adminTok, `{"secret-registrations":[""]}`), reason: `secret-registrations`},
+		"connector_update_secret_registrations 401": {req: send("PUT", pupVersion+"/secret-registrations", "", `{"secret-registrations":[]}`)},
+		"connector_update_secret_registrations 403": {req: send("PUT", pupVersion+"/secret-registrations", roTok, `{"secret-registrations":[]}`)},
+		"connector_update_secret_registrations 404": {req: send("PUT", pupUnknownVers+"/secret-registrations", adminTok, `{"secret-registrations":[]}`)},
+
+		"connector_build_trigger 200": {req: send("POST", "/builds/connectors", adminTok, `{"connector":"`+pupIDOf(pupUpdated)+`","version":"`+pupMajorOf(pupUpdated)+`"}`)},
+		"connector_build_trigger 400": {req: send("POST", "/builds/connectors", adminTok, `{"connector":"x"}`), reason: `"connector":"This is not a valid UUID."`},
+		"connector_build_trigger 401": {req: send("POST", "/builds/connectors", "", `{"connector":"`+pupID+`"}`)},
+		"connector_build_trigger 403": {req: send("POST", "/builds/connectors", roTok, `{"connector":"`+pupID+`"}`)},
+		"connector_build_trigger 404": {req: send("POST", "/builds/connectors", adminTok, `{"connector":"`+pupUnknown+`"}`)},
+
+		"connector_sync_runtime 200": {req: send("POST", pupVersion+"/sync-runtime", adminTok, "")},
+		"connector_sync_runtime 400": {req: send("POST", pupCreated+"/sync-runtime", adminTok, ""), reason: "Transition is not allowed, entity is created."},
+		"connector_sync_runtime 401": {req: send("POST", pupVersion+"/sync-runtime", "", "")},
+		"connector_sync_runtime 403": {req: send("POST", pupVersion+"/sync-runtime", roTok, "")},
+		"connector_sync_runtime 404": {req: send("POST", pupUnknownVers+"/sync-runtime", adminTok, "")},
+
+		"connector_create_platform_site 200": {req: send("POST", pupSyncedProd+"/platform-dev-site", adminTok, "")},
+		"connector_create_platform_site 400": {req: send("POST", pupVersion+"/platform-dev-site", adminTok, ""), reason: "Dev account is missing."},
+		"connector_create_platform_site 401": {req: send("POST", pupVersion+"/platform-dev-site", "", "")},
+		"connector_create_platform_site 403": {req: send("POST", pupVersion+"/platform-dev-site", roTok, "")},
+		"connector_create_platform_site 404": {req: send("POST", pupUnknownVers+"/platform-dev-site", adminTok, "")},
+
+		"connector_assign_to_dev_site 200": {req: send("POST", pupSyncedProd+"/assign-to-sites/dev", adminTok, "")},
+		"connector_assign_to_dev_site 400": {req: send("POST", pupVersion+"/assign-to-sites/dev", adminTok, ""), reason: "Transition is not allowed, entity is synchronized-to-dev."},
+		"connector_assign_to_dev_site 401": {req: send("POST", pupVersion+"/assign-to-sites/dev", "", "")},
+		"connector_assign_to_dev_site 403": {req: send("POST", pupVersion+"/assign-to-sites/dev", roTok, "")},
+		"connector_assign_to_dev_site 404": {req: send("POST", pupUnknownVers+"/assign-to-sites/dev", adminTok, "")},
+
+		"connector_release 200": {req: send("POST", pupSyncedProd+"/release", adminTok, "")},
+		"connector_release 400": {req: send("POST", pupVersion+"/release", adminTok, ""), reason: "Transition is not allowed, entity is synchronized-to-dev."},
+		"connector_release 401": {req: send("POST", pupVersion+"/release", "", "")},
+		"connector_release 403": {req: send("POST", pupVersion+"/release", roTok, "")},
+		"connector_release 404": {req: send("POST", pupUnknownVers+"/release", adminTok, "")},
+
+		"connector_unrelease 200": {req: send("POST", pupReleased+"/unrelease", adminTok, "")},
+		"connector_unrelease 400": {req: send("POST", pupVersion+"/unrelease", adminTok, ""), reason: `"version":"Connector is not released."`},
+		"connector_unrelease 401": {req: send("POST", pupVersion+"/unrelease", "", "")},
+		"connector_unrelease 403": {req: send("POST", pupVersion+"/unrelease", roTok, "")},
+		"connector_unrelease 404": {req: send("POST", pupUnknownVers+"/unrelease", adminTok, "")},
+
+		"state_list 200": {req: get("/states?status=done", roTok)},
+		"state_list 400": {req: get("/states?triggered_by=nope", roTok), reason: `"triggered_by":"This is not a valid UUID."`},
+		"state_list 401": {req: get("/states", "")},
+		"state_list 403": preferred(get("/states", roTok), 403, whyReadNoScope),
+
+		"state_show 200": {req: get("/states/"+productsup.DocumentedStateID, roTok)},
+		"state_show 400": {req: get("/states/nope", roTok), reason: `"stateId":"This is not a valid UUID."`},
+		"state_show 401": {req: get("/states/"+productsup.DocumentedStateID, "nope")},
+		"state_show 403": preferred(get("/states/"+productsup.DocumentedStateID, roTok), 403, whyReadNoScope),
+		"state_show 404": {req: get("/states/"+pupUnknown, roTok), reason: "State not found."},
+
+		"connector_state_list 200": {req: get(pupVersion+"/states", roTok)},
+		"connector_state_list 400": {req: get(pupVersion+"/states?limit=0", roTok), reason: `"limit"`},
+		"connector_state_list 401": {req: get(pupVersion+"/states", "")},
+		"connector_state_list 403": preferred(get(pupVersion+"/states", roTok), 403, whyReadNoScope),
+		"connector_state_list 404": {req: get(pupUnknownVers+"/states", roTok)},
+
+		"connector_version_show_latest_state 200": {req: get(pupVersion+"/states/sync_runtime", roTok)},
+		"connector_version_show_latest_state 400": {req: get(pupVersion+"/states/nope", roTok), reason: "This background action does not exist."},
+		"connector_version_show_latest_state 401": {req: get(pupVersion+"/states/sync_runtime", "")},
+		"connector_version_show_latest_state 403": preferred(get(pupVersion+"/states/sync_runtime", roTok), 403, whyReadNoScope),
+		"connector_version_show_latest_state 404": {req: get(pupVersion+"/states/build_connector", roTok), reason: "Last state was not found based on query parameters."},
 	}
 }
+
+// pupIDOf and pupMajorOf split a version path into its public id and major number.
+func pupIDOf(path string) string    { return path[len("/connectors/") : len("/connectors/")+36] }
+func pupMajorOf(path string) string { return path[len("/connectors/")+36+len("/versions/"):] }

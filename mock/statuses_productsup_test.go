@@ -32,7 +32,24 @@ var (
 	pupSyncedProd  = pupInState("synchronized-to-prod")
 	pupReleased    = pupGenerated(func(v productsup.Version) bool { return v.PlatformProdReference.Released })
 	pupUnknownVers = "/connectors/" + pupUnknown + "/versions/1"
+	pupUnused      = pupUnusedConnector()
 )
+
+// pupUnusedConnector is the first generated connector no version of which is used on the
+// platform (released, granted, assigned): one that may move to the bin.
+func pupUnusedConnector() string {
+	for _, c := range productsup.Connectors(fixtures.DefaultSeed, mock.DefaultConnectors) {
+		used := false
+		for _, v := range c.Versions {
+			p := v.PlatformProdReference
+			used = used || p.Released || len(p.EnabledForAccounts)+len(p.EnabledForProjects)+len(p.EnabledForSites)+len(p.AssignedToSites) > 0
+		}
+		if !used {
+			return c.ID
+		}
+	}
+	panic("every generated productsup connector is used on the platform")
+}
 
 // productsupStatusCases are the cases of Productsup CDE: one per documented status of each of its operations (see
 // statuses_test.go for the rule and the guard).
@@ -77,6 +94,28 @@ func productsupStatusCases() map[string]statusCase {
 		"connector_targets_update 401": {req: send("PUT", pupVersion+"/targets", "", `{"target-accounts":[1]}`)},
 		"connector_targets_update 403": {req: send("PUT", pupVersion+"/targets", roTok, `{"target-accounts":[1]}`)},
 		"connector_targets_update 404": {req: send("PUT", "/connectors/"+pupID+"/versions/main/targets", adminTok, `{"target-accounts":[1]}`)},
+
+		"connector_import 200": {req: send("POST", "/connectors/copy", adminTok, `{"name":"Test Import","type":"datasource","versions":[{"config":{"authentication-registrations":[20,30]}}]}`)},
+		"connector_import 400": {req: send("POST", "/connectors/copy", adminTok, `{"name":"Test Import"}`), reason: `"type"`},
+		"connector_import 401": {req: send("POST", "/connectors/copy", "", `{"name":"x","type":"datasource"}`)},
+		"connector_import 403": {req: send("POST", "/connectors/copy", roTok, `{"name":"x","type":"datasource"}`)},
+
+		"connector_list_from_bin 200": {req: get("/connectors/bin", roTok)},
+		"connector_list_from_bin 400": {req: get("/connectors/bin?owners=nope", roTok), reason: `"owners":"This is not a valid UUID."`},
+		"connector_list_from_bin 401": {req: get("/connectors/bin", "")},
+		"connector_list_from_bin 403": preferred(get("/connectors/bin", roTok), 403, whyReadNoScope),
+
+		"connector_move_to_bin 200": {req: send("PATCH", "/connectors/"+pupUnused+"/move-to-bin", adminTok, "")},
+		"connector_move_to_bin 400": {req: send("PATCH", "/connectors/"+pupID+"/move-to-bin", adminTok, ""), reason: "Connector is actively used on the platform."},
+		"connector_move_to_bin 401": {req: send("PATCH", "/connectors/"+pupID+"/move-to-bin", "", "")},
+		"connector_move_to_bin 403": {req: send("PATCH", "/connectors/"+pupID+"/move-to-bin", roTok, "")},
+		"connector_move_to_bin 404": {req: send("PATCH", "/connectors/"+pupUnknown+"/move-to-bin", adminTok, "")},
+
+		"connector_restore_from_bin 200": {req: send("PATCH", "/connectors/"+productsup.DocumentedBinnedID+"/restore-from-bin", adminTok, "")},
+		"connector_restore_from_bin 400": {req: send("PATCH", "/connectors/nope/restore-from-bin", adminTok, ""), reason: `"movedToBinPublicId":"This is not a valid UUID."`},
+		"connector_restore_from_bin 401": {req: send("PATCH", "/connectors/"+productsup.DocumentedBinnedID+"/restore-from-bin", "", "")},
+		"connector_restore_from_bin 403": {req: send("PATCH", "/connectors/"+productsup.DocumentedBinnedID+"/restore-from-bin", roTok, "")},
+		"connector_restore_from_bin 404": {req: send("PATCH", "/connectors/"+pupID+"/restore-from-bin", adminTok, "")},
 
 		"connector_update_secret_registrations 200": {req: send("PUT", pupVersion+"/secret-registrations", adminTok, `{"secret-registrations":["amazon/seller"]}`)},
 		"connector_update_secret_registrations 400": {req: send("PUT", pupVersion+"/secret-registrations", adminTok, `{"secret-registrations":[""]}`), reason: `secret-registrations`},

@@ -25,6 +25,9 @@ const (
 	msgMethod        = "Method not allowed."
 	msgInternal      = "Internal server error."
 
+	msgUsedOnPlatform    = "Connector is actively used on the platform."
+	msgMovedToBin        = "Connector has been moved to bin."
+	msgRestoredFromBin   = "Connector has been restored from bin."
 	msgNotUUID           = "This is not a valid UUID."
 	msgStateNotFound     = "State not found."
 	msgLastStateNotFound = "Last state was not found based on query parameters."

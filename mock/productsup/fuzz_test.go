@@ -111,6 +111,26 @@ func FuzzMutations(f *testing.F) {
 	})
 }
 
+// FuzzCopy sends arbitrary import bodies.
+func FuzzCopy(f *testing.F) {
+	for _, seed := range []string{
+		`{"name":"Test Import","type":"datasource","versions":[{"config":{"vcs":{"url":"x"},"individuals":[1]}}]}`,
+		`{"name":"","type":"export"}`, `{"name":"x","type":"export","versions":[{"config":{"vcs":[]}}]}`,
+		`{"name":"x","type":"export","flow":"other"}`, `{}`, `null`,
+	} {
+		f.Add([]byte(seed))
+	}
+	s, v := testkit.NewFuzz(f, mock.WithConnectors(0))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		before, err := s.Productsup().Store().Snapshot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := testkit.Do(t, s, testkit.Request{Method: "POST", Path: "/connectors/copy", Token: mock.AdminToken, Body: body})
+		checkAnswer(t, s, v, before, res.Status, res.Body)
+	})
+}
+
 // FuzzBuild sends arbitrary build bodies.
 func FuzzBuild(f *testing.F) {
 	for _, seed := range []string{
@@ -196,7 +216,7 @@ func FuzzCreate(f *testing.F) {
 func FuzzPathParameters(f *testing.F) {
 	for _, seed := range []struct{ id, ref string }{
 		{fx.DocumentedID, "1"}, {"not-a-uuid", "latest"}, {"", ""}, {"../..", "main"},
-		{strings.ToUpper(fx.DocumentedID), "2"}, {"%00", "%zz"},
+		{strings.ToUpper(fx.DocumentedID), "2"}, {"%00", "%zz"}, {fx.DocumentedBinnedID, "1"},
 	} {
 		f.Add(seed.id, seed.ref)
 	}
@@ -206,14 +226,20 @@ func FuzzPathParameters(f *testing.F) {
 		for _, path := range []string{
 			"/connectors/" + url.PathEscape(id),
 			"/connectors/" + url.PathEscape(id) + "/versions/" + url.PathEscape(ref) + "/access/prod/disable",
+			"/connectors/" + url.PathEscape(id) + "/move-to-bin",
+			"/connectors/" + url.PathEscape(id) + "/restore-from-bin",
+			"/connectors/bin?name=" + url.QueryEscape(ref) + "&owners=" + url.QueryEscape(id),
 		} {
 			method := "GET"
 			var body any
-			if strings.HasSuffix(path, "disable") {
+			switch {
+			case strings.HasSuffix(path, "disable"):
 				method, body = "POST", `{"accounts":[777]}`
+			case strings.HasSuffix(path, "-bin"):
+				method = "PATCH"
 			}
 			res := testkit.Do(t, s, testkit.Request{Method: method, Path: path, Token: mock.AdminToken, Body: body})
-			if res.Status == 200 && method == "POST" {
+			if res.Status == 200 && method != "GET" {
 				before, _ = s.Productsup().Store().Snapshot()
 				continue
 			}

@@ -141,6 +141,11 @@ func (a *mounted) Handlers() map[string]vendorapi.HandlerFunc {
 		"connector_enable_prod_access":  a.enableAccess,
 		"connector_disable_prod_access": a.disableAccess,
 
+		"connector_import":           a.copyConnector,
+		"connector_list_from_bin":    a.listBin,
+		"connector_move_to_bin":      a.moveToBin,
+		"connector_restore_from_bin": a.restoreFromBin,
+
 		"connector_build_trigger":               a.triggerBuild,
 		"connector_update_secret_registrations": a.updateSecrets,
 		"connector_sync_runtime":                a.syncRuntime,

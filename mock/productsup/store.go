@@ -139,6 +139,7 @@ type state struct {
 	seed       uint64
 	connectors map[string]row
 	order      *kit.Sorted[row] // List's order: the order connectors were first stored in
+	bin        *kit.Sorted[row] // the binned connectors (bin.go), in the same order
 	next       int              // the position the next new connector takes
 	created    int              // connectors created through the API, to derive their ids
 
@@ -154,16 +155,17 @@ type state struct {
 
 // row is a stored connector with what List reads of it, derived when it is stored.
 type row struct {
-	pos  int           // where it is in stored order; rows compare by it (unique: a total order)
-	c    *fx.Connector // immutable; c.Main points into c.Versions
-	name string        // c.Name lower-cased, for the name filter
+	pos    int           // where it is in stored order; rows compare by it (unique: a total order)
+	c      *fx.Connector // immutable; c.Main points into c.Versions
+	name   string        // c.Name lower-cased, for the name filter
+	binned bool          // in the bin (every version deleted), so in st.bin instead of st.order
 }
 
 func byPos(a, b row) int { return a.pos - b.pos }
 
 // newState is an empty state under seed.
 func newState(seed uint64) *state {
-	return &state{seed: seed, connectors: map[string]row{}, order: kit.NewSorted(byPos),
+	return &state{seed: seed, connectors: map[string]row{}, order: kit.NewSorted(byPos), bin: kit.NewSorted(byPos),
 		work: map[string]*Work{}, byVersion: map[string][]string{}}
 }
 
@@ -172,6 +174,7 @@ func (st *state) clone() *state {
 	out := *st
 	out.connectors = maps.Clone(st.connectors)
 	out.order = st.order.Clone()
+	out.bin = st.bin.Clone()
 	out.work = maps.Clone(st.work)
 	out.workOrder = slices.Clone(st.workOrder)
 	out.pending = slices.Clone(st.pending)
@@ -191,9 +194,13 @@ func (st *state) put(c *fx.Connector) {
 		r.pos = st.next
 		st.next++
 	}
-	r.c, r.name = c, strings.ToLower(c.Name)
+	was := ok && r.binned
+	r.c, r.name, r.binned = c, strings.ToLower(c.Name), binned(c)
 	st.connectors[c.ID] = r
-	st.order.Insert(r) // replaces the row at r.pos, or appends
+	if ok && was != r.binned {
+		st.orderOf(was).Delete(r) // moved into or out of the bin
+	}
+	st.orderOf(r.binned).Insert(r) // replaces the row at r.pos, or inserts it in order
 }
 
 // seeded is the state cfg seeds: the documented data set, then cfg.Connectors generated
@@ -206,8 +213,9 @@ func seeded(cfg vendorapi.Config) *state {
 
 func buildSeed(seed uint64, n int) *state {
 	st := newState(seed)
-	doc := fx.Documented()
+	doc, binned := fx.Documented(), fx.DocumentedBinned()
 	st.put(&doc)
+	st.put(&binned)
 	// The documented version is on dev: its sync with the runtime is done.
 	w := &Work{ID: fx.DocumentedStateID, Status: statusDone, Name: actionSyncRuntime, Owner: fx.DocumentedOwner,
 		Created: doc.Versions[0].CreatedAt, Connector: doc.ID, Major: 1, From: doc.Versions[0].State}
@@ -273,7 +281,7 @@ func (s *Store) Snapshot() (json.RawMessage, error) {
 	for _, id := range s.st.workOrder {
 		snap.States = append(snap.States, *s.st.work[id])
 	}
-	for _, r := range s.st.order.All() {
+	for _, r := range slices.Concat(s.st.order.All(), s.st.bin.All()) {
 		c := *r.c // shares the stored connector's memory, which no write changes
 		c.Main = nil
 		snap.Connectors = append(snap.Connectors, c)
@@ -371,12 +379,11 @@ func normalised(c fx.Connector) fx.Connector {
 	return c
 }
 
-// Len is the number of stored connectors.
+// Len is the number of stored connectors out of the bin (those GET /connectors lists).
 func (s *Store) Len() int {
-	s.settleDue()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return len(s.st.connectors)
+	return s.st.order.Len()
 }
 
 // Connector returns a copy of the connector with the given public id.
@@ -395,7 +402,7 @@ func (s *Store) connector(id string) (*fx.Connector, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	r, ok := s.st.connectors[id]
-	if !ok {
+	if !ok || r.binned {
 		return nil, &NotFoundError{ID: id}
 	}
 	return r.c, nil
@@ -418,10 +425,15 @@ func (s *Store) List(f Filter, from, limit int) ([]fx.Connector, int) {
 // does not grow with the store. A filter scans every connector (none is indexed: a filtered
 // list is rare, and a scan of 100,000 rows with their derived names is a few milliseconds).
 func (s *Store) list(f Filter, from, limit int) ([]*fx.Connector, int) {
+	return s.listOf(false, f, from, limit)
+}
+
+// listOf is list over the connectors in the bin (inBin) or out of it.
+func (s *Store) listOf(inBin bool, f Filter, from, limit int) ([]*fx.Connector, int) {
 	s.settleDue()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	order := s.st.order
+	order := s.st.orderOf(inBin)
 	if f == (Filter{}) {
 		rows := order.Page(from, limit)
 		out := make([]*fx.Connector, len(rows))
@@ -467,7 +479,7 @@ func (s *Store) Version(id, ref string) (fx.Version, error) {
 // names.
 func (s *Store) resolve(id, ref string) (*fx.Connector, int, error) {
 	r, ok := s.st.connectors[id]
-	if !ok {
+	if !ok || r.binned {
 		return nil, 0, &NotFoundError{ID: id}
 	}
 	c, at := r.c, -1
@@ -660,6 +672,12 @@ func clonePtr[T any](p *T) *T {
 func (s *Store) create(in NewConnector, principal string) *fx.Connector {
 	s.lock()
 	defer s.mu.Unlock()
+	return s.createLocked(in, principal, nil)
+}
+
+// createLocked is create under the write lock; edit, if not nil, finishes the new connector
+// (a copy's configuration) before it is stored.
+func (s *Store) createLocked(in NewConnector, principal string, edit func(*fx.Connector)) *fx.Connector {
 	st := s.own()
 	owner := fx.OwnerID(st.seed, principal)
 	var id string
@@ -684,6 +702,9 @@ func (s *Store) create(in NewConnector, principal string) *fx.Connector {
 	}
 	devAccount := DefaultDevAccount
 	c.Versions[0].PlatformDevReference.Account = &devAccount
+	if edit != nil {
+		edit(c)
+	}
 	st.put(c)
 	return c
 }

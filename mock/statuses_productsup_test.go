@@ -117,6 +117,42 @@ func productsupStatusCases() map[string]statusCase {
 		"connector_restore_from_bin 403": {req: send("PATCH", "/connectors/"+productsup.DocumentedBinnedID+"/restore-from-bin", roTok, "")},
 		"connector_restore_from_bin 404": {req: send("PATCH", "/connectors/"+pupID+"/restore-from-bin", adminTok, "")},
 
+		"connector_version_show_authentication 200": {req: get(pupVersion+"/authentication-registrations", roTok)},
+		"connector_version_show_authentication 400": {req: get("/connectors/"+pupID+"/versions/x/authentication-registrations", roTok), reason: `"connectorVersion"`},
+		"connector_version_show_authentication 401": {req: get(pupVersion+"/authentication-registrations", "")},
+		"connector_version_show_authentication 403": preferred(get(pupVersion+"/authentication-registrations", roTok), 403, whyReadNoScope),
+		"connector_version_show_authentication 404": {req: get(pupUnknownVers+"/authentication-registrations", roTok)},
+
+		"connector_update_authentication_registrations 200": {req: send("PUT", pupVersion+"/authentication-registrations", adminTok, `{"authentication-registrations":[30],"authentication-registrations-additional-fields":["option-1"]}`)},
+		"connector_update_authentication_registrations 400": {req: send("PUT", pupVersion+"/authentication-registrations", adminTok, `{"authentication-registrations":["1","2"]}`), reason: `Given values are not int: \"1\",\"2\"`},
+		"connector_update_authentication_registrations 401": {req: send("PUT", pupVersion+"/authentication-registrations", "", `{"authentication-registrations":[30]}`)},
+		"connector_update_authentication_registrations 403": {req: send("PUT", pupVersion+"/authentication-registrations", roTok, `{"authentication-registrations":[30]}`)},
+		"connector_update_authentication_registrations 404": {req: send("PUT", pupUnknownVers+"/authentication-registrations", adminTok, `{"authentication-registrations":[30]}`)},
+
+		"connector_version_execution_config_update_container_api 200": {req: send("PUT", pupVersion+"/execution-config/container-api", adminTok, `{"image":"test.domain.docker/test/container-api-image:1.0.0","version-constraint":"^0.20"}`)},
+		"connector_version_execution_config_update_container_api 400": {req: send("PUT", pupVersion+"/execution-config/container-api", adminTok, `{"version-constraint":""}`), reason: `"version-constraint":"This value should not be blank."`},
+		"connector_version_execution_config_update_container_api 401": {req: send("PUT", pupVersion+"/execution-config/container-api", "", `{"version-constraint":"^1"}`)},
+		"connector_version_execution_config_update_container_api 403": {req: send("PUT", pupVersion+"/execution-config/container-api", roTok, `{"version-constraint":"^1"}`)},
+		"connector_version_execution_config_update_container_api 404": {req: send("PUT", pupUnknownVers+"/execution-config/container-api", adminTok, `{"version-constraint":"^1"}`)},
+
+		"connector_individual_config_add 200": {req: send("POST", pupVersion+"/individual-configs", adminTok, `{"command-option":"new-option","field-type":"input","field-name":"New option"}`)},
+		"connector_individual_config_add 400": {req: send("POST", pupVersion+"/individual-configs", adminTok, `{}`), reason: `"command-option":"This value should not be blank."`},
+		"connector_individual_config_add 401": {req: send("POST", pupVersion+"/individual-configs", "", `{}`)},
+		"connector_individual_config_add 403": {req: send("POST", pupVersion+"/individual-configs", roTok, `{}`)},
+		"connector_individual_config_add 404": {req: send("POST", pupUnknownVers+"/individual-configs", adminTok, `{"command-option":"a","field-type":"input","field-name":"A"}`)},
+
+		"connector_validate_vcs_config 200": {req: get(pupUpdated+"/vcs-configs/validate", roTok)},
+		"connector_validate_vcs_config 400": {req: get(pupVersion+"/vcs-configs/validate", roTok), reason: "VCS config is not valid."},
+		"connector_validate_vcs_config 401": {req: get(pupVersion+"/vcs-configs/validate", "")},
+		"connector_validate_vcs_config 403": preferred(get(pupVersion+"/vcs-configs/validate", roTok), 403, whyReadNoScope),
+		"connector_validate_vcs_config 404": {req: get(pupUnknownVers+"/vcs-configs/validate", roTok)},
+
+		"connector_update_runtime_prod 200": {req: send("PUT", pupVersion+"/runtime/prod", adminTok, `{"environment":"bin-docker-wrapper","version":"12.10.0"}`)},
+		"connector_update_runtime_prod 400": {req: send("PUT", pupVersion+"/runtime/prod", adminTok, `{"environment":"bin-docker-wrapper"}`), reason: "Missing connector runtime version for runtime environment bin-docker-wrapper."},
+		"connector_update_runtime_prod 401": {req: send("PUT", pupVersion+"/runtime/prod", "", `{"environment":"cre"}`)},
+		"connector_update_runtime_prod 403": {req: send("PUT", pupVersion+"/runtime/prod", roTok, `{"environment":"cre"}`)},
+		"connector_update_runtime_prod 404": {req: send("PUT", pupUnknownVers+"/runtime/prod", adminTok, `{"environment":"cre"}`)},
+
 		"connector_update_secret_registrations 200": {req: send("PUT", pupVersion+"/secret-registrations", adminTok, `{"secret-registrations":["amazon/seller"]}`)},
 		"connector_update_secret_registrations 400": {req: send("PUT", pupVersion+"/secret-registrations", adminTok, `{"secret-registrations":[""]}`), reason: `secret-registrations`},
 		"connector_update_secret_registrations 401": {req: send("PUT", pupVersion+"/secret-registrations", "", `{"secret-registrations":[]}`)},

@@ -25,6 +25,12 @@ const (
 	msgMethod        = "Method not allowed."
 	msgInternal      = "Internal server error."
 
+	msgBlank             = "This value should not be blank."
+	msgNotValid          = "This value is not valid."
+	msgAuthUpdated       = "Authentication registration successfully updated."
+	msgIndividualAdded   = "Individual configuration added."
+	msgVCSValid          = "VCS config is valid."
+	msgVCSInvalid        = "VCS config is not valid." // the mock's: no page shows the refusal
 	msgUsedOnPlatform    = "Connector is actively used on the platform."
 	msgMovedToBin        = "Connector has been moved to bin."
 	msgRestoredFromBin   = "Connector has been restored from bin."
@@ -111,11 +117,15 @@ func (a *API) writeError(w http.ResponseWriter, e *vendorapi.Error) {
 	case errors.As(e.Err, &transition):
 		kit.WriteJSON(w, status, ruleBody{transition.Error(), []string{}})
 		return
-	case errors.As(e.Err, &rule) && rule.Field == "":
+	case errors.As(e.Err, &rule) && len(rule.Fields) == 0:
 		kit.WriteJSON(w, status, ruleBody{rule.Message, []string{}})
 		return
 	case errors.As(e.Err, &rule):
-		kit.WriteJSON(w, status, badRequest{msgBadRequest, fieldTexts{{rule.Field, rule.Message}}})
+		var texts fieldTexts
+		for _, f := range rule.Fields {
+			texts = texts.add(f.Field, f.Message)
+		}
+		kit.WriteJSON(w, status, badRequest{msgBadRequest, texts})
 		return
 	}
 	switch e.Kind {

@@ -70,6 +70,13 @@ func FuzzMutations(f *testing.F) {
 		{"unrelease", "1", `{"x":1}`},
 		{"secret-registrations", "1", `{"secret-registrations":["amazon/seller"]}`},
 		{"secret-registrations", "1", `{"secret-registrations":[1]}`},
+		{"authentication-registrations", "1", `{"authentication-registrations":[20,"1",1.5,null,{}]}`},
+		{"authentication-registrations", "1", `{"authentication-registrations":[30],"authentication-registrations-additional-fields":["a"]}`},
+		{"execution-config/container-api", "1", `{"image":null,"version-constraint":"^1"}`},
+		{"individual-configs", "1", `{"command-option":"a-b","field-type":"input","field-name":"A","order":3,"field-config":{"x":1}}`},
+		{"individual-configs", "1", `{"command-option":"9"}`},
+		{"runtime/prod", "1", `{"environment":"bin-docker-wrapper","version":"1.2.3"}`},
+		{"runtime/prod", "1", `{"environment":"bin-docker-wrapper","version":null}`},
 	} {
 		f.Add(seed.action, seed.ref, []byte(seed.body))
 	}
@@ -78,8 +85,8 @@ func FuzzMutations(f *testing.F) {
 		methods := []string{"POST"}
 		switch action {
 		case "access/prod/disable", "access/prod/enable", "sync-runtime", "platform-dev-site",
-			"assign-to-sites/dev", "release", "unrelease":
-		case "secret-registrations":
+			"assign-to-sites/dev", "release", "unrelease", "individual-configs":
+		case "secret-registrations", "authentication-registrations", "execution-config/container-api", "runtime/prod":
 			methods = []string{"PUT"}
 		default:
 			action, methods = "targets", []string{"POST", "PUT"}

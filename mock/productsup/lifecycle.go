@@ -1,10 +1,8 @@
 package productsup
 
 import (
-	"encoding/json"
 	"net/http"
 
-	"github.com/connectormock/connectormock/fixtures"
 	fx "github.com/connectormock/connectormock/fixtures/productsup"
 	"github.com/connectormock/connectormock/mock/internal/kit"
 	"github.com/connectormock/connectormock/mock/internal/vendorapi"
@@ -165,7 +163,7 @@ func release(e *stepEnv, c *fx.Connector, i int) (*Work, error) {
 		return nil, &TransitionError{v.State}
 	}
 	if p.Released {
-		return nil, &RuleError{Field: "version", Message: "Connector is already released."}
+		return nil, fieldRule("version", "Connector is already released.")
 	}
 	p.Released, p.Version = true, &v.Version
 	p.EnabledForAccounts, p.EnabledForProjects, p.EnabledForSites = []int64{}, []int64{}, []int64{}
@@ -180,29 +178,13 @@ func unrelease(e *stepEnv, c *fx.Connector, i int) (*Work, error) {
 	v := &c.Versions[i]
 	p := &v.PlatformProdReference
 	if !p.Released {
-		return nil, &RuleError{Field: "version", Message: msgNotReleased}
+		return nil, fieldRule("version", msgNotReleased)
 	}
 	p.Released, p.Version = false, nil
 	if c.MainVersionNumber != nil && *c.MainVersionNumber == fx.Major(v.Version) {
 		c.MainVersionNumber = nil
 	}
 	return nil, nil
-}
-
-// secretRegistrations replaces the version's secret registrations: a configuration change,
-// updating until its background work completes, then updated.
-func secretRegistrations(names []string) change {
-	return func(e *stepEnv, c *fx.Connector, i int) (*Work, error) {
-		v := &c.Versions[i]
-		regs := make([]fixtures.RawJSON, len(names))
-		for k, n := range names {
-			regs[k], _ = json.Marshal(n) // a string always marshals
-		}
-		v.Config.SecretRegistrations = regs
-		w := e.start(actionUpdateConfig, c, i, v.State)
-		v.State = stateUpdating
-		return w, nil
-	}
 }
 
 // start records background work on version i of c (see Store.startWork).
@@ -214,11 +196,6 @@ func (e *stepEnv) start(action string, c *fx.Connector, i int, from string) *Wor
 type BuildRequest struct {
 	Connector string `json:"connector"`
 	Version   string `json:"version,omitempty"`
-}
-
-// SecretRegistrations is the body of PUT .../secret-registrations.
-type SecretRegistrations struct {
-	Names []string `json:"secret-registrations"`
 }
 
 // The typed side of the lifecycle, for tests that set a version up without HTTP.
@@ -285,17 +262,4 @@ func (a *API) versionStep(msg, resource string, ch change) vendorapi.HandlerFunc
 		}
 		writeOK(w, versionBody{msg, resource, v})
 	}
-}
-
-func (a *API) updateSecrets(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
-	var in SecretRegistrations
-	if !a.decode(w, r, &in) {
-		return
-	}
-	v, _, err := a.store.step(c.Params["publicId"], c.Params["connectorVersion"], c.Principal.Name, secretRegistrations(in.Names))
-	if err != nil {
-		a.writeError(w, failure(err))
-		return
-	}
-	writeOK(w, versionBody{msgSecretsUpdated, resourceVersion, v})
 }

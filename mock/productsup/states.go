@@ -58,6 +58,8 @@ type Work struct {
 	Due time.Time `json:"due"`
 	// Fail makes the work fail when it completes (FailWork).
 	Fail bool `json:"fail,omitempty"`
+	// Runtime is what update_to_docker_wrapper_version sets as the production runtime.
+	Runtime *fx.Runtime `json:"runtime,omitempty"`
 }
 
 // ErrTransition: the version's state does not allow the operation (see *TransitionError).
@@ -74,14 +76,29 @@ func (e *TransitionError) Error() string {
 // Is makes errors.Is(err, ErrTransition) true.
 func (e *TransitionError) Is(target error) bool { return target == ErrTransition }
 
-// RuleError is a business-rule refusal with the vendor's sentence, answered 400 with
-// "errors": [] (Field empty) or {"<field>": sentence} (Field set).
+// RuleError is a refusal in the vendor's own sentences: a business rule's, answered 400
+// {"message": Message, "errors": []}, or, when Fields is set, the sentences the vendor gives
+// offending fields, answered {"message": "Bad request.", "errors": {field: sentence}} in order.
 type RuleError struct {
 	Message string
-	Field   string
+	Fields  []FieldError
 }
 
-func (e *RuleError) Error() string { return e.Message }
+func (e *RuleError) Error() string {
+	if len(e.Fields) == 0 {
+		return e.Message
+	}
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = f.Field + ": " + f.Message
+	}
+	return strings.Join(parts, "; ")
+}
+
+// fieldRule is the RuleError of one offending field.
+func fieldRule(field, sentence string) *RuleError {
+	return &RuleError{Fields: []FieldError{{field, sentence}}}
+}
 
 // StateNotFoundError: no state with the id, or no state of the action for the version.
 type StateNotFoundError struct{ Message string }
@@ -237,6 +254,10 @@ func (s *Store) complete(st *state, w *Work) {
 		p := &v.PlatformProdReference
 		if p.PlatformConnector == nil {
 			p.Executable, p.PlatformConnector = st.platformID(), st.platformID()
+		}
+	case actionDockerWrapper:
+		if w.Runtime != nil {
+			v.PlatformProdReference.Runtime = *w.Runtime
 		}
 	case actionDevSite:
 		d := &v.PlatformDevReference

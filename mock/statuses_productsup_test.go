@@ -153,6 +153,41 @@ func productsupStatusCases() map[string]statusCase {
 		"connector_update_runtime_prod 403": {req: send("PUT", pupVersion+"/runtime/prod", roTok, `{"environment":"cre"}`)},
 		"connector_update_runtime_prod 404": {req: send("PUT", pupUnknownVers+"/runtime/prod", adminTok, `{"environment":"cre"}`)},
 
+		"run_list 200": {req: get("/runs?limit=5", roTok)},
+		"run_list 400": {req: get("/runs?connector-id=nope", roTok), reason: `"connector-id":"This is not a valid UUID."`},
+		"run_list 401": {req: get("/runs", "")},
+		"run_list 403": preferred(get("/runs", roTok), 403, whyReadNoScope),
+
+		"run_show 200": {req: get("/runs/"+productsup.DocumentedRunID, roTok)},
+		"run_show 400": {req: get("/runs/nope", roTok), reason: `"runId":"This is not a valid UUID."`},
+		"run_show 401": {req: get("/runs/"+productsup.DocumentedRunID, "")},
+		"run_show 403": preferred(get("/runs/"+productsup.DocumentedRunID, roTok), 403, whyReadNoScope),
+		"run_show 404": {req: get("/runs/"+pupUnknown, roTok), reason: "Run not found."},
+
+		"add_metadata_to_connector 200": {req: send("POST", "/metadata/connectors/"+pupUnused, adminTok, `{"channel-owner":"Third Party","notes":"some notes"}`)},
+		"add_metadata_to_connector 400": {req: send("POST", "/metadata/connectors/"+pupID, adminTok, `{"channel-owner":"Nobody"}`), reason: "Invalid channel owner provided."},
+		"add_metadata_to_connector 401": {req: send("POST", "/metadata/connectors/"+pupID, "", `{"channel-owner":"WG3"}`)},
+		"add_metadata_to_connector 403": {req: send("POST", "/metadata/connectors/"+pupID, roTok, `{"channel-owner":"WG3"}`)},
+		"add_metadata_to_connector 404": {req: send("POST", "/metadata/connectors/"+pupUnknown, adminTok, `{"channel-owner":"WG3"}`)},
+
+		"update_metadata_for_connector 200": {req: send("PUT", "/metadata/connectors/"+pupID, adminTok, `{"channel-owner":"Feature Team"}`)},
+		"update_metadata_for_connector 400": {req: send("PUT", "/metadata/connectors/"+pupUnused, adminTok, `{"channel-owner":"WG3"}`), reason: "Connector has no metadata."},
+		"update_metadata_for_connector 401": {req: send("PUT", "/metadata/connectors/"+pupID, "", `{"channel-owner":"WG3"}`)},
+		"update_metadata_for_connector 403": {req: send("PUT", "/metadata/connectors/"+pupID, roTok, `{"channel-owner":"WG3"}`)},
+		"update_metadata_for_connector 404": {req: send("PUT", "/metadata/connectors/"+pupUnknown, adminTok, `{"channel-owner":"WG3"}`)},
+
+		"add_member_to_organization 200": {req: send("PUT", "/organizations/"+productsup.DocumentedOrganizationID+"/members/"+pupUnknown, adminTok, "")},
+		"add_member_to_organization 400": {req: send("PUT", "/organizations/"+productsup.DocumentedOrganizationID+"/members/nope", adminTok, ""), reason: `"memberId":"This is not a valid UUID."`},
+		"add_member_to_organization 401": {req: send("PUT", "/organizations/"+productsup.DocumentedOrganizationID+"/members/"+pupUnknown, "", "")},
+		"add_member_to_organization 403": {req: send("PUT", "/organizations/"+productsup.DocumentedOrganizationID+"/members/"+pupUnknown, roTok, "")},
+		"add_member_to_organization 404": {req: send("PUT", "/organizations/"+pupUnknown+"/members/"+pupUnknown, adminTok, ""), reason: "Organization not found."},
+
+		"update_organization_default_targets 200": {req: send("PUT", "/defaults/organizations/"+productsup.DocumentedOrganizationID, adminTok, `{"dev-defaults":{"account":1,"project":2}}`)},
+		"update_organization_default_targets 400": {req: send("PUT", "/defaults/organizations/"+productsup.DocumentedOrganizationID, adminTok, `{"dev-defaults":{"account":0,"project":2}}`), reason: `"dev-defaults.account":"This value should be greater than 0."`},
+		"update_organization_default_targets 401": {req: send("PUT", "/defaults/organizations/"+productsup.DocumentedOrganizationID, "", `{}`)},
+		"update_organization_default_targets 403": {req: send("PUT", "/defaults/organizations/"+productsup.DocumentedOrganizationID, roTok, `{}`)},
+		"update_organization_default_targets 404": {req: send("PUT", "/defaults/organizations/"+pupUnknown, adminTok, `{}`), reason: "Organization not found."},
+
 		"connector_update_secret_registrations 200": {req: send("PUT", pupVersion+"/secret-registrations", adminTok, `{"secret-registrations":["amazon/seller"]}`)},
 		"connector_update_secret_registrations 400": {req: send("PUT", pupVersion+"/secret-registrations", adminTok, `{"secret-registrations":[""]}`), reason: `secret-registrations`},
 		"connector_update_secret_registrations 401": {req: send("PUT", pupVersion+"/secret-registrations", "", `{"secret-registrations":[]}`)},

@@ -25,6 +25,8 @@ const (
 	msgMethod        = "Method not allowed."
 	msgInternal      = "Internal server error."
 
+	msgOrgNotFound       = "Organization not found."
+	msgRunNotFound       = "Run not found."
 	msgBlank             = "This value should not be blank."
 	msgNotValid          = "This value is not valid."
 	msgAuthUpdated       = "Authentication registration successfully updated."

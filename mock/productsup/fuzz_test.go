@@ -254,3 +254,42 @@ func FuzzPathParameters(f *testing.F) {
 		}
 	})
 }
+
+// FuzzManagement sends arbitrary bodies to metadata and organisation defaults, and arbitrary
+// queries and ids to the runs.
+func FuzzManagement(f *testing.F) {
+	for _, seed := range []struct{ id, query, body string }{
+		{fx.DocumentedID, "connector-id=" + fx.DocumentedID, `{"channel-owner":"Third Party","notes":"n"}`},
+		{fx.DocumentedOrganizationID, "site-id=1001&state=finished", `{"dev-defaults":{"account":1,"project":2}}`},
+		{fx.DocumentedRunID, "id=" + fx.DocumentedRunID, `{"prod-defaults":{"sites":[1e20,-1,0.5]}}`},
+		{"nope", "limit=0", `{"channel-owner":null}`}, {"", "from=-1", `[]`},
+	} {
+		f.Add(seed.id, seed.query, []byte(seed.body))
+	}
+	s, v := testkit.NewFuzz(f, mock.WithConnectors(2))
+	f.Fuzz(func(t *testing.T, id, query string, body []byte) {
+		query = strings.Map(func(r rune) rune {
+			if r <= ' ' || r == 0x7f || r == '#' {
+				return -1
+			}
+			return r
+		}, query)
+		before, _ := s.Productsup().Store().Snapshot()
+		for _, req := range []testkit.Request{
+			{Method: "POST", Path: "/metadata/connectors/" + url.PathEscape(id), Body: body},
+			{Method: "PUT", Path: "/metadata/connectors/" + url.PathEscape(id), Body: body},
+			{Method: "PUT", Path: "/defaults/organizations/" + url.PathEscape(id), Body: body},
+			{Method: "PUT", Path: "/organizations/" + url.PathEscape(id) + "/members/" + fx.DocumentedID},
+			{Method: "GET", Path: "/runs?" + query},
+			{Method: "GET", Path: "/runs/" + url.PathEscape(id)},
+		} {
+			if _, err := url.Parse(req.Path); err != nil {
+				continue
+			}
+			req.Token = mock.AdminToken
+			res := testkit.Do(t, s, req)
+			checkAnswer(t, s, v, before, res.Status, res.Body)
+			before, _ = s.Productsup().Store().Snapshot()
+		}
+	})
+}

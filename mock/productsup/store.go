@@ -128,7 +128,8 @@ type Store struct {
 	workFor time.Duration // how long background work takes (Config.WorkDuration)
 	schemas *schemas      // read-only
 
-	mu    kit.SeededMutex // guards st and owned
+	mu    kit.SeededMutex  // guards st, owned and cfg
+	cfg   vendorapi.Config // what the store was seeded with
 	st    *state
 	owned bool // st is this store's own; if not, it is the seed, shared: the first write copies it
 }
@@ -151,6 +152,10 @@ type state struct {
 	pending   []string
 	workCount int   // states started, to derive their ids
 	platform  int64 // platform ids handed out (see platformID)
+
+	metadata      map[string]*Metadata        // by connector id (management.go); immutable values
+	metadataCount int                         // metadata records added, to derive their ids
+	orgs          map[string]*fx.Organization // by uuid; immutable values
 }
 
 // row is a stored connector with what List reads of it, derived when it is stored.
@@ -166,7 +171,8 @@ func byPos(a, b row) int { return a.pos - b.pos }
 // newState is an empty state under seed.
 func newState(seed uint64) *state {
 	return &state{seed: seed, connectors: map[string]row{}, order: kit.NewSorted(byPos), bin: kit.NewSorted(byPos),
-		work: map[string]*Work{}, byVersion: map[string][]string{}}
+		work: map[string]*Work{}, byVersion: map[string][]string{},
+		metadata: map[string]*Metadata{}, orgs: map[string]*fx.Organization{}}
 }
 
 // clone copies the maps and the order (rows are values, connectors are shared: immutable).
@@ -176,6 +182,8 @@ func (st *state) clone() *state {
 	out.order = st.order.Clone()
 	out.bin = st.bin.Clone()
 	out.work = maps.Clone(st.work)
+	out.metadata = maps.Clone(st.metadata)
+	out.orgs = maps.Clone(st.orgs)
 	out.workOrder = slices.Clone(st.workOrder)
 	out.pending = slices.Clone(st.pending)
 	out.byVersion = make(map[string][]string, len(st.byVersion))
@@ -216,6 +224,9 @@ func buildSeed(seed uint64, n int) *state {
 	doc, binned := fx.Documented(), fx.DocumentedBinned()
 	st.put(&doc)
 	st.put(&binned)
+	org := fx.DocumentedOrganization()
+	st.orgs[org.UUID] = &org
+	st.metadata[doc.ID] = documentedMetadata(&doc)
 	// The documented version is on dev: its sync with the runtime is done.
 	w := &Work{ID: fx.DocumentedStateID, Status: statusDone, Name: actionSyncRuntime, Owner: fx.DocumentedOwner,
 		Created: doc.Versions[0].CreatedAt, Connector: doc.ID, Major: 1, From: doc.Versions[0].State}
@@ -246,7 +257,14 @@ func (s *Store) reset(cfg vendorapi.Config) {
 	st := seeded(cfg)
 	s.mu.LockUnseeded()
 	defer s.mu.Unlock()
-	s.st, s.owned, s.workFor = st, false, cfg.WorkDuration
+	s.st, s.owned, s.workFor, s.cfg = st, false, cfg.WorkDuration, cfg
+}
+
+// config is what the store was seeded with.
+func (s *Store) config() vendorapi.Config {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.cfg
 }
 
 // own makes s.st the store's own before a write (copy on write); under the write lock.
@@ -268,6 +286,11 @@ type snapshot struct {
 	States        []Work `json:"states,omitempty"`
 	StatesStarted int    `json:"states-started,omitempty"`
 	PlatformIDs   int64  `json:"platform-ids,omitempty"`
+	// Metadata are the connectors' metadata records, by connector id order of writing;
+	// MetadataAdded derives the next record's uuid.
+	Metadata      []Metadata        `json:"metadata,omitempty"`
+	MetadataAdded int               `json:"metadata-added,omitempty"`
+	Organizations []fx.Organization `json:"organizations"`
 }
 
 // Snapshot returns the whole state as JSON: every connector in stored order, and the count of
@@ -280,6 +303,14 @@ func (s *Store) Snapshot() (json.RawMessage, error) {
 		StatesStarted: s.st.workCount, PlatformIDs: s.st.platform}
 	for _, id := range s.st.workOrder {
 		snap.States = append(snap.States, *s.st.work[id])
+	}
+	snap.MetadataAdded = s.st.metadataCount
+	for _, id := range slices.Sorted(maps.Keys(s.st.metadata)) {
+		snap.Metadata = append(snap.Metadata, *s.st.metadata[id])
+	}
+	snap.Organizations = []fx.Organization{}
+	for _, id := range slices.Sorted(maps.Keys(s.st.orgs)) {
+		snap.Organizations = append(snap.Organizations, *s.st.orgs[id])
 	}
 	for _, r := range slices.Concat(s.st.order.All(), s.st.bin.All()) {
 		c := *r.c // shares the stored connector's memory, which no write changes
@@ -327,7 +358,15 @@ func (s *Store) Restore(data json.RawMessage) error {
 		seed = snap.Seed
 	}
 	st := newState(seed)
-	st.created, st.workCount, st.platform = snap.Created, snap.StatesStarted, snap.PlatformIDs
+	st.created, st.workCount, st.platform, st.metadataCount = snap.Created, snap.StatesStarted, snap.PlatformIDs, snap.MetadataAdded
+	for i := range snap.Metadata {
+		m := snap.Metadata[i]
+		st.metadata[m.Connector.ID] = &m
+	}
+	for i := range snap.Organizations {
+		o := snap.Organizations[i].Clone()
+		st.orgs[o.UUID] = &o
+	}
 	for i := range snap.Connectors {
 		st.put(&snap.Connectors[i])
 	}

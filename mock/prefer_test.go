@@ -40,7 +40,8 @@ func TestPreferSuccessIsTheOperationsAnswer(t *testing.T) {
 		}
 	}
 	principals := append(mock.DefaultPrincipals(),
-		vendorapi.Principal{Name: "foreign", Token: foreignToken, Organisations: []string{foreignOrg}})
+		vendorapi.Principal{Name: "foreign", Token: foreignToken, Organisations: []string{foreignOrg}},
+		vendorapi.Principal{Name: "integrator", Token: pupIntegratorToken, Integrator: true})
 
 	cases := statusCases()
 	for _, name := range slices.Sorted(maps.Keys(cases)) {

@@ -8,6 +8,16 @@ import (
 	"github.com/connectormock/connectormock/mock"
 )
 
+// pupIntegratorToken is a Productsup integrator's token: it owns none of the seeded
+// connectors, so acting on one, a read included, is answered 403.
+const pupIntegratorToken = "statuses-productsup-integrator-token"
+
+// Reasons for the Productsup reads no request gets 403 on.
+const (
+	whyPupList = "a list is never refused: an integrator's holds what it owns, an admin's everything, and the read-only token may read"
+	whyPupRuns = "runs belong to no owner on the pages: any known token may read them"
+)
+
 // pupGenerated is the path of the first generated version (default seed and count) that ok
 // accepts: the lifecycle's statuses need versions in given states, which the generator
 // spreads over its connectors.
@@ -58,7 +68,7 @@ func productsupStatusCases() map[string]statusCase {
 		"connector_list 200": {req: get("/connectors?limit=5", roTok)},
 		"connector_list 400": {req: get("/connectors?limit=0", roTok), reason: `"limit"`},
 		"connector_list 401": {req: get("/connectors", "")},
-		"connector_list 403": preferred(get("/connectors", roTok), 403, whyReadNoScope),
+		"connector_list 403": preferred(get("/connectors", roTok), 403, whyPupList),
 
 		"connector_create 200": {req: send("POST", "/connectors", adminTok, `{"connector-type":"export","connector-name":"omdb"}`)},
 		"connector_create 400": {req: send("POST", "/connectors", adminTok, `{"connector-type":"nope","connector-name":"omdb"}`), reason: `"connector-type"`},
@@ -68,7 +78,7 @@ func productsupStatusCases() map[string]statusCase {
 		"connector_show 200": {req: get("/connectors/"+pupID, roTok)},
 		"connector_show 400": {req: get("/connectors/not-a-uuid", roTok), reason: `"publicId"`},
 		"connector_show 401": {req: get("/connectors/"+pupID, "nope")},
-		"connector_show 403": preferred(get("/connectors/"+pupID, roTok), 403, whyReadNoScope),
+		"connector_show 403": {req: get("/connectors/"+pupID, pupIntegratorToken)},
 		"connector_show 404": {req: get("/connectors/"+pupUnknown, roTok)},
 
 		"connector_disable_prod_access 200": {req: send("POST", pupVersion+"/access/prod/disable", adminTok, pupDisableBody)},
@@ -103,7 +113,7 @@ func productsupStatusCases() map[string]statusCase {
 		"connector_list_from_bin 200": {req: get("/connectors/bin", roTok)},
 		"connector_list_from_bin 400": {req: get("/connectors/bin?owners=nope", roTok), reason: `"owners":"This is not a valid UUID."`},
 		"connector_list_from_bin 401": {req: get("/connectors/bin", "")},
-		"connector_list_from_bin 403": preferred(get("/connectors/bin", roTok), 403, whyReadNoScope),
+		"connector_list_from_bin 403": preferred(get("/connectors/bin", roTok), 403, whyPupList),
 
 		"connector_move_to_bin 200": {req: send("PATCH", "/connectors/"+pupUnused+"/move-to-bin", adminTok, "")},
 		"connector_move_to_bin 400": {req: send("PATCH", "/connectors/"+pupID+"/move-to-bin", adminTok, ""), reason: "Connector is actively used on the platform."},
@@ -120,7 +130,7 @@ func productsupStatusCases() map[string]statusCase {
 		"connector_version_show_authentication 200": {req: get(pupVersion+"/authentication-registrations", roTok)},
 		"connector_version_show_authentication 400": {req: get("/connectors/"+pupID+"/versions/x/authentication-registrations", roTok), reason: `"connectorVersion"`},
 		"connector_version_show_authentication 401": {req: get(pupVersion+"/authentication-registrations", "")},
-		"connector_version_show_authentication 403": preferred(get(pupVersion+"/authentication-registrations", roTok), 403, whyReadNoScope),
+		"connector_version_show_authentication 403": {req: get(pupVersion+"/authentication-registrations", pupIntegratorToken)},
 		"connector_version_show_authentication 404": {req: get(pupUnknownVers+"/authentication-registrations", roTok)},
 
 		"connector_update_authentication_registrations 200": {req: send("PUT", pupVersion+"/authentication-registrations", adminTok, `{"authentication-registrations":[30],"authentication-registrations-additional-fields":["option-1"]}`)},
@@ -144,7 +154,7 @@ func productsupStatusCases() map[string]statusCase {
 		"connector_validate_vcs_config 200": {req: get(pupUpdated+"/vcs-configs/validate", roTok)},
 		"connector_validate_vcs_config 400": {req: get(pupVersion+"/vcs-configs/validate", roTok), reason: "VCS config is not valid."},
 		"connector_validate_vcs_config 401": {req: get(pupVersion+"/vcs-configs/validate", "")},
-		"connector_validate_vcs_config 403": preferred(get(pupVersion+"/vcs-configs/validate", roTok), 403, whyReadNoScope),
+		"connector_validate_vcs_config 403": {req: get(pupVersion+"/vcs-configs/validate", pupIntegratorToken)},
 		"connector_validate_vcs_config 404": {req: get(pupUnknownVers+"/vcs-configs/validate", roTok)},
 
 		"connector_update_runtime_prod 200": {req: send("PUT", pupVersion+"/runtime/prod", adminTok, `{"environment":"bin-docker-wrapper","version":"12.10.0"}`)},
@@ -156,12 +166,12 @@ func productsupStatusCases() map[string]statusCase {
 		"run_list 200": {req: get("/runs?limit=5", roTok)},
 		"run_list 400": {req: get("/runs?connector-id=nope", roTok), reason: `"connector-id":"This is not a valid UUID."`},
 		"run_list 401": {req: get("/runs", "")},
-		"run_list 403": preferred(get("/runs", roTok), 403, whyReadNoScope),
+		"run_list 403": preferred(get("/runs", roTok), 403, whyPupRuns),
 
 		"run_show 200": {req: get("/runs/"+productsup.DocumentedRunID, roTok)},
 		"run_show 400": {req: get("/runs/nope", roTok), reason: `"runId":"This is not a valid UUID."`},
 		"run_show 401": {req: get("/runs/"+productsup.DocumentedRunID, "")},
-		"run_show 403": preferred(get("/runs/"+productsup.DocumentedRunID, roTok), 403, whyReadNoScope),
+		"run_show 403": preferred(get("/runs/"+productsup.DocumentedRunID, roTok), 403, whyPupRuns),
 		"run_show 404": {req: get("/runs/"+pupUnknown, roTok), reason: "Run not found."},
 
 		"add_metadata_to_connector 200": {req: send("POST", "/metadata/connectors/"+pupUnused, adminTok, `{"channel-owner":"Third Party","notes":"some notes"}`)},
@@ -233,24 +243,24 @@ func productsupStatusCases() map[string]statusCase {
 		"state_list 200": {req: get("/states?status=done", roTok)},
 		"state_list 400": {req: get("/states?triggered_by=nope", roTok), reason: `"triggered_by":"This is not a valid UUID."`},
 		"state_list 401": {req: get("/states", "")},
-		"state_list 403": preferred(get("/states", roTok), 403, whyReadNoScope),
+		"state_list 403": preferred(get("/states", roTok), 403, whyPupList),
 
 		"state_show 200": {req: get("/states/"+productsup.DocumentedStateID, roTok)},
 		"state_show 400": {req: get("/states/nope", roTok), reason: `"stateId":"This is not a valid UUID."`},
 		"state_show 401": {req: get("/states/"+productsup.DocumentedStateID, "nope")},
-		"state_show 403": preferred(get("/states/"+productsup.DocumentedStateID, roTok), 403, whyReadNoScope),
+		"state_show 403": {req: get("/states/"+productsup.DocumentedStateID, pupIntegratorToken)},
 		"state_show 404": {req: get("/states/"+pupUnknown, roTok), reason: "State not found."},
 
 		"connector_state_list 200": {req: get(pupVersion+"/states", roTok)},
 		"connector_state_list 400": {req: get(pupVersion+"/states?limit=0", roTok), reason: `"limit"`},
 		"connector_state_list 401": {req: get(pupVersion+"/states", "")},
-		"connector_state_list 403": preferred(get(pupVersion+"/states", roTok), 403, whyReadNoScope),
+		"connector_state_list 403": {req: get(pupVersion+"/states", pupIntegratorToken)},
 		"connector_state_list 404": {req: get(pupUnknownVers+"/states", roTok)},
 
 		"connector_version_show_latest_state 200": {req: get(pupVersion+"/states/sync_runtime", roTok)},
 		"connector_version_show_latest_state 400": {req: get(pupVersion+"/states/nope", roTok), reason: "This background action does not exist."},
 		"connector_version_show_latest_state 401": {req: get(pupVersion+"/states/sync_runtime", "")},
-		"connector_version_show_latest_state 403": preferred(get(pupVersion+"/states/sync_runtime", roTok), 403, whyReadNoScope),
+		"connector_version_show_latest_state 403": {req: get(pupVersion+"/states/sync_runtime", pupIntegratorToken)},
 		"connector_version_show_latest_state 404": {req: get(pupVersion+"/states/build_connector", roTok), reason: "Last state was not found based on query parameters."},
 	}
 }

@@ -173,7 +173,8 @@ func TestEveryDocumentedStatus(t *testing.T) {
 		}
 	}
 	principals := append(mock.DefaultPrincipals(),
-		vendorapi.Principal{Name: "foreign", Token: foreignToken, Organisations: []string{foreignOrg}})
+		vendorapi.Principal{Name: "foreign", Token: foreignToken, Organisations: []string{foreignOrg}},
+		vendorapi.Principal{Name: "integrator", Token: pupIntegratorToken, Integrator: true})
 
 	names := slices.Sorted(maps.Keys(cases))
 	for _, name := range names {

@@ -110,10 +110,10 @@ func binFilter(r *http.Request) Filter {
 	return Filter{Name: q.Get("name"), Owner: q.Get("owners")}
 }
 
-func (a *API) listBin(w http.ResponseWriter, r *http.Request, _ *vendorapi.Call) {
+func (a *API) listBin(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 	q := r.URL.Query()
 	from, limit := intParam(q.Get("from"), 0), intParam(q.Get("limit"), 20)
-	page, total := a.store.listOf(true, binFilter(r), from, limit)
+	page, total := a.store.listOf(true, a.store.visibleTo(binFilter(r), c.Principal), from, limit)
 	md := listMetadata{From: from, Limit: limit, Count: len(page), Total: total}
 	if next := from + len(page); next < total {
 		md.Next = &next

@@ -223,6 +223,9 @@ func (a *API) triggerBuild(w http.ResponseWriter, r *http.Request, c *vendorapi.
 	if !a.decode(w, r, &in) {
 		return
 	}
+	if !a.checkAccess(w, in.Connector, c.Principal) {
+		return
+	}
 	ref := in.Version
 	if ref == "" {
 		ref = "latest"

@@ -358,6 +358,7 @@ func (s *Store) latestWork(id, ref, action string) (*Work, error) {
 type WorkFilter struct {
 	TriggeredBy string // owner uuid
 	Status      string
+	Visible     string // an integrator's own id: only its states are listed
 }
 
 // works lists states in the order they started: of one version (id, ref non-empty), or all.
@@ -384,7 +385,8 @@ func (s *Store) works(id, ref string, f WorkFilter, from, limit int) ([]*Work, i
 	total := 0
 	for _, wid := range ids {
 		w := s.st.work[wid]
-		if f.TriggeredBy != "" && w.Owner != f.TriggeredBy || f.Status != "" && w.Status != f.Status {
+		if f.TriggeredBy != "" && w.Owner != f.TriggeredBy || f.Status != "" && w.Status != f.Status ||
+			f.Visible != "" && w.Owner != f.Visible {
 			continue
 		}
 		if total >= from && len(out) < limit {
@@ -413,9 +415,13 @@ func (a *API) showLatestState(w http.ResponseWriter, _ *http.Request, c *vendora
 	kit.WriteJSON(w, http.StatusOK, stateBody{msgSuccessful, resourceConnector, view(st)})
 }
 
-func (a *API) listStates(w http.ResponseWriter, r *http.Request, _ *vendorapi.Call) {
+func (a *API) listStates(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 	q := r.URL.Query()
-	a.writeStates(w, r, "", "", WorkFilter{TriggeredBy: strings.ToLower(q.Get("triggered_by")), Status: q.Get("status")})
+	f := WorkFilter{TriggeredBy: strings.ToLower(q.Get("triggered_by")), Status: q.Get("status")}
+	if c.Principal.Integrator {
+		f.Visible = a.store.ownerOf(c.Principal)
+	}
+	a.writeStates(w, r, "", "", f)
 }
 
 func (a *API) listVersionStates(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {

@@ -116,6 +116,9 @@ type Filter struct {
 	Type     string
 	Owner    string
 	Released *bool // has (true) or has not (false) a released version
+	// Visible, when set, is the only owner whose connectors may be listed (an integrator's
+	// list); unlike Owner it is no query the client chose.
+	Visible string
 }
 
 // Store holds the Productsup connectors of one mock server. Every method is safe for
@@ -489,6 +492,7 @@ func (s *Store) listOf(inBin bool, f Filter, from, limit int) ([]*fx.Connector, 
 		if name != "" && !strings.Contains(r.name, name) ||
 			f.Type != "" && c.Type != f.Type ||
 			f.Owner != "" && c.Owner != f.Owner ||
+			f.Visible != "" && c.Owner != f.Visible ||
 			f.Released != nil && *f.Released != (c.Main != nil) {
 			continue
 		}

@@ -134,10 +134,11 @@ func (s *Store) startWork(st *state, action, owner string, c *fx.Connector, i in
 
 func versionKey(id string, major int) string { return id + "/" + strconv.Itoa(major) }
 
-// pendingOn reports whether version (id, major) has work still pending.
+// pendingOn reports whether version (id, major) has work still pending. It scans the pending
+// work, which is short, not the version's history, which only grows.
 func (st *state) pendingOn(id string, major int) bool {
-	for _, wid := range st.byVersion[versionKey(id, major)] {
-		if st.work[wid].Status == statusPending {
+	for _, wid := range st.pending {
+		if w := st.work[wid]; w.Connector == id && w.Major == major {
 			return true
 		}
 	}

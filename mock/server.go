@@ -31,7 +31,7 @@ var vendors = []struct {
 	name     string
 	prefixes []string
 }{
-	{productsup.Name, []string{"/connectors", "/builds", "/states", "/runs", "/metadata", "/organizations", "/defaults"}},
+	{productsup.Name, []string{"/connectors", "/builds", "/states", "/runs", "/metadata", "/organizations", "/defaults", "/logos"}},
 	{conductorone.Name, []string{"/api/v1/apps"}},
 	{versori.Name, []string{"/api/connect/v1/o"}},
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/connectormock/connectormock/fixtures"
 	"github.com/connectormock/connectormock/fixtures/productsup"
 	"github.com/connectormock/connectormock/mock"
+	"github.com/connectormock/connectormock/mock/internal/testkit"
 )
 
 // pupIntegratorToken is a Productsup integrator's token: it owns none of the seeded
@@ -17,6 +18,15 @@ const (
 	whyPupList = "a list is never refused: an integrator's holds what it owns, an admin's everything, and the read-only token may read"
 	whyPupRuns = "runs belong to no owner on the pages: any known token may read them"
 )
+
+// pupLogo is an upload of a logo (an SVG unless told otherwise) as the logo operation takes it.
+func pupLogo(path, token, content string) testkit.Request {
+	body := "--pupboundary\r\nContent-Disposition: form-data; name=\"logo\"; filename=\"logo.svg\"\r\n" +
+		"Content-Type: image/svg+xml\r\n\r\n" + content + "\r\n--pupboundary--\r\n"
+	return testkit.Request{Method: "POST", Path: path, Token: token, Body: body, ContentType: "multipart/form-data; boundary=pupboundary"}
+}
+
+const pupSVG = `<svg xmlns="http://www.w3.org/2000/svg"/>`
 
 // pupGenerated is the path of the first generated version (default seed and count) that ok
 // accepts: the lifecycle's statuses need versions in given states, which the generator
@@ -197,6 +207,12 @@ func productsupStatusCases() map[string]statusCase {
 		"update_organization_default_targets 401": {req: send("PUT", "/defaults/organizations/"+productsup.DocumentedOrganizationID, "", `{}`)},
 		"update_organization_default_targets 403": {req: send("PUT", "/defaults/organizations/"+productsup.DocumentedOrganizationID, roTok, `{}`)},
 		"update_organization_default_targets 404": {req: send("PUT", "/defaults/organizations/"+pupUnknown, adminTok, `{}`), reason: "Organization not found."},
+
+		"connector_version_upload_logo 200": {req: pupLogo(pupVersion+"/logo", adminTok, pupSVG)},
+		"connector_version_upload_logo 400": {req: pupLogo(pupVersion+"/logo", adminTok, "GIF89a"), reason: "This file is not a valid SVG image."},
+		"connector_version_upload_logo 401": {req: pupLogo(pupVersion+"/logo", "", pupSVG)},
+		"connector_version_upload_logo 403": {req: pupLogo(pupVersion+"/logo", roTok, pupSVG)},
+		"connector_version_upload_logo 404": {req: pupLogo(pupUnknownVers+"/logo", adminTok, pupSVG)},
 
 		"connector_update_secret_registrations 200": {req: send("PUT", pupVersion+"/secret-registrations", adminTok, `{"secret-registrations":["amazon/seller"]}`)},
 		"connector_update_secret_registrations 400": {req: send("PUT", pupVersion+"/secret-registrations", adminTok, `{"secret-registrations":[""]}`), reason: `secret-registrations`},

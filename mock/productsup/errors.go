@@ -25,6 +25,8 @@ const (
 	msgMethod        = "Method not allowed."
 	msgInternal      = "Internal server error."
 
+	msgLogoUploaded      = "Logo has been uploaded successfully."
+	msgLogoMissing       = "This value should not be blank." // no "logo" part in the body
 	msgOrgNotFound       = "Organization not found."
 	msgRunNotFound       = "Run not found."
 	msgBlank             = "This value should not be blank."

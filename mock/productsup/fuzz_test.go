@@ -293,3 +293,36 @@ func FuzzManagement(f *testing.F) {
 		}
 	})
 }
+
+// FuzzLogo sends arbitrary bodies and content types to the logo upload, and arbitrary paths
+// to where logos are served.
+func FuzzLogo(f *testing.F) {
+	body := "--b\r\nContent-Disposition: form-data; name=\"logo\"; filename=\"l.svg\"\r\n\r\n<svg/>\r\n--b--\r\n"
+	for _, seed := range []struct{ ct, body, path string }{
+		{"multipart/form-data; boundary=b", body, "connectors/" + fx.DocumentedID + "/1/logo.svg"},
+		{"multipart/form-data; boundary=c", body, ""}, {"multipart/form-data", body, "x/y"},
+		{"application/json", `{"logo":"<svg/>"}`, "connectors//1/logo.svg"},
+		{"multipart/form-data; boundary=b", "--b\r\n\r\n--b--", "../.."},
+	} {
+		f.Add(seed.ct, []byte(seed.body), seed.path)
+	}
+	s, v := testkit.NewFuzz(f, mock.WithConnectors(0))
+	f.Fuzz(func(t *testing.T, ct string, body []byte, path string) {
+		if strings.ContainsAny(ct, "\r\n") {
+			return // no header a client could send
+		}
+		before, _ := s.Productsup().Store().Snapshot()
+		res := testkit.Do(t, s, testkit.Request{Method: "POST", Path: "/connectors/" + fx.DocumentedID + "/versions/1/logo",
+			Token: mock.AdminToken, Body: body, ContentType: ct})
+		checkAnswer(t, s, v, before, res.Status, res.Body)
+		if u, err := url.Parse("/logos/" + path); err == nil {
+			r := httptest.NewRequest("GET", "/", nil)
+			r.URL, r.RequestURI = u, u.RequestURI()
+			w := httptest.NewRecorder()
+			s.ServeHTTP(w, r)
+			if w.Code >= 500 {
+				t.Fatalf("logo %q: %d", path, w.Code)
+			}
+		}
+	})
+}

@@ -153,6 +153,7 @@ func (a *mounted) Handlers() map[string]vendorapi.HandlerFunc {
 		"connector_version_execution_config_update_container_api": a.updateContainerAPI,
 		"connector_individual_config_add":                         a.addIndividualConfig,
 		"connector_validate_vcs_config":                           a.validateVCS,
+		"connector_version_upload_logo":                           a.uploadLogo,
 		"connector_update_runtime_prod":                           a.updateProdRuntime,
 		"connector_sync_runtime":                                  a.syncRuntime,
 		"connector_create_platform_site":                          a.createDevSite,

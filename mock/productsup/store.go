@@ -159,6 +159,7 @@ type state struct {
 	metadata      map[string]*Metadata        // by connector id (management.go); immutable values
 	metadataCount int                         // metadata records added, to derive their ids
 	orgs          map[string]*fx.Organization // by uuid; immutable values
+	logos         map[string][]byte           // uploaded logos by "<id>/<major>" (logo.go); never changed in place
 }
 
 // row is a stored connector with what List reads of it, derived when it is stored.
@@ -175,7 +176,7 @@ func byPos(a, b row) int { return a.pos - b.pos }
 func newState(seed uint64) *state {
 	return &state{seed: seed, connectors: map[string]row{}, order: kit.NewSorted(byPos), bin: kit.NewSorted(byPos),
 		work: map[string]*Work{}, byVersion: map[string][]string{},
-		metadata: map[string]*Metadata{}, orgs: map[string]*fx.Organization{}}
+		metadata: map[string]*Metadata{}, orgs: map[string]*fx.Organization{}, logos: map[string][]byte{}}
 }
 
 // clone copies the maps and the order (rows are values, connectors are shared: immutable).
@@ -187,6 +188,7 @@ func (st *state) clone() *state {
 	out.work = maps.Clone(st.work)
 	out.metadata = maps.Clone(st.metadata)
 	out.orgs = maps.Clone(st.orgs)
+	out.logos = maps.Clone(st.logos)
 	out.workOrder = slices.Clone(st.workOrder)
 	out.pending = slices.Clone(st.pending)
 	out.byVersion = make(map[string][]string, len(st.byVersion))
@@ -294,6 +296,8 @@ type snapshot struct {
 	Metadata      []Metadata        `json:"metadata,omitempty"`
 	MetadataAdded int               `json:"metadata-added,omitempty"`
 	Organizations []fx.Organization `json:"organizations"`
+	// Logos are the uploaded logos by "<id>/<major>" (base64 in JSON).
+	Logos map[string][]byte `json:"logos,omitempty"`
 }
 
 // Snapshot returns the whole state as JSON: every connector in stored order, and the count of
@@ -310,6 +314,9 @@ func (s *Store) Snapshot() (json.RawMessage, error) {
 	snap.MetadataAdded = s.st.metadataCount
 	for _, id := range slices.Sorted(maps.Keys(s.st.metadata)) {
 		snap.Metadata = append(snap.Metadata, *s.st.metadata[id])
+	}
+	if len(s.st.logos) > 0 {
+		snap.Logos = maps.Clone(s.st.logos) // the map changes after the lock is released; the files never do
 	}
 	snap.Organizations = []fx.Organization{}
 	for _, id := range slices.Sorted(maps.Keys(s.st.orgs)) {
@@ -369,6 +376,9 @@ func (s *Store) Restore(data json.RawMessage) error {
 	for i := range snap.Organizations {
 		o := snap.Organizations[i].Clone()
 		st.orgs[o.UUID] = &o
+	}
+	for k, data := range snap.Logos {
+		st.logos[k] = data
 	}
 	for i := range snap.Connectors {
 		st.put(&snap.Connectors[i])

@@ -1,6 +1,11 @@
-// Package productsup mocks the Productsup CDE API: connectors, the production targets of
-// their versions and the access grants within those targets, on the vendor's own paths
-// (/connectors/...), with its documented bodies.
+// Package productsup mocks the Productsup CDE API on the vendor's own paths (/connectors,
+// /builds, /states, /runs, /metadata, /organizations, /defaults), with its documented bodies:
+// connectors and their versions' lifecycle (configuration, build, sync with the runtime, dev
+// site, sync to production, release), production targets and access grants, the bin,
+// background states, runs, metadata and organisations. One file per resource family holds its
+// handlers and its part of the store: handlers.go (connectors, targets, access), lifecycle.go,
+// states.go (background work), config.go, bin.go, copy.go, logo.go, runs.go, management.go
+// (metadata, organisations), ownership.go, versions.go; errors.go is the error catalogue.
 //
 // Package mock mounts it; a test reaches its state through the server's accessor, with the
 // values of package fixtures/productsup:
@@ -31,6 +36,15 @@
 // The list order is the order connectors were first stored in, kept at write time (kit.Sorted
 // by position): the unfiltered page is a slice of it and its total the order's length, so a
 // page costs the same at any store size. Filters scan (see Store.List).
+//
+// Background work (builds, syncs, dev sites, configuration changes) is state too: each piece
+// is an immutable Work, swapped when it settles, listed in start order (a slice, so the
+// unfiltered state list pages without a scan) and by version. It completes when the mock's
+// clock passes its start plus Config.WorkDuration, settled lazily by the next store call that
+// looks (no timer, no goroutine), or at once by CompleteWork. Binned connectors have a list
+// order of their own. Metadata and organisations are immutable values by id; uploaded logos
+// are bytes by version. Runs are history derived from the seed, built once per process (see
+// runs.go), not state.
 //
 // On the wire, success bodies are written by hand and the id-list bodies of enable, disable
 // and targets are read by hand, both without reflection (json.go, decode.go); tests hold
@@ -73,8 +87,8 @@ func newVendor(cfg vendorapi.Config) (vendorapi.Vendor, error) {
 type schemas struct {
 	connector *contract.Schema // what Put stores, as the API writes it
 	create    *contract.Schema // the body of connector_create
-	targets   *contract.Schema // the body of connector_targets_add and replace...
-	access    *contract.Schema // the body of connector_enable_prod_access and disable...
+	targets   *contract.Schema // the body of connector_targets_add and connector_targets_update
+	access    *contract.Schema // the body of connector_enable_prod_access and connector_disable_prod_access
 }
 
 // loadSchemas finds the schemas once per process, like the spec itself; they are only read

@@ -451,10 +451,15 @@ func (a *API) writeStates(w http.ResponseWriter, r *http.Request, id, ref string
 // CompleteWork implements vendorapi.Worker.
 func (a *mounted) CompleteWork() int { return a.store.CompleteWork() }
 
-// AdminHandler implements vendorapi.AdminRouter: POST /states/{id}/fail makes that pending
-// work fail when it completes (served at /__admin/vendors/productsup/states/{id}/fail).
+// AdminHandler implements vendorapi.AdminRouter (served under /__admin/vendors/productsup):
+// POST /states/{id}/fail makes that pending work fail when it completes; POST
+// /connectors/{publicId}/versions adds the connector's next version (versions.go).
 func (a *mounted) AdminHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if id, ok := adminConnectorVersions(r.URL.Path); ok {
+			a.adminNewVersion(w, r, id)
+			return
+		}
 		rest, ok := strings.CutPrefix(r.URL.Path, "/states/")
 		id, ok2 := strings.CutSuffix(rest, "/fail")
 		if !ok || !ok2 || strings.Contains(id, "/") {

@@ -1,0 +1,54 @@
+package productsup_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/connectormock/connectormock/mock/internal/testkit"
+)
+
+// TestNewVersion: a new version copies the latest one (configuration, dev account, project and
+// site), takes the next major number, starts updated, with fresh production references; the
+// old version's production stays as it was.
+func TestNewVersion(t *testing.T) {
+	s := testkit.New(t)
+	p := newPipeline(t, s)
+	p.ok("PUT", p.path+"/secret-registrations", `{"secret-registrations":["amazon/seller"]}`)
+	s.CompleteWork()
+	p.ok("POST", p.path+"/targets", `{"target-accounts":[11]}`)
+
+	res := p.do("POST", "/__admin/vendors/productsup/connectors/"+p.id+"/versions", nil)
+	require.Equal(t, 200, res.Status, "%s", res.Body)
+	var body struct {
+		Message string
+		Data    map[string]any
+	}
+	res.JSON(t, &body)
+	assert.Equal(t, "Version 2.0.0 created.", body.Message)
+	v2 := p.ok("GET", "/connectors/"+p.id+"/versions/latest/states", nil) // the version resolves
+	assert.Equal(t, 0.0, v2["metadata"].(map[string]any)["total"], "no history of its own")
+
+	c := p.ok("GET", "/connectors/"+p.id, nil)["data"].(map[string]any)
+	versions := c["versions"].([]any)
+	require.Len(t, versions, 2)
+	v := versions[1].(map[string]any)
+	assert.Equal(t, "2.0.0", v["version"])
+	assert.Equal(t, "updated", v["state"])
+	assert.Equal(t, []any{`amazon/seller`}, v["config"].(map[string]any)["secret-registrations"])
+	assert.Equal(t, 1.0, v["platform_dev_reference"].(map[string]any)["account"], "dev account copied")
+	prod := v["platform_prod_reference"].(map[string]any)
+	assert.Equal(t, []any{}, prod["target-accounts"], "fresh production references")
+	assert.Nil(t, prod["platform-connector"])
+	assert.Equal(t, []any{11.0}, versions[0].(map[string]any)["platform_prod_reference"].(map[string]any)["target-accounts"])
+
+	// Version 2 builds on its own.
+	p.ok("POST", "/builds/connectors", map[string]string{"connector": p.id, "version": "2"})
+	s.CompleteWork()
+	c = p.ok("GET", "/connectors/"+p.id, nil)["data"].(map[string]any)
+	assert.Equal(t, "built", c["versions"].([]any)[1].(map[string]any)["state"])
+	assert.Equal(t, "updated", c["versions"].([]any)[0].(map[string]any)["state"])
+
+	assert.Equal(t, 404, p.do("POST", "/__admin/vendors/productsup/connectors/"+unknown+"/versions", nil).Status)
+}

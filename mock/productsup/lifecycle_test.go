@@ -1,6 +1,7 @@
 package productsup_test
 
 import (
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -247,4 +248,51 @@ func TestStateRefusals(t *testing.T) {
 	res = testkit.Do(t, s, testkit.Request{Method: "POST", Path: "/builds/connectors", Token: mock.AdminToken, Body: `{"connector":"x"}`})
 	assert.Equal(t, 400, res.Status)
 	testkit.Golden(t, "productsup/build-400.json", res.Body)
+}
+
+// TestLifecycleConcurrently runs pipelines side by side with readers and with work completed
+// from another goroutine, for the race detector; each pipeline must still end released.
+func TestLifecycleConcurrently(t *testing.T) {
+	s := testkit.New(t, mock.WithWorkDuration(0))
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	wg.Add(1)
+	go func() { // readers and a completer
+		defer wg.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			s.CompleteWork()
+			testkit.Do(t, s, testkit.Request{Method: "GET", Path: "/states?limit=5", Token: mock.ReadOnlyToken})
+			testkit.Do(t, s, testkit.Request{Method: "GET", Path: "/connectors?limit=5", Token: mock.ReadOnlyToken})
+			_, _ = s.Productsup().Store().Snapshot()
+		}
+	}()
+	t.Run("pipelines", func(t *testing.T) {
+		for i := range 4 {
+			t.Run(strconv.Itoa(i), func(t *testing.T) {
+				t.Parallel()
+				p := newPipeline(t, s)
+				// With work taking no time, each step's work is settled by the next look.
+				p.ok("PUT", p.path+"/secret-registrations", `{"secret-registrations":["a/b"]}`)
+				s.CompleteWork()
+				p.ok("POST", "/builds/connectors", map[string]string{"connector": p.id})
+				s.CompleteWork()
+				p.ok("POST", p.path+"/sync-runtime", nil)
+				s.CompleteWork()
+				p.ok("POST", p.path+"/platform-dev-site", nil)
+				s.CompleteWork()
+				p.ok("POST", p.path+"/assign-to-sites/dev", nil)
+				p.ok("POST", p.path+"/sync-runtime", nil)
+				s.CompleteWork()
+				p.ok("POST", p.path+"/release", nil)
+				assert.Equal(t, "synchronized-to-prod", p.state())
+			})
+		}
+	})
+	close(stop)
+	wg.Wait()
 }

@@ -2,6 +2,7 @@ package productsup
 
 import (
 	"net/http"
+	"slices"
 
 	fx "github.com/connectormock/connectormock/fixtures/productsup"
 	"github.com/connectormock/connectormock/mock/internal/kit"
@@ -24,12 +25,6 @@ const (
 	stateSyncedProd    = "synchronized-to-prod"
 	stateResyncingProd = "resynchronizing-to-prod"
 )
-
-// DefaultDevAccount is the dev account a connector created through the API gets (the
-// creator's development account on the platform; the documented example's account 1). The
-// documented and generated connectors have none, so that "Dev account is missing." is
-// reachable.
-const DefaultDevAccount int64 = 1
 
 // stateRef is the documented {"state": {"uuid": ...}} of background work.
 type stateRef struct {
@@ -111,17 +106,42 @@ func syncRuntime(e *stepEnv, c *fx.Connector, i int) (*Work, error) {
 	return nil, &TransitionError{v.State}
 }
 
-// devSite creates the version's dev project and site in the background; it needs the dev
-// account and a version synced with the runtime.
+// devSite creates the version's dev project and site in the background; it needs a version
+// synced with the runtime and a dev account: the version's own, else the dev defaults of the
+// organisation its owner is a member of ("Dev account is missing." otherwise). A project
+// the defaults name is used; a missing one is created.
 func devSite(e *stepEnv, c *fx.Connector, i int) (*Work, error) {
 	v := &c.Versions[i]
-	if v.PlatformDevReference.Account == nil {
-		return nil, &RuleError{Message: msgDevAccountMissing}
+	d := &v.PlatformDevReference
+	account, project := d.Account, d.Project
+	if account == nil {
+		// The dev defaults of the owner's organisation (update_organization_default_targets).
+		if o := e.st.orgOf(c.Owner); o != nil && o.DevDefaults != nil {
+			account, project = &o.DevDefaults.Account, &o.DevDefaults.Project
+		}
 	}
 	if !syncedWithRuntime(e.st, c, v) {
 		return nil, &TransitionError{v.State}
 	}
+	if account == nil {
+		return nil, &RuleError{Message: msgDevAccountMissing}
+	}
+	d.Account = account
+	if d.Project == nil {
+		d.Project = project // nil: the work creates one
+	}
 	return e.start(actionDevSite, c, i, v.State), nil
+}
+
+// orgOf is the organisation a user is a member of (the first by uuid, for determinism), or nil.
+func (st *state) orgOf(user string) *fx.Organization {
+	var found *fx.Organization
+	for _, o := range st.orgs {
+		if slices.Contains(o.Members, fx.Member{UUID: user}) && (found == nil || o.UUID < found.UUID) {
+			found = o
+		}
+	}
+	return found
 }
 
 // syncedWithRuntime reports whether the version's image is registered with the runtime: a

@@ -9,16 +9,18 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	fx "github.com/connectormock/connectormock/fixtures/productsup"
 	"github.com/connectormock/connectormock/mock"
 	"github.com/connectormock/connectormock/mock/internal/testkit"
 )
 
 // pipeline is an HTTP client of one connector version, for the lifecycle tests.
 type pipeline struct {
-	t    *testing.T
-	s    *testkit.Server
-	id   string
-	path string // /connectors/{id}/versions/1
+	t     *testing.T
+	s     *testkit.Server
+	id    string
+	owner string // the connector's owner, the user the token belongs to
+	path  string // /connectors/{id}/versions/1
 }
 
 func (p *pipeline) do(method, path string, body any) testkit.Response {
@@ -71,8 +73,19 @@ func newPipeline(t *testing.T, s *testkit.Server) *pipeline {
 	p := &pipeline{t: t, s: s}
 	created := p.ok("POST", "/connectors", `{"connector-type":"datasource","connector-name":"pipeline"}`)
 	p.id = created["data"].(map[string]any)["id"].(string)
+	p.owner = created["data"].(map[string]any)["owner"].(string)
 	p.path = "/connectors/" + p.id + "/versions/1"
 	return p
+}
+
+// joinOrganization makes the connector's owner a member of the documented organisation and
+// gives the organisation dev defaults (account 1, project 2) and production defaults, as a
+// team sets up before its first pipeline.
+func (p *pipeline) joinOrganization() {
+	p.t.Helper()
+	p.ok("PUT", "/organizations/"+fx.DocumentedOrganizationID+"/members/"+p.owner, nil)
+	p.ok("PUT", "/defaults/organizations/"+fx.DocumentedOrganizationID,
+		`{"dev-defaults":{"account":1,"project":2},"prod-defaults":{"accounts":[11,12],"projects":[],"sites":[31]}}`)
 }
 
 // TestBuildAndDeployPipeline walks the build-and-deploy guide over HTTP, from POST /connectors
@@ -117,6 +130,9 @@ func TestBuildAndDeployPipeline(t *testing.T) {
 	assert.Equal(t, "done", p.latest("sync_runtime")["status"])
 
 	p.refused("POST", p.path+"/assign-to-sites/dev", nil, "built")
+	res = p.do("POST", p.path+"/platform-dev-site", nil)
+	assert.JSONEq(t, `{"message":"Dev account is missing.","errors":[]}`, string(res.Body), "no dev defaults yet")
+	p.joinOrganization()
 	site := p.ok("POST", p.path+"/platform-dev-site", nil)
 	assert.Equal(t, "Platform Site will be created in the background.", site["message"])
 	s.CompleteWork()
@@ -139,8 +155,10 @@ func TestBuildAndDeployPipeline(t *testing.T) {
 	assert.Equal(t, "synchronized-to-prod", p.state())
 	assert.Equal(t, "done", p.latest("sync_to_prod")["status"])
 
-	// Targets, access, release.
-	p.ok("POST", p.path+"/targets", `{"target-accounts":[11,12],"target-sites":[31]}`)
+	// Targets (the organisation's production defaults, set by the sync), access, release.
+	targets := p.ok("POST", p.path+"/targets", `{"target-sites":[31,32]}`)["data"].(map[string]any)["platform_prod_reference"].(map[string]any)
+	assert.Equal(t, []any{11.0, 12.0}, targets["target-accounts"], "from the production defaults")
+	assert.Equal(t, []any{31.0, 32.0}, targets["target-sites"])
 	enabled := p.ok("POST", p.path+"/access/prod/enable", `{"accounts":[11],"sites":[31]}`)
 	prod := enabled["data"].(map[string]any)["platform_prod_reference"].(map[string]any)
 	assert.Equal(t, []any{11.0}, prod["enabled-for-accounts"])
@@ -276,6 +294,7 @@ func TestLifecycleConcurrently(t *testing.T) {
 			t.Run(strconv.Itoa(i), func(t *testing.T) {
 				t.Parallel()
 				p := newPipeline(t, s)
+				p.joinOrganization()
 				// With work taking no time, each step's work is settled by the next look.
 				p.ok("PUT", p.path+"/secret-registrations", `{"secret-registrations":["a/b"]}`)
 				s.CompleteWork()

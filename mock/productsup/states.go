@@ -256,6 +256,13 @@ func (s *Store) complete(st *state, w *Work) {
 		if p.PlatformConnector == nil {
 			p.Executable, p.PlatformConnector = st.platformID(), st.platformID()
 		}
+		// The target scope is "configured during sync to prod": a version without targets
+		// takes its owner's organisation's production defaults.
+		if o := st.orgOf(c.Owner); o != nil && o.ProdDefaults != nil &&
+			len(p.TargetAccounts)+len(p.TargetProjects)+len(p.TargetSites) == 0 {
+			pd := o.ProdDefaults
+			p.TargetAccounts, p.TargetProjects, p.TargetSites = pd.Accounts, pd.Projects, pd.Sites
+		}
 	case actionDockerWrapper:
 		if w.Runtime != nil {
 			v.PlatformProdReference.Runtime = *w.Runtime
@@ -273,11 +280,11 @@ func (s *Store) complete(st *state, w *Work) {
 }
 
 // platformID is the next id the platform hands out (projects, sites, platform connectors):
-// counted from 2 per store, so that the first pipeline gives the documented dev reference
-// (account 1, project 2, site 3, platform-connector 4).
+// counted from 3 per store, so that the first pipeline with dev defaults account 1, project 2
+// gives the documented dev reference (account 1, project 2, site 3, platform-connector 4).
 func (st *state) platformID() *int64 {
 	st.platform++
-	id := st.platform + 1
+	id := st.platform + 2
 	return &id
 }
 

@@ -697,8 +697,7 @@ func (s *Store) changeTargets(id, ref string, t Targets, change func(have, ids [
 	return v, nil
 }
 
-// Create stores a new connector with version 1.0.0 in state "created" (with the dev account
-// DefaultDevAccount), owned by the named
+// Create stores a new connector with version 1.0.0 in state "created", owned by the named
 // principal (a UUID derived from the seed and the name). Its public id derives from the seed
 // and the number of connectors created so far, so the same calls give the same ids. Values
 // the HTTP side would refuse (the spec's ConnectorCreate: a type it does not list, an empty
@@ -753,8 +752,6 @@ func (s *Store) createLocked(in NewConnector, principal string, edit func(*fx.Co
 		Integrator:  owner,
 		Versions:    []fx.Version{fx.CreatedVersion(in.Name, in.Description, in.Readme, 1, now)},
 	}
-	devAccount := DefaultDevAccount
-	c.Versions[0].PlatformDevReference.Account = &devAccount
 	if edit != nil {
 		edit(c)
 	}

@@ -17,6 +17,13 @@ func TestNewVersion(t *testing.T) {
 	p := newPipeline(t, s)
 	p.ok("PUT", p.path+"/secret-registrations", `{"secret-registrations":["amazon/seller"]}`)
 	s.CompleteWork()
+	p.ok("POST", "/builds/connectors", map[string]string{"connector": p.id})
+	s.CompleteWork()
+	p.ok("POST", p.path+"/sync-runtime", nil)
+	s.CompleteWork()
+	p.joinOrganization()
+	p.ok("POST", p.path+"/platform-dev-site", nil)
+	s.CompleteWork()
 	p.ok("POST", p.path+"/targets", `{"target-accounts":[11]}`)
 
 	res := p.do("POST", "/__admin/vendors/productsup/connectors/"+p.id+"/versions", nil)
@@ -37,7 +44,9 @@ func TestNewVersion(t *testing.T) {
 	assert.Equal(t, "2.0.0", v["version"])
 	assert.Equal(t, "updated", v["state"])
 	assert.Equal(t, []any{`amazon/seller`}, v["config"].(map[string]any)["secret-registrations"])
-	assert.Equal(t, 1.0, v["platform_dev_reference"].(map[string]any)["account"], "dev account copied")
+	dev := v["platform_dev_reference"].(map[string]any)
+	assert.Equal(t, []any{1.0, 2.0, 3.0}, []any{dev["account"], dev["project"], dev["site"]}, "dev account, project, site copied")
+	assert.Nil(t, dev["platform-connector"], "not copied: the guide lists account, project and site")
 	prod := v["platform_prod_reference"].(map[string]any)
 	assert.Equal(t, []any{}, prod["target-accounts"], "fresh production references")
 	assert.Nil(t, prod["platform-connector"])
@@ -48,7 +57,7 @@ func TestNewVersion(t *testing.T) {
 	s.CompleteWork()
 	c = p.ok("GET", "/connectors/"+p.id, nil)["data"].(map[string]any)
 	assert.Equal(t, "built", c["versions"].([]any)[1].(map[string]any)["state"])
-	assert.Equal(t, "updated", c["versions"].([]any)[0].(map[string]any)["state"])
+	assert.Equal(t, "built", c["versions"].([]any)[0].(map[string]any)["state"], "version 1 as it was")
 
 	assert.Equal(t, 404, p.do("POST", "/__admin/vendors/productsup/connectors/"+unknown+"/versions", nil).Status)
 }

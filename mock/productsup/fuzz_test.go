@@ -236,6 +236,8 @@ func FuzzPathParameters(f *testing.F) {
 			"/connectors/" + url.PathEscape(id) + "/move-to-bin",
 			"/connectors/" + url.PathEscape(id) + "/restore-from-bin",
 			"/connectors/bin?name=" + url.QueryEscape(ref) + "&owners=" + url.QueryEscape(id),
+			"/connectors/" + url.PathEscape(id) + "/versions/" + url.PathEscape(ref) + "/authentication-registrations",
+			"/connectors/" + url.PathEscape(id) + "/versions/" + url.PathEscape(ref) + "/vcs-configs/validate",
 		} {
 			method := "GET"
 			var body any

@@ -184,14 +184,14 @@ func productsupStatusCases() map[string]statusCase {
 		"run_show 403": preferred(get("/runs/"+productsup.DocumentedRunID, roTok), 403, whyPupRuns),
 		"run_show 404": {req: get("/runs/"+pupUnknown, roTok), reason: "Run not found."},
 
-		"add_metadata_to_connector 200": {req: send("POST", "/metadata/connectors/"+pupUnused, adminTok, `{"channel-owner":"Third Party","notes":"some notes"}`)},
+		"add_metadata_to_connector 200": {req: send("POST", "/metadata/connectors/"+pupID, adminTok, `{"channel-owner":"Third Party","notes":"some notes"}`)},
 		"add_metadata_to_connector 400": {req: send("POST", "/metadata/connectors/"+pupID, adminTok, `{"channel-owner":"Nobody"}`), reason: "Invalid channel owner provided."},
 		"add_metadata_to_connector 401": {req: send("POST", "/metadata/connectors/"+pupID, "", `{"channel-owner":"WG3"}`)},
 		"add_metadata_to_connector 403": {req: send("POST", "/metadata/connectors/"+pupID, roTok, `{"channel-owner":"WG3"}`)},
 		"add_metadata_to_connector 404": {req: send("POST", "/metadata/connectors/"+pupUnknown, adminTok, `{"channel-owner":"WG3"}`)},
 
-		"update_metadata_for_connector 200": {req: send("PUT", "/metadata/connectors/"+pupID, adminTok, `{"channel-owner":"Feature Team"}`)},
-		"update_metadata_for_connector 400": {req: send("PUT", "/metadata/connectors/"+pupUnused, adminTok, `{"channel-owner":"WG3"}`), reason: "Connector has no metadata."},
+		"update_metadata_for_connector 200": {req: send("PUT", "/metadata/connectors/"+productsup.Generated(fixtures.DefaultSeed, 0).ID, adminTok, `{"channel-owner":"Feature Team"}`)},
+		"update_metadata_for_connector 400": {req: send("PUT", "/metadata/connectors/"+pupID, adminTok, `{"channel-owner":"WG3"}`), reason: "Connector has no metadata."},
 		"update_metadata_for_connector 401": {req: send("PUT", "/metadata/connectors/"+pupID, "", `{"channel-owner":"WG3"}`)},
 		"update_metadata_for_connector 403": {req: send("PUT", "/metadata/connectors/"+pupID, roTok, `{"channel-owner":"WG3"}`)},
 		"update_metadata_for_connector 404": {req: send("PUT", "/metadata/connectors/"+pupUnknown, adminTok, `{"channel-owner":"WG3"}`)},

@@ -43,12 +43,12 @@ type MetadataConnector struct {
 	Type string `json:"type"`
 }
 
-// DocumentedMetadataID is the uuid of the documented connector's metadata: the record the
-// add_metadata_to_connector page's example answers.
+// DocumentedMetadataID is the uuid of the seeded metadata record (the one the
+// add_metadata_to_connector page's example answers), on the first generated connector.
 const DocumentedMetadataID = "ad28e043-223e-427f-9137-bf10ad2b9f43"
 
-// documentedMetadata is the documented connector's metadata: the add_metadata_to_connector
-// page's request, added when the connector was created, by its owner.
+// documentedMetadata is the add_metadata_to_connector page's record for connector c: the page's
+// request, added when the connector was created, by its owner.
 func documentedMetadata(c *fx.Connector) *Metadata {
 	str := func(s string) *string { return &s }
 	at := c.Versions[0].CreatedAt

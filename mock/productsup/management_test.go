@@ -3,6 +3,7 @@ package productsup_test
 import (
 	"testing"
 
+	"github.com/connectormock/connectormock/fixtures"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -61,10 +62,14 @@ func TestMetadata(t *testing.T) {
 	assert.Equal(t, "Feature Team", updated["channel-owner"])
 	assert.Equal(t, "2026-11-24T14:00:00+02:00", updated["last-reviewed-at"])
 
-	// The documented connector has the add page's metadata; the update page's request changes it.
-	doc := p.ok("PUT", "/metadata/connectors/"+docID, readFile(t, "productsup", "metadata-update-request.json"))["data"].(map[string]any)
-	assert.Equal(t, productsup.DocumentedMetadataID, doc["uuid"])
-	assert.Equal(t, "some updated notes", doc["notes"])
+	// The page's add request, on the documented connector, answers the page's shape; the first
+	// generated connector has the page's record, which the update page's request changes.
+	doc := p.ok("POST", "/metadata/connectors/"+docID, readFile(t, "productsup", "metadata-add-request.json"))["data"].(map[string]any)
+	assert.Equal(t, "some notes", doc["notes"])
+	first := fx.Generated(fixtures.DefaultSeed, 0).ID
+	gen := p.ok("PUT", "/metadata/connectors/"+first, readFile(t, "productsup", "metadata-update-request.json"))["data"].(map[string]any)
+	assert.Equal(t, productsup.DocumentedMetadataID, gen["uuid"])
+	assert.Equal(t, "some updated notes", gen["notes"])
 
 	before, _ := s.Productsup().Store().Snapshot()
 	res = p.do("PUT", path, `{"channel-owner":"Nobody"}`)

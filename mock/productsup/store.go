@@ -231,16 +231,20 @@ func buildSeed(seed uint64, n int) *state {
 	st.put(&binned)
 	org := fx.DocumentedOrganization()
 	st.orgs[org.UUID] = &org
-	st.metadata[doc.ID] = documentedMetadata(&doc)
 	// The documented version is on dev: its sync with the runtime is done.
 	w := &Work{ID: fx.DocumentedStateID, Status: statusDone, Name: actionSyncRuntime, Owner: fx.DocumentedOwner,
 		Created: doc.Versions[0].CreatedAt, Connector: doc.ID, Major: 1, From: doc.Versions[0].State}
 	w.Due, _ = time.Parse(fx.TimeFormat, w.Created)
 	st.work[w.ID], st.workOrder = w, []string{w.ID}
 	st.byVersion[versionKey(doc.ID, 1)] = []string{w.ID}
-	for _, c := range fx.Connectors(seed, n) {
+	for i, c := range fx.Connectors(seed, n) {
 		c := normalised(c) // generated values are fresh (and as Clone writes them): no copy
 		st.put(&c)
+		if i == 0 {
+			// The metadata page's record, on a connector of its own: the documented connector
+			// has none, so that the page's add request answers 200.
+			st.metadata[c.ID] = documentedMetadata(&c)
+		}
 	}
 	return st
 }

@@ -179,7 +179,7 @@ func assignDev(e *stepEnv, c *fx.Connector, i int) (*Work, error) {
 func release(e *stepEnv, c *fx.Connector, i int) (*Work, error) {
 	v := &c.Versions[i]
 	p := &v.PlatformProdReference
-	if p.PlatformConnector == nil || v.State != stateSyncedProd && v.State != stateResyncingProd {
+	if p.PlatformConnector == nil || v.State != stateSyncedProd { // resynchronizing: work is pending
 		return nil, &TransitionError{v.State}
 	}
 	if p.Released {

@@ -180,8 +180,16 @@ func fieldKey(f vendorapi.FieldError) string {
 // A nested body field ("accounts[0]") is named in front of the message.
 func sentence(f vendorapi.FieldError) string {
 	msg := f.Message
-	if strings.Contains(msg, `format "uuid"`) {
-		msg = msgNotUUID // the vendor's own sentence for every uuid field
+	// The vendor's own sentences (its framework's) for what the pages show them for.
+	topLevel := f.Field == fieldKey(f)
+	switch {
+	case strings.Contains(msg, `format "uuid"`):
+		msg = msgNotUUID
+	case topLevel && (strings.HasPrefix(msg, "property ") && strings.HasSuffix(msg, " is missing") ||
+		strings.HasPrefix(msg, "minimum string length is 1,")):
+		msg = msgBlank
+	case topLevel && f.In == "body" && strings.HasPrefix(msg, "value must be an array"):
+		msg = "This value does not have valid array."
 	}
 	if msg == "" {
 		msg = "is invalid"

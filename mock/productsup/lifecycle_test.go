@@ -1,7 +1,9 @@
 package productsup_test
 
 import (
+	"encoding/json"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -314,4 +316,42 @@ func TestLifecycleConcurrently(t *testing.T) {
 	})
 	close(stop)
 	wg.Wait()
+}
+
+// TestSnapshotCarriesTheLifecycle: a snapshot taken mid-pipeline (pending work, an
+// organisation's defaults, metadata, a logo, a binned connector) restores into another server
+// byte for byte, and the pending work completes there.
+func TestSnapshotCarriesTheLifecycle(t *testing.T) {
+	s := testkit.New(t)
+	p := newPipeline(t, s)
+	p.joinOrganization()
+	body, ct := multipartLogo(t, "logo", svg)
+	require.Equal(t, 200, testkit.Do(t, s, testkit.Request{Method: "POST", Path: p.path + "/logo", Token: mock.AdminToken, Body: body, ContentType: ct}).Status)
+	p.ok("PUT", p.path+"/secret-registrations", `{"secret-registrations":["a/b"]}`)
+	p.ok("POST", "/metadata/connectors/"+p.id, `{"channel-owner":"WG3"}`)
+	other := newPipeline(t, s)
+	other.ok("PATCH", "/connectors/"+other.id+"/move-to-bin", nil)
+
+	snap, err := s.Productsup().Store().Snapshot()
+	require.NoError(t, err)
+	again := testkit.New(t)
+	require.NoError(t, again.Productsup().Store().Restore(snap))
+	back, err := again.Productsup().Store().Snapshot()
+	require.NoError(t, err)
+	assert.JSONEq(t, string(snap), string(back))
+
+	q := &pipeline{t: t, s: again, id: p.id, owner: p.owner, path: p.path}
+	assert.Equal(t, "updating", q.state())
+	assert.Equal(t, 1, again.CompleteWork())
+	assert.Equal(t, "updated", q.state())
+	assert.Equal(t, 404, q.do("GET", "/connectors/"+other.id, nil).Status, "still in the bin")
+	logo, err := again.Productsup().Store().Logo(p.id, 1)
+	require.NoError(t, err)
+	assert.Equal(t, svg, string(logo))
+	res := q.do("POST", "/metadata/connectors/"+p.id, `{"channel-owner":"WG3"}`)
+	assert.JSONEq(t, `{"message":"Connector already has metadata.","errors":[]}`, string(res.Body))
+
+	// A snapshot naming an unknown action is refused whole.
+	bad := strings.Replace(string(snap), `"update_configuration"`, `"nope"`, 1)
+	assert.Error(t, again.Productsup().Store().Restore(json.RawMessage(bad)))
 }

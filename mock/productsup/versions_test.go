@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/connectormock/connectormock/mock/internal/testkit"
+	"github.com/connectormock/connectormock/mock/productsup"
 )
 
 // TestNewVersion: a new version copies the latest one (configuration, dev account, project and
@@ -60,4 +61,41 @@ func TestNewVersion(t *testing.T) {
 	assert.Equal(t, "built", c["versions"].([]any)[0].(map[string]any)["state"], "version 1 as it was")
 
 	assert.Equal(t, 404, p.do("POST", "/__admin/vendors/productsup/connectors/"+unknown+"/versions", nil).Status)
+}
+
+// TestTypedLifecycle: the store's typed access refuses and performs the same steps as HTTP.
+func TestTypedLifecycle(t *testing.T) {
+	s := testkit.New(t)
+	store := s.Productsup().Store()
+	c, err := store.Create(productsup.NewConnector{Type: "export", Name: "typed"}, "someone")
+	require.NoError(t, err)
+	_, err = store.Build(c.ID, "1", "someone")
+	assert.ErrorIs(t, err, productsup.ErrTransition)
+	assert.EqualError(t, err, "Transition is not allowed, entity is created.")
+
+	v, err := store.NewVersion(c.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "2.0.0", v.Version)
+	w, err := store.Build(c.ID, "2", "someone")
+	require.NoError(t, err)
+	assert.Equal(t, "pending", w.Status)
+	assert.Equal(t, 1, store.CompleteWork())
+	done, err := store.Work(w.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "done", done.Status)
+	got, err := store.Version(c.ID, "2")
+	require.NoError(t, err)
+	assert.Equal(t, "built", got.State)
+
+	_, err = store.Work(unknown)
+	assert.ErrorIs(t, err, productsup.ErrNotFound)
+	_, err = store.MoveToBin(docID)
+	assert.EqualError(t, err, "Connector is actively used on the platform.")
+	moved, err := store.MoveToBin(c.ID)
+	require.NoError(t, err)
+	assert.NotNil(t, moved.Versions[0].DeletedAt)
+	_, err = store.Version(c.ID, "1")
+	assert.ErrorIs(t, err, productsup.ErrNotFound, "binned: out of every operation")
+	_, err = store.RestoreFromBin(c.ID)
+	require.NoError(t, err)
 }

@@ -58,7 +58,7 @@ func TestAdminResetAndState(t *testing.T) {
 	assert.Equal(t, string(changed.Body), string(admin(t, s, "GET", "/state", nil).Body))
 
 	// reset -> the seeded state, journal and faults emptied.
-	require.NoError(t, s.AddFault(mock.Fault{OperationID: "showConnector", Status: 404}))
+	require.NoError(t, s.AddFault(mock.Fault{OperationID: "connector_show", Status: 404}))
 	res = admin(t, s, "POST", "/reset", nil)
 	require.Equal(t, 200, res.Status, "%s", res.Body)
 	after, err := s.State()
@@ -206,8 +206,8 @@ func TestAdminRequests(t *testing.T) {
 	var j struct{ Requests []mock.Request }
 	res.JSON(t, &j)
 	require.Len(t, j.Requests, 3, "the journal keeps the last n")
-	assert.Equal(t, "listConnectors", j.Requests[0].OperationID)
-	assert.Equal(t, "listConnectors", j.Requests[1].OperationID)
+	assert.Equal(t, "connector_list", j.Requests[0].OperationID)
+	assert.Equal(t, "connector_list", j.Requests[1].OperationID)
 	last := j.Requests[2]
 	assert.Equal(t, "/nowhere", last.Path)
 	assert.Equal(t, 404, last.Status)
@@ -230,9 +230,9 @@ func TestJournalStaysBounded(t *testing.T) {
 
 func TestAdminFaults(t *testing.T) {
 	s := testkit.New(t)
-	res := admin(t, s, "POST", "/faults", `{"operationId":"disableConnectorVersionProdAccess","status":404,"count":2}`)
+	res := admin(t, s, "POST", "/faults", `{"operationId":"connector_disable_prod_access","status":404,"count":2}`)
 	require.Equal(t, 201, res.Status, "%s", res.Body)
-	assert.JSONEq(t, `{"operationId":"disableConnectorVersionProdAccess","status":404,"count":2}`, string(res.Body))
+	assert.JSONEq(t, `{"operationId":"connector_disable_prod_access","status":404,"count":2}`, string(res.Body))
 
 	before, _ := s.State()
 	for i := range 3 {
@@ -249,28 +249,28 @@ func TestAdminFaults(t *testing.T) {
 
 	for name, body := range map[string]string{
 		"unknown operation":     `{"operationId":"nope","status":404}`,
-		"undocumented status":   `{"operationId":"showConnector","status":418}`,
-		"nothing to do":         `{"operationId":"showConnector"}`,
-		"negative count":        `{"operationId":"showConnector","status":404,"count":-1}`,
-		"delay too long":        `{"operationId":"showConnector","delay":"2h"}`,
-		"bad delay":             `{"operationId":"showConnector","delay":"soon"}`,
-		"unknown field":         `{"operationId":"showConnector","status":404,"percent":50}`,
+		"undocumented status":   `{"operationId":"connector_show","status":418}`,
+		"nothing to do":         `{"operationId":"connector_show"}`,
+		"negative count":        `{"operationId":"connector_show","status":404,"count":-1}`,
+		"delay too long":        `{"operationId":"connector_show","delay":"2h"}`,
+		"bad delay":             `{"operationId":"connector_show","delay":"soon"}`,
+		"unknown field":         `{"operationId":"connector_show","status":404,"percent":50}`,
 		"status before a token": `{"status":404}`,
 	} {
 		res := admin(t, s, "POST", "/faults", body)
 		assert.Equal(t, 400, res.Status, "%s: %s", name, res.Body)
 	}
-	res = admin(t, s, "POST", "/faults", `{"operationId":"showConnector","status":403}`)
+	res = admin(t, s, "POST", "/faults", `{"operationId":"connector_show","status":403}`)
 	assert.Contains(t, string(res.Body), `"count":1`)
 	res = admin(t, s, "GET", "/faults", nil)
-	assert.JSONEq(t, `{"faults":[{"operationId":"showConnector","status":403,"count":1}]}`, string(res.Body))
+	assert.JSONEq(t, `{"faults":[{"operationId":"connector_show","status":403,"count":1}]}`, string(res.Body))
 	assert.Equal(t, 204, admin(t, s, "DELETE", "/faults", nil).Status)
 	assert.Empty(t, s.Faults())
 }
 
 func TestFaultDelay(t *testing.T) {
 	s := testkit.New(t)
-	require.NoError(t, s.AddFault(mock.Fault{OperationID: "showConnector", Delay: 30 * time.Millisecond}))
+	require.NoError(t, s.AddFault(mock.Fault{OperationID: "connector_show", Delay: 30 * time.Millisecond}))
 	start := time.Now()
 	res := testkit.Do(t, s, testkit.Request{Method: "GET", Path: show, Token: mock.AdminToken})
 	assert.Equal(t, 200, res.Status, "a delay-only fault still serves the call")
@@ -356,7 +356,7 @@ func TestReviewRegressions(t *testing.T) {
 	assert.Contains(t, string(res.Body), "data after its JSON value")
 
 	s.ClearRequests()
-	require.NoError(t, s.AddFault(mock.Fault{OperationID: "showConnector", Status: 400}))
+	require.NoError(t, s.AddFault(mock.Fault{OperationID: "connector_show", Status: 400}))
 	testkit.Do(t, s, testkit.Request{Method: "GET", Path: show, Token: mock.AdminToken})
 	testkit.Do(t, s, testkit.Request{Method: "GET", Path: show, Token: mock.AdminToken, Header: http.Header{"Prefer": {"code=400"}}})
 	for _, r := range s.Requests() {

@@ -138,16 +138,16 @@ func (o *own) step(t *testing.T, s *mock.Server, i int) {
 	switch o.rng.IntN(16) {
 	case 0:
 		want = []int{200, 400} // 400 when an id is not in the version's target lists
-		c, res = o.do(t, s, "POST", pv+"/access/prod/enable", "enableConnectorVersionProdAccess",
+		c, res = o.do(t, s, "POST", pv+"/access/prod/enable", "connector_enable_prod_access",
 			fmt.Appendf(nil, `{"accounts":%s,"projects":%s,"sites":%s}`, o.ids(), o.ids(), o.ids()))
 	case 1:
 		want = []int{200, 400}
-		c, res = o.do(t, s, "POST", pv+"/access/prod/disable", "disableConnectorVersionProdAccess",
+		c, res = o.do(t, s, "POST", pv+"/access/prod/disable", "connector_disable_prod_access",
 			fmt.Appendf(nil, `{"accounts":%s,"sites":%s}`, o.ids(), o.ids()))
 	case 2:
-		c, res = o.do(t, s, "POST", pv+"/targets", "addConnectorVersionTargets", fmt.Appendf(nil, `{"target-accounts":%s,"target-projects":%s}`, o.ids(), o.ids()))
+		c, res = o.do(t, s, "POST", pv+"/targets", "connector_targets_add", fmt.Appendf(nil, `{"target-accounts":%s,"target-projects":%s}`, o.ids(), o.ids()))
 	case 3:
-		c, res = o.do(t, s, "PUT", pv+"/targets", "replaceConnectorVersionTargets", fmt.Appendf(nil, `{"target-sites":%s,"target-accounts":%s}`, o.ids(), o.ids()))
+		c, res = o.do(t, s, "PUT", pv+"/targets", "connector_targets_update", fmt.Appendf(nil, `{"target-sites":%s,"target-accounts":%s}`, o.ids(), o.ids()))
 	case 4, 5, 6:
 		updates := []struct{ connector, mask string }{
 			{`{"displayName":"g%d-%d"}`, `"displayName"`},
@@ -241,7 +241,7 @@ func (o *own) step(t *testing.T, s *mock.Server, i int) {
 			o.versoriLive = slices.DeleteFunc(o.versoriLive, func(x string) bool { return x == id })
 		}
 	case 13:
-		c, res = o.do(t, s, "GET", "/connectors?limit=5", "listConnectors", nil)
+		c, res = o.do(t, s, "GET", "/connectors?limit=5", "connector_list", nil)
 	case 14:
 		c, res = o.do(t, s, "GET", "/api/v1/apps/"+conductorone.DocumentedAppID+"/connectors?page_size=5&expand_mask.paths=*", c1+"List", nil)
 	case 15:

@@ -40,7 +40,8 @@ func TestPreferSuccessIsTheOperationsAnswer(t *testing.T) {
 		}
 	}
 	principals := append(mock.DefaultPrincipals(),
-		vendorapi.Principal{Name: "foreign", Token: foreignToken, Organisations: []string{foreignOrg}})
+		vendorapi.Principal{Name: "foreign", Token: foreignToken, Organisations: []string{foreignOrg}},
+		vendorapi.Principal{Name: "integrator", Token: pupIntegratorToken, Integrator: true})
 
 	cases := statusCases()
 	for _, name := range slices.Sorted(maps.Keys(cases)) {
@@ -91,14 +92,14 @@ func TestPreferSuccessIsTheOperationsAnswer(t *testing.T) {
 }
 
 // TestPreferSuccessPerVendor pins the issue's cases in each vendor's own shape: a success
-// code on an operation the spec gives no example for (Productsup showConnector, ConductorOne
+// code on an operation the spec gives no example for (Productsup connector_show, ConductorOne
 // List, Versori GetConnector) answers the operation's body, and an unknown id is refused with
 // the operation's own 404 message in the reason.
 func TestPreferSuccessPerVendor(t *testing.T) {
 	for _, tt := range []struct {
 		name, path, unknown, reason string
 	}{
-		{"productsup showConnector", show, "/connectors/" + pupUnknown, `Code=200 cannot be honoured: showConnector answers this request 404 (Connector not found.)`},
+		{"productsup connector_show", show, "/connectors/" + pupUnknown, `Code=200 cannot be honoured: connector_show answers this request 404 (Connector not found.)`},
 		{"conductorone List", c1List, "/api/v1/apps/" + c1NoApp + "/connectors",
 			`code=200 cannot be honoured: c1.api.app.v1.ConnectorService.List answers this request 404 (app \"` + c1NoApp + `\" not found)`},
 		{"versori GetConnector", vDoc, vBase + "/connectors/" + vUnknown,
@@ -125,7 +126,7 @@ func TestPreferSuccessPerVendor(t *testing.T) {
 // not; it is what the client asked the operation to do.
 func TestPreferSuccessWrites(t *testing.T) {
 	s := testkit.New(t)
-	// disableConnectorVersionProdAccess documents an example for its 200: the answer is still
+	// connector_disable_prod_access documents an example for its 200: the answer is still
 	// the documented connector as the store now holds it, not the example.
 	res := testkit.Do(t, s, testkit.Request{Method: "POST", Path: disable, Token: mock.AdminToken, Body: `{"accounts":[777]}`,
 		Header: http.Header{"Prefer": {"code=200"}}})
@@ -178,11 +179,11 @@ func TestPreferFirstWins(t *testing.T) {
 // TestFaultIsAnError: a scripted fault, like Prefer, never makes up a success.
 func TestFaultIsAnError(t *testing.T) {
 	s := testkit.New(t)
-	err := s.AddFault(mock.Fault{OperationID: "showConnector", Status: 200})
+	err := s.AddFault(mock.Fault{OperationID: "connector_show", Status: 200})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "a fault answers an error (400 or above)")
 	res := admin(t, s, "POST", "/faults", map[string]any{"operationId": "GetConnector", "status": 204})
 	assert.Equal(t, 400, res.Status, "%s", res.Body)
 	assert.Empty(t, s.Faults())
-	require.NoError(t, s.AddFault(mock.Fault{OperationID: "showConnector", Status: 404}))
+	require.NoError(t, s.AddFault(mock.Fault{OperationID: "connector_show", Status: 404}))
 }

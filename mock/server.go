@@ -32,7 +32,7 @@ var vendors = []struct {
 	name     string
 	prefixes []string
 }{
-	{productsup.Name, []string{"/connectors"}},
+	{productsup.Name, []string{"/connectors", "/builds", "/states", "/runs", "/metadata", "/organizations", "/defaults", "/logos"}},
 	{conductorone.Name, []string{"/api/v1/apps", "/api/v1/connectorcatalog", "/api/v1/search/apps"}},
 	{versori.Name, []string{"/api/connect/v1/o"}},
 }

@@ -97,9 +97,9 @@ func TestMissingHandlerRefusesToStart(t *testing.T) {
 	s, err := New()
 	require.NoError(t, err)
 	handlers := allOps(func(http.ResponseWriter, *http.Request, *vendorapi.Call) {})
-	delete(handlers, "showConnector")
+	delete(handlers, "connector_show")
 	_, err = newMount(s, &fakeVendor{handlers: handlers}, []string{"/connectors"})
-	assert.ErrorContains(t, err, "no handler for operations showConnector of productsup.yaml")
+	assert.ErrorContains(t, err, "no handler for operations connector_show of productsup.yaml")
 }
 
 func TestPanicBecomesVendor500(t *testing.T) {
@@ -120,7 +120,7 @@ func TestAuthorizerRunsBeforeValidation(t *testing.T) {
 		handlers: allOps(func(http.ResponseWriter, *http.Request, *vendorapi.Call) { called = true }),
 	}
 	_, m := fakeServer(t, &authzVendor{v, func(c *vendorapi.Call) *vendorapi.Error {
-		assert.Equal(t, "showConnector", c.OperationID)
+		assert.Equal(t, "connector_show", c.OperationID)
 		assert.Equal(t, "not-a-uuid", c.Params["publicId"], "path parameters are known to the authorizer")
 		assert.Equal(t, "admin", c.Principal.Name)
 		return &vendorapi.Error{Kind: vendorapi.KindForbidden, Message: "scope"}
@@ -144,7 +144,7 @@ func TestResponseValidationReportsDrift(t *testing.T) {
 	})}, WithResponseValidation(func(err error) { reported = append(reported, err) }))
 	get(t, m, "/connectors/"+productsup.DocumentedID)
 	require.Len(t, reported, 1)
-	assert.ErrorContains(t, reported[0], "showConnector")
+	assert.ErrorContains(t, reported[0], "connector_show")
 	assert.ErrorContains(t, reported[0], "productsup.yaml")
 
 	reported = nil
@@ -165,7 +165,7 @@ func TestRequestLog(t *testing.T) {
 	require.NoError(t, json.Unmarshal(logs.Bytes(), &line), "%s", logs.String())
 	assert.Equal(t, "request", line["msg"])
 	assert.Equal(t, "productsup", line["vendor"])
-	assert.Equal(t, "showConnector", line["operation"])
+	assert.Equal(t, "connector_show", line["operation"])
 	assert.EqualValues(t, 200, line["status"])
 }
 
@@ -187,7 +187,8 @@ func TestOptions(t *testing.T) {
 }
 
 func TestPathPrefix(t *testing.T) {
-	assert.Equal(t, "/connectors", pathPrefix(openapi.MustLoad("productsup")))
+	assert.Equal(t, "/api/v1/apps", pathPrefix(openapi.MustLoad("conductorone")))
+	assert.Equal(t, "/", pathPrefix(openapi.MustLoad("productsup")), "/connectors, /builds and /states share no segment")
 }
 
 func TestErrorKinds(t *testing.T) {

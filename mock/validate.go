@@ -3,7 +3,9 @@ package mock
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -49,12 +51,20 @@ func collect(err error, out *[]vendorapi.FieldError) {
 		*out = append(*out, vendorapi.FieldError{In: "body", Message: fmt.Sprintf("request body is larger than %d bytes", tooLarge.Limit)})
 	case strings.HasPrefix(re.Reason, "header Content-Type has unexpected value"):
 		ct := re.Input.Request.Header.Get("Content-Type")
+		want := "application/json"
+		if rb := re.RequestBody; rb != nil && len(rb.Content) > 0 && rb.Content.Get(want) == nil {
+			want = strings.Join(slices.Sorted(maps.Keys(rb.Content)), " or ") // an upload's multipart/form-data
+		}
 		*out = append(*out, vendorapi.FieldError{In: "header", Field: "Content-Type",
-			Message: fmt.Sprintf("must be application/json, got %q", ct)})
+			Message: fmt.Sprintf("must be %s, got %q", want, ct)})
 	case errors.Is(re.Err, openapi3filter.ErrInvalidRequired):
 		*out = append(*out, vendorapi.FieldError{In: "body", Message: "request body is required"})
 	case re.Reason == "failed to decode request body":
-		*out = append(*out, vendorapi.FieldError{In: "body", Message: "request body is not valid JSON: " + decodeReason(re.Err)})
+		what := "not valid JSON"
+		if ct := re.Input.Request.Header.Get("Content-Type"); strings.HasPrefix(ct, "multipart/") {
+			what = "not the multipart/form-data the operation takes" // kin-openapi says "part x: undefined" of a part the schema lacks
+		}
+		*out = append(*out, vendorapi.FieldError{In: "body", Message: "request body is " + what + ": " + decodeReason(re.Err)})
 	default:
 		for _, m := range contract.Causes(re.Err) {
 			var se *openapi3.SchemaError

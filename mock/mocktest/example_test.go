@@ -41,7 +41,7 @@ func Example_fault() {
 	s, _ := mocktest.Start()
 	defer s.Close()
 
-	_ = s.AddFault(mock.Fault{OperationID: "showConnector", Status: http.StatusForbidden})
+	_ = s.AddFault(mock.Fault{OperationID: "connector_show", Status: http.StatusForbidden})
 
 	for range 2 {
 		resp, _ := s.Client().Get(s.URL() + "/connectors/" + productsup.DocumentedID)
@@ -65,8 +65,8 @@ func Example_assertCalls() {
 		"application/json", strings.NewReader(`{"accounts":[777]}`))
 	resp.Body.Close()
 
-	fmt.Println(s.AssertCalled(t, "disableConnectorVersionProdAccess", 1),
-		s.AssertNotCalled(t, "enableConnectorVersionProdAccess"),
+	fmt.Println(s.AssertCalled(t, "connector_disable_prod_access", 1),
+		s.AssertNotCalled(t, "connector_enable_prod_access"),
 		s.AssertNoUnmatched(t))
 	// Output: true true true
 }

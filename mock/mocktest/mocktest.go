@@ -7,7 +7,7 @@
 //			"/versions/1/access/prod/disable", "application/json",
 //			strings.NewReader(`{"accounts":[777]}`)) // the client sends mock-admin-token
 //		...
-//		s.AssertCalled(t, "disableConnectorVersionProdAccess", 1) // a typo fails the test
+//		s.AssertCalled(t, "connector_disable_prod_access", 1) // a typo fails the test
 //		s.AssertNoUnmatched(t)
 //	}
 //

@@ -55,9 +55,9 @@ func TestBothFlavours(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, []int64{789, 987}, v.PlatformProdReference.EnabledForAccounts, "typed access sees the HTTP side's state")
 
-			s.AssertCalled(t, "disableConnectorVersionProdAccess", 3)
-			s.AssertCalled(t, "showConnector", 1)
-			s.AssertNotCalled(t, "enableConnectorVersionProdAccess")
+			s.AssertCalled(t, "connector_disable_prod_access", 3)
+			s.AssertCalled(t, "connector_show", 1)
+			s.AssertNotCalled(t, "connector_enable_prod_access")
 			s.AssertNoUnmatched(t)
 			s.Close()
 			s.Close() // safe twice; t.Cleanup calls it a third time
@@ -94,8 +94,8 @@ func TestAssertionsFail(t *testing.T) {
 	post(t, c, s.URL()+disablePath, `{"accounts":[777]}`)
 
 	rec := &recordingTB{TB: t}
-	assert.False(t, s.AssertCalled(rec, "disableConnectorVersionProdAccess", 1))
-	assert.False(t, s.AssertNotCalled(rec, "disableConnectorVersionProdAccess"))
+	assert.False(t, s.AssertCalled(rec, "connector_disable_prod_access", 1))
+	assert.False(t, s.AssertNotCalled(rec, "connector_disable_prod_access"))
 	assert.False(t, s.AssertNoUnmatched(rec))
 	require.Len(t, rec.errors, 3)
 	assert.Contains(t, rec.errors[2], "2 request(s) matched no operation or failed validation")
@@ -105,7 +105,7 @@ func TestAssertionsFail(t *testing.T) {
 
 	reqs := s.Requests()
 	require.Len(t, reqs, 3)
-	assert.Equal(t, "disableConnectorVersionProdAccess", reqs[0].OperationID)
+	assert.Equal(t, "connector_disable_prod_access", reqs[0].OperationID)
 	assert.Equal(t, 400, reqs[0].Status)
 	assert.Equal(t, "", reqs[1].OperationID)
 	assert.Equal(t, 200, reqs[2].Status)
@@ -125,7 +125,7 @@ func TestParallelServersAreIsolated(t *testing.T) {
 			v, err := s.Productsup().Store().Version(productsup.DocumentedID, "1")
 			require.NoError(t, err)
 			assert.Equal(t, []int64{789, 987, 777, id}, v.PlatformProdReference.TargetAccounts, "only this test's change")
-			s.AssertCalled(t, "addConnectorVersionTargets", 1)
+			s.AssertCalled(t, "connector_targets_add", 1)
 		})
 	}
 }
@@ -171,7 +171,7 @@ func TestREADMEExample(t *testing.T) {
 
 	v, _ := s.Productsup().Store().Version(c.ID, "1")
 	assert.Equal(t, []int64{42}, v.PlatformProdReference.EnabledForAccounts)
-	s.AssertCalled(t, "enableConnectorVersionProdAccess", 1)
+	s.AssertCalled(t, "connector_enable_prod_access", 1)
 	s.AssertNoUnmatched(t) // fails listing every request that matched no operation or broke the contract
 }
 
@@ -181,9 +181,9 @@ func TestAssertCalledRefusesUnknownOperations(t *testing.T) {
 		id   string
 		want []string // the suggestions the failure must name, in order
 	}{
-		{"listConnector", []string{`"listConnectors"`}},
-		{"Listconnectors", []string{`"ListConnectors"`, `"listConnectors"`}},
-		{"showConector", []string{`"showConnector"`}},
+		{"connector_lst", []string{`"connector_list"`}},
+		{"Listconnectors", []string{`"ListConnectors"`}},
+		{"connector_shw", []string{`"connector_show"`}},
 		{"ConnectorService.Update", []string{`"c1.api.app.v1.ConnectorService.Update"`}},
 	} {
 		t.Run(c.id, func(t *testing.T) {
@@ -208,7 +208,7 @@ func TestAssertCalledRefusesUnknownOperations(t *testing.T) {
 	assert.Contains(t, r.errors[0], "Server.OperationIDs lists them", "no close match: points to the list")
 
 	r = &recordingTB{TB: t}
-	assert.True(t, s.AssertNotCalled(r, "listConnectors"), "a real operation, never called")
+	assert.True(t, s.AssertNotCalled(r, "connector_list"), "a real operation, never called")
 	assert.True(t, s.AssertCalled(r, "ListConnectors", 0), "Versori's, spelled its way")
 	assert.Empty(t, r.errors)
 }

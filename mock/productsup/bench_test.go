@@ -126,6 +126,26 @@ func BenchmarkPut(b *testing.B) {
 	}
 }
 
+// BenchmarkSyncRuntime re-syncs the documented version to production, with work that
+// completes at once (WithWorkDuration(0)): each request settles the previous sync, then starts
+// the next one (synchronized-to-prod -> resynchronizing-to-prod).
+func BenchmarkSyncRuntime(b *testing.B) {
+	s, err := mock.New(mock.WithWorkDuration(0))
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := versionPath(fx.DocumentedID, "1", "sync-runtime")
+	b.ReportAllocs()
+	for b.Loop() {
+		serve(b, s, http.MethodPost, path, "", 200)
+	}
+}
+
+// BenchmarkShowState reads one background state, the documented one.
+func BenchmarkShowState(b *testing.B) {
+	benchRequest(b, http.MethodGet, "/states/"+fx.DocumentedStateID, "", 200)
+}
+
 func serve(b *testing.B, s http.Handler, method, path, body string, status int) {
 	var r *http.Request
 	if body == "" {

@@ -25,9 +25,44 @@ const (
 	msgMethod        = "Method not allowed."
 	msgInternal      = "Internal server error."
 
+	msgLogoUploaded      = "Logo has been uploaded successfully."
+	msgLogoMissing       = "This value should not be blank." // no "logo" part in the body
+	msgOrgNotFound       = "Organization not found."
+	msgRunNotFound       = "Run not found."
+	msgBlank             = "This value should not be blank."
+	msgNotValid          = "This value is not valid."
+	msgAuthUpdated       = "Authentication registration successfully updated."
+	msgIndividualAdded   = "Individual configuration added."
+	msgVCSValid          = "VCS config is valid."
+	msgVCSInvalid        = "VCS config is not valid." // the mock's: no page shows the refusal
+	msgUsedOnPlatform    = "Connector is actively used on the platform."
+	msgMovedToBin        = "Connector has been moved to bin."
+	msgRestoredFromBin   = "Connector has been restored from bin."
+	msgNotUUID           = "This is not a valid UUID."
+	msgStateNotFound     = "State not found."
+	msgLastStateNotFound = "Last state was not found based on query parameters."
+	msgNoAction          = "This background action does not exist."
+	msgDevAccountMissing = "Dev account is missing."
+	msgNotReleased       = "Connector is not released."
+	msgSyncedRuntime     = "Successfully synchronized the version of the connector with runtime."
+	msgDevSite           = "Platform Site will be created in the background."
+	msgAssignedDev       = "Connector assigned to dev site."
+	msgSecretsUpdated    = "Secret registrations successfully updated."
+	msgUnreleased        = "The connector would not be available to all users."
+	msgReleased          = "The connector is available to all users."   // inferred: no page shows it
+	msgBuildTriggered    = "Build will be triggered in the background." // inferred: the page shows no 200
+
 	resourceConnector = "connector"
 	resourceVersion   = "connector-version"
+	resourceState     = "state"
 )
+
+// ruleBody is the documented refusal of a business rule or a transition: the sentence, and
+// "errors": [] (an empty array, not an object).
+type ruleBody struct {
+	Message string   `json:"message"`
+	Errors  []string `json:"errors"`
+}
 
 // message is the documented {"message": ...} body of 401, 403 and 404.
 type message struct {
@@ -80,6 +115,23 @@ func (a *mounted) WriteError(w http.ResponseWriter, e *vendorapi.Error) { a.writ
 // writeError writes e in the CDE API's documented shape.
 func (a *API) writeError(w http.ResponseWriter, e *vendorapi.Error) {
 	status := e.Status()
+	var transition *TransitionError
+	var rule *RuleError
+	switch {
+	case errors.As(e.Err, &transition):
+		kit.WriteJSON(w, status, ruleBody{transition.Error(), []string{}})
+		return
+	case errors.As(e.Err, &rule) && len(rule.Fields) == 0:
+		kit.WriteJSON(w, status, ruleBody{rule.Message, []string{}})
+		return
+	case errors.As(e.Err, &rule):
+		var texts fieldTexts
+		for _, f := range rule.Fields {
+			texts = texts.add(f.Field, f.Message)
+		}
+		kit.WriteJSON(w, status, badRequest{msgBadRequest, texts})
+		return
+	}
 	switch e.Kind {
 	case vendorapi.KindBadRequest:
 		var texts fieldTexts
@@ -128,6 +180,17 @@ func fieldKey(f vendorapi.FieldError) string {
 // A nested body field ("accounts[0]") is named in front of the message.
 func sentence(f vendorapi.FieldError) string {
 	msg := f.Message
+	// The vendor's own sentences (its framework's) for what the pages show them for.
+	topLevel := f.Field == fieldKey(f)
+	switch {
+	case strings.Contains(msg, `format "uuid"`):
+		msg = msgNotUUID
+	case topLevel && (strings.HasPrefix(msg, "property ") && strings.HasSuffix(msg, " is missing") ||
+		strings.HasPrefix(msg, "minimum string length is 1,")):
+		msg = msgBlank
+	case topLevel && f.In == "body" && strings.HasPrefix(msg, "value must be an array"):
+		msg = "This value does not have valid array."
+	}
 	if msg == "" {
 		msg = "is invalid"
 	}
@@ -169,6 +232,12 @@ func failure(err error) *vendorapi.Error {
 	switch {
 	case errors.As(err, &access):
 		return accessFailure(access)
+	case errors.Is(err, ErrTransition):
+		return &vendorapi.Error{Kind: vendorapi.KindBadRequest, Message: err.Error(), Err: err}
+	case errors.As(err, new(*RuleError)):
+		return &vendorapi.Error{Kind: vendorapi.KindBadRequest, Message: err.Error(), Err: err}
+	case errors.As(err, new(*StateNotFoundError)):
+		return &vendorapi.Error{Kind: vendorapi.KindNotFound, Message: err.Error(), Err: err}
 	case errors.Is(err, ErrNotFound):
 		return &vendorapi.Error{Kind: vendorapi.KindNotFound, Err: err}
 	default:

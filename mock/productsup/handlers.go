@@ -94,7 +94,7 @@ func (a *API) showConnector(w http.ResponseWriter, _ *http.Request, c *vendorapi
 
 // listConnectors serves GET /connectors. The query has been validated against the spec, so
 // the numbers parse and lie in their documented ranges.
-func (a *API) listConnectors(w http.ResponseWriter, r *http.Request, _ *vendorapi.Call) {
+func (a *API) listConnectors(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 	q := r.URL.Query()
 	f := Filter{Name: q.Get("name"), Type: q.Get("type"), Owner: q.Get("owners")}
 	if s := q.Get("released"); s != "" {
@@ -102,7 +102,7 @@ func (a *API) listConnectors(w http.ResponseWriter, r *http.Request, _ *vendorap
 		f.Released = &released
 	}
 	from, limit := intParam(q.Get("from"), 0), intParam(q.Get("limit"), 20)
-	page, total := a.store.list(f, from, limit)
+	page, total := a.store.list(a.store.visibleTo(f, c.Principal), from, limit)
 	md := listMetadata{From: from, Limit: limit, Count: len(page), Total: total}
 	if next := from + len(page); next < total {
 		md.Next = &next

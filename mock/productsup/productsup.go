@@ -1,6 +1,11 @@
-// Package productsup mocks the Productsup CDE API: connectors, the production targets of
-// their versions and the access grants within those targets, on the vendor's own paths
-// (/connectors/...), with its documented bodies.
+// Package productsup mocks the Productsup CDE API on the vendor's own paths (/connectors,
+// /builds, /states, /runs, /metadata, /organizations, /defaults), with its documented bodies:
+// connectors and their versions' lifecycle (configuration, build, sync with the runtime, dev
+// site, sync to production, release), production targets and access grants, the bin,
+// background states, runs, metadata and organisations. One file per resource family holds its
+// handlers and its part of the store: handlers.go (connectors, targets, access), lifecycle.go,
+// states.go (background work), config.go, bin.go, copy.go, logo.go, runs.go, management.go
+// (metadata, organisations), ownership.go, versions.go; errors.go is the error catalogue.
 //
 // Package mock mounts it; a test reaches its state through the server's accessor, with the
 // values of package fixtures/productsup:
@@ -31,6 +36,15 @@
 // The list order is the order connectors were first stored in, kept at write time (kit.Sorted
 // by position): the unfiltered page is a slice of it and its total the order's length, so a
 // page costs the same at any store size. Filters scan (see Store.List).
+//
+// Background work (builds, syncs, dev sites, configuration changes) is state too: each piece
+// is an immutable Work, swapped when it settles, listed in start order (a slice, so the
+// unfiltered state list pages without a scan) and by version. It completes when the mock's
+// clock passes its start plus Config.WorkDuration, settled lazily by the next store call that
+// looks (no timer, no goroutine), or at once by CompleteWork. Binned connectors have a list
+// order of their own. Metadata and organisations are immutable values by id; uploaded logos
+// are bytes by version. Runs are history derived from the seed, built once per process (see
+// runs.go), not state.
 //
 // On the wire, success bodies are written by hand and the id-list bodies of enable, disable
 // and targets are read by hand, both without reflection (json.go, decode.go); tests hold
@@ -72,9 +86,9 @@ func newVendor(cfg vendorapi.Config) (vendorapi.Vendor, error) {
 // schemas are the spec's schemas that the store checks values against.
 type schemas struct {
 	connector *contract.Schema // what Put stores, as the API writes it
-	create    *contract.Schema // the body of createConnector
-	targets   *contract.Schema // the body of addConnectorVersionTargets and replace...
-	access    *contract.Schema // the body of enableConnectorVersionProdAccess and disable...
+	create    *contract.Schema // the body of connector_create
+	targets   *contract.Schema // the body of connector_targets_add and connector_targets_update
+	access    *contract.Schema // the body of connector_enable_prod_access and connector_disable_prod_access
 }
 
 // loadSchemas finds the schemas once per process, like the spec itself; they are only read
@@ -133,13 +147,43 @@ func (a *mounted) Restore(data json.RawMessage) error { return a.store.Restore(d
 // Handlers implements vendorapi.Vendor.
 func (a *mounted) Handlers() map[string]vendorapi.HandlerFunc {
 	return map[string]vendorapi.HandlerFunc{
-		"listConnectors":                    a.listConnectors,
-		"createConnector":                   a.createConnector,
-		"showConnector":                     a.showConnector,
-		"addConnectorVersionTargets":        a.addTargets,
-		"replaceConnectorVersionTargets":    a.replaceTargets,
-		"enableConnectorVersionProdAccess":  a.enableAccess,
-		"disableConnectorVersionProdAccess": a.disableAccess,
+		"connector_list":                a.listConnectors,
+		"connector_create":              a.createConnector,
+		"connector_show":                a.showConnector,
+		"connector_targets_add":         a.addTargets,
+		"connector_targets_update":      a.replaceTargets,
+		"connector_enable_prod_access":  a.enableAccess,
+		"connector_disable_prod_access": a.disableAccess,
+
+		"connector_import":           a.copyConnector,
+		"connector_list_from_bin":    a.listBin,
+		"connector_move_to_bin":      a.moveToBin,
+		"connector_restore_from_bin": a.restoreFromBin,
+
+		"connector_build_trigger":                                 a.triggerBuild,
+		"connector_update_secret_registrations":                   a.updateSecrets,
+		"connector_update_authentication_registrations":           a.updateAuthentications,
+		"connector_version_show_authentication":                   a.showAuthentications,
+		"connector_version_execution_config_update_container_api": a.updateContainerAPI,
+		"connector_individual_config_add":                         a.addIndividualConfig,
+		"connector_validate_vcs_config":                           a.validateVCS,
+		"connector_version_upload_logo":                           a.uploadLogo,
+		"connector_update_runtime_prod":                           a.updateProdRuntime,
+		"connector_sync_runtime":                                  a.syncRuntime,
+		"connector_create_platform_site":                          a.createDevSite,
+		"connector_assign_to_dev_site":                            a.versionStep(msgAssignedDev, resourceVersion, assignDev),
+		"connector_release":                                       a.versionStep(msgReleased, resourceVersion, release),
+		"connector_unrelease":                                     a.versionStep(msgUnreleased, resourceVersion, unrelease),
+		"run_list":                                                a.listRuns,
+		"run_show":                                                a.showRun,
+		"add_metadata_to_connector":                               a.metadataHandler(false, "Successfully added metadata for connector."),
+		"update_metadata_for_connector":                           a.metadataHandler(true, "Successfully updated metadata for connector."),
+		"add_member_to_organization":                              a.addMember,
+		"update_organization_default_targets":                     a.updateDefaults,
+		"state_show":                                              a.showState,
+		"state_list":                                              a.listStates,
+		"connector_state_list":                                    a.listVersionStates,
+		"connector_version_show_latest_state":                     a.showLatestState,
 	}
 }
 

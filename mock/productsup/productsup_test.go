@@ -200,11 +200,11 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"version not a number", versionPath(docID, "abc", "access/prod/disable"), `{}`, "", "connectorVersion", `doesn't match the regular expression`},
 		{"version with dots", versionPath(docID, "1.0.0", "access/prod/disable"), `{}`, "", "connectorVersion", `"1.0.0"`},
-		{"public id not a uuid", versionPath("not-a-uuid", "1", "access/prod/disable"), `{}`, "", "publicId", "uuid"},
+		{"public id not a uuid", versionPath("not-a-uuid", "1", "access/prod/disable"), `{}`, "", "publicId", "This is not a valid UUID."},
 		{"string in accounts", disable, `{"accounts":["777"]}`, "", "accounts", `accounts[0]: value must be an integer, got "777".`},
 		{"negative id", disable, `{"sites":[-1]}`, "", "sites", "sites[0]: number must be at least 1"},
 		{"fraction", disable, `{"projects":[1.5]}`, "", "projects", "integer"},
-		{"not a list", disable, `{"accounts":777}`, "", "accounts", "must be an array"},
+		{"not a list", disable, `{"accounts":777}`, "", "accounts", "This value does not have valid array."},
 		{"null list", disable, `{"accounts":null}`, "", "accounts", "null"},
 		{"unknown property", disable, `{"account":[777]}`, "", "account", "Unknown property."},
 		{"malformed JSON", disable, `{"accounts":[777]`, "", "body", "Request body is not valid JSON"},
@@ -215,7 +215,8 @@ func TestBadInput(t *testing.T) {
 		{"exponent notation", disable, `{"accounts":[1e3]}`, "", "body", "Cannot read the JSON body"},
 		{"body over 1 MiB", disable, `{"accounts":[` + strings.Repeat("1,", 600_000) + `1]}`, "", "body", "Request body is larger than 1048576 bytes."},
 		{"several fields at once", disable, `{"accounts":["a"],"sites":["b"]}`, "", "sites", `sites[0]: value must be an integer, got "b".`},
-		{"create without name", "/connectors", `{"connector-type":"export"}`, "", "connector-name", "is missing"},
+		{"create without name", "/connectors", `{"connector-type":"export"}`, "", "connector-name", "This value should not be blank."},
+		{"create with an empty name", "/connectors", `{"connector-type":"export","connector-name":""}`, "", "connector-name", "This value should not be blank."},
 		{"create with unknown type", "/connectors", `{"connector-type":"nope","connector-name":"x"}`, "", "connector-type", "allowed values"},
 		{"targets with wrong key", versionPath(docID, "1", "targets"), `{"accounts":[1]}`, "", "accounts", "Unknown property."},
 	}

@@ -116,6 +116,9 @@ type Filter struct {
 	Type     string
 	Owner    string
 	Released *bool // has (true) or has not (false) a released version
+	// Visible, when set, is the only owner whose connectors may be listed (an integrator's
+	// list); unlike Owner it is no query the client chose.
+	Visible string
 }
 
 // Store holds the Productsup connectors of one mock server. Every method is safe for
@@ -125,9 +128,11 @@ type Filter struct {
 // HTTP side renders stored values as they are, after the lock is released.
 type Store struct {
 	clock   func() time.Time
-	schemas *schemas // read-only
+	workFor time.Duration // how long background work takes (Config.WorkDuration)
+	schemas *schemas      // read-only
 
-	mu    kit.SeededMutex // guards st and owned
+	mu    kit.SeededMutex  // guards st, owned and cfg
+	cfg   vendorapi.Config // what the store was seeded with
 	st    *state
 	owned bool // st is this store's own; if not, it is the seed, shared: the first write copies it
 }
@@ -138,22 +143,40 @@ type state struct {
 	seed       uint64
 	connectors map[string]row
 	order      *kit.Sorted[row] // List's order: the order connectors were first stored in
+	bin        *kit.Sorted[row] // the binned connectors (bin.go), in the same order
 	next       int              // the position the next new connector takes
 	created    int              // connectors created through the API, to derive their ids
+
+	// Background work (states.go): every state by id, in the order it started, by version
+	// ("<id>/<major>"), and the ids still pending, in start order (so also in due order).
+	work      map[string]*Work // immutable values, swapped when they settle
+	workOrder []string
+	byVersion map[string][]string
+	pending   []string
+	workCount int   // states started, to derive their ids
+	platform  int64 // platform ids handed out (see platformID)
+
+	metadata      map[string]*Metadata        // by connector id (management.go); immutable values
+	metadataCount int                         // metadata records added, to derive their ids
+	orgs          map[string]*fx.Organization // by uuid; immutable values
+	logos         map[string][]byte           // uploaded logos by "<id>/<major>" (logo.go); never changed in place
 }
 
 // row is a stored connector with what List reads of it, derived when it is stored.
 type row struct {
-	pos  int           // where it is in stored order; rows compare by it (unique: a total order)
-	c    *fx.Connector // immutable; c.Main points into c.Versions
-	name string        // c.Name lower-cased, for the name filter
+	pos    int           // where it is in stored order; rows compare by it (unique: a total order)
+	c      *fx.Connector // immutable; c.Main points into c.Versions
+	name   string        // c.Name lower-cased, for the name filter
+	binned bool          // in the bin (every version deleted), so in st.bin instead of st.order
 }
 
 func byPos(a, b row) int { return a.pos - b.pos }
 
 // newState is an empty state under seed.
 func newState(seed uint64) *state {
-	return &state{seed: seed, connectors: map[string]row{}, order: kit.NewSorted(byPos)}
+	return &state{seed: seed, connectors: map[string]row{}, order: kit.NewSorted(byPos), bin: kit.NewSorted(byPos),
+		work: map[string]*Work{}, byVersion: map[string][]string{},
+		metadata: map[string]*Metadata{}, orgs: map[string]*fx.Organization{}, logos: map[string][]byte{}}
 }
 
 // clone copies the maps and the order (rows are values, connectors are shared: immutable).
@@ -161,6 +184,17 @@ func (st *state) clone() *state {
 	out := *st
 	out.connectors = maps.Clone(st.connectors)
 	out.order = st.order.Clone()
+	out.bin = st.bin.Clone()
+	out.work = maps.Clone(st.work)
+	out.metadata = maps.Clone(st.metadata)
+	out.orgs = maps.Clone(st.orgs)
+	out.logos = maps.Clone(st.logos)
+	out.workOrder = slices.Clone(st.workOrder)
+	out.pending = slices.Clone(st.pending)
+	out.byVersion = make(map[string][]string, len(st.byVersion))
+	for k, ids := range st.byVersion {
+		out.byVersion[k] = slices.Clone(ids)
+	}
 	return &out
 }
 
@@ -173,9 +207,13 @@ func (st *state) put(c *fx.Connector) {
 		r.pos = st.next
 		st.next++
 	}
-	r.c, r.name = c, strings.ToLower(c.Name)
+	was := ok && r.binned
+	r.c, r.name, r.binned = c, strings.ToLower(c.Name), binned(c)
 	st.connectors[c.ID] = r
-	st.order.Insert(r) // replaces the row at r.pos, or appends
+	if ok && was != r.binned {
+		st.orderOf(was).Delete(r) // moved into or out of the bin
+	}
+	st.orderOf(r.binned).Insert(r) // replaces the row at r.pos, or inserts it in order
 }
 
 // seeded is the state cfg seeds: the documented data set, then cfg.Connectors generated
@@ -188,17 +226,31 @@ func seeded(cfg vendorapi.Config) *state {
 
 func buildSeed(seed uint64, n int) *state {
 	st := newState(seed)
-	doc := fx.Documented()
+	doc, binned := fx.Documented(), fx.DocumentedBinned()
 	st.put(&doc)
-	for _, c := range fx.Connectors(seed, n) {
+	st.put(&binned)
+	org := fx.DocumentedOrganization()
+	st.orgs[org.UUID] = &org
+	// The documented version is on dev: its sync with the runtime is done.
+	w := &Work{ID: fx.DocumentedStateID, Status: statusDone, Name: actionSyncRuntime, Owner: fx.DocumentedOwner,
+		Created: doc.Versions[0].CreatedAt, Connector: doc.ID, Major: 1, From: doc.Versions[0].State}
+	w.Due, _ = time.Parse(fx.TimeFormat, w.Created)
+	st.work[w.ID], st.workOrder = w, []string{w.ID}
+	st.byVersion[versionKey(doc.ID, 1)] = []string{w.ID}
+	for i, c := range fx.Connectors(seed, n) {
 		c := normalised(c) // generated values are fresh (and as Clone writes them): no copy
 		st.put(&c)
+		if i == 0 {
+			// The metadata page's record, on a connector of its own: the documented connector
+			// has none, so that the page's add request answers 200.
+			st.metadata[c.ID] = documentedMetadata(&c)
+		}
 	}
 	return st
 }
 
 func newStore(cfg vendorapi.Config, schemas *schemas) *Store {
-	s := &Store{clock: cfg.Clock, schemas: schemas}
+	s := &Store{clock: cfg.Clock, workFor: cfg.WorkDuration, schemas: schemas}
 	s.mu.Init(func() { s.reset(cfg) }) // the seed, on first use (see kit.SeededMutex)
 	return s
 }
@@ -214,7 +266,14 @@ func (s *Store) reset(cfg vendorapi.Config) {
 	st := seeded(cfg)
 	s.mu.LockUnseeded()
 	defer s.mu.Unlock()
-	s.st, s.owned = st, false
+	s.st, s.owned, s.workFor, s.cfg = st, false, cfg.WorkDuration, cfg
+}
+
+// config is what the store was seeded with.
+func (s *Store) config() vendorapi.Config {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.cfg
 }
 
 // own makes s.st the store's own before a write (copy on write); under the write lock.
@@ -231,15 +290,43 @@ type snapshot struct {
 	Seed       uint64         `json:"seed"`
 	Connectors []fx.Connector `json:"connectors"`
 	Created    int            `json:"created"`
+	// States is the background work, in the order it started; StatesStarted and PlatformIDs
+	// are the counters the next state id and platform id derive from.
+	States        []Work `json:"states,omitempty"`
+	StatesStarted int    `json:"states-started,omitempty"`
+	PlatformIDs   int64  `json:"platform-ids,omitempty"`
+	// Metadata are the connectors' metadata records, by connector id order of writing;
+	// MetadataAdded derives the next record's uuid.
+	Metadata      []Metadata        `json:"metadata,omitempty"`
+	MetadataAdded int               `json:"metadata-added,omitempty"`
+	Organizations []fx.Organization `json:"organizations"`
+	// Logos are the uploaded logos by "<id>/<major>" (base64 in JSON).
+	Logos map[string][]byte `json:"logos,omitempty"`
 }
 
 // Snapshot returns the whole state as JSON: every connector in stored order, and the count of
 // connectors created through the API (which the next created id derives from). main is
 // derived state: a snapshot writes it null.
 func (s *Store) Snapshot() (json.RawMessage, error) {
+	s.settleDue()
 	s.mu.RLock()
-	snap := snapshot{Seed: s.st.seed, Connectors: make([]fx.Connector, 0, s.st.order.Len()), Created: s.st.created}
-	for _, r := range s.st.order.All() {
+	snap := snapshot{Seed: s.st.seed, Connectors: make([]fx.Connector, 0, s.st.order.Len()), Created: s.st.created,
+		StatesStarted: s.st.workCount, PlatformIDs: s.st.platform}
+	for _, id := range s.st.workOrder {
+		snap.States = append(snap.States, *s.st.work[id])
+	}
+	snap.MetadataAdded = s.st.metadataCount
+	for _, id := range slices.Sorted(maps.Keys(s.st.metadata)) {
+		snap.Metadata = append(snap.Metadata, *s.st.metadata[id])
+	}
+	if len(s.st.logos) > 0 {
+		snap.Logos = maps.Clone(s.st.logos) // the map changes after the lock is released; the files never do
+	}
+	snap.Organizations = []fx.Organization{}
+	for _, id := range slices.Sorted(maps.Keys(s.st.orgs)) {
+		snap.Organizations = append(snap.Organizations, *s.st.orgs[id])
+	}
+	for _, r := range slices.Concat(s.st.order.All(), s.st.bin.All()) {
 		c := *r.c // shares the stored connector's memory, which no write changes
 		c.Main = nil
 		snap.Connectors = append(snap.Connectors, c)
@@ -267,6 +354,14 @@ func (s *Store) Restore(data json.RawMessage) error {
 		}
 		seen[c.ID] = true
 	}
+	seenWork := map[string]bool{}
+	for i, w := range snap.States {
+		if w.ID == "" || seenWork[w.ID] || !slices.Contains(actions, w.Name) ||
+			!slices.Contains([]string{statusPending, statusDone, statusFailed}, w.Status) {
+			return fmt.Errorf("productsup state: states[%d]: needs a unique id, a known name and status", i)
+		}
+		seenWork[w.ID] = true
+	}
 	if snap.Created < 0 {
 		return fmt.Errorf("productsup state: created %d: must not be negative", snap.Created)
 	}
@@ -277,9 +372,30 @@ func (s *Store) Restore(data json.RawMessage) error {
 		seed = snap.Seed
 	}
 	st := newState(seed)
-	st.created = snap.Created
+	st.created, st.workCount, st.platform, st.metadataCount = snap.Created, snap.StatesStarted, snap.PlatformIDs, snap.MetadataAdded
+	for i := range snap.Metadata {
+		m := snap.Metadata[i]
+		st.metadata[m.Connector.ID] = &m
+	}
+	for i := range snap.Organizations {
+		o := snap.Organizations[i].Clone()
+		st.orgs[o.UUID] = &o
+	}
+	for k, data := range snap.Logos {
+		st.logos[k] = data
+	}
 	for i := range snap.Connectors {
 		st.put(&snap.Connectors[i])
+	}
+	for i := range snap.States {
+		w := snap.States[i]
+		st.work[w.ID] = &w
+		st.workOrder = append(st.workOrder, w.ID)
+		key := versionKey(w.Connector, w.Major)
+		st.byVersion[key] = append(st.byVersion[key], w.ID)
+		if w.Status == statusPending {
+			st.pending = append(st.pending, w.ID)
+		}
 	}
 	s.st, s.owned = st, true
 	return nil
@@ -294,7 +410,7 @@ func (s *Store) Put(c fx.Connector) error {
 	if err := s.check(&c); err != nil {
 		return err
 	}
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	s.own().put(&c)
 	return nil
@@ -319,11 +435,11 @@ func normalised(c fx.Connector) fx.Connector {
 	return c
 }
 
-// Len is the number of stored connectors.
+// Len is the number of stored connectors out of the bin (those GET /connectors lists).
 func (s *Store) Len() int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return len(s.st.connectors)
+	return s.st.order.Len()
 }
 
 // Connector returns a copy of the connector with the given public id.
@@ -338,10 +454,11 @@ func (s *Store) Connector(id string) (fx.Connector, error) {
 // connector is the stored connector with the given public id: the HTTP side's read, which
 // renders it without a copy (it never changes).
 func (s *Store) connector(id string) (*fx.Connector, error) {
+	s.settleDue()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	r, ok := s.st.connectors[id]
-	if !ok {
+	if !ok || r.binned {
 		return nil, &NotFoundError{ID: id}
 	}
 	return r.c, nil
@@ -364,9 +481,15 @@ func (s *Store) List(f Filter, from, limit int) ([]fx.Connector, int) {
 // does not grow with the store. A filter scans every connector (none is indexed: a filtered
 // list is rare, and a scan of 100,000 rows with their derived names is a few milliseconds).
 func (s *Store) list(f Filter, from, limit int) ([]*fx.Connector, int) {
+	return s.listOf(false, f, from, limit)
+}
+
+// listOf is list over the connectors in the bin (inBin) or out of it.
+func (s *Store) listOf(inBin bool, f Filter, from, limit int) ([]*fx.Connector, int) {
+	s.settleDue()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	order := s.st.order
+	order := s.st.orderOf(inBin)
 	if f == (Filter{}) {
 		rows := order.Page(from, limit)
 		out := make([]*fx.Connector, len(rows))
@@ -383,6 +506,7 @@ func (s *Store) list(f Filter, from, limit int) ([]*fx.Connector, int) {
 		if name != "" && !strings.Contains(r.name, name) ||
 			f.Type != "" && c.Type != f.Type ||
 			f.Owner != "" && c.Owner != f.Owner ||
+			f.Visible != "" && c.Owner != f.Visible ||
 			f.Released != nil && *f.Released != (c.Main != nil) {
 			continue
 		}
@@ -397,6 +521,7 @@ func (s *Store) list(f Filter, from, limit int) ([]*fx.Connector, int) {
 // Version returns a copy of one version of a connector; ref is a major number, "latest" or
 // "main" (see resolve).
 func (s *Store) Version(id, ref string) (fx.Version, error) {
+	s.settleDue()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	c, i, err := s.resolve(id, ref)
@@ -411,7 +536,7 @@ func (s *Store) Version(id, ref string) (fx.Version, error) {
 // names.
 func (s *Store) resolve(id, ref string) (*fx.Connector, int, error) {
 	r, ok := s.st.connectors[id]
-	if !ok {
+	if !ok || r.binned {
 		return nil, 0, &NotFoundError{ID: id}
 	}
 	c, at := r.c, -1
@@ -472,7 +597,7 @@ func (s *Store) SetAccess(id, ref string, enable bool, a Access) (fx.Version, er
 // the stored version, which the HTTP side renders without a copy. A request that changes
 // nothing (a repeated disable) stores nothing.
 func (s *Store) setAccess(id, ref string, enable bool, a Access) (*fx.Version, error) {
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	c, i, err := s.resolve(id, ref)
 	if err != nil {
@@ -540,7 +665,7 @@ func (s *Store) replaceTargets(id, ref string, t Targets) (*fx.Version, error) {
 // its first argument itself when the list is unchanged. A request that changes nothing stores
 // nothing.
 func (s *Store) changeTargets(id, ref string, t Targets, change func(have, ids []int64) []int64) (*fx.Version, error) {
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	c, i, err := s.resolve(id, ref)
 	if err != nil {
@@ -601,8 +726,14 @@ func clonePtr[T any](p *T) *T {
 // create is Create for a request body that validation has checked already; it returns the
 // stored connector.
 func (s *Store) create(in NewConnector, principal string) *fx.Connector {
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
+	return s.createLocked(in, principal, nil)
+}
+
+// createLocked is create under the write lock; edit, if not nil, finishes the new connector
+// (a copy's configuration) before it is stored.
+func (s *Store) createLocked(in NewConnector, principal string, edit func(*fx.Connector)) *fx.Connector {
 	st := s.own()
 	owner := fx.OwnerID(st.seed, principal)
 	var id string
@@ -624,6 +755,9 @@ func (s *Store) create(in NewConnector, principal string) *fx.Connector {
 		Owner:       owner,
 		Integrator:  owner,
 		Versions:    []fx.Version{fx.CreatedVersion(in.Name, in.Description, in.Readme, 1, now)},
+	}
+	if edit != nil {
+		edit(c)
 	}
 	st.put(c)
 	return c

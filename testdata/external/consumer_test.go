@@ -63,10 +63,10 @@ func TestTwoConnectorsPerVendor(t *testing.T) {
 		assert.Equal(t, http.StatusOK, get(t, s, "/api/connect/v1/o/"+c.OrganisationID+"/connectors/"+c.ID))
 	}
 
-	s.AssertCalled(t, "showConnector", 2)
+	s.AssertCalled(t, "connector_show", 2)
 	s.AssertCalled(t, "c1.api.app.v1.ConnectorService.Get", 2)
 	s.AssertCalled(t, "GetConnector", 2)
-	s.AssertNotCalled(t, "disableConnectorVersionProdAccess")
+	s.AssertNotCalled(t, "connector_disable_prod_access")
 	s.AssertNoUnmatched(t)
 }
 
@@ -101,7 +101,7 @@ func (r *recorder) Errorf(format string, args ...any) {
 func TestMistypedOperationFails(t *testing.T) {
 	s := mocktest.NewInProcess(t)
 	r := &recorder{TB: t}
-	assert.False(t, s.AssertNotCalled(r, "listConnector"))
+	assert.False(t, s.AssertNotCalled(r, "connector_lst"))
 	require.Len(t, r.failures, 1)
-	assert.True(t, strings.Contains(r.failures[0], `"listConnectors"`), "names the close match: %s", r.failures[0])
+	assert.True(t, strings.Contains(r.failures[0], `"connector_list"`), "names the close match: %s", r.failures[0])
 }

@@ -432,7 +432,7 @@ func TestCheckerRefuses(t *testing.T) {
 // operations' documented answers, checked as responses.
 func BenchmarkCheck(b *testing.B) {
 	for _, c := range []struct{ vendor, op, code, file string }{
-		{"productsup", "disableConnectorVersionProdAccess", "200", "productsup/disable-200.json"},
+		{"productsup", "connector_disable_prod_access", "200", "productsup/disable-200.json"},
 		{"conductorone", "c1.api.app.v1.ConnectorService.Update", "200", "conductorone/update-200.json"},
 		{"versori", "UpdateConnector", "200", "versori/update-connector-200.json"},
 	} {

@@ -227,6 +227,9 @@ type Principal struct {
 	// Organisations, when not empty, are the only (Versori) organisations the principal may
 	// act in; elsewhere it gets 403. Empty means every organisation.
 	Organisations []string
+	// Integrator principals are Productsup integrators rather than admins: they list and see
+	// only the connectors (and background states) they own, and get 403 on any other.
+	Integrator bool
 }
 
 // Kind says which documented status an Error maps to.

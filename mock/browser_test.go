@@ -34,11 +34,11 @@ func TestAdminRefusesCrossSiteForms(t *testing.T) {
 			}
 			status, body := c.do("POST", mock.AdminPrefix+"/reset", "", "seed=1", header...)
 			assert.Contains(t, []int{403, 415}, status, "%s from %q: %s", ct, origin, body)
-			status, body = c.do("POST", mock.AdminPrefix+"/faults", "", `{"operationId":"showConnector","delay":"60s"}`, header...)
+			status, body = c.do("POST", mock.AdminPrefix+"/faults", "", `{"operationId":"connector_show","delay":"60s"}`, header...)
 			assert.Contains(t, []int{403, 415}, status, "%s from %q: %s", ct, origin, body)
 		}
 	}
-	status, body := c.do("POST", mock.AdminPrefix+"/faults", "", `{"operationId":"showConnector","delay":"60s"}`, "Content-Type", "text/plain")
+	status, body := c.do("POST", mock.AdminPrefix+"/faults", "", `{"operationId":"connector_show","delay":"60s"}`, "Content-Type", "text/plain")
 	assert.Equal(t, 415, status)
 	assert.Contains(t, string(body), "Content-Type: application/json")
 	after, err := s.State()

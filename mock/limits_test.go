@@ -107,7 +107,7 @@ func TestEntityCap(t *testing.T) {
 	}{
 		{"productsup", "/connectors", fmt.Sprintf(sbPsCreate, "x"), `"message":"Bad request."`, 400},
 		{"conductorone", sbC1Apps + "/create", fmt.Sprintf(sbC1Create, "x"), `"code":3`, 400},
-		{"conductorone", sbC1Apps, `{"catalogId":"c","displayName":"Pending"}`, `"code":3`, 400},
+		{"conductorone", sbC1Apps, `{"catalogId":"catalogId","displayName":"Pending"}`, `"code":3`, 400},
 		{"versori", sbOrg + "/protocols/http/connectors", fmt.Sprintf(sbVCreate, "x"), `"code":"conflict"`, 409},
 		{"versori", sbOrg + "/protocols/bigquery/connectors", `{"name":"Warehouse","datasetId":"acme-prod.sales","connections":[]}`, `"code":"conflict"`, 409},
 	} {
@@ -144,14 +144,14 @@ func TestEntityCap(t *testing.T) {
 // comes back as faults are used up.
 func TestFaultCap(t *testing.T) {
 	s := testkit.New(t, mock.WithMaxFaults(2))
-	require.NoError(t, s.AddFault(mock.Fault{OperationID: "showConnector", Status: 404}))
-	require.NoError(t, s.AddFault(mock.Fault{OperationID: "showConnector", Status: 403, Count: 5}))
-	res := admin(t, s, "POST", "/faults", `{"operationId":"showConnector","status":404}`)
+	require.NoError(t, s.AddFault(mock.Fault{OperationID: "connector_show", Status: 404}))
+	require.NoError(t, s.AddFault(mock.Fault{OperationID: "connector_show", Status: 403, Count: 5}))
+	res := admin(t, s, "POST", "/faults", `{"operationId":"connector_show","status":404}`)
 	assert.Equal(t, 400, res.Status)
 	assert.Contains(t, string(res.Body), "2 faults are scripted already, the limit (-max-faults)")
 	assert.Len(t, s.Faults(), 2)
 	assert.Equal(t, 404, testkit.Do(t, s, testkit.Request{Method: "GET", Path: show, Token: mock.AdminToken}).Status)
-	assert.NoError(t, s.AddFault(mock.Fault{OperationID: "showConnector", Status: 404}), "the used-up fault made room")
+	assert.NoError(t, s.AddFault(mock.Fault{OperationID: "connector_show", Status: 404}), "the used-up fault made room")
 }
 
 // TestAdminBodyLimit: an admin body over the limit is refused with 413, unread when its

@@ -24,7 +24,7 @@ import (
 const (
 	sbPsCreate   = `{"connector-type":"export","connector-name":"%s"}`
 	sbC1Apps     = "/api/v1/apps/2fNYt5ovfagQ9ArtVtVeIULrWrf/connectors"
-	sbC1Create   = `{"catalogId":"c","description":"%s"}`
+	sbC1Create   = `{"catalogId":"catalogId","description":"%s"}`
 	sbOrg        = "/api/connect/v1/o/01JTJJEWXWNVE4XGCY2G7A878P"
 	sbVCreate    = `{"name":"%s","baseUrl":"https://api.acme.example","authSchemeConfigs":[],"connections":[]}`
 	sbJSON       = "application/json"
@@ -153,7 +153,7 @@ func TestSandboxAdminView(t *testing.T) {
 	assert.NotEqual(t, string(mainState.Vendors["productsup"]), string(st.Vendors["productsup"]), "seeded from its own seed")
 
 	// A fault scripted in the sandbox answers there, not on the mock's own paths.
-	status, body = in.do("POST", mock.AdminPrefix+"/faults", "", `{"operationId":"showConnector","status":404}`)
+	status, body = in.do("POST", mock.AdminPrefix+"/faults", "", `{"operationId":"connector_show","status":404}`)
 	require.Equal(t, 201, status, "%s", body)
 	status, _ = c.do("GET", show, mock.AdminToken, "")
 	assert.Equal(t, 200, status)

@@ -187,7 +187,7 @@ func TestOptions(t *testing.T) {
 }
 
 func TestPathPrefix(t *testing.T) {
-	assert.Equal(t, "/api/v1/apps", pathPrefix(openapi.MustLoad("conductorone")))
+	assert.Equal(t, "/api/v1", pathPrefix(openapi.MustLoad("conductorone")), "/api/v1/apps, /api/v1/connectorcatalog and /api/v1/search/apps")
 	assert.Equal(t, "/", pathPrefix(openapi.MustLoad("productsup")), "/connectors, /builds and /states share no segment")
 }
 

@@ -83,7 +83,7 @@ func New(opts ...Option) (*Server, error) {
 			return nil, err
 		}
 	}
-	s.admin = s.adminGuard(http.HandlerFunc(s.adminAPI))
+	s.admin = s.withInspector(s.adminGuard(http.HandlerFunc(s.adminAPI)))
 	return s, nil
 }
 
@@ -171,7 +171,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 					kit.WriteJSON(w, http.StatusInternalServerError, map[string]string{"message": "connectormock: " + err.Error()})
 					return
 				}
-				m.ServeHTTP(w, r)
+				if !s.cors(w, r, m) {
+					m.ServeHTTP(w, r)
+				}
 				return
 			}
 		}

@@ -67,7 +67,12 @@ async function poll() {
     }
     state.lastId = data.lastId;
     if (data.requests.length > 0) {
-      for (const r of data.requests) state.entries.unshift(r);
+      for (const r of data.requests) {
+        r.at = Date.parse(r.time);
+        state.entries.unshift(r);
+      }
+      // The journal is in the order answers finished; the list is in the order requests came.
+      state.entries.sort((a, b) => b.at - a.at || b.id - a.id);
       state.entries.length = Math.min(state.entries.length, KEEP);
       noteOperations(data.requests);
       render();
@@ -101,20 +106,34 @@ function render() {
     if (!matches(r)) continue;
     shown++;
     const tr = el('tr', { 'data-id': r.id, 'data-status': r.status, class: r.id === state.selected ? 'selected' : '' },
-      el('td', {}, new Date(r.time).toLocaleTimeString()),
+      el('td', {}, clock(r.time)),
       el('td', {}, r.vendor || ''),
-      el('td', { class: 'op' }, r.operationId || (r.preflight ? '(preflight)' : '')),
+      el('td', { class: 'op', title: r.operationId || '' }, r.operationId || (r.preflight ? '(preflight)' : '')),
       el('td', {}, r.method),
-      el('td', { class: 'path' }, r.path + (r.query ? '?' + r.query : '')),
+      el('td', { class: 'path', title: r.path + (r.query ? '?' + r.query : '') }, r.path + (r.query ? '?' + r.query : '')),
       el('td', { class: 'status ' + statusClass(r.status) }, r.status),
       el('td', {}, ms(r.durationNs)),
       el('td', {}, r.principal || ''),
-      el('td', { class: 'reason' }, r.error || ''));
+      el('td', { class: 'reason', title: r.error || '' }, reason(r)));
     tr.addEventListener('click', () => select(r.id));
     rows.push(tr);
   }
   body.replaceChildren(...rows);
   $('count').textContent = shown + ' of ' + state.entries.length + ' requests';
+}
+
+// reason is a refusal in a few words: its first offending field, else its message.
+function reason(r) {
+  if (r.fields && r.fields.length) {
+    const f = r.fields[0];
+    return (f.field ? f.field + ': ' : '') + f.message + (r.fields.length > 1 ? ' (+' + (r.fields.length - 1) + ')' : '');
+  }
+  return r.error || '';
+}
+
+function clock(t) {
+  const d = new Date(t);
+  return d.toLocaleTimeString([], { hour12: false }) + '.' + String(d.getMilliseconds()).padStart(3, '0');
 }
 
 function ms(ns) {

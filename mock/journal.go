@@ -16,8 +16,8 @@ const DefaultJournalSize = 1000
 
 // DefaultJournalBodyBytes is how much of each request and response body the journal keeps
 // unless WithJournalBodyBytes says otherwise: enough for every documented body of the three
-// APIs and a page of a list, small enough that a full journal of the default size stays under
-// 40 MiB (see journalEntryBound).
+// APIs and a short page of a list, small enough that a full journal of the default size holds
+// at most about 56 MiB (two bodies, and journalHeaderBytes three times, per entry).
 const DefaultJournalBodyBytes = 16 << 10
 
 // journalHeaderBytes bounds the headers the journal keeps of each request and of each answer,

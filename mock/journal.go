@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -26,7 +27,8 @@ const DefaultJournalBodyBytes = 16 << 10
 const journalHeaderBytes = 8 << 10
 
 // Request is one journal entry: what came in and how the mock answered it. Secrets are masked
-// (see Server.Requests).
+// (see Server.Requests). Its headers and Fields are shared by every copy of the entry: read
+// them, do not change them.
 type Request struct {
 	// ID numbers the entries of a server from 1 in the order they were journaled; clearing
 	// the journal does not restart it, so "the entries after ID n" is always meaningful.
@@ -78,6 +80,10 @@ type Request struct {
 	ResponseBody          string `json:"responseBody,omitempty"`
 	ResponseBodySize      int64  `json:"responseBodySize,omitempty"`
 	ResponseBodyTruncated bool   `json:"responseBodyTruncated,omitempty"`
+
+	// masked is set once the secrets of the bodies have been masked: on the entry's first
+	// read, not on the request's way, and once.
+	masked bool
 }
 
 // FieldError is one offending part of a refused request, as the journal shows it.
@@ -127,16 +133,25 @@ func (j *journal) add(r Request) {
 	}
 }
 
-// since returns a copy of the entries after ID after, oldest first, and the last ID given.
+// since returns a copy of the entries after ID after, oldest first, their bodies masked, and
+// the last ID given. Each body is masked once, when it is first read, so that requests do not
+// pay for it, nor a test that reads the journal after every call.
 func (j *journal) since(after uint64) ([]Request, uint64) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	out := make([]Request, 0, len(j.entries))
 	for _, part := range [][]Request{j.entries[j.next:], j.entries[:j.next]} {
-		for _, e := range part {
-			if e.ID > after {
-				out = append(out, e)
+		for i := range part {
+			e := &part[i]
+			if e.ID <= after {
+				continue
 			}
+			if !e.masked {
+				e.RequestBody = maskBody(e.RequestBody, e.RequestHeaders)
+				e.ResponseBody = maskBody(e.ResponseBody, e.ResponseHeaders)
+				e.masked = true
+			}
+			out = append(out, *e)
 		}
 	}
 	return out, j.lastID
@@ -226,7 +241,10 @@ var (
 
 // masked replaces a secret; a bearer token keeps its scheme, so that the inspector shows that
 // one was sent, and the principal it named is in the entry.
-const masked = "••••••"
+const (
+	masked       = "••••••"
+	maskedBearer = "Bearer " + masked
+)
 
 // keepHeaders copies h with secrets masked, as far as it fits journalHeaderBytes, and reports
 // whether headers were left out. Within the bound it costs what Clone costs: two allocations.
@@ -261,9 +279,12 @@ func keepHeaders(h http.Header, secrets []string) (http.Header, bool) {
 		vs := out[k]
 		for i, v := range vs {
 			scheme, _, ok := strings.Cut(v, " ")
-			if ok && (k == "Authorization" || k == "Proxy-Authorization") {
+			switch {
+			case ok && scheme == "Bearer":
+				vs[i] = maskedBearer // the usual case, without building a string
+			case ok && (k == "Authorization" || k == "Proxy-Authorization"):
 				vs[i] = scheme + " " + masked
-			} else {
+			default:
 				vs[i] = masked
 			}
 		}
@@ -311,10 +332,34 @@ var (
 	formSecret = regexp.MustCompile(`(^|&)([^=&]{1,80})=([^&]*)`)
 )
 
+// secretWords are what every name secretName picks contains, in lower case: a body without
+// any of them is left as it is without a regexp pass.
+var secretWords = []string{"secret", "password", "key", "token", "assertion", "authorization"}
+
+// containsFold reports whether s contains word (lower-case ASCII), in any case.
+func containsFold(s, word string) bool {
+	for i := 0; i+len(word) <= len(s); i++ {
+		j := 0
+		for ; j < len(word); j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != word[j] {
+				break
+			}
+		}
+		if j == len(word) {
+			return true
+		}
+	}
+	return false
+}
+
 // maskBody masks the secrets of a JSON or form body: the string values of members and
 // parameters that secretName picks. Other bodies are left as they are.
 func maskBody(body string, header http.Header) string {
-	if body == "" {
+	if body == "" || !slices.ContainsFunc(secretWords, func(w string) bool { return containsFold(body, w) }) {
 		return body
 	}
 	ct := header.Get("Content-Type")
@@ -352,15 +397,7 @@ func (s *Server) Requests() []Request {
 // Requests does, and the ID of the last request journaled: what a page polling for new
 // requests asks next.
 func (s *Server) RequestsSince(after uint64) ([]Request, uint64) {
-	out, last := s.journal.since(after)
-	for i := range out {
-		e := &out[i]
-		e.RequestHeaders, e.ResponseHeaders = e.RequestHeaders.Clone(), e.ResponseHeaders.Clone()
-		e.Fields = append([]FieldError(nil), e.Fields...)
-		e.RequestBody = maskBody(e.RequestBody, e.RequestHeaders)
-		e.ResponseBody = maskBody(e.ResponseBody, e.ResponseHeaders)
-	}
-	return out, last
+	return s.journal.since(after)
 }
 
 // ClearRequests empties the journal.

@@ -53,18 +53,19 @@ type config struct {
 	maxBodyBytes int64
 	checkResp    func(error)
 	journalSize  int
+	adminToken   string
+	noAdmin      bool
+	vendors      []string
+	lazy         bool
+	// noCheckers makes kin-openapi check every request body and response itself, as before
+	// the Checkers (see body.go): the reference the fast path's tests compare it with.
+	noCheckers bool
+
 	// journalBody is how much of each body the journal keeps.
 	journalBody int
 	// corsOff switches CORS off; corsOrigins are the origins allowed, none meaning any.
 	corsOff     bool
 	corsOrigins []string
-	adminToken  string
-	noAdmin     bool
-	vendors     []string
-	lazy        bool
-	// noCheckers makes kin-openapi check every request body and response itself, as before
-	// the Checkers (see body.go): the reference the fast path's tests compare it with.
-	noCheckers bool
 }
 
 func defaults() config {

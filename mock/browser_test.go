@@ -268,6 +268,24 @@ func TestBrowserInspectorToken(t *testing.T) {
 	assert.Equal(t, "sesame", read(t, p, chromedp.Evaluate[string](`sessionStorage.getItem('connectormock.adminToken')`)))
 }
 
+// TestBrowserInspectorUnderABasePath: the page's URLs are relative, so it works wherever the
+// admin API is served, as under a sandbox's path.
+func TestBrowserInspectorUnderABasePath(t *testing.T) {
+	s, err := mock.New()
+	require.NoError(t, err)
+	const base = "/__sandboxes/sb1"
+	srv := httptest.NewServer(http.StripPrefix(base, s))
+	t.Cleanup(srv.Close)
+	p := newPage(t)
+	require.Equal(t, 200, browserCall(t, srv.URL+base, "GET", browserPupList, mock.ReadOnlyToken, "").StatusCode)
+	p.run(t,
+		chromedp.Navigate(srv.URL+base+"/__admin/ui"),
+		chromedp.WaitVisible(chromedp.CSS(`#requests tbody tr[data-status="200"]`)),
+	)
+	assert.Equal(t, srv.URL+base+"/__admin/ui/", read(t, p, chromedp.Location()))
+	assert.Empty(t, p.consoleErrors())
+}
+
 // TestBrowserInspectorOff: the admin API's off switch removes the page.
 func TestBrowserInspectorOff(t *testing.T) {
 	s, err := mock.New(mock.WithoutAdmin())

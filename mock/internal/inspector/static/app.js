@@ -93,7 +93,7 @@ function matches(r) {
   const op = $('filter-operation').value;
   if (vendor && r.vendor !== vendor) return false;
   if (op && r.operationId !== op) return false;
-  if (status === 'refused') return !!r.error;
+  if (status === 'refused') return !!r.error && !r.forced; // a forced answer was asked for
   if (status && String(r.status).charAt(0) !== status) return false;
   return true;
 }

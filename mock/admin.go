@@ -205,14 +205,16 @@ func (s *Server) adminAPI(w http.ResponseWriter, r *http.Request) {
 		ms = methods{"GET": s.adminGetState, "PUT": s.adminPutState}
 	case "/requests":
 		ms = methods{
-			"GET": func(w http.ResponseWriter, _ *http.Request) {
-				kit.WriteJSON(w, http.StatusOK, map[string]any{"requests": s.Requests()})
-			},
+			"GET": s.adminRequests,
 			"DELETE": func(w http.ResponseWriter, _ *http.Request) {
 				s.ClearRequests()
 				w.WriteHeader(http.StatusNoContent)
 			},
 		}
+	case "/operations":
+		ms = methods{"GET": func(w http.ResponseWriter, _ *http.Request) {
+			kit.WriteJSON(w, http.StatusOK, map[string]any{"operations": s.Operations()})
+		}}
 	case "/work/complete":
 		ms = methods{"POST": func(w http.ResponseWriter, _ *http.Request) {
 			kit.WriteJSON(w, http.StatusOK, map[string]int{"completed": s.CompleteWork()})
@@ -229,7 +231,7 @@ func (s *Server) adminAPI(w http.ResponseWriter, r *http.Request) {
 			},
 		}
 	default:
-		adminError(w, http.StatusNotFound, "no admin endpoint "+r.URL.Path+"; see "+AdminPrefix+"/health, /reset, /state, /requests, /faults, /sandboxes, /work/complete, /vendors/<name>/...")
+		adminError(w, http.StatusNotFound, "no admin endpoint "+r.URL.Path+"; see "+AdminPrefix+"/health, /reset, /state, /requests, /faults, /operations, /sandboxes, /work/complete, /vendors/<name>/..., /ui/")
 		return
 	}
 	h, ok := ms[r.Method]

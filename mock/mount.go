@@ -100,7 +100,7 @@ func (m *mount) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	start := time.Now()
-	x := newExchange(w, m.server.cfg.checkResp != nil)
+	x := newExchange(w, r, m.server.cfg.checkResp != nil, m.server.journalBodyBytes())
 	rec, call := &x.rec, &x.call
 	var (
 		route *routers.Route
@@ -120,7 +120,7 @@ func (m *mount) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		m.checkResponse(r, route, call, rec)
 		m.log(r, call, rec.status, start, err)
-		m.server.record(r, m.vendor.Name(), call.OperationID, rec.status, start, err)
+		m.server.recordExchange(r, x, m.vendor.Name(), rec.status, start, err)
 		x.release()
 	}()
 	route, err = m.serve(x, r)
@@ -129,6 +129,7 @@ func (m *mount) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (m *mount) serve(x *exchange, r *http.Request) (*routers.Route, error) {
 	w, call := http.ResponseWriter(&x.rec), &x.call
 	fail := func(e *vendorapi.Error) error {
+		x.drainRequest(r)
 		m.vendor.WriteError(w, e)
 		return e
 	}
@@ -206,7 +207,9 @@ func (m *mount) serve(x *exchange, r *http.Request) (*routers.Route, error) {
 // logged like any request, under the route's Name, and a panic is still a 500.
 func (m *mount) serveRaw(w http.ResponseWriter, r *http.Request, rt vendorapi.RawRoute) {
 	start := time.Now()
-	rec := &statusRecorder{ResponseWriter: w}
+	x := newExchange(w, r, false, m.server.journalBodyBytes())
+	rec := &x.rec
+	x.call.OperationID = rt.Name
 	var err error
 	defer func() {
 		if p := recover(); p != nil {
@@ -221,31 +224,11 @@ func (m *mount) serveRaw(w http.ResponseWriter, r *http.Request, rt vendorapi.Ra
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
-		call := &vendorapi.Call{OperationID: rt.Name}
-		m.log(r, call, rec.status, start, err)
-		m.server.record(r, m.vendor.Name(), rt.Name, rec.status, start, err)
+		m.log(r, &x.call, rec.status, start, err)
+		m.server.recordExchange(r, x, m.vendor.Name(), rec.status, start, err)
+		x.release()
 	}()
 	rt.Handler.ServeHTTP(rec, r)
-}
-
-// statusRecorder notes the status a raw route answers.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusRecorder) Write(b []byte) (int, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
-	}
-	return s.ResponseWriter.Write(b)
 }
 
 // underPrefix reports whether path is prefix or lies below it, on a segment boundary.

@@ -67,6 +67,12 @@ type config struct {
 	// noCheckers makes kin-openapi check every request body and response itself, as before
 	// the Checkers (see body.go): the reference the fast path's tests compare it with.
 	noCheckers bool
+
+	// journalBody is how much of each body the journal keeps.
+	journalBody int
+	// corsOff switches CORS off; corsOrigins are the origins allowed, none meaning any.
+	corsOff     bool
+	corsOrigins []string
 }
 
 func defaults() config {
@@ -83,6 +89,7 @@ func defaults() config {
 		maxSandboxes: DefaultMaxSandboxes,
 		sandboxIdle:  DefaultSandboxIdle,
 		maxAdminBody: DefaultMaxAdminBodyBytes,
+		journalBody:  DefaultJournalBodyBytes,
 	}
 }
 
@@ -150,6 +157,28 @@ func WithResponseValidation(report func(error)) Option {
 // memory stays flat under load. 0 switches the journal off.
 func WithJournalSize(n int) Option {
 	return func(c *config) { c.journalSize = max(n, 0) }
+}
+
+// WithJournalBodyBytes sets how much of each request and response body the journal keeps
+// (default DefaultJournalBodyBytes, 16 KiB); a longer body is kept up to n bytes and marked
+// truncated. The journal's memory is bounded by its size times twice this, plus 24 KiB of
+// headers and refusal text per entry. 0 keeps no bodies.
+func WithJournalBodyBytes(n int) Option {
+	return func(c *config) { c.journalBody = max(n, 0) }
+}
+
+// WithCORSOrigins limits the origins whose browser pages may call the vendor APIs (CORS) to
+// the ones given, each as a browser sends it ("http://localhost:3000": scheme, host and port,
+// no path); "*", the default, allows any. The admin API never answers other origins.
+func WithCORSOrigins(origins ...string) Option {
+	return func(c *config) { c.corsOrigins = append([]string(nil), origins...) }
+}
+
+// WithoutCORS switches CORS off: preflights get the vendor's 405, as any OPTIONS request, and
+// answers carry no Access-Control-* headers, so browser pages of other origins cannot call
+// the mock.
+func WithoutCORS() Option {
+	return func(c *config) { c.corsOff = true }
 }
 
 // WithAdminToken guards the admin API (/__admin): calls without "Authorization: Bearer token"

@@ -2,6 +2,7 @@ package mock
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 	"sync"
 
@@ -12,18 +13,21 @@ import (
 )
 
 // exchange is what the mount needs for one request besides the handler's own data: the
-// recorder (and, with response validation, the copy of the body it keeps), the Call, and the
-// route and input of request validation. They were five allocations per request, the kept
-// body the largest, and allocation drives the GC; so exchanges are pooled. Nothing refers to
-// one once the mount's ServeHTTP returns: handlers get the Call and the writer for the time of
-// the call (vendorapi.HandlerFunc), kin-openapi's errors, which point at the input, are
-// reduced to text for the log and the journal, and response validation reports its own
-// input, built afresh.
+// recorder (and, with response validation, the copy of the body it keeps), the Call, the
+// route and input of request validation, and what the journal keeps of both bodies. They were
+// five allocations per request, the kept body the largest, and allocation drives the GC; so
+// exchanges are pooled. Nothing refers to one once the mount's ServeHTTP returns: handlers get
+// the Call and the writer for the time of the call (vendorapi.HandlerFunc), kin-openapi's
+// errors, which point at the input, are reduced to text for the log and the journal, the
+// journal copies what it keeps, and response validation reports its own input, built afresh.
 type exchange struct {
 	rec   recorder
 	call  vendorapi.Call
 	route routers.Route
 	input openapi3filter.RequestValidationInput
+	// reqBody keeps the start of the request body as the pipeline reads it, through tee.
+	reqBody capture
+	tee     teeBody
 }
 
 var exchanges = sync.Pool{New: func() any { return new(exchange) }}
@@ -31,32 +35,96 @@ var exchanges = sync.Pool{New: func() any { return new(exchange) }}
 // maxKeptBody bounds the kept-body buffers pooled, as kit's JSON buffers are bounded.
 const maxKeptBody = 64 << 10
 
-func newExchange(w http.ResponseWriter, keepBody bool) *exchange {
+// newExchange starts an exchange; journalBody is how much of each body the journal keeps.
+func newExchange(w http.ResponseWriter, r *http.Request, keepBody bool, journalBody int) *exchange {
 	x := exchanges.Get().(*exchange)
 	x.rec.ResponseWriter, x.rec.keepBody = w, keepBody
+	x.rec.kept.limit, x.reqBody.limit = journalBody, journalBody
+	if journalBody > 0 && r.Body != nil && r.Body != http.NoBody {
+		x.tee = teeBody{ReadCloser: r.Body, c: &x.reqBody}
+		r.Body = &x.tee
+	}
 	return x
 }
 
 // release clears the exchange (it must not keep the request, its body or its answer alive)
 // and pools it.
 func (x *exchange) release() {
-	body := x.rec.body
-	body.Reset()
-	if body.Cap() > maxKeptBody {
-		body = bytes.Buffer{}
-	}
+	body, kept, req := x.rec.body, x.rec.kept.buf, x.reqBody.buf
 	*x = exchange{}
-	x.rec.body = body
+	x.rec.body, x.rec.kept.buf, x.reqBody.buf = reuse(body), reuse(kept), reuse(req)
 	exchanges.Put(x)
 }
 
-// recorder passes a response through, remembering its status and, when response validation
-// is on, its body.
+// reuse empties a buffer for the pool, or drops it if it grew past maxKeptBody.
+func reuse(b bytes.Buffer) bytes.Buffer {
+	b.Reset()
+	if b.Cap() > maxKeptBody {
+		return bytes.Buffer{}
+	}
+	return b
+}
+
+// drainRequest reads the start of a request body the pipeline refuses without reading (an
+// unknown route, a refused token), so that the journal shows it too. It runs before the
+// answer is written: net/http may discard the rest of the body once it has been.
+func (x *exchange) drainRequest(r *http.Request) {
+	if x.tee.c == nil || x.reqBody.total > 0 || x.reqBody.eof {
+		return
+	}
+	_, _ = io.CopyN(io.Discard, &x.tee, int64(x.reqBody.limit))
+}
+
+// capture keeps the first limit bytes written to it and counts them all.
+type capture struct {
+	limit int
+	buf   bytes.Buffer
+	total int64
+	eof   bool // the body was read to its end
+}
+
+func (c *capture) Write(p []byte) (int, error) {
+	c.total += int64(len(p))
+	if room := c.limit - c.buf.Len(); room > 0 {
+		c.buf.Write(p[:min(room, len(p))])
+	}
+	return len(p), nil
+}
+
+// result is what the journal keeps: the body's start, its size and whether it was cut. size
+// is what the body claims to hold (a request's Content-Length), -1 when unknown: a body the
+// pipeline did not read to its end is at least that large.
+func (c *capture) result(size int64) (string, int64, bool) {
+	total := c.total
+	if !c.eof && size > total {
+		total = size
+	}
+	return c.buf.String(), total, total > int64(c.buf.Len())
+}
+
+// teeBody copies what is read of a request body into the capture.
+type teeBody struct {
+	io.ReadCloser
+	c *capture
+}
+
+func (t *teeBody) Read(p []byte) (int, error) {
+	n, err := t.ReadCloser.Read(p)
+	_, _ = t.c.Write(p[:n])
+	if err == io.EOF {
+		t.c.eof = true
+	}
+	return n, err
+}
+
+// recorder passes a response through, remembering its status, what the journal keeps of its
+// body and, when response validation is on, its whole body.
 type recorder struct {
 	http.ResponseWriter
 	status   int
 	keepBody bool
 	body     bytes.Buffer
+	kept     capture
 }
 
 func (r *recorder) WriteHeader(status int) {
@@ -73,6 +141,7 @@ func (r *recorder) Write(p []byte) (int, error) {
 	if r.keepBody {
 		r.body.Write(p)
 	}
+	_, _ = r.kept.Write(p)
 	return r.ResponseWriter.Write(p)
 }
 

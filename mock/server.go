@@ -109,7 +109,7 @@ func newServer(cfg config, auth *authenticator) (*Server, error) {
 			return nil, fmt.Errorf("mock: initial state: %w", err)
 		}
 	}
-	s.admin = s.adminGuard(http.HandlerFunc(s.adminAPI))
+	s.admin = s.withInspector(s.adminGuard(http.HandlerFunc(s.adminAPI)))
 	return s, nil
 }
 
@@ -231,7 +231,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 					kit.WriteJSON(w, http.StatusInternalServerError, map[string]string{"message": "connectormock: " + err.Error()})
 					return
 				}
-				m.ServeHTTP(w, r)
+				if !s.cors(w, r, m) {
+					m.ServeHTTP(w, r)
+				}
 				return
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -25,9 +26,13 @@ type config struct {
 	adminToken string
 	noAdmin    bool
 	journal    int
-	vendors    string
-	version    bool
-	health     string
+	// journalBody is -journal-body-bytes; corsOrigins and noCORS are -cors-origins and -no-cors.
+	journalBody int
+	corsOrigins string
+	noCORS      bool
+	vendors     string
+	version     bool
+	health      string
 
 	workDuration time.Duration
 	stateFile    string
@@ -158,6 +163,14 @@ func loadEnv(args []string, lookup func(string) (string, bool), stderr io.Writer
 	if c.journal < 0 {
 		return c, fmt.Errorf("-journal-size %d: must not be negative", c.journal)
 	}
+	if c.journalBody < 0 {
+		return c, fmt.Errorf("-journal-body-bytes %d: must not be negative", c.journalBody)
+	}
+	for _, o := range c.corsList() {
+		if err := checkOrigin(o); err != nil {
+			return c, fmt.Errorf("-cors-origins (%s): %v", envName("cors-origins"), err)
+		}
+	}
 	if c.connectors < 0 {
 		return c, fmt.Errorf("-connectors %d: must not be negative", c.connectors)
 	}
@@ -208,6 +221,11 @@ func (c config) options(log *slog.Logger) []mock.Option {
 		mock.WithMaxSandboxes(c.maxSandboxes),
 		mock.WithSandboxIdleTime(c.sandboxIdle),
 		mock.WithMaxAdminBodyBytes(c.maxAdminBody),
+		mock.WithJournalBodyBytes(c.journalBody),
+		mock.WithCORSOrigins(c.corsList()...),
+	}
+	if c.noCORS {
+		opts = append(opts, mock.WithoutCORS())
 	}
 	if c.noAdmin {
 		opts = append(opts, mock.WithoutAdmin())
@@ -216,6 +234,29 @@ func (c config) options(log *slog.Logger) []mock.Option {
 		opts = append(opts, mock.WithVendors(c.vendorList()...))
 	}
 	return opts
+}
+
+func (c config) corsList() []string {
+	var out []string
+	for _, o := range strings.Split(c.corsOrigins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// checkOrigin accepts "*" or an origin as a browser sends it: scheme, host and optional port,
+// nothing after. Anything else would never match, silently.
+func checkOrigin(o string) error {
+	if o == "*" {
+		return nil
+	}
+	u, err := url.Parse(o)
+	if err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return fmt.Errorf("%q is not an origin: want * or scheme://host[:port], such as http://localhost:3000", o)
+	}
+	return nil
 }
 
 func (c config) vendorList() []string {
@@ -239,6 +280,9 @@ func flagSet(c *config, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&c.adminToken, "admin-token", "", "bearer token the admin API ("+mock.AdminPrefix+") requires; empty leaves it open")
 	fs.BoolVar(&c.noAdmin, "no-admin", false, "switch the admin API off")
 	fs.IntVar(&c.journal, "journal-size", mock.DefaultJournalSize, "requests kept in the journal ("+mock.AdminPrefix+"/requests); 0 keeps none")
+	fs.IntVar(&c.journalBody, "journal-body-bytes", mock.DefaultJournalBodyBytes, "bytes of each request and response body the journal keeps (longer ones are truncated); 0 keeps none")
+	fs.StringVar(&c.corsOrigins, "cors-origins", "*", "comma-separated origins whose browser pages may call the vendor APIs (CORS), such as http://localhost:3000; * allows any")
+	fs.BoolVar(&c.noCORS, "no-cors", false, "switch CORS off: no preflight answers, no Access-Control-* headers")
 	fs.StringVar(&c.vendors, "vendors", "", "comma-separated vendors to serve (default all: "+strings.Join(mock.VendorNames(), ",")+")")
 	fs.StringVar(&c.logFormat, "log-format", "text", "request log format: text or json")
 	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "log level: debug, info (one line per request), warn or error")

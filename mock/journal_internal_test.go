@@ -1,0 +1,67 @@
+package mock
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestSecretName(t *testing.T) {
+	for name, want := range map[string]bool{
+		"password": true, "client_secret": true, "clientSecret": true, "apiKey": true, "X-Api-Key": true,
+		"access_token": true, "refreshToken": true, "token": true, "privateKey": true, "assertion": true,
+		"nextPageToken": false, "page_token": false, "name": false, "tokenType": false, "accounts": false,
+	} {
+		assert.Equal(t, want, secretName(name), name)
+	}
+}
+
+func TestMaskBody(t *testing.T) {
+	json := http.Header{"Content-Type": {"application/json"}}
+	form := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
+	for _, tc := range []struct {
+		name, body string
+		header     http.Header
+		want       string
+	}{
+		{"JSON secrets", `{"name":"n","password":"hunter2","nested":{"client_secret": "s\"x"},"nextPageToken":"p2"}`, json,
+			`{"name":"n","password":"` + masked + `","nested":{"client_secret": "` + masked + `"},"nextPageToken":"p2"}`},
+		{"JSON cut inside a secret", `{"access_token":"abcdef`, json, `{"access_token":"` + masked},
+		{"a number is no string", `{"token":12}`, json, `{"token":12}`},
+		{"JSON without a content type", `{"apiKey":"k"}`, http.Header{}, `{"apiKey":"` + masked + `"}`},
+		{"form", `grant_type=refresh_token&refresh_token=r1&client_secret=s&scope=a`, form,
+			`grant_type=refresh_token&refresh_token=` + masked + `&client_secret=` + masked + `&scope=a`},
+		{"other bodies as they are", `password=x`, http.Header{"Content-Type": {"text/plain"}}, `password=x`},
+	} {
+		assert.Equal(t, tc.want, maskBody(tc.body, tc.header), tc.name)
+	}
+}
+
+func TestMaskQuery(t *testing.T) {
+	assert.Equal(t, "limit=5&access_token="+masked+"&pageToken=p", maskQuery("limit=5&access_token=abc&pageToken=p"))
+	assert.Equal(t, "limit=5", maskQuery("limit=5"))
+	assert.Equal(t, "", maskQuery(""))
+}
+
+func TestKeepHeaders(t *testing.T) {
+	h := http.Header{"Authorization": {"Bearer t0ken"}, "Cookie": {"a=b"}, "Accept": {"*/*"}}
+	got, truncated := keepHeaders(h, requestSecrets)
+	assert.False(t, truncated)
+	assert.Equal(t, http.Header{"Authorization": {"Bearer " + masked}, "Cookie": {masked}, "Accept": {"*/*"}}, got)
+	assert.Equal(t, "Bearer t0ken", h.Get("Authorization"), "the request's own headers are left alone")
+
+	big := http.Header{"X-Big": {string(make([]byte, journalHeaderBytes))}, "Authorization": {"Bearer x"}}
+	got, truncated = keepHeaders(big, requestSecrets)
+	assert.True(t, truncated)
+	size := 0
+	for k, vs := range got {
+		for _, v := range vs {
+			size += len(k) + len(v)
+		}
+	}
+	assert.LessOrEqual(t, size, journalHeaderBytes)
+	if v := got.Get("Authorization"); v != "" {
+		assert.Equal(t, "Bearer "+masked, v)
+	}
+}

@@ -156,7 +156,7 @@ var (
 	browserPupList = "/connectors?limit=5"
 	browserC1List  = "/api/v1/apps/" + c1fixtures.DocumentedAppID + "/connectors"
 	browserVList   = "/api/connect/v1/o/" + vfixtures.DocumentedOrganisationID + "/connectors?first=5"
-	browserCreate  = "/connectors" // Productsup's createConnector
+	browserCreate  = "/connectors" // Productsup's connector_create
 )
 
 // TestBrowserInspector loads the inspector in Chromium: it shows a refused request made before
@@ -188,7 +188,7 @@ func TestBrowserInspector(t *testing.T) {
 	detail := read(t, p, chromedp.Text(css(`#detail`)))
 	assert.Contains(t, fields, "connector-type", "the validation error names the offending field")
 	assert.Contains(t, reqBody, `"nope"`, "the body as sent")
-	assert.Contains(t, detail, "createConnector")
+	assert.Contains(t, detail, "connector_create")
 	assert.Contains(t, detail, "Bearer ••••••", "the token is masked")
 	assert.NotContains(t, detail, mock.AdminToken)
 	marked := read(t, p, chromedp.Text(css(`#detail-request-body mark`)))
@@ -204,9 +204,9 @@ func TestBrowserInspector(t *testing.T) {
 	assert.Equal(t, []string{"400"}, rowStatuses(t, p), "4xx only")
 	p.run(t, choose(`#filter-status`, ""), choose(`#filter-vendor`, conductorone.Name))
 	assert.Equal(t, []string{"200"}, rowStatuses(t, p), "ConductorOne only")
-	p.run(t, choose(`#filter-vendor`, ""), choose(`#filter-operation`, "listConnectors"))
+	p.run(t, choose(`#filter-vendor`, ""), choose(`#filter-operation`, "connector_list"))
 	assert.Equal(t, []string{"200"}, rowStatuses(t, p), "one operation")
-	assert.Equal(t, "listConnectors", read(t, p, chromedp.Text(css(`#requests tbody tr td.op`))))
+	assert.Equal(t, "connector_list", read(t, p, chromedp.Text(css(`#requests tbody tr td.op`))))
 
 	// Clear empties the journal and the list.
 	p.run(t, choose(`#filter-operation`, ""), chromedp.Click(css(`#clear`)),
@@ -217,13 +217,13 @@ func TestBrowserInspector(t *testing.T) {
 	p.run(t,
 		chromedp.Click(css(`#tab-state`)),
 		chromedp.WaitVisible(css(`#state details`)),
-		choose(`#fault-operation`, "listConnectors"),
+		choose(`#fault-operation`, "connector_list"),
 		chromedp.SetValue(css(`#fault-status`), "403"),
 		chromedp.SetValue(css(`#fault-count`), "2"),
 		chromedp.Click(css(`#fault-add`)),
-		chromedp.WaitVisible(chromedp.Search(`//table[@id="faults"]//td[.="listConnectors"]`)),
+		chromedp.WaitVisible(chromedp.Search(`//table[@id="faults"]//td[.="connector_list"]`)),
 	)
-	assert.Equal(t, []mock.Fault{{OperationID: "listConnectors", Status: 403, Count: 2}}, s.Faults())
+	assert.Equal(t, []mock.Fault{{OperationID: "connector_list", Status: 403, Count: 2}}, s.Faults())
 	assert.Empty(t, p.consoleErrors(), "the page logs no error")
 	// A fault the admin API refuses shows why (the browser logs the 400 it got, and that only).
 	p.run(t,
@@ -336,7 +336,7 @@ func TestBrowserCORS(t *testing.T) {
 	}))
 	t.Cleanup(app.Close)
 	require.NotEqual(t, srv.URL, app.URL, "two origins")
-	require.NoError(t, s.AddFault(mock.Fault{OperationID: "showConnector", Status: 404}), "a fault that a reset would clear")
+	require.NoError(t, s.AddFault(mock.Fault{OperationID: "connector_show", Status: 404}), "a fault that a reset would clear")
 	p := newPage(t)
 
 	type result struct {

@@ -545,7 +545,7 @@ func (m *mount) overCap(r *http.Request, op *openapi3.Operation, call *vendorapi
 
 // creates reports whether an operation adds stored entities: as the vendor says
 // (vendorapi.Creator), else a POST that documents 201 Created or an operation named
-// create... (Productsup's createConnector answers 200).
+// create... (Productsup's connector_create answers 200).
 func (m *mount) creates(method string, op *openapi3.Operation, id string) bool {
 	if c, ok := m.vendor.(vendorapi.Creator); ok {
 		return c.Creates(id)

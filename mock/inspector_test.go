@@ -34,7 +34,7 @@ func TestJournalKeepsTheExchange(t *testing.T) {
 
 	e := last(t, s)
 	assert.Positive(t, e.ID)
-	assert.Equal(t, "createConnector", e.OperationID)
+	assert.Equal(t, "connector_create", e.OperationID)
 	assert.Equal(t, "admin", e.Principal)
 	assert.Equal(t, "dry=1", e.Query)
 	assert.True(t, e.Unmatched())
@@ -119,7 +119,7 @@ func TestJournalForcedBy(t *testing.T) {
 	assert.Equal(t, "code=403", e.Prefer)
 	assert.False(t, e.Unmatched())
 
-	require.NoError(t, s.AddFault(mock.Fault{OperationID: "listConnectors", Status: 401}))
+	require.NoError(t, s.AddFault(mock.Fault{OperationID: "connector_list", Status: 401}))
 	testkit.Do(t, s, testkit.Request{Method: "GET", Path: "/connectors", Token: mock.ReadOnlyToken})
 	e = last(t, s)
 	assert.Equal(t, "scripted fault: status 401", e.ForcedBy)
@@ -165,7 +165,7 @@ func TestAdminOperations(t *testing.T) {
 	require.Len(t, got.Operations, len(s.OperationIDs()))
 	var create mock.Operation
 	for _, o := range got.Operations {
-		if o.OperationID == "createConnector" {
+		if o.OperationID == "connector_create" {
 			create = o
 		}
 		for _, st := range o.Statuses {
@@ -174,7 +174,7 @@ func TestAdminOperations(t *testing.T) {
 			}
 		}
 	}
-	assert.Equal(t, mock.Operation{Vendor: "productsup", OperationID: "createConnector", Method: "POST", Path: "/connectors", Statuses: create.Statuses}, create)
+	assert.Equal(t, mock.Operation{Vendor: "productsup", OperationID: "connector_create", Method: "POST", Path: "/connectors", Statuses: create.Statuses}, create)
 	assert.Contains(t, create.Statuses, 400)
 }
 

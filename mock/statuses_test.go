@@ -258,7 +258,7 @@ func assertErrorShape(t *testing.T, vendor string, status int, res testkit.Respo
 		assert.NotEmpty(t, body.Message)
 		assert.NotNil(t, body.Details, "details is always a list: %s", res.Body)
 	case "versori":
-		codes := map[int]string{400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict", 500: "internal"}
+		codes := map[int]string{400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict", 412: "precondition_failed", 500: "internal"}
 		var body struct {
 			Code    string `json:"code"`
 			Message string `json:"message"`

@@ -2,6 +2,8 @@ package mock_test
 
 import (
 	"strings"
+
+	"github.com/connectormock/connectormock/fixtures/versori"
 )
 
 // versoriStatusCases are the cases of Versori: one per documented status of each of its operations (see
@@ -78,5 +80,47 @@ func versoriStatusCases() map[string]statusCase {
 		"DeleteConnectorVersion 403": {req: send("DELETE", vVersions+"/1.0.0?force=true", foreignToken, "")},
 		"DeleteConnectorVersion 404": {req: send("DELETE", vVersions+"/9.9.9?force=true", adminTok, "")},
 		"DeleteConnectorVersion 409": {req: send("DELETE", vVersions+"/1.0.0", adminTok, ""), reason: "pass force=true to delete it"}, // published: force needed
+		"ListConnectorConnections 200": {req: get(vConns+"?first=5", roTok)},
+		"ListConnectorConnections 400": {req: get(vConns+"?after=nope", roTok), reason: `"field":"after"`},
+		"ListConnectorConnections 401": {req: get(vConns, "")},
+		"ListConnectorConnections 403": {req: get(vConns, foreignToken)},
+		"ListConnectorConnections 404": {req: get(vBase+"/connectors/"+vUnknown+"/connections", roTok)},
+
+		"CreateConnectorConnection 200": {req: send("POST", vConns, adminTok, vConnectionBody)},
+		"CreateConnectorConnection 400": {req: send("POST", vConns, adminTok, `{"name":"x","credentials":{}}`), reason: `"field":"variables"`},
+		"CreateConnectorConnection 401": {req: send("POST", vConns, "", vConnectionBody)},
+		"CreateConnectorConnection 403": {req: send("POST", vConns, roTok, vConnectionBody)},
+		"CreateConnectorConnection 404": {req: send("POST", vBase+"/connectors/"+vUnknown+"/connections", adminTok, vConnectionBody)},
+		"CreateConnectorConnection 409": {req: send("POST", vConns, adminTok, strings.Replace(vConnectionBody, "staging", "production", 1)), reason: "already has a connection"},
+
+		"GetConnection 200": {req: get(vConn1, roTok)},
+		"GetConnection 400": {req: get(vConns+"/not-a-ulid", roTok), reason: `"field":"connection_id"`},
+		"GetConnection 401": {req: get(vConn1, "nope")},
+		"GetConnection 403": {req: get(vConn1, foreignToken)},
+		"GetConnection 404": {req: get(vConns+"/"+vUnknown, roTok)},
+
+		"UpdateConnection 200": {req: send("PUT", vConn1, adminTok, vConnectionUpdate)},
+		"UpdateConnection 400": {req: send("PUT", vConn1, adminTok, `{"id":"`+vUnknown+`","name":"p"}`), reason: `"field":"id"`},
+		"UpdateConnection 401": {req: send("PUT", vConn1, "", vConnectionUpdate)},
+		"UpdateConnection 403": {req: send("PUT", vConn1, roTok, vConnectionUpdate)},
+		"UpdateConnection 404": {req: send("PUT", vConns+"/"+vUnknown, adminTok, vConnectionUpdate)},
+
+		"DeleteConnection 204": {req: send("DELETE", vConn1, adminTok, "")},
+		"DeleteConnection 400": {req: send("DELETE", vConn1+"?force=maybe", adminTok, ""), reason: `"field":"force"`},
+		"DeleteConnection 401": {req: send("DELETE", vConn1, "nope", "")},
+		"DeleteConnection 403": {req: send("DELETE", vConn1, roTok, "")},
+		"DeleteConnection 404": {req: send("DELETE", vConns+"/"+vUnknown, adminTok, "")},
+		"DeleteConnection 409": preferred(send("DELETE", vConn1, adminTok, ""), 409, whyConnectionUnused),
+		"DeleteConnection 412": preferred(send("DELETE", vConn1, adminTok, ""), 412, whyConnectionUnused),
 	}
 }
+
+// Paths and bodies of the Versori operations added for issue 14.
+const (
+	vConns            = vDoc + "/connections"
+	vConn1            = vConns + "/" + versori.DocumentedConnectionID
+	vConnectionBody   = `{"name":"staging","variables":[],"credentials":{"action":[{"authSchemeConfig":{"id":"` + versori.DocumentedAuthSchemeConfigID + `","schemeType":"none","description":"x"},"credential":{"name":"none","type":"none","data":{}}}]}}`
+	vConnectionUpdate = `{"id":"` + versori.DocumentedConnectionID + `","name":"prod","variables":[{"name":"region","value":"us"}]}`
+
+	whyConnectionUnused = "no other Versori product runs in the mock, so no connection is ever in use: DeleteConnection's 409 and 412 (in use, force not set) cannot happen"
+)

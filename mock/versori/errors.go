@@ -64,9 +64,20 @@ const (
 	msgSortDirection            = "direction %q of %s is neither asc nor desc"
 	msgBadCursor                = "is not a cursor this API issued"
 	msgCursorSort               = "was issued for sort %q, the request sorts by %q"
+
+	msgConnectionNameEmpty          = "must not be empty"
+	msgUnknownConnectionCredential  = "names no connection credential of this kind in the connection: %q"
+	msgRepeatedConnectionCredential = "repeats connection credential %q"
+	msgSchemeTypeChange             = "cannot change: the credential's scheme type is %q, the config named is %q"
 )
 
 func msgNotFound(e *NotFoundError) string {
+	switch {
+	case e.Kind != "" && e.Version != "":
+		return fmt.Sprintf("Version %q of connector %s has no %s %q.", e.Version, e.Connector, e.Kind, e.Name)
+	case e.Kind != "":
+		return fmt.Sprintf("Connector %s has no %s %q.", e.Connector, e.Kind, e.Name)
+	}
 	if e.Version != "" {
 		return fmt.Sprintf("Connector %s has no version %q.", e.Connector, e.Version)
 	}
@@ -75,6 +86,10 @@ func msgNotFound(e *NotFoundError) string {
 
 func msgConnectorInUse(connections int) string {
 	return fmt.Sprintf("The connector has %d connection(s) and is in use; delete them first or pass force=true.", connections)
+}
+
+func msgConnectionExists(name string) string {
+	return fmt.Sprintf("The connector already has a connection %q; names are unique within a connector.", name)
 }
 
 func msgVersionExists(name string) string {

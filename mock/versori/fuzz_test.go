@@ -39,7 +39,7 @@ const docVersion = `{"id":"01JQQEG2N6PZC3YB8V1HWJ5R7T","name":"1.0.0","descripti
 	`"createdAt":"2025-03-31T09:14:02Z","updatedAt":"2025-04-02T08:00:00Z","publishedAt":"2025-04-02T08:00:00Z"}`
 
 // fuzzServer is the server of one fuzz target: a checked mock (every response validated
-// against our spec and the vendor's excerpt) and the state every input starts from.
+// against our spec and the vendor's contract) and the state every input starts from.
 type fuzzServer struct {
 	*testkit.Server
 	violations *testkit.Violations

@@ -28,7 +28,10 @@ var (
 // NotFoundError names what was not found.
 type NotFoundError struct {
 	Connector string
-	Version   string // "" when the connector itself is missing
+	Version   string // "" when the connector itself is missing, or the missing child is the connector's
+	// Kind and Name name a missing child resource ("connection", "action", ...): "" when the
+	// connector or the version is what is missing.
+	Kind, Name string
 }
 
 func (e *NotFoundError) Error() string { return msgNotFound(e) }
@@ -628,28 +631,8 @@ func (s *Store) create(org, protocol string, in NewConnector) (*entry, error) {
 	} else {
 		c.DatasetID = in.DatasetID
 	}
-	credentials := func(list []NewConnectionCredential) []fx.ConnectionCredential {
-		out := []fx.ConnectionCredential{}
-		for _, cc := range list {
-			out = append(out, fx.ConnectionCredential{
-				ID:               s.newID(),
-				AuthSchemeConfig: fx.AuthSchemeConfig{ID: strings.ToUpper(cc.AuthSchemeConfig.ID)},
-				Credential: fx.Credential{ID: s.newID(), OrganisationID: org, Type: cc.Credential.Type,
-					Name: cc.Credential.Name, Data: fx.Redact(cc.Credential.Data)},
-			})
-		}
-		return out
-	}
 	for _, nc := range in.Connections {
-		conn := fx.Connection{ID: s.newID(), Name: nc.Name, Variables: nc.Variables, CreatedAt: now, UpdatedAt: now}
-		if conn.Variables == nil {
-			conn.Variables = []fx.Variable{}
-		}
-		conn.Credentials.Action = credentials(nc.Credentials.Action)
-		if nc.Credentials.Trigger != nil {
-			conn.Credentials.Trigger = credentials(nc.Credentials.Trigger)
-		}
-		c.Connections = append(c.Connections, conn)
+		c.Connections = append(c.Connections, s.newConnection(org, nc, now))
 	}
 	return s.write(c), nil
 }

@@ -166,6 +166,12 @@ func (a *mounted) Handlers() map[string]vendorapi.HandlerFunc {
 		"GetConnectorVersion":     a.getVersion,
 		"UpdateConnectorVersion":  a.updateVersion,
 		"DeleteConnectorVersion":  a.deleteVersion,
+
+		"ListConnectorConnections":  a.listConnections,
+		"CreateConnectorConnection": a.createConnection,
+		"GetConnection":             a.getConnection,
+		"UpdateConnection":          a.updateConnection,
+		"DeleteConnection":          a.deleteConnection,
 	}
 }
 

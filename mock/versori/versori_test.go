@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -763,8 +765,22 @@ func httptestRequest(method, path string) *http.Request {
 	return httptest.NewRequest(method, path, nil)
 }
 
-// TestSpecMatchesVendorOperations: our spec has exactly the vendor excerpt's operations, on the
-// same paths and methods, under the same base path.
+// notYetServed are the vendor's operations the mock does not serve yet (issue 14 is still
+// open for them). The list only shrinks: an operation served and still listed fails, and so
+// does a vendor operation neither served nor listed.
+var notYetServed = []string{
+	"DeleteAction", "DeleteAuthSchemeConfig", "DeleteDefinition", "DeleteDefinitions", "DeleteTrigger",
+	"CreateAction", "CreateDefinitions", "CreateTrigger",
+	"GetAction", "GetActions", "GetDefinition", "GetDefinitions", "GetRawSchema", "GetTrigger", "GetTriggers",
+	"GetProtocolUploadURL", "ImportHTTPConnector", "ImportHTTPConnectorVersion", "ImportPublicConnectorVersion",
+	"InitialiseOAuth2Connection", "ListAuthSchemes", "ListCategories", "ListProtocols", "ListPublicConnectors",
+	"PublishConnector", "UnpublishConnector", "UpdateAction", "UpdateConnectorCategories", "UpdateConnectorTags",
+	"UpdateDefinition", "UpdateTrigger", "UpsertAuthSchemeConfig",
+}
+
+// TestSpecMatchesVendorOperations: every operation of our spec is the vendor's, on the same
+// path and method, under the same base path, and every vendor operation is ours or listed in
+// notYetServed.
 func TestSpecMatchesVendorOperations(t *testing.T) {
 	ours := openapi.MustLoad(versori.Name)
 	vendor := vendorSpec(t)
@@ -772,15 +788,116 @@ func TestSpecMatchesVendorOperations(t *testing.T) {
 		out := map[string]string{}
 		for path, item := range doc.Paths.Map() {
 			for method, op := range item.Operations() {
-				out[method+" "+path] = op.OperationID
+				out[op.OperationID] = method + " " + path
 			}
 		}
 		return out
 	}
-	assert.Equal(t, ops(vendor.Doc), ops(ours.Doc))
-	assert.Len(t, ops(ours.Doc), 11)
+	want := ops(vendor.Doc)
+	for _, id := range notYetServed {
+		assert.Contains(t, want, id, "notYetServed lists an operation the vendor does not have")
+		assert.NotContains(t, ops(ours.Doc), id, "%s is served: take it off notYetServed", id)
+		delete(want, id)
+	}
+	assert.Equal(t, want, ops(ours.Doc))
 	assert.Equal(t, "/api/connect/v1", ours.BasePath)
 	assert.Equal(t, vendor.BasePath, ours.BasePath)
+}
+
+// fieldDeviations are the places where our spec's fields knowingly differ from the vendor's
+// (see the README's deviations), by "operationId body: path prefix": every path under the
+// prefix is exempt.
+var fieldDeviations = []string{
+	// HTTPConnectorCreate requires connections without declaring them (see the README).
+	"CreateHTTPConnector request application/json: .connections",
+}
+
+// deviates reports whether a field path lies under a listed deviation.
+func deviates(key string) bool {
+	return slices.ContainsFunc(fieldDeviations, func(d string) bool { return strings.HasPrefix(key, d) })
+}
+
+// TestSpecFieldsMatchVendor: for every operation we serve, the request body and the success
+// response name the same fields (every property path, through $ref, allOf, oneOf and anyOf,
+// with whether it is required) as the vendor's contract, apart from fieldDeviations.
+func TestSpecFieldsMatchVendor(t *testing.T) {
+	ours := openapi.MustLoad(versori.Name)
+	vendor := vendorSpec(t)
+	for id, op := range ours.Operations {
+		vop := vendor.Operations[id]
+		require.NotNil(t, vop, id)
+		bodies := func(op *openapi3.Operation) map[string]*openapi3.SchemaRef {
+			out := map[string]*openapi3.SchemaRef{}
+			if op.RequestBody != nil && op.RequestBody.Value != nil {
+				for ct, mt := range op.RequestBody.Value.Content {
+					out["request "+ct] = mt.Schema
+				}
+			}
+			for code, r := range op.Responses.Map() {
+				if code == "default" || r.Value == nil {
+					continue
+				}
+				for ct, mt := range r.Value.Content {
+					out[code+" "+ct] = mt.Schema
+				}
+			}
+			return out
+		}
+		ob, vb := bodies(op), bodies(vop)
+		assert.ElementsMatch(t, keysOf(vb), keysOf(ob), "%s: bodies", id)
+		for k, vs := range vb {
+			os, ok := ob[k]
+			if !ok {
+				continue
+			}
+			of, vf := fieldPaths(os, "", 0), fieldPaths(vs, "", 0)
+			for f := range vf {
+				if !of[f] && !deviates(id+" "+k+": "+f) {
+					t.Errorf("%s %s: the vendor has %s, our spec does not", id, k, f)
+				}
+			}
+			for f := range of {
+				if !vf[f] && !deviates(id+" "+k+": "+f) {
+					t.Errorf("%s %s: our spec has %s, the vendor's does not", id, k, f)
+				}
+			}
+		}
+	}
+}
+
+func keysOf[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// fieldPaths lists a schema's property paths ("credentials.action[].id"), each marked "!"
+// when required, down to a depth that covers every body of the API without following
+// recursive schemas forever.
+func fieldPaths(ref *openapi3.SchemaRef, prefix string, depth int) map[string]bool {
+	out := map[string]bool{}
+	if ref == nil || ref.Value == nil || depth > 8 {
+		return out
+	}
+	s := ref.Value
+	for _, sub := range slices.Concat(s.AllOf, s.OneOf, s.AnyOf) {
+		maps.Copy(out, fieldPaths(sub, prefix, depth+1))
+	}
+	if s.Items != nil {
+		maps.Copy(out, fieldPaths(s.Items, prefix+"[]", depth+1))
+	}
+	for name, p := range s.Properties {
+		path := prefix + "." + name
+		if slices.Contains(s.Required, name) {
+			out[path+"!"] = true
+		} else {
+			out[path] = true
+		}
+		maps.Copy(out, fieldPaths(p, path, depth+1))
+	}
+	return out
 }
 
 // healthCounts is what the server's health reports of the vendor's stored entities.

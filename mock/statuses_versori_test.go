@@ -74,12 +74,12 @@ func versoriStatusCases() map[string]statusCase {
 		// A published version is immutable.
 		"UpdateConnectorVersion 409": {req: send("PUT", vVersions+"/1.0.0", adminTok, strings.Replace(vVersionBody, `"First release"`, `"changed"`, 1)), reason: "is published and cannot be edited"},
 
-		"DeleteConnectorVersion 204": {req: send("DELETE", vVersions+"/1.0.0?force=true", adminTok, "")},
-		"DeleteConnectorVersion 400": {req: send("DELETE", vVersions+"/1.0.0?force=maybe", adminTok, ""), reason: `"field":"force"`},
-		"DeleteConnectorVersion 401": {req: send("DELETE", vVersions+"/1.0.0?force=true", "nope", "")},
-		"DeleteConnectorVersion 403": {req: send("DELETE", vVersions+"/1.0.0?force=true", foreignToken, "")},
-		"DeleteConnectorVersion 404": {req: send("DELETE", vVersions+"/9.9.9?force=true", adminTok, "")},
-		"DeleteConnectorVersion 409": {req: send("DELETE", vVersions+"/1.0.0", adminTok, ""), reason: "pass force=true to delete it"}, // published: force needed
+		"DeleteConnectorVersion 204":   {req: send("DELETE", vVersions+"/1.0.0?force=true", adminTok, "")},
+		"DeleteConnectorVersion 400":   {req: send("DELETE", vVersions+"/1.0.0?force=maybe", adminTok, ""), reason: `"field":"force"`},
+		"DeleteConnectorVersion 401":   {req: send("DELETE", vVersions+"/1.0.0?force=true", "nope", "")},
+		"DeleteConnectorVersion 403":   {req: send("DELETE", vVersions+"/1.0.0?force=true", foreignToken, "")},
+		"DeleteConnectorVersion 404":   {req: send("DELETE", vVersions+"/9.9.9?force=true", adminTok, "")},
+		"DeleteConnectorVersion 409":   {req: send("DELETE", vVersions+"/1.0.0", adminTok, ""), reason: "pass force=true to delete it"}, // published: force needed
 		"ListConnectorConnections 200": {req: get(vConns+"?first=5", roTok)},
 		"ListConnectorConnections 400": {req: get(vConns+"?after=nope", roTok), reason: `"field":"after"`},
 		"ListConnectorConnections 401": {req: get(vConns, "")},

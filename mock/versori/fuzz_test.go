@@ -550,3 +550,95 @@ func FuzzList(f *testing.F) {
 		}
 	})
 }
+
+// FuzzConnections sends an arbitrary connection id, body, force value and list query to
+// every connection operation of the documented connector.
+func FuzzConnections(f *testing.F) {
+	create := `{"name":"staging","variables":[],"credentials":{"action":[{"authSchemeConfig":{"id":"01JV8TMEFKPCQ0K4HJXA885KEY","description":"k","schemeType":"api-key","name":"X","in":"header"},"credential":{"name":"k","type":"string","data":{"value":"s3cret"}}}]}}`
+	update := `{"id":"` + fx.DocumentedConnectionID + `","name":"prod","variables":[{"name":"a","value":"b"}],"credentials":{"action":[{"id":"01JQQEFB5A0N3E6GQ2XKZ8YH1C","authSchemeConfig":{"id":"` + docASC + `","description":"d","schemeType":"none"}}]}}`
+	for _, seed := range []struct{ id, body, force, query string }{
+		{fx.DocumentedConnectionID, create, "", "first=1"}, {fx.DocumentedConnectionID, update, "true", ""},
+		{strings.ToLower(fx.DocumentedConnectionID), `{"id":"x","name":""}`, "maybe", "after=x"},
+		{unknown, `{"name":"production","variables":[],"credentials":{}}`, "1", "first=0"},
+		{"", `{"name":"a","variables":[],"credentials":{"action":[{"authSchemeConfig":{"id":"` + docASC + `","schemeType":"api-key","description":"d","name":"n","in":"header"},"credential":{"name":"c","type":"none","data":{}}}]}}`, "", "before=eyJzIjoiIn0"},
+		{"a/b", `[`, "", "%zz"}, {"\x00", `null`, "", ""}, {fx.DocumentedConnectionID, ``, "", ""},
+	} {
+		f.Add(seed.id, []byte(seed.body), seed.force, seed.query)
+	}
+	s := newFuzzServer(f)
+	base := []string{"o", docOrg, "connectors", docID, "connections"}
+	f.Fuzz(func(t *testing.T, id string, body []byte, force, query string) {
+		s.Begin(t)
+		connections := func() []fx.Connection {
+			c, err := s.Versori().Store().Connector(docOrg, docID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c.Connections
+		}
+		before := connections()
+		if u := apiURL(query, base...); u != nil {
+			w := s.send("GET", u, nil)
+			if s.checkAnswer(t, w.Code, w.Body.Bytes()) {
+				var page versori.ConnectionPage
+				decode(t, w.Body.Bytes(), &page)
+				if page.TotalCount != len(before) || len(page.Items) > len(before) {
+					t.Fatalf("listed %d of %d connections: %s", page.TotalCount, len(before), w.Body.Bytes())
+				}
+			}
+		}
+		// CreateConnectorConnection
+		w := s.send("POST", apiURL("", base...), body)
+		if s.checkAnswer(t, w.Code, w.Body.Bytes()) {
+			var conn fx.Connection
+			decode(t, w.Body.Bytes(), &conn)
+			stored, err := s.Versori().Store().Connection(docOrg, docID, conn.ID)
+			switch {
+			case w.Code != 200 || err != nil || !testkit.EncodeEqual(conn, stored):
+				t.Fatalf("created %d, stored %v (%v): %s", w.Code, stored, err, w.Body.Bytes())
+			case len(connections()) != len(before)+1:
+				t.Fatal("a create did not add one connection")
+			case bytes.Contains(w.Body.Bytes(), []byte("s3cret")):
+				t.Fatalf("a secret was echoed: %s", w.Body.Bytes())
+			}
+			s.Restore(t)
+		}
+		u := apiURL("", append(slices.Clone(base), id)...)
+		if u == nil {
+			return
+		}
+		// UpdateConnection
+		w = s.send("PUT", u, body)
+		if s.checkAnswer(t, w.Code, w.Body.Bytes()) {
+			var conn fx.Connection
+			decode(t, w.Body.Bytes(), &conn)
+			stored, err := s.Versori().Store().Connection(docOrg, docID, conn.ID)
+			switch {
+			case w.Code != 200 || err != nil || !testkit.EncodeEqual(conn, stored):
+				t.Fatalf("updated %d, stored %v (%v): %s", w.Code, stored, err, w.Body.Bytes())
+			case len(connections()) != len(before):
+				t.Fatal("an update changed the number of connections")
+			}
+			s.Restore(t)
+		}
+		// DeleteConnection
+		u.RawQuery = testkit.Query("force", force)
+		w = s.send("DELETE", u, nil)
+		if s.checkAnswer(t, w.Code, w.Body.Bytes()) {
+			if w.Code != 204 || len(connections()) != len(before)-1 {
+				t.Fatalf("a delete answered %d and left %d of %d connections", w.Code, len(connections()), len(before))
+			}
+			s.Restore(t)
+		}
+		// GetConnection
+		u.RawQuery = ""
+		w = s.send("GET", u, nil)
+		if s.checkAnswer(t, w.Code, w.Body.Bytes()) {
+			var conn fx.Connection
+			decode(t, w.Body.Bytes(), &conn)
+			if !slices.ContainsFunc(before, func(b fx.Connection) bool { return testkit.EncodeEqual(b, conn) }) {
+				t.Fatalf("got a connection the connector does not show: %s", w.Body.Bytes())
+			}
+		}
+	})
+}

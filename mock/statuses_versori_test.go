@@ -1,6 +1,7 @@
 package mock_test
 
 import (
+	"maps"
 	"strings"
 
 	"github.com/connectormock/connectormock/fixtures/versori"
@@ -9,6 +10,17 @@ import (
 // versoriStatusCases are the cases of Versori: one per documented status of each of its operations (see
 // statuses_test.go for the rule and the guard).
 func versoriStatusCases() map[string]statusCase {
+	cases := versoriBaseCases()
+	for _, more := range []map[string]statusCase{
+		operationCases("Action", "getWeather", vActionBody), operationCases("Trigger", "weatherAlert", vTriggerBody),
+	} {
+		maps.Copy(cases, more)
+	}
+	return cases
+}
+
+// versoriBaseCases are the cases written out one by one.
+func versoriBaseCases() map[string]statusCase {
 	return map[string]statusCase{
 		"ListConnectors 200": {req: get(vBase+"/connectors?first=5", roTok)},
 		"ListConnectors 400": {req: get(vBase+"/connectors?first=0", roTok), reason: `"field":"first"`},
@@ -112,6 +124,106 @@ func versoriStatusCases() map[string]statusCase {
 		"DeleteConnection 404": {req: send("DELETE", vConns+"/"+vUnknown, adminTok, "")},
 		"DeleteConnection 409": preferred(send("DELETE", vConn1, adminTok, ""), 409, whyConnectionUnused),
 		"DeleteConnection 412": preferred(send("DELETE", vConn1, adminTok, ""), 412, whyConnectionUnused),
+
+		"PublishConnector 200": {req: send("POST", vDraft+"/publish", adminTok, "")},
+		"PublishConnector 400": {req: send("POST", vBase+"/connectors/not-a-ulid/versions/1.1.0/publish", adminTok, ""), reason: `"field":"connector_id"`},
+		"PublishConnector 401": {req: send("POST", vDraft+"/publish", "", "")},
+		"PublishConnector 403": {req: send("POST", vDraft+"/publish", roTok, "")},
+		"PublishConnector 404": {req: send("POST", vVersions+"/9.9.9/publish", adminTok, "")},
+
+		"UnpublishConnector 200": {req: send("POST", vPublished+"/unpublish", adminTok, "")},
+		"UnpublishConnector 400": {req: send("POST", vBase+"/connectors/not-a-ulid/versions/1.0.0/unpublish", adminTok, ""), reason: `"field":"connector_id"`},
+		"UnpublishConnector 401": {req: send("POST", vPublished+"/unpublish", "nope", "")},
+		"UnpublishConnector 403": {req: send("POST", vPublished+"/unpublish", foreignToken, "")},
+		"UnpublishConnector 404": {req: send("POST", vVersions+"/9.9.9/unpublish", adminTok, "")},
+
+		"GetDefinitions 200": {req: get(vDraft+"/definitions?name=weath", roTok)},
+		"GetDefinitions 400": {req: get(vDraft+"/definitions?first=0", roTok), reason: `"field":"first"`},
+		"GetDefinitions 401": {req: get(vDraft+"/definitions", "")},
+		"GetDefinitions 403": {req: get(vDraft+"/definitions", foreignToken)},
+		"GetDefinitions 404": {req: get(vVersions+"/9.9.9/definitions", roTok)},
+
+		"CreateDefinitions 201": {req: send("POST", vDraft+"/definitions", adminTok, vDefinitionsBody)},
+		"CreateDefinitions 400": {req: send("POST", vDraft+"/definitions", adminTok, `{"definitions":[{"name":"x y","accept":[]}]}`), reason: `"field":"definitions[0].name"`},
+		"CreateDefinitions 401": {req: send("POST", vDraft+"/definitions", "", vDefinitionsBody)},
+		"CreateDefinitions 403": {req: send("POST", vDraft+"/definitions", roTok, vDefinitionsBody)},
+		"CreateDefinitions 404": {req: send("POST", vVersions+"/9.9.9/definitions", adminTok, vDefinitionsBody)},
+
+		"DeleteDefinitions 204": {req: send("DELETE", vDraft+"/definitions?force=true", adminTok, `{"all":true}`)},
+		"DeleteDefinitions 400": {req: send("DELETE", vDraft+"/definitions", adminTok, `{}`), reason: `"field":"body"`},
+		"DeleteDefinitions 401": {req: send("DELETE", vDraft+"/definitions", "", `{"all":true}`)},
+		"DeleteDefinitions 403": {req: send("DELETE", vDraft+"/definitions", roTok, `{"all":true}`)},
+		"DeleteDefinitions 404": {req: send("DELETE", vVersions+"/9.9.9/definitions", adminTok, `{"all":true}`)},
+		"DeleteDefinitions 409": {req: send("DELETE", vPublished+"/definitions?force=true", adminTok, `{"all":true}`), reason: "is published and read-only"},
+		"DeleteDefinitions 412": {req: send("DELETE", vDraft+"/definitions", adminTok, `{"names":["Weather"]}`), reason: "pass force=true"},
+
+		"GetDefinition 200": {req: get(vDraft+"/definitions/Weather", roTok)},
+		"GetDefinition 400": {req: get(vBase+"/connectors/x/versions/1.1.0/definitions/Weather", roTok), reason: `"field":"connector_id"`},
+		"GetDefinition 401": {req: get(vDraft+"/definitions/Weather", "nope")},
+		"GetDefinition 403": {req: get(vDraft+"/definitions/Weather", foreignToken)},
+		"GetDefinition 404": {req: get(vDraft+"/definitions/Nope", roTok)},
+
+		"UpdateDefinition 200": {req: send("PUT", vDraft+"/definitions/Weather", adminTok, vDefinitionUpdate)},
+		"UpdateDefinition 400": {req: send("PUT", vDraft+"/definitions/Weather", adminTok, `{"id":"`+versori.DocumentedDefinitionID+`","name":"Weather"}`), reason: `"field":"accept"`},
+		"UpdateDefinition 401": {req: send("PUT", vDraft+"/definitions/Weather", "", vDefinitionUpdate)},
+		"UpdateDefinition 403": {req: send("PUT", vDraft+"/definitions/Weather", roTok, vDefinitionUpdate)},
+		"UpdateDefinition 404": {req: send("PUT", vDraft+"/definitions/Nope", adminTok, vDefinitionUpdate)},
+
+		"DeleteDefinition 204": {req: send("DELETE", vDraft+"/definitions/Weather?force=true", adminTok, "")},
+		"DeleteDefinition 400": {req: send("DELETE", vDraft+"/definitions/Weather?force=maybe", adminTok, ""), reason: `"field":"force"`},
+		"DeleteDefinition 401": {req: send("DELETE", vDraft+"/definitions/Weather", "nope", "")},
+		"DeleteDefinition 403": {req: send("DELETE", vDraft+"/definitions/Weather", roTok, "")},
+		"DeleteDefinition 404": {req: send("DELETE", vDraft+"/definitions/Nope", adminTok, "")},
+		"DeleteDefinition 409": {req: send("DELETE", vPublished+"/definitions/Weather?force=true", adminTok, ""), reason: "is published and read-only"},
+		"DeleteDefinition 412": {req: send("DELETE", vDraft+"/definitions/Weather", adminTok, ""), reason: "pass force=true"},
+
+		"GetRawSchema 200": {req: get(vBase+"/schemas/"+vConn+"/1.1.0/"+versori.DocumentedDefinitionID+".json", roTok)},
+		"GetRawSchema 400": {req: get(vBase+"/schemas/not-a-ulid/1.1.0/Weather.json", roTok), reason: `"field":"connector_id"`},
+		"GetRawSchema 401": {req: get(vBase+"/schemas/"+vConn+"/1.1.0/Weather.json", "")},
+		"GetRawSchema 403": {req: get(vBase+"/schemas/"+vConn+"/1.1.0/Weather.json", foreignToken)},
+		"GetRawSchema 404": {req: get(vBase+"/schemas/"+vConn+"/1.1.0/Nope.json", roTok)},
+	}
+}
+
+// operationCases are the cases of the action or trigger operations (twins): kind "Action" or
+// "Trigger", name the documented one's, body a valid create.
+func operationCases(kind, name, body string) map[string]statusCase {
+	list := vDraft + "/" + strings.ToLower(kind) + "s"
+	one := list + "/" + name
+	update := map[string]string{ // full replaces of the documented items
+		"Action":  `{"id":"` + versori.DocumentedActionID + `","type":"http","name":"getWeather","method":"GET","path":"/v2/weather","parameters":[],"responses":[]}`,
+		"Trigger": `{"id":"` + versori.DocumentedTriggerID + `","type":"http","name":"weatherAlert","method":"PUT","parameters":[],"requestBody":{"required":false,"definitions":[]},"responses":[]}`,
+	}[kind]
+	return map[string]statusCase{
+		"Get" + kind + "s 200": {req: get(list+"?name=e&first=1", roTok)},
+		"Get" + kind + "s 400": {req: get(list+"?first=-1", roTok), reason: `"field":"first"`},
+		"Get" + kind + "s 401": {req: get(list, "")},
+		"Get" + kind + "s 403": {req: get(list, foreignToken)},
+		"Get" + kind + "s 404": {req: get(vVersions+"/9.9.9/"+strings.ToLower(kind)+"s", roTok)},
+
+		"Create" + kind + " 201": {req: send("POST", list, adminTok, body)},
+		"Create" + kind + " 400": {req: send("POST", list, adminTok, strings.Replace(body, `"method":"`, `"method":"FETCH`, 1)), reason: `"field":"method"`},
+		"Create" + kind + " 401": {req: send("POST", list, "", body)},
+		"Create" + kind + " 403": {req: send("POST", list, roTok, body)},
+		"Create" + kind + " 404": {req: send("POST", vVersions+"/9.9.9/"+strings.ToLower(kind)+"s", adminTok, body)},
+
+		"Get" + kind + " 200": {req: get(one, roTok)},
+		"Get" + kind + " 400": {req: get(vBase+"/connectors/x/versions/1.1.0/"+strings.ToLower(kind)+"s/"+name, roTok), reason: `"field":"connector_id"`},
+		"Get" + kind + " 401": {req: get(one, "nope")},
+		"Get" + kind + " 403": {req: get(one, foreignToken)},
+		"Get" + kind + " 404": {req: get(list+"/nope", roTok)},
+
+		"Update" + kind + " 200": {req: send("PUT", one, adminTok, update)},
+		"Update" + kind + " 400": {req: send("PUT", one, adminTok, body), reason: `"field":"id"`},
+		"Update" + kind + " 401": {req: send("PUT", one, "", update)},
+		"Update" + kind + " 403": {req: send("PUT", one, roTok, update)},
+		"Update" + kind + " 404": {req: send("PUT", list+"/nope", adminTok, update)},
+
+		"Delete" + kind + " 204": {req: send("DELETE", one, adminTok, "")},
+		"Delete" + kind + " 400": {req: send("DELETE", vBase+"/connectors/x/versions/1.1.0/"+strings.ToLower(kind)+"s/"+name, adminTok, ""), reason: `"field":"connector_id"`},
+		"Delete" + kind + " 401": {req: send("DELETE", one, "nope", "")},
+		"Delete" + kind + " 403": {req: send("DELETE", one, roTok, "")},
+		"Delete" + kind + " 404": {req: send("DELETE", list+"/nope", adminTok, "")},
 	}
 }
 
@@ -121,6 +233,13 @@ const (
 	vConn1            = vConns + "/" + versori.DocumentedConnectionID
 	vConnectionBody   = `{"name":"staging","variables":[],"credentials":{"action":[{"authSchemeConfig":{"id":"` + versori.DocumentedAuthSchemeConfigID + `","schemeType":"none","description":"x"},"credential":{"name":"none","type":"none","data":{}}}]}}`
 	vConnectionUpdate = `{"id":"` + versori.DocumentedConnectionID + `","name":"prod","variables":[{"name":"region","value":"us"}]}`
+
+	vPublished        = vVersions + "/1.0.0"
+	vDraft            = vVersions + "/1.1.0"
+	vDefinitionsBody  = `{"definitions":[{"name":"City","accept":["application/json"],"schema":{"contentType":"application/schema+json","content":"{\"type\":\"object\",\"properties\":{\"weather\":{\"$ref\":\"#/$defs/Weather\"}}}"}}]}`
+	vDefinitionUpdate = `{"id":"` + versori.DocumentedDefinitionID + `","name":"Weather","accept":["application/json"],"description":"Current weather"}`
+	vActionBody       = `{"type":"http","name":"listCities","method":"GET","path":"/cities","parameters":[],"responses":[{"status":200,"definitions":[{"definition":{"name":"Weather"}}]}]}`
+	vTriggerBody      = `{"type":"http","name":"cityAdded","method":"POST","parameters":[],"requestBody":{"required":true,"definitions":[{"definition":{"id":"` + versori.DocumentedDefinitionID + `"}}]},"responses":[]}`
 
 	whyConnectionUnused = "no other Versori product runs in the mock, so no connection is ever in use: DeleteConnection's 409 and 412 (in use, force not set) cannot happen"
 )

@@ -20,7 +20,9 @@ const (
 	CodeNotFound         = "not_found"          // 404
 	CodeMethodNotAllowed = "method_not_allowed" // 405
 	CodeConflict         = "conflict"           // 409
-	CodeInternal         = "internal"           // 500
+	// CodePreconditionFailed is a 412: a definition to delete is still referred to.
+	CodePreconditionFailed = "precondition_failed"
+	CodeInternal           = "internal" // 500
 )
 
 var codes = map[vendorapi.Kind]string{
@@ -65,6 +67,24 @@ const (
 	msgBadCursor                = "is not a cursor this API issued"
 	msgCursorSort               = "was issued for sort %q, the request sorts by %q"
 
+	msgPublishNoActions   = "an http connector's version needs at least one action to be published"
+	msgDanglingRef        = "refers to definition %s, which was deleted"
+	msgDanglingLink       = "links definition %s, which was deleted"
+	msgTypeProtocol       = "a %s of type %q does not fit the connector's protocol %q"
+	msgActionPath         = "is required: an http action needs its path"
+	msgUnknownDefinition  = "names no definition of this version: %q"
+	msgMediaTypeTwice     = "links a second definition for media type %q; one definition per media type"
+	msgResponseTwice      = "repeats another response's status; statuses are unique (one default, without status)"
+	msgItemName           = "must match %s"
+	msgSchemaContentType  = "is %q; the mock keeps JSON Schema documents only (application/schema+json)"
+	msgSchemaJSON         = "is not a JSON Schema document (a JSON object or boolean)"
+	msgUnknownRef         = "refers to %q, which names no definition of this version"
+	msgRepeatedDefinition = "repeats definition name %q"
+	msgSchemaRequired     = "is required when creating a definition"
+	msgAllExclusive       = "excludes ids and names"
+	msgNothingToDelete    = "names nothing to delete: give ids, names or all"
+	msgDefinitionTwice    = "names definition %q a second time"
+
 	msgConnectionNameEmpty          = "must not be empty"
 	msgUnknownConnectionCredential  = "names no connection credential of this kind in the connection: %q"
 	msgRepeatedConnectionCredential = "repeats connection credential %q"
@@ -86,6 +106,26 @@ func msgNotFound(e *NotFoundError) string {
 
 func msgConnectorInUse(connections int) string {
 	return fmt.Sprintf("The connector has %d connection(s) and is in use; delete them first or pass force=true.", connections)
+}
+
+func msgVersionReadOnly(name string) string {
+	return fmt.Sprintf("Version %q is published and read-only; unpublish it to change its actions, triggers or definitions.", name)
+}
+
+func msgAlreadyPublished(name string) string {
+	return fmt.Sprintf("Version %q is published already.", name)
+}
+
+func msgNotPublished(name string) string {
+	return fmt.Sprintf("Version %q is a draft; only a published version can be unpublished.", name)
+}
+
+func msgItemExists(kind, name string) string {
+	return fmt.Sprintf("The version already has a %s %q; names are unique within a version.", kind, name)
+}
+
+func msgDefinitionInUse(name string, refs int) string {
+	return fmt.Sprintf("Definition %q is referred to by %d other item(s); pass force=true to delete it anyway.", name, refs)
 }
 
 func msgConnectionExists(name string) string {

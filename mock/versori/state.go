@@ -91,7 +91,10 @@ func entryOrder(order []sortColumn) func(a, b *entry) int {
 type state struct {
 	connectors map[string]*entry     // by id
 	orgs       map[string]*orgOrders // by organisation id; organisations with connectors only
-	shared     bool                  // built by seeded: copy before changing
+	// contents are the versions' actions, triggers and definitions, by version id; a version
+	// without any has none here. Immutable like entries (see content).
+	contents map[string]*content
+	shared   bool // built by seeded: copy before changing
 }
 
 // orgOrders are one organisation's list orders. The default order is built with the state
@@ -112,7 +115,7 @@ const maxOrders = 4
 
 // newState indexes entries, whose ids are distinct.
 func newState(entries []*entry) *state {
-	st := &state{connectors: make(map[string]*entry, len(entries)), orgs: map[string]*orgOrders{}}
+	st := &state{connectors: make(map[string]*entry, len(entries)), orgs: map[string]*orgOrders{}, contents: map[string]*content{}}
 	byOrg := map[string][]*entry{}
 	for _, e := range entries {
 		st.connectors[e.stored.ID] = e
@@ -137,6 +140,9 @@ func seeded(cfg vendorapi.Config) *state {
 			entries[i] = newEntry(&all[i])
 		}
 		st := newState(entries)
+		doc := documentedContent()
+		st.contents[fx.DocumentedVersionID] = doc
+		st.contents[fx.DocumentedDraftVersionID] = doc
 		st.shared = true
 		return st
 	})
@@ -145,7 +151,7 @@ func seeded(cfg vendorapi.Config) *state {
 // clone is a copy of st that shares entries (immutable) and nothing else: the maps and the
 // orders are copied, pointers only.
 func (st *state) clone() *state {
-	c := &state{connectors: maps.Clone(st.connectors), orgs: make(map[string]*orgOrders, len(st.orgs))}
+	c := &state{connectors: maps.Clone(st.connectors), orgs: make(map[string]*orgOrders, len(st.orgs)), contents: maps.Clone(st.contents)}
 	for org, o := range st.orgs {
 		o.mu.Lock()
 		orders := make(map[string]*kit.Sorted[*entry], len(o.orders))
@@ -176,6 +182,15 @@ func (st *state) add(e *entry) {
 }
 
 func (st *state) drop(e *entry) {
+	for _, v := range e.stored.Versions {
+		delete(st.contents, v.ID)
+	}
+	st.unindex(e)
+}
+
+// unindex removes e from the connectors and the orders, leaving its versions' contents: a
+// replace keeps them.
+func (st *state) unindex(e *entry) {
 	org := e.stored.OrganisationID
 	delete(st.connectors, e.stored.ID)
 	o := st.orgs[org]
@@ -192,7 +207,7 @@ func (st *state) drop(e *entry) {
 // replace swaps the entry of the same id as e, if any, for e.
 func (st *state) replace(e *entry) {
 	if old := st.connectors[e.stored.ID]; old != nil {
-		st.drop(old)
+		st.unindex(old)
 	}
 	st.add(e)
 }

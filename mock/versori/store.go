@@ -132,6 +132,8 @@ type snapshot struct {
 	Seed       uint64         `json:"seed"`
 	Connectors []fx.Connector `json:"connectors"`
 	Created    int            `json:"created"`
+	// Contents are the versions' actions, triggers and definitions, by version id.
+	Contents map[string]*content `json:"contents,omitempty"`
 }
 
 // Snapshot returns the whole state as JSON: every connector as stored (secrets included),
@@ -141,6 +143,14 @@ func (s *Store) Snapshot() (json.RawMessage, error) {
 	snap := snapshot{Seed: s.seed, Connectors: make([]fx.Connector, 0, len(s.st.connectors)), Created: s.created}
 	for _, e := range s.st.connectors {
 		snap.Connectors = append(snap.Connectors, *e.stored) // immutable: marshalled after unlocking
+		for _, v := range e.stored.Versions {
+			if c := s.st.contents[v.ID]; c != nil {
+				if snap.Contents == nil {
+					snap.Contents = map[string]*content{}
+				}
+				snap.Contents[v.ID] = c
+			}
+		}
 	}
 	s.mu.RUnlock()
 	slices.SortFunc(snap.Connectors, func(a, b fx.Connector) int { return strings.Compare(a.ID, b.ID) })
@@ -166,6 +176,13 @@ func (s *Store) Restore(data json.RawMessage) error {
 		}
 		seen[c.ID] = true
 	}
+	for id := range snap.Contents {
+		if !slices.ContainsFunc(snap.Connectors, func(c fx.Connector) bool {
+			return slices.ContainsFunc(c.Versions, func(v fx.Version) bool { return v.ID == id })
+		}) {
+			return fmt.Errorf("versori state: contents[%q]: names no version", id)
+		}
+	}
 	if snap.Created < 0 {
 		return fmt.Errorf("versori state: created %d: must not be negative", snap.Created)
 	}
@@ -174,6 +191,11 @@ func (s *Store) Restore(data json.RawMessage) error {
 		entries[i] = newEntry(&snap.Connectors[i])
 	}
 	st := newState(entries)
+	for id, c := range snap.Contents {
+		if c != nil {
+			st.contents[id] = c
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.st, s.created = st, snap.Created
@@ -861,8 +883,8 @@ type NewVersion struct {
 }
 
 // CreateVersion adds a draft version. Its name must not be reserved or taken; fromVersion,
-// when given, must name a version of the connector (its description is copied: the mock keeps
-// no actions or definitions to copy). The connector's updatedAt moves.
+// when given, must name a version of the connector, whose description, actions, triggers and
+// definitions the new version starts with. The connector's updatedAt moves.
 func (s *Store) CreateVersion(org, id string, in NewVersion) (fx.Version, error) {
 	v, err := s.createVersion(org, id, in)
 	if err != nil {
@@ -882,12 +904,12 @@ func (s *Store) createVersion(org, id string, in NewVersion) (*fx.Version, error
 	c := *old.stored
 	bad := &InvalidError{}
 	checkVersionName(bad, "name", in.Name)
-	description := ""
+	description, from := "", ""
 	if in.FromVersion != nil {
 		if i, err := resolve(&c, *in.FromVersion); err != nil {
 			bad.add("fromVersion", msgNoSuchFromVersion, *in.FromVersion)
 		} else {
-			description = c.Versions[i].Description
+			description, from = c.Versions[i].Description, c.Versions[i].ID
 		}
 	}
 	if err := bad.orNil(); err != nil {
@@ -901,6 +923,7 @@ func (s *Store) createVersion(org, id string, in NewVersion) (*fx.Version, error
 	c.Versions = append(slices.Clip(c.Versions), fx.Version{ID: s.newID(), Name: in.Name, Description: description, CreatedAt: now, UpdatedAt: now})
 	c.UpdatedAt = now
 	shown := s.write(&c).shown
+	s.copyContent(from, c.Versions[len(c.Versions)-1].ID)
 	return &shown.Versions[len(shown.Versions)-1], nil
 }
 
@@ -999,6 +1022,7 @@ func (s *Store) DeleteVersion(org, id, ref string, force bool) error {
 	if c.Versions[i].PublishedAt != nil && !force {
 		return &ConflictError{Reason: msgVersionPublished(c.Versions[i].Name)}
 	}
+	delete(s.writable().contents, c.Versions[i].ID)
 	// A new list: the stored value's is never written.
 	c.Versions = append(append(make([]fx.Version, 0, len(c.Versions)-1), c.Versions[:i]...), c.Versions[i+1:]...)
 	c.UpdatedAt = s.now()

@@ -154,6 +154,8 @@ func (a *mounted) Authorize(c *vendorapi.Call) *vendorapi.Error {
 
 // Handlers implements vendorapi.Vendor.
 func (a *mounted) Handlers() map[string]vendorapi.HandlerFunc {
+	listActions, createAction, getAction, updateAction, deleteAction := a.operationHandlers(kindAction)
+	listTriggers, createTrigger, getTrigger, updateTrigger, deleteTrigger := a.operationHandlers(kindTrigger)
 	return map[string]vendorapi.HandlerFunc{
 		"ListConnectors":          a.listConnectors,
 		"GetConnector":            a.getConnector,
@@ -172,6 +174,26 @@ func (a *mounted) Handlers() map[string]vendorapi.HandlerFunc {
 		"GetConnection":             a.getConnection,
 		"UpdateConnection":          a.updateConnection,
 		"DeleteConnection":          a.deleteConnection,
+
+		"PublishConnector":   a.publish,
+		"UnpublishConnector": a.unpublish,
+		"GetActions":         listActions,
+		"CreateAction":       createAction,
+		"GetAction":          getAction,
+		"UpdateAction":       updateAction,
+		"DeleteAction":       deleteAction,
+		"GetTriggers":        listTriggers,
+		"CreateTrigger":      createTrigger,
+		"GetTrigger":         getTrigger,
+		"UpdateTrigger":      updateTrigger,
+		"DeleteTrigger":      deleteTrigger,
+		"GetDefinitions":     a.getDefinitions,
+		"CreateDefinitions":  a.createDefinitions,
+		"DeleteDefinitions":  a.deleteDefinitions,
+		"GetDefinition":      a.getDefinition,
+		"UpdateDefinition":   a.updateDefinition,
+		"DeleteDefinition":   a.deleteDefinition,
+		"GetRawSchema":       a.getRawSchema,
 	}
 }
 

@@ -569,7 +569,7 @@ func TestVersions(t *testing.T) {
 	res = do(t, s, "GET", base+"?first=2", nil)
 	require.Equal(t, 200, res.Status)
 	res.JSON(t, &page)
-	assert.Equal(t, 3, page.TotalCount)
+	assert.Equal(t, 4, page.TotalCount, "1.0.0, the draft 1.1.0, 2.0.0 and the other")
 	require.Len(t, page.Items, 2)
 	assert.NotEmpty(t, page.Next)
 	assert.Equal(t, "1.0.0", versionAt(t, s, base+"/latest").Name)
@@ -659,7 +659,7 @@ func TestVersionPagination(t *testing.T) {
 	for pages := 0; pages < 10; pages++ {
 		var p versori.VersionPage
 		do(t, s, "GET", path, nil).JSON(t, &p)
-		assert.Equal(t, 7, p.TotalCount)
+		assert.Equal(t, 8, p.TotalCount)
 		for _, v := range p.Items {
 			seen = append(seen, v.Name)
 		}
@@ -670,8 +670,8 @@ func TestVersionPagination(t *testing.T) {
 	}
 	sorted := append([]string(nil), seen...)
 	sort.Strings(sorted)
-	assert.Len(t, seen, 7)
-	assert.Equal(t, []string{"1.0.0", "2.0.0", "2.1.0", "2.2.0", "2.3.0", "2.4.0", "2.5.0"}, sorted)
+	assert.Len(t, seen, 8)
+	assert.Equal(t, []string{"1.0.0", "1.1.0", "2.0.0", "2.1.0", "2.2.0", "2.3.0", "2.4.0", "2.5.0"}, sorted)
 }
 
 // TestDeterministicIDs: the same seed and the same calls give the same ids, byte for byte;
@@ -769,13 +769,9 @@ func httptestRequest(method, path string) *http.Request {
 // open for them). The list only shrinks: an operation served and still listed fails, and so
 // does a vendor operation neither served nor listed.
 var notYetServed = []string{
-	"DeleteAction", "DeleteAuthSchemeConfig", "DeleteDefinition", "DeleteDefinitions", "DeleteTrigger",
-	"CreateAction", "CreateDefinitions", "CreateTrigger",
-	"GetAction", "GetActions", "GetDefinition", "GetDefinitions", "GetRawSchema", "GetTrigger", "GetTriggers",
-	"GetProtocolUploadURL", "ImportHTTPConnector", "ImportHTTPConnectorVersion", "ImportPublicConnectorVersion",
-	"InitialiseOAuth2Connection", "ListAuthSchemes", "ListCategories", "ListProtocols", "ListPublicConnectors",
-	"PublishConnector", "UnpublishConnector", "UpdateAction", "UpdateConnectorCategories", "UpdateConnectorTags",
-	"UpdateDefinition", "UpdateTrigger", "UpsertAuthSchemeConfig",
+	"DeleteAuthSchemeConfig", "GetProtocolUploadURL", "ImportHTTPConnector", "ImportHTTPConnectorVersion",
+	"ImportPublicConnectorVersion", "InitialiseOAuth2Connection", "ListAuthSchemes", "ListCategories",
+	"ListProtocols", "ListPublicConnectors", "UpdateConnectorCategories", "UpdateConnectorTags", "UpsertAuthSchemeConfig",
 }
 
 // TestSpecMatchesVendorOperations: every operation of our spec is the vendor's, on the same

@@ -87,10 +87,11 @@ func referencedBy(c *content, id string) []ReferenceView {
 // rawSchema is the definition's document as GetRawSchema serves it: references to the
 // version's definitions written as the mock's URLs.
 func (rb renderer) rawSchema(d *definition) []byte {
-	if len(d.Refs) == 0 {
-		return d.Schema
+	out := d.Schema
+	for _, id := range d.Refs {
+		out = bytes.ReplaceAll(out, []byte(`"`+refPrefix+id+`"`), []byte(`"`+rb.prefix+id+`.json"`))
 	}
-	return bytes.ReplaceAll(d.Schema, []byte(`"`+refPrefix), []byte(`"`+rb.prefix))
+	return out
 }
 
 // DefinitionInput is one definition of a DefinitionsCreate, or a DefinitionUpdate (whose id

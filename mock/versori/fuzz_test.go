@@ -30,7 +30,7 @@ import (
 var documentedCodes = map[int]string{
 	200: "", 201: "", 204: "",
 	400: versori.CodeBadRequest, 401: versori.CodeUnauthorized, 403: versori.CodeForbidden,
-	404: versori.CodeNotFound, 405: versori.CodeMethodNotAllowed, 409: versori.CodeConflict,
+	404: versori.CodeNotFound, 405: versori.CodeMethodNotAllowed, 409: versori.CodeConflict, 412: versori.CodePreconditionFailed,
 }
 
 // docVersion is the documented connector's published version, as GET answers it: a valid
@@ -109,6 +109,11 @@ func (s *fuzzServer) checkAnswer(t *testing.T, status int, body []byte) bool {
 			Message *string `json:"message"`
 		} `json:"fields"`
 		Details *string `json:"details"`
+		// Definition is the definition still referred to, of a 412 (DefinitionDeletePreconditionFailed).
+		Definition *struct {
+			ID, Name     string
+			ReferencedBy []json.RawMessage
+		} `json:"definition"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -124,6 +129,8 @@ func (s *fuzzServer) checkAnswer(t *testing.T, status int, body []byte) bool {
 		t.Fatalf("a 400 names no field: %s", body)
 	case status == 405 && (e.Details == nil || *e.Details == ""):
 		t.Fatalf("a 405 lists no methods: %s", body)
+	case (status == 412) != (e.Definition != nil) || e.Definition != nil && len(e.Definition.ReferencedBy) == 0:
+		t.Fatalf("a definition without what refers to it, or out of a 412: %s", body)
 	}
 	for _, f := range e.Fields {
 		if f.Field == nil || *f.Field == "" || f.Message == nil || *f.Message == "" {
@@ -639,6 +646,53 @@ func FuzzConnections(f *testing.F) {
 			if !slices.ContainsFunc(before, func(b fx.Connection) bool { return testkit.EncodeEqual(b, conn) }) {
 				t.Fatalf("got a connection the connector does not show: %s", w.Body.Bytes())
 			}
+		}
+	})
+}
+
+// FuzzVersionContent sends an arbitrary version reference, item name, body and force value to
+// every action, trigger and definition operation, GetRawSchema, PublishConnector and
+// UnpublishConnector of the documented connector.
+func FuzzVersionContent(f *testing.F) {
+	act := `{"type":"http","name":"cities","method":"GET","path":"/c","parameters":[],"responses":[{"status":200,"definitions":[{"definition":{"name":"Weather"}}]}]}`
+	defs := `{"definitions":[{"name":"City","accept":["application/json"],"schema":{"contentType":"application/schema+json","content":"{\"$ref\":\"#/$defs/Weather\"}"}}]}`
+	for _, seed := range []struct{ ref, name, body, force string }{
+		{"1.1.0", "getWeather", act, ""}, {"1.1.0", "weatherAlert", strings.Replace(act, `"path":"/c",`, "", 1), "true"},
+		{"1.1.0", "Weather", defs, "false"}, {"1.0.0", "Weather", `{"all":true}`, "true"},
+		{"1.1.0", "Weather", `{"id":"` + fx.DocumentedDefinitionID + `","name":"W2","accept":[]}`, ""},
+		{"latest", "Weather.json", `{"names":["Weather","Weather"]}`, "1"}, {"default", "x", `{"ids":[]}`, "maybe"},
+		{"1.1.0", "getWeather", `{"id":"` + fx.DocumentedActionID + `","type":"http","name":"getWeather","method":"GET","path":"/w","parameters":[],"responses":[{"id":"x","definitions":[]}]}`, ""},
+		{"9.9.9", "", `[`, ""}, {"a/b", "\x00", `null`, ""}, {"1.1.0", "%2e", ``, ""},
+	} {
+		f.Add(seed.ref, seed.name, []byte(seed.body), seed.force)
+	}
+	s := newFuzzServer(f)
+	f.Fuzz(func(t *testing.T, ref, name string, body []byte, force string) {
+		s.Begin(t)
+		send := func(method string, query string, b []byte, segs ...string) (int, []byte) {
+			u := apiURL(query, append([]string{"o", docOrg, "connectors", docID, "versions", ref}, segs...)...)
+			if u == nil {
+				return 0, nil
+			}
+			w := s.send(method, u, b)
+			if s.checkAnswer(t, w.Code, w.Body.Bytes()) && method != "GET" {
+				s.Restore(t)
+			}
+			return w.Code, w.Body.Bytes()
+		}
+		for _, kind := range []string{"actions", "triggers", "definitions"} {
+			send("GET", "name="+url.QueryEscape(name), nil, kind)
+			send("POST", "", body, kind)
+			send("GET", "", nil, kind, name)
+			send("PUT", "", body, kind, name)
+			send("DELETE", testkit.Query("force", force), nil, kind, name)
+		}
+		send("DELETE", testkit.Query("force", force), body, "definitions")
+		send("POST", "", nil, "publish")
+		send("POST", "", nil, "unpublish")
+		if u := apiURL("", "o", docOrg, "schemas", docID, ref, name); u != nil {
+			w := s.send("GET", u, nil)
+			s.checkAnswer(t, w.Code, w.Body.Bytes())
 		}
 	})
 }

@@ -182,6 +182,28 @@ func versoriBaseCases() map[string]statusCase {
 		"GetRawSchema 401": {req: get(vBase+"/schemas/"+vConn+"/1.1.0/Weather.json", "")},
 		"GetRawSchema 403": {req: get(vBase+"/schemas/"+vConn+"/1.1.0/Weather.json", foreignToken)},
 		"GetRawSchema 404": {req: get(vBase+"/schemas/"+vConn+"/1.1.0/Nope.json", roTok)},
+
+		"ListPublicConnectors 200": {req: get(vPublic+"?first=5&sort=name:asc", roTok)},
+		"ListPublicConnectors 400": {req: get(vPublic+"?first=0", roTok), reason: `"field":"first"`},
+		"ListPublicConnectors 401": {req: get(vPublic, "")},
+		"ListPublicConnectors 403": preferred(get(vPublic, roTok), 403, whyReadNoScope+"; the public library belongs to no organisation, so no organisation scope refuses it"),
+
+		"ListCategories 200": {req: get("/api/connect/v1/categories", foreignToken)},
+		"ListCategories 400": preferred(get("/api/connect/v1/categories", roTok), 400, "ListCategories takes no parameter and no body: nothing a request sends can break its contract"),
+		"ListCategories 401": {req: get("/api/connect/v1/categories", "nope")},
+		"ListCategories 403": preferred(get("/api/connect/v1/categories", roTok), 403, whyReadNoScope+"; the categories belong to no organisation"),
+
+		"UpdateConnectorTags 204": {req: send("PUT", vDoc+"/tags", adminTok, `{"tags":{"tier":["gold"]}}`)},
+		"UpdateConnectorTags 400": {req: send("PUT", vDoc+"/tags", adminTok, `{"tags":{"tier":"gold"}}`), reason: `"field":"tags.tier"`},
+		"UpdateConnectorTags 401": {req: send("PUT", vDoc+"/tags", "", `{"tags":{}}`)},
+		"UpdateConnectorTags 403": {req: send("PUT", vDoc+"/tags", roTok, `{"tags":{}}`)},
+		"UpdateConnectorTags 404": {req: send("PUT", vBase+"/connectors/"+vUnknown+"/tags", adminTok, `{"tags":{}}`)},
+
+		"UpdateConnectorCategories 204": {req: send("PUT", vDoc+"/categories", adminTok, `{"categories":["CRM","ERP"]}`)},
+		"UpdateConnectorCategories 400": {req: send("PUT", vDoc+"/categories", adminTok, `{"categories":["CRM","CRM"]}`), reason: `"field":"categories[1]"`},
+		"UpdateConnectorCategories 401": {req: send("PUT", vDoc+"/categories", "nope", `{"categories":[]}`)},
+		"UpdateConnectorCategories 403": {req: send("PUT", vDoc+"/categories", foreignToken, `{"categories":[]}`)},
+		"UpdateConnectorCategories 404": {req: send("PUT", vBase+"/connectors/"+vUnknown+"/categories", adminTok, `{"categories":[]}`)},
 	}
 }
 
@@ -234,6 +256,7 @@ const (
 	vConnectionBody   = `{"name":"staging","variables":[],"credentials":{"action":[{"authSchemeConfig":{"id":"` + versori.DocumentedAuthSchemeConfigID + `","schemeType":"none","description":"x"},"credential":{"name":"none","type":"none","data":{}}}]}}`
 	vConnectionUpdate = `{"id":"` + versori.DocumentedConnectionID + `","name":"prod","variables":[{"name":"region","value":"us"}]}`
 
+	vPublic           = "/api/connect/v1/connectors"
 	vPublished        = vVersions + "/1.0.0"
 	vDraft            = vVersions + "/1.1.0"
 	vDefinitionsBody  = `{"definitions":[{"name":"City","accept":["application/json"],"schema":{"contentType":"application/schema+json","content":"{\"type\":\"object\",\"properties\":{\"weather\":{\"$ref\":\"#/$defs/Weather\"}}}"}}]}`

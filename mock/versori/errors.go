@@ -85,6 +85,9 @@ const (
 	msgNothingToDelete    = "names nothing to delete: give ids, names or all"
 	msgDefinitionTwice    = "names definition %q a second time"
 
+	msgUnknownCategory  = "%q is no category; categories are %s"
+	msgRepeatedCategory = "repeats category %q"
+
 	msgConnectionNameEmpty          = "must not be empty"
 	msgUnknownConnectionCredential  = "names no connection credential of this kind in the connection: %q"
 	msgRepeatedConnectionCredential = "repeats connection credential %q"

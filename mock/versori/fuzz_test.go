@@ -696,3 +696,45 @@ func FuzzVersionContent(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCatalogue sends an arbitrary query to ListPublicConnectors and ListCategories and an
+// arbitrary body to UpdateConnectorTags and UpdateConnectorCategories: a public list holds
+// public connectors only, and an accepted write stores what it was sent.
+func FuzzCatalogue(f *testing.F) {
+	for _, seed := range []struct{ query, body string }{
+		{"first=2&sort=name:desc", `{"tags":{"a":["b"]},"categories":["CRM"]}`}, {"name=e&tags=category&categories=ERP", `{}`},
+		{"first=0", `{"tags":{"a":"b"},"categories":["Nope"]}`}, {"after=x", `{"categories":["CRM","CRM"]}`},
+		{"sort=nope:asc", `[`}, {"%zz", `null`}, {"", ``},
+	} {
+		f.Add(seed.query, []byte(seed.body))
+	}
+	s := newFuzzServer(f)
+	f.Fuzz(func(t *testing.T, query string, body []byte) {
+		s.Begin(t)
+		if u := apiURL(query, "connectors"); u != nil {
+			w := s.send("GET", u, nil)
+			if s.checkAnswer(t, w.Code, w.Body.Bytes()) {
+				var page versori.ConnectorPage
+				decode(t, w.Body.Bytes(), &page)
+				for _, c := range page.Connectors {
+					if !c.Public {
+						t.Fatalf("a private connector in the public library: %s", c.ID)
+					}
+				}
+			}
+		}
+		if u := apiURL(query, "categories"); u != nil {
+			w := s.send("GET", u, nil)
+			s.checkAnswer(t, w.Code, w.Body.Bytes())
+		}
+		for _, kind := range []string{"tags", "categories"} {
+			w := s.send("PUT", apiURL("", "o", docOrg, "connectors", docID, kind), body)
+			if s.checkAnswer(t, w.Code, w.Body.Bytes()) {
+				if w.Code != 204 {
+					t.Fatalf("answered %d", w.Code)
+				}
+				s.Restore(t)
+			}
+		}
+	})
+}

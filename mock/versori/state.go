@@ -120,6 +120,9 @@ func newState(entries []*entry) *state {
 	for _, e := range entries {
 		st.connectors[e.stored.ID] = e
 		byOrg[e.stored.OrganisationID] = append(byOrg[e.stored.OrganisationID], e)
+		if e.stored.Public {
+			byOrg[publicKey] = append(byOrg[publicKey], e)
+		}
 	}
 	for org, es := range byOrg {
 		st.orgs[org] = &orgOrders{orders: map[string]*kit.Sorted[*entry]{
@@ -167,13 +170,24 @@ func (st *state) clone() *state {
 // add stores e and puts it in its organisation's orders; drop removes it. The caller holds
 // the store's write lock and owns st.
 func (st *state) add(e *entry) {
-	org := e.stored.OrganisationID
+	st.connectors[e.stored.ID] = e
+	st.addTo(e.stored.OrganisationID, e)
+	if e.stored.Public {
+		st.addTo(publicKey, e)
+	}
+}
+
+// publicKey is where the orders of the public library (ListPublicConnectors) are kept, beside
+// the organisations' (no ULID has a "~").
+const publicKey = "~PUBLIC"
+
+// addTo puts e in the orders kept under key (an organisation, or publicKey).
+func (st *state) addTo(org string, e *entry) {
 	o := st.orgs[org]
 	if o == nil {
 		o = &orgOrders{orders: map[string]*kit.Sorted[*entry]{defaultSorting.canonicalName: kit.NewSorted(entryOrder(defaultSorting.canonical))}}
 		st.orgs[org] = o
 	}
-	st.connectors[e.stored.ID] = e
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	for _, s := range o.orders {
@@ -191,8 +205,15 @@ func (st *state) drop(e *entry) {
 // unindex removes e from the connectors and the orders, leaving its versions' contents: a
 // replace keeps them.
 func (st *state) unindex(e *entry) {
-	org := e.stored.OrganisationID
 	delete(st.connectors, e.stored.ID)
+	st.dropFrom(e.stored.OrganisationID, e)
+	if e.stored.Public {
+		st.dropFrom(publicKey, e)
+	}
+}
+
+// dropFrom removes e from the orders kept under key.
+func (st *state) dropFrom(org string, e *entry) {
 	o := st.orgs[org]
 	o.mu.Lock()
 	defer o.mu.Unlock()

@@ -313,7 +313,11 @@ func (s *Store) Len() int {
 func (s *Store) Organisations() int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return len(s.st.orgs)
+	n := len(s.st.orgs)
+	if s.st.orgs[publicKey] != nil {
+		n-- // the public library's orders, no organisation
+	}
+	return n
 }
 
 // lookup finds a connector of the organisation; one of another organisation is not found.
@@ -348,6 +352,7 @@ func (s *Store) connector(org, id string) (*entry, error) {
 // connections' and versions' lists) and shares the rest: both are immutable.
 func view(stored *fx.Connector) *fx.Connector {
 	c := *stored
+	c.Categories = nil // not part of the API's Connector
 	if len(c.Connections) > 0 {
 		summary := c.Summary()
 		conns := make([]fx.Connection, len(c.Connections))
@@ -680,6 +685,8 @@ type ConnectorFilter struct {
 	// Tags is the query's "key:value,key" list: every tag must be present (with that value,
 	// when one is given).
 	Tags string
+	// Categories must all be the connector's (see UpdateCategories).
+	Categories []string
 }
 
 // ConnectorPage is a ConnectorPage body.
@@ -731,10 +738,11 @@ func (s *Store) list(org string, f ConnectorFilter, p PageQuery) (connectorPage,
 	if sorted := s.st.sorted(strings.ToUpper(org), srt); sorted != nil {
 		items = sorted.All()
 	}
-	if name != "" || protocol != "" || tags != nil {
+	if name != "" || protocol != "" || tags != nil || len(f.Categories) > 0 {
 		var match []*entry
 		for _, e := range items {
-			if strings.Contains(e.lowerName, name) && strings.Contains(strings.ToLower(e.stored.Protocol), protocol) && hasTags(e.stored, tags) {
+			if strings.Contains(e.lowerName, name) && strings.Contains(strings.ToLower(e.stored.Protocol), protocol) &&
+				hasTags(e.stored, tags) && hasCategories(e.stored.Categories, f.Categories) {
 				match = append(match, e)
 			}
 		}

@@ -140,10 +140,10 @@ func (a *mounted) ExampleStatus(name string) (int, bool) {
 // (ULIDs case-insensitively).
 func (a *mounted) Authorize(c *vendorapi.Call) *vendorapi.Error {
 	orgs := c.Principal.Organisations
-	if len(orgs) == 0 {
+	org, inOrg := c.Params["organisation_id"]
+	if len(orgs) == 0 || !inOrg { // the public library and the categories belong to no organisation
 		return nil
 	}
-	org := c.Params["organisation_id"]
 	for _, o := range orgs {
 		if strings.EqualFold(o, org) {
 			return nil
@@ -194,6 +194,11 @@ func (a *mounted) Handlers() map[string]vendorapi.HandlerFunc {
 		"UpdateDefinition":   a.updateDefinition,
 		"DeleteDefinition":   a.deleteDefinition,
 		"GetRawSchema":       a.getRawSchema,
+
+		"ListPublicConnectors":      a.listPublicConnectors,
+		"ListCategories":            a.listCategories,
+		"UpdateConnectorTags":       a.updateTags,
+		"UpdateConnectorCategories": a.updateCategories,
 	}
 }
 

@@ -204,6 +204,30 @@ func versoriBaseCases() map[string]statusCase {
 		"UpdateConnectorCategories 401": {req: send("PUT", vDoc+"/categories", "nope", `{"categories":[]}`)},
 		"UpdateConnectorCategories 403": {req: send("PUT", vDoc+"/categories", foreignToken, `{"categories":[]}`)},
 		"UpdateConnectorCategories 404": {req: send("PUT", vBase+"/connectors/"+vUnknown+"/categories", adminTok, `{"categories":[]}`)},
+
+		"ListProtocols 200": {req: get(vBase+"/protocols?first=1", roTok)},
+		"ListProtocols 400": {req: get(vBase+"/protocols?first=0", roTok), reason: `"field":"first"`},
+		"ListProtocols 401": {req: get(vBase+"/protocols", "")},
+		"ListProtocols 403": {req: get(vBase+"/protocols", foreignToken)},
+		"ListProtocols 404": preferred(get(vBase+"/protocols", roTok), 404, whyOrgImplicit),
+
+		"ListAuthSchemes 200": {req: get(vBase+"/protocols/http/auth-schemes", roTok)},
+		"ListAuthSchemes 400": {req: get("/api/connect/v1/o/not-a-ulid/protocols/http/auth-schemes", roTok), reason: `"field":"organisation_id"`},
+		"ListAuthSchemes 401": {req: get(vBase+"/protocols/http/auth-schemes", "nope")},
+		"ListAuthSchemes 403": {req: get(vBase+"/protocols/http/auth-schemes", foreignToken)},
+		"ListAuthSchemes 404": {req: get(vBase+"/protocols/ftp/auth-schemes", roTok)},
+
+		"UpsertAuthSchemeConfig 200": {req: send("PUT", vConfigs+"/01JV8TMEFKPCQ0K4HJXA885KEY", adminTok, vConfigBody)},
+		"UpsertAuthSchemeConfig 400": {req: send("PUT", vConfigs+"/01JV8TMEFKPCQ0K4HJXA885KEY", adminTok, strings.Replace(vConfigBody, `"header"`, `"body"`, 1)), reason: `"field":"in"`},
+		"UpsertAuthSchemeConfig 401": {req: send("PUT", vConfigs+"/01JV8TMEFKPCQ0K4HJXA885KEY", "", vConfigBody)},
+		"UpsertAuthSchemeConfig 403": {req: send("PUT", vConfigs+"/01JV8TMEFKPCQ0K4HJXA885KEY", roTok, vConfigBody)},
+		"UpsertAuthSchemeConfig 404": {req: send("PUT", vBase+"/connectors/"+vUnknown+"/auth-scheme-configs/01JV8TMEFKPCQ0K4HJXA885KEY", adminTok, vConfigBody)},
+
+		"DeleteAuthSchemeConfig 200": {req: send("DELETE", vConfigs+"/"+versori.DocumentedAuthSchemeConfigID, adminTok, "")},
+		"DeleteAuthSchemeConfig 400": {req: send("DELETE", vBase+"/connectors/x/auth-scheme-configs/"+versori.DocumentedAuthSchemeConfigID, adminTok, ""), reason: `"field":"connector_id"`},
+		"DeleteAuthSchemeConfig 401": {req: send("DELETE", vConfigs+"/"+versori.DocumentedAuthSchemeConfigID, "nope", "")},
+		"DeleteAuthSchemeConfig 403": {req: send("DELETE", vConfigs+"/"+versori.DocumentedAuthSchemeConfigID, foreignToken, "")},
+		"DeleteAuthSchemeConfig 404": {req: send("DELETE", vConfigs+"/"+vUnknown, adminTok, "")},
 	}
 }
 
@@ -257,6 +281,8 @@ const (
 	vConnectionUpdate = `{"id":"` + versori.DocumentedConnectionID + `","name":"prod","variables":[{"name":"region","value":"us"}]}`
 
 	vPublic           = "/api/connect/v1/connectors"
+	vConfigs          = vDoc + "/auth-scheme-configs"
+	vConfigBody       = `{"id":"01JV8TMEFKPCQ0K4HJXA885KEY","description":"key","schemeType":"api-key","name":"X-Key","in":"header"}`
 	vPublished        = vVersions + "/1.0.0"
 	vDraft            = vVersions + "/1.1.0"
 	vDefinitionsBody  = `{"definitions":[{"name":"City","accept":["application/json"],"schema":{"contentType":"application/schema+json","content":"{\"type\":\"object\",\"properties\":{\"weather\":{\"$ref\":\"#/$defs/Weather\"}}}"}}]}`

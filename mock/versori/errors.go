@@ -88,6 +88,8 @@ const (
 	msgUnknownCategory  = "%q is no category; categories are %s"
 	msgRepeatedCategory = "repeats category %q"
 
+	msgNotULID = "is not a ULID: %q"
+
 	msgConnectionNameEmpty          = "must not be empty"
 	msgUnknownConnectionCredential  = "names no connection credential of this kind in the connection: %q"
 	msgRepeatedConnectionCredential = "repeats connection credential %q"
@@ -98,6 +100,8 @@ func msgNotFound(e *NotFoundError) string {
 	switch {
 	case e.Kind != "" && e.Version != "":
 		return fmt.Sprintf("Version %q of connector %s has no %s %q.", e.Version, e.Connector, e.Kind, e.Name)
+	case e.Kind != "" && e.Connector == "":
+		return fmt.Sprintf("There is no %s %q.", e.Kind, e.Name)
 	case e.Kind != "":
 		return fmt.Sprintf("Connector %s has no %s %q.", e.Connector, e.Kind, e.Name)
 	}
@@ -129,6 +133,10 @@ func msgItemExists(kind, name string) string {
 
 func msgDefinitionInUse(name string, refs int) string {
 	return fmt.Sprintf("Definition %q is referred to by %d other item(s); pass force=true to delete it anyway.", name, refs)
+}
+
+func msgSchemeTypeInUse(id, schemeType string) string {
+	return fmt.Sprintf("Auth scheme config %s is used by connection credentials of scheme type %q; its scheme type cannot change.", id, schemeType)
 }
 
 func msgConnectionExists(name string) string {
@@ -223,8 +231,11 @@ func failure(err error) *vendorapi.Error {
 		e := &vendorapi.Error{Kind: vendorapi.KindBadRequest, Err: err}
 		for _, f := range invalid.Fields {
 			in := "body"
-			if f.Field == "sort" || f.Field == "after" || f.Field == "before" || f.Field == "tags" {
+			switch f.Field {
+			case "sort", "after", "before", "tags":
 				in = "query"
+			case "auth_scheme_config_id":
+				in = "path"
 			}
 			e.Fields = append(e.Fields, vendorapi.FieldError{In: in, Field: f.Field, Message: f.Message})
 		}

@@ -738,3 +738,48 @@ func FuzzCatalogue(f *testing.F) {
 		}
 	})
 }
+
+// FuzzProtocols sends an arbitrary protocol slug and query to ListProtocols and
+// ListAuthSchemes, and an arbitrary config id and body to UpsertAuthSchemeConfig and
+// DeleteAuthSchemeConfig of the documented connector.
+func FuzzProtocols(f *testing.F) {
+	key := `{"id":"01JV8TMEFKPCQ0K4HJXA885KEY","description":"k","schemeType":"api-key","name":"X","in":"header"}`
+	for _, seed := range []struct{ slug, query, id, body string }{
+		{"http", "first=1", "01JV8TMEFKPCQ0K4HJXA885KEY", key}, {"bigquery", "", docASC, key},
+		{"ftp", "first=0", strings.ToLower(docASC), `{"id":"` + docASC + `","description":"n","schemeType":"none"}`},
+		{"", "after=x", "not-a-ulid", `{"id":"not-a-ulid","description":"d","schemeType":"none"}`},
+		{"a/b", "%zz", "", `[`}, {"\x00", "before=", "x", `null`},
+	} {
+		f.Add(seed.slug, seed.query, seed.id, []byte(seed.body))
+	}
+	s := newFuzzServer(f)
+	f.Fuzz(func(t *testing.T, slug, query, id string, body []byte) {
+		s.Begin(t)
+		for _, u := range []*url.URL{apiURL(query, "o", docOrg, "protocols"), apiURL("", "o", docOrg, "protocols", slug, "auth-schemes")} {
+			if u != nil {
+				w := s.send("GET", u, nil)
+				s.checkAnswer(t, w.Code, w.Body.Bytes())
+			}
+		}
+		u := apiURL("", "o", docOrg, "connectors", docID, "auth-scheme-configs", id)
+		if u == nil {
+			return
+		}
+		for _, method := range []string{"PUT", "DELETE"} {
+			var b []byte
+			if method == "PUT" {
+				b = body
+			}
+			w := s.send(method, u, b)
+			if s.checkAnswer(t, w.Code, w.Body.Bytes()) {
+				var c fx.Connector
+				decode(t, w.Body.Bytes(), &c)
+				stored, err := s.Versori().Store().Connector(docOrg, docID)
+				if err != nil || !testkit.EncodeEqual(c, stored) {
+					t.Fatalf("answered %s, stored %v (%v)", w.Body.Bytes(), stored, err)
+				}
+				s.Restore(t)
+			}
+		}
+	})
+}

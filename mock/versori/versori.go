@@ -199,6 +199,11 @@ func (a *mounted) Handlers() map[string]vendorapi.HandlerFunc {
 		"ListCategories":            a.listCategories,
 		"UpdateConnectorTags":       a.updateTags,
 		"UpdateConnectorCategories": a.updateCategories,
+
+		"ListProtocols":          a.listProtocols,
+		"ListAuthSchemes":        a.listAuthSchemes,
+		"UpsertAuthSchemeConfig": a.upsertAuthSchemeConfig,
+		"DeleteAuthSchemeConfig": a.deleteAuthSchemeConfig,
 	}
 }
 

@@ -4,7 +4,9 @@ import (
 	"maps"
 	"strings"
 
+	"github.com/connectormock/connectormock/fixtures"
 	"github.com/connectormock/connectormock/fixtures/versori"
+	"github.com/connectormock/connectormock/mock"
 )
 
 // versoriStatusCases are the cases of Versori: one per documented status of each of its operations (see
@@ -228,6 +230,12 @@ func versoriBaseCases() map[string]statusCase {
 		"DeleteAuthSchemeConfig 401": {req: send("DELETE", vConfigs+"/"+versori.DocumentedAuthSchemeConfigID, "nope", "")},
 		"DeleteAuthSchemeConfig 403": {req: send("DELETE", vConfigs+"/"+versori.DocumentedAuthSchemeConfigID, foreignToken, "")},
 		"DeleteAuthSchemeConfig 404": {req: send("DELETE", vConfigs+"/"+vUnknown, adminTok, "")},
+
+		"ImportPublicConnectorVersion 200": {req: send("POST", vPublicVersion()+"/library/import", adminTok, "")},
+		"ImportPublicConnectorVersion 400": {req: send("POST", vBase+"/connectors/x/versions/1.0.0/library/import", adminTok, ""), reason: `"field":"connector_id"`},
+		"ImportPublicConnectorVersion 401": {req: send("POST", vPublicVersion()+"/library/import", "", "")},
+		"ImportPublicConnectorVersion 403": {req: send("POST", vPublicVersion()+"/library/import", roTok, "")},
+		"ImportPublicConnectorVersion 404": {req: send("POST", vVersions+"/1.0.0/library/import", adminTok, "")}, // the documented connector is not public
 	}
 }
 
@@ -271,6 +279,17 @@ func operationCases(kind, name, body string) map[string]statusCase {
 		"Delete" + kind + " 403": {req: send("DELETE", one, roTok, "")},
 		"Delete" + kind + " 404": {req: send("DELETE", list+"/nope", adminTok, "")},
 	}
+}
+
+// vPublicVersion is a version of a public generated connector of the default seed, under the
+// documented organisation (where it is imported to).
+func vPublicVersion() string {
+	for _, c := range versori.Connectors(fixtures.DefaultSeed, mock.DefaultConnectors) {
+		if c.Public && len(c.Versions) > 0 {
+			return vBase + "/connectors/" + c.ID + "/versions/" + c.Versions[0].Name
+		}
+	}
+	panic("the default seed generates no public connector with a version")
 }
 
 // Paths and bodies of the Versori operations added for issue 14.

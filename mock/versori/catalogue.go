@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	fx "github.com/connectormock/connectormock/fixtures/versori"
 	"github.com/connectormock/connectormock/mock/internal/vendorapi"
 )
 
@@ -137,4 +138,45 @@ func hasCategories(c []string, want []string) bool {
 		}
 	}
 	return true
+}
+
+func (a *API) importPublicVersion(w http.ResponseWriter, _ *http.Request, c *vendorapi.Call) {
+	org, id, ver := versionIDs(c)
+	e, err := a.store.importPublic(org, id, ver)
+	a.answerConnector(w, http.StatusOK, e, err)
+}
+
+// ImportPublicVersion copies a version of a public connector (of any organisation) into org
+// as a new connector: the public one's fields, auth scheme configs and the version, as a
+// draft with its actions, triggers and definitions; no connections, not public. Each import
+// makes a new connector. A connector that is not public is not found.
+func (s *Store) ImportPublicVersion(org, connector, version string) (fx.Connector, error) {
+	e, err := s.importPublic(org, connector, version)
+	if err != nil {
+		return fx.Connector{}, err
+	}
+	return e.shown.Clone(), nil
+}
+
+func (s *Store) importPublic(org, connector, version string) (*entry, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	src, ok := s.st.connectors[strings.ToUpper(connector)]
+	if !ok || !src.stored.Public {
+		return nil, &NotFoundError{Kind: "public connector", Name: connector}
+	}
+	i, err := resolve(src.stored, version)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	c := src.stored.Clone()
+	from := c.Versions[i]
+	c.ID, c.OrganisationID, c.Public, c.Categories = s.newID(), strings.ToUpper(org), false, nil
+	c.Connections = []fx.Connection{}
+	c.Versions = []fx.Version{{ID: s.newID(), Name: from.Name, Description: from.Description, CreatedAt: now, UpdatedAt: now}}
+	c.CreatedAt, c.UpdatedAt = now, now
+	e := s.write(&c)
+	s.copyContent(from.ID, c.Versions[0].ID)
+	return e, nil
 }

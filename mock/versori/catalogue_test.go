@@ -99,3 +99,42 @@ func TestTagsAndCategories(t *testing.T) {
 	do(t, s, "GET", "/api/connect/v1/categories", nil).JSON(t, &cats)
 	assert.Equal(t, versori.Categories, cats)
 }
+
+// TestImportPublicVersion: a public connector's version becomes a new draft connector of the
+// importing organisation, with the version's actions and definitions; private ones are 404.
+func TestImportPublicVersion(t *testing.T) {
+	s := newServer(t)
+	pub := fx.NewConnector(fx.WithOrganisation(otherOrg), fx.WithPublic(), fx.WithName("Lib"), fx.WithVersionName("2.0.0"), fx.WithConnections("prod"))
+	require.NoError(t, s.Versori().Store().Put(pub))
+	res := do(t, s, "POST", versionPath(docOrg, pub.ID, "2.0.0")+"/library/import", nil)
+	require.Equal(t, 200, res.Status, "%s", res.Body)
+	var c fx.Connector
+	res.JSON(t, &c)
+	assert.NotEqual(t, pub.ID, c.ID)
+	assert.Equal(t, docOrg, c.OrganisationID)
+	assert.Equal(t, "Lib", c.Name)
+	assert.False(t, c.Public)
+	assert.Empty(t, c.Connections, "connections are the owner's")
+	require.Len(t, c.Versions, 1)
+	assert.Equal(t, "2.0.0", c.Versions[0].Name)
+	assert.Nil(t, c.Versions[0].PublishedAt, "a draft copy")
+	got, err := s.Versori().Store().Connector(docOrg, c.ID)
+	require.NoError(t, err)
+	assert.Equal(t, c.ID, got.ID)
+
+	// The documented connector made public: its version's content comes along.
+	doc, err := s.Versori().Store().Connector(docOrg, docID)
+	require.NoError(t, err)
+	doc.Public = true
+	require.NoError(t, s.Versori().Store().Put(doc))
+	res = do(t, s, "POST", versionPath(otherOrg, docID, "latest")+"/library/import", nil)
+	require.Equal(t, 200, res.Status, "%s", res.Body)
+	res.JSON(t, &c)
+	assert.Equal(t, 200, do(t, s, "GET", versionPath(otherOrg, c.ID, "1.0.0")+"/actions/getWeather", nil).Status)
+	assert.Equal(t, 201, do(t, s, "POST", versionPath(otherOrg, c.ID, "1.0.0")+"/actions", action("more")).Status, "a draft: editable")
+
+	doc.Public = false
+	require.NoError(t, s.Versori().Store().Put(doc))
+	assert.Equal(t, 404, do(t, s, "POST", versionPath(otherOrg, docID, "latest")+"/library/import", nil).Status)
+	assert.Equal(t, 404, do(t, s, "POST", versionPath(docOrg, pub.ID, "9.9.9")+"/library/import", nil).Status)
+}

@@ -727,6 +727,13 @@ func FuzzCatalogue(f *testing.F) {
 			w := s.send("GET", u, nil)
 			s.checkAnswer(t, w.Code, w.Body.Bytes())
 		}
+		// ImportPublicConnectorVersion, of a version named by the query (any string).
+		if u := apiURL("", "o", otherOrg, "connectors", docID, "versions", query, "library", "import"); u != nil {
+			w := s.send("POST", u, nil)
+			if s.checkAnswer(t, w.Code, w.Body.Bytes()) {
+				t.Fatalf("imported a private connector: %s", w.Body.Bytes())
+			}
+		}
 		for _, kind := range []string{"tags", "categories"} {
 			w := s.send("PUT", apiURL("", "o", docOrg, "connectors", docID, kind), body)
 			if s.checkAnswer(t, w.Code, w.Body.Bytes()) {

@@ -195,10 +195,11 @@ func (a *mounted) Handlers() map[string]vendorapi.HandlerFunc {
 		"DeleteDefinition":   a.deleteDefinition,
 		"GetRawSchema":       a.getRawSchema,
 
-		"ListPublicConnectors":      a.listPublicConnectors,
-		"ListCategories":            a.listCategories,
-		"UpdateConnectorTags":       a.updateTags,
-		"UpdateConnectorCategories": a.updateCategories,
+		"ListPublicConnectors":         a.listPublicConnectors,
+		"ListCategories":               a.listCategories,
+		"UpdateConnectorTags":          a.updateTags,
+		"UpdateConnectorCategories":    a.updateCategories,
+		"ImportPublicConnectorVersion": a.importPublicVersion,
 
 		"ListProtocols":          a.listProtocols,
 		"ListAuthSchemes":        a.listAuthSchemes,

@@ -268,6 +268,7 @@ func assertErrorShape(t *testing.T, vendor string, status int, res testkit.Respo
 			} `json:"fields"`
 			Details    string          `json:"details"`
 			Definition json.RawMessage `json:"definition"` // a 412 of a definition delete
+			Messages   json.RawMessage `json:"messages"`   // an ImportHTTPConnectorError
 		}
 		require.NoError(t, dec.Decode(&body), "%s", res.Body)
 		assert.Equal(t, codes[status], body.Code)

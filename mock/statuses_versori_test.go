@@ -1,12 +1,16 @@
 package mock_test
 
 import (
+	"bytes"
 	"maps"
+	"mime/multipart"
+	"net/textproto"
 	"strings"
 
 	"github.com/connectormock/connectormock/fixtures"
 	"github.com/connectormock/connectormock/fixtures/versori"
 	"github.com/connectormock/connectormock/mock"
+	"github.com/connectormock/connectormock/mock/internal/testkit"
 )
 
 // versoriStatusCases are the cases of Versori: one per documented status of each of its operations (see
@@ -236,6 +240,25 @@ func versoriBaseCases() map[string]statusCase {
 		"ImportPublicConnectorVersion 401": {req: send("POST", vPublicVersion()+"/library/import", "", "")},
 		"ImportPublicConnectorVersion 403": {req: send("POST", vPublicVersion()+"/library/import", roTok, "")},
 		"ImportPublicConnectorVersion 404": {req: send("POST", vVersions+"/1.0.0/library/import", adminTok, "")}, // the documented connector is not public
+
+		"GetProtocolUploadURL 200": {req: get(vBase+"/protocols/http/upload-url?content_type=application/yaml&content_length=100", adminTok)},
+		"GetProtocolUploadURL 400": {req: get(vBase+"/protocols/http/upload-url?content_length=0", adminTok), reason: `"field":"content_length"`},
+		"GetProtocolUploadURL 401": {req: get(vBase+"/protocols/http/upload-url", "")},
+		"GetProtocolUploadURL 403": {req: get(vBase+"/protocols/http/upload-url", foreignToken)},
+		"GetProtocolUploadURL 404": {req: get(vBase+"/protocols/ftp/upload-url", adminTok)},
+
+		"ImportHTTPConnector 201": {req: vImport(vBase+"/protocols/http/import", adminTok, vOpenAPI, `{"format":"openapi"}`)},
+		"ImportHTTPConnector 400": {req: vImport(vBase+"/protocols/http/import", adminTok, "openapi: 3.0.3\npaths: {}\n", `{"format":"openapi"}`), reason: `"messages":[{"text":"The OpenAPI document is invalid."`},
+		"ImportHTTPConnector 401": {req: vImport(vBase+"/protocols/http/import", "", vOpenAPI, `{"format":"openapi"}`)},
+		"ImportHTTPConnector 403": {req: vImport(vBase+"/protocols/http/import", roTok, vOpenAPI, `{"format":"openapi"}`)},
+		"ImportHTTPConnector 404": preferred(vImport(vBase+"/protocols/http/import", adminTok, vOpenAPI, `{"format":"openapi"}`), 404, whyOrgImplicit),
+
+		"ImportHTTPConnectorVersion 201": {req: vImport(vBase+"/connector/"+vConn+"/http/import", adminTok, vOpenAPI, `{"format":"openapi","version":"3.0.0"}`)},
+		"ImportHTTPConnectorVersion 400": {req: send("POST", vBase+"/connector/"+vConn+"/http/import", adminTok, `{"schemaURL":"https://example.com/openapi.yaml","format":"openapi","version":"3.0.0"}`), reason: `"field":"schemaURL"`},
+		"ImportHTTPConnectorVersion 401": {req: vImport(vBase+"/connector/"+vConn+"/http/import", "nope", vOpenAPI, `{"format":"openapi","version":"3.0.0"}`)},
+		"ImportHTTPConnectorVersion 403": {req: vImport(vBase+"/connector/"+vConn+"/http/import", foreignToken, vOpenAPI, `{"format":"openapi","version":"3.0.0"}`)},
+		"ImportHTTPConnectorVersion 404": {req: vImport(vBase+"/connector/"+vUnknown+"/http/import", adminTok, vOpenAPI, `{"format":"openapi","version":"3.0.0"}`)},
+		"ImportHTTPConnectorVersion 409": {req: vImport(vBase+"/connector/"+vConn+"/http/import", adminTok, vOpenAPI, `{"format":"openapi","version":"1.0.0"}`), reason: "already has a version"},
 	}
 }
 
@@ -291,6 +314,23 @@ func vPublicVersion() string {
 	}
 	panic("the default seed generates no public connector with a version")
 }
+
+// vImport is a multipart import request: the document as its file part, metadata as its
+// metadata part.
+func vImport(path, token, doc, metadata string) testkit.Request {
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	fw, _ := mw.CreateFormFile("file", "openapi.yaml")
+	fw.Write([]byte(doc))
+	pw, _ := mw.CreatePart(textproto.MIMEHeader{"Content-Disposition": {`form-data; name="metadata"`}, "Content-Type": {"application/json"}})
+	pw.Write([]byte(metadata))
+	mw.Close()
+	return testkit.Request{Method: "POST", Path: path, Token: token, Body: b.Bytes(), ContentType: mw.FormDataContentType()}
+}
+
+// vOpenAPI is a one-operation OpenAPI document to import.
+const vOpenAPI = "openapi: 3.0.3\ninfo: {title: Ping, version: 2.0.0}\nservers: [{url: 'https://ping.example.com'}]\n" +
+	"paths: {/ping: {get: {operationId: ping, responses: {'200': {description: ok, content: {application/json: {schema: {type: object}}}}}}}}\n"
 
 // Paths and bodies of the Versori operations added for issue 14.
 const (

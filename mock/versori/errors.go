@@ -90,6 +90,28 @@ const (
 
 	msgNotULID = "is not a ULID: %q"
 
+	msgUploadTooLarge      = "is larger than the 1 MiB an upload URL takes"
+	msgUploadContentType   = "is %q; the upload URL was issued for %q"
+	msgUploadContentLength = "is %d bytes; the upload URL was issued for %d"
+	msgUploadEmpty         = "is empty: nothing to upload"
+	msgUploadUsed          = "The upload URL was used already; it takes one PUT. Ask GetProtocolUploadURL for another."
+	msgUploadExpired       = "The upload URL expired (it is valid for 5 minutes). Ask GetProtocolUploadURL for another."
+
+	msgImportInvalid    = "The document cannot be imported; messages say why."
+	msgImportParse      = "The file is not an OpenAPI document (JSON or YAML)."
+	msgImportVersion    = "The file is OpenAPI %q; the mock imports OpenAPI 3.x only."
+	msgImportInvalidDoc = "The OpenAPI document is invalid."
+	msgImportNoServer   = "The document names no server: the connector's baseUrl is \"/\"; set it with UpdateConnector."
+	msgImportScheme     = "Security scheme %q (%s) was not imported: the mock imports apiKey and http basic schemes."
+	msgImportStatus     = "Response %q of %s was not imported: not a status code."
+	msgImportNotHTTP    = "is a %s connector; only an http connector imports OpenAPI documents"
+	msgImportNoFile     = "is required: the multipart body has no file part"
+	msgImportNoVersion  = "is required: the version to create"
+	msgMultipart        = "cannot read the multipart body: %v"
+	msgMetadata         = "is not the JSON metadata object: %v"
+	msgNotOurURL        = "is not a URL GetProtocolUploadURL issued: the mock fetches no other URL"
+	msgNothingUploaded  = "names an upload URL that holds no file (no PUT yet, or not issued)"
+
 	msgConnectionNameEmpty          = "must not be empty"
 	msgUnknownConnectionCredential  = "names no connection credential of this kind in the connection: %q"
 	msgRepeatedConnectionCredential = "repeats connection credential %q"

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"mime/multipart"
 	"net/http/httptest"
+	"net/textproto"
 	"net/url"
 	"os"
 	"slices"
@@ -109,6 +111,11 @@ func (s *fuzzServer) checkAnswer(t *testing.T, status int, body []byte) bool {
 			Message *string `json:"message"`
 		} `json:"fields"`
 		Details *string `json:"details"`
+		// Messages say why an import was refused (ImportHTTPConnectorError).
+		Messages []struct {
+			Text, Severity string
+			Detail         []string
+		} `json:"messages"`
 		// Definition is the definition still referred to, of a 412 (DefinitionDeletePreconditionFailed).
 		Definition *struct {
 			ID, Name     string
@@ -129,6 +136,8 @@ func (s *fuzzServer) checkAnswer(t *testing.T, status int, body []byte) bool {
 		t.Fatalf("a 400 names no field: %s", body)
 	case status == 405 && (e.Details == nil || *e.Details == ""):
 		t.Fatalf("a 405 lists no methods: %s", body)
+	case e.Messages != nil && (status != 400 || len(e.Messages) == 0 || e.Messages[0].Text == ""):
+		t.Fatalf("import messages out of a 400, or empty: %s", body)
 	case (status == 412) != (e.Definition != nil) || e.Definition != nil && len(e.Definition.ReferencedBy) == 0:
 		t.Fatalf("a definition without what refers to it, or out of a 412: %s", body)
 	}
@@ -790,3 +799,52 @@ func FuzzProtocols(f *testing.F) {
 		}
 	})
 }
+
+// FuzzImports sends an arbitrary document (multipart) and an arbitrary JSON body to both
+// imports, and an arbitrary upload to an upload URL: no document makes the mock fail, and an
+// accepted import stores the connector it answers.
+func FuzzImports(f *testing.F) {
+	for _, seed := range []struct{ doc, body string }{
+		{petstoreDoc, `{"schemaURL":"http://x/api/connect/v1/uploads/01JQQEESWY391NGMH0BV4G0000","format":"openapi"}`},
+		{"openapi: 3.0.3\ninfo: {title: x, version: latest}\npaths: {/a/{b}: {parameters: [{name: b, in: path, required: true, schema: {type: boolean}}], get: {responses: {default: {description: d}}}}}\n", `{"schemaURL":"https://example.com","format":"openapi","version":"x"}`},
+		{`{"openapi":"3.1.0","info":{"title":"t","version":"1"},"paths":{}}`, `{"format":"openapi"}`},
+		{"swagger: '2.0'", `{"schemaURL":"%zz","format":"yaml"}`}, {"", `[`}, {"\x00", `null`},
+	} {
+		f.Add([]byte(seed.doc), []byte(seed.body))
+	}
+	s := newFuzzServer(f)
+	f.Fuzz(func(t *testing.T, doc, body []byte) {
+		s.Begin(t)
+		for _, path := range [][]string{{"o", docOrg, "protocols", "http", "import"}, {"o", docOrg, "connector", docID, "http", "import"}} {
+			var b bytes.Buffer
+			mw := multipart.NewWriter(&b)
+			fw, _ := mw.CreateFormFile("file", "openapi.yaml")
+			fw.Write(doc)
+			pw, _ := mw.CreatePart(textproto.MIMEHeader{"Content-Disposition": {`form-data; name="metadata"`}, "Content-Type": {"application/json"}})
+			pw.Write([]byte(`{"format":"openapi","version":"9.0.0"}`))
+			mw.Close()
+			r := httptest.NewRequest("POST", apiURL("", path...).String(), &b)
+			r.Header.Set("Content-Type", mw.FormDataContentType())
+			r.Header.Set("Authorization", "Bearer "+mock.AdminToken)
+			s.Wrote()
+			w := httptest.NewRecorder()
+			s.ServeHTTP(w, r)
+			if s.checkAnswer(t, w.Code, w.Body.Bytes()) {
+				var res versori.ImportResult
+				decode(t, w.Body.Bytes(), &res)
+				if _, err := s.Versori().Store().Connector(docOrg, res.Connector.ID); err != nil {
+					t.Fatalf("imported %s, stored none: %v", res.Connector.ID, err)
+				}
+				s.Restore(t)
+			}
+			w = s.send("POST", apiURL("", path...), body)
+			if s.checkAnswer(t, w.Code, w.Body.Bytes()) {
+				t.Fatalf("imported from a URL nothing was uploaded to: %s", w.Body.Bytes())
+			}
+		}
+	})
+}
+
+// petstoreDoc is a small OpenAPI document for the fuzz seeds.
+const petstoreDoc = "openapi: 3.0.3\ninfo: {title: Pets, version: 1.2.0}\ncomponents: {schemas: {Pet: {type: object, properties: {o: {$ref: '#/components/schemas/O'}}}, O: {type: string}}}\n" +
+	"paths: {/pets: {post: {operationId: add, requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}, responses: {'201': {description: c}}}}}\n"

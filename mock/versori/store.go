@@ -95,6 +95,8 @@ type Store struct {
 	seed    uint64
 	st      *state
 	created int // ids handed out through the API so far, to derive the next one
+	// uploads are the issued upload URLs by id (see uploads.go): not state a snapshot keeps.
+	uploads map[string]*upload
 }
 
 func newStore(cfg vendorapi.Config, schemas *schemas) *Store {
@@ -114,7 +116,7 @@ func (s *Store) reset(cfg vendorapi.Config) {
 	st := seeded(cfg)
 	s.mu.LockUnseeded()
 	defer s.mu.Unlock()
-	s.seed, s.st, s.created = cfg.Seed, st, 0
+	s.seed, s.st, s.created, s.uploads = cfg.Seed, st, 0, nil
 }
 
 // writable is the state to change: the shared seeded state is copied first. Callers hold mu

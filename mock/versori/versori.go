@@ -201,10 +201,13 @@ func (a *mounted) Handlers() map[string]vendorapi.HandlerFunc {
 		"UpdateConnectorCategories":    a.updateCategories,
 		"ImportPublicConnectorVersion": a.importPublicVersion,
 
-		"ListProtocols":          a.listProtocols,
-		"ListAuthSchemes":        a.listAuthSchemes,
-		"UpsertAuthSchemeConfig": a.upsertAuthSchemeConfig,
-		"DeleteAuthSchemeConfig": a.deleteAuthSchemeConfig,
+		"GetProtocolUploadURL":       a.getUploadURL,
+		"ImportHTTPConnector":        a.importConnector,
+		"ImportHTTPConnectorVersion": a.importConnectorVersion,
+		"ListProtocols":              a.listProtocols,
+		"ListAuthSchemes":            a.listAuthSchemes,
+		"UpsertAuthSchemeConfig":     a.upsertAuthSchemeConfig,
+		"DeleteAuthSchemeConfig":     a.deleteAuthSchemeConfig,
 	}
 }
 

@@ -1,6 +1,7 @@
 package versori
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -319,3 +320,112 @@ func documentedContent() *content {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// PutVersionContent replaces a version's definitions, actions and triggers with vc (typed
+// access for seeding and tests; a published version too). Everything is checked as the API
+// checks it, every fault reported, and nothing changes on a refusal: names unique per kind
+// and matching the contract's patterns, operations fitting the connector's protocol, links
+// and "#/$defs/<name>" references naming definitions of vc. Ids are vc's (upper-cased);
+// empty ones are drawn as the API draws them. The version's and the connector's updatedAt
+// stay.
+func (s *Store) PutVersionContent(org, connector, version string, vc fx.VersionContent) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, err := s.lookupVersion(org, connector, version)
+	if err != nil {
+		return err
+	}
+	mark := s.created
+	bad := &InvalidError{}
+	c := &content{}
+	for i, d := range vc.Definitions {
+		field := fmt.Sprintf("definitions[%d]", i)
+		checkItemName(bad, field+".name", d.Name, definitionName)
+		if slices.ContainsFunc(vc.Definitions[:i], func(o fx.Definition) bool { return o.Name == d.Name }) {
+			bad.add(field+".name", msgRepeatedDefinition, d.Name)
+		}
+		id := strings.ToUpper(d.ID)
+		if id == "" {
+			id = s.newID()
+		}
+		def := &definition{ID: id, Name: d.Name, Accept: slices.Clone(d.Accept), ContentType: "application/schema+json"}
+		if def.Accept == nil {
+			def.Accept = []string{}
+		}
+		if d.Description != "" {
+			def.Description = ptr(d.Description)
+		}
+		c.Definitions = append(c.Definitions, def)
+	}
+	names := func(n string) string {
+		if d := c.definitionByName(n); d != nil {
+			return d.ID
+		}
+		return ""
+	}
+	for i, d := range vc.Definitions {
+		c.Definitions[i].Schema, c.Definitions[i].Refs = parseSchema(fmt.Sprintf("definitions[%d].schema", i), "application/schema+json", string(d.Schema), names, c, bad)
+	}
+	v.content = c
+	for _, kind := range []string{kindAction, kindTrigger} {
+		list := vc.Actions
+		if kind == kindTrigger {
+			list = vc.Triggers
+		}
+		var ops []*operation
+		for i, o := range list {
+			in := OperationInput{ID: o.ID, Type: v.e.stored.Protocol, Name: o.Name, Method: o.Method, Parameters: mustJSON(o.Parameters)}
+			if o.Summary != "" {
+				in.Summary = ptr(o.Summary)
+			}
+			if kind == kindAction {
+				in.Path = ptr(o.Path)
+			}
+			links := func(names []string) []LinkInput {
+				out := []LinkInput{}
+				for _, n := range names {
+					var l LinkInput
+					l.Definition.Name = n
+					out = append(out, l)
+				}
+				return out
+			}
+			if o.Request != nil {
+				in.RequestBody = &struct {
+					Required    bool        `json:"required"`
+					Definitions []LinkInput `json:"definitions"`
+				}{true, links(o.Request)}
+			}
+			for _, r := range o.Responses {
+				ri := ResponseInput{Definitions: links(r.Definitions)}
+				if r.Status != 0 {
+					ri.Status = ptr(r.Status)
+				}
+				in.Responses = append(in.Responses, ri)
+			}
+			sub := &InvalidError{}
+			op := s.build(v, kind, strings.ToUpper(o.ID), in, nil, sub)
+			for _, f := range sub.Fields {
+				bad.add(fmt.Sprintf("%ss[%d].%s", kind, i, f.Field), "%s", f.Message)
+			}
+			if findOperation(ops, o.Name) >= 0 {
+				bad.add(fmt.Sprintf("%ss[%d].name", kind, i), "%s", msgItemExists(kind, o.Name))
+			}
+			s.assignIDs(op)
+			ops = append(ops, op)
+		}
+		c = c.with(kind, ops)
+		v.content = c
+	}
+	if err := bad.orNil(); err != nil {
+		s.created = mark
+		return err
+	}
+	s.writable().contents[v.version().ID] = c
+	return nil
+}
+
+func mustJSON(v any) json.RawMessage {
+	b, _ := json.Marshal(v) // plain values: cannot fail
+	return b
+}

@@ -2,6 +2,7 @@ package versori_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -231,4 +232,53 @@ func TestDefinitionsAndRawSchemas(t *testing.T) {
 	require.Equal(t, 201, do(t, s, "POST", connectorPath(docOrg, docID)+"/versions", map[string]any{"name": "3.0.0", "fromVersion": "1.0.0"}).Status)
 	assert.Equal(t, http.StatusOK, do(t, s, "GET", versionPath(docOrg, docID, "3.0.0")+"/definitions/Weather", nil).Status)
 	assert.Equal(t, http.StatusOK, do(t, s, "GET", versionPath(docOrg, docID, "3.0.0")+"/actions/getWeather", nil).Status)
+}
+
+// TestPutVersionContent: generated content seeded through the store is served by the API
+// (every answer checked against both specs), and content that breaks the rules is refused
+// whole.
+func TestPutVersionContent(t *testing.T) {
+	s := newServer(t)
+	store := s.Versori().Store()
+	for i := range 4 {
+		vc := fx.Content(7, i)
+		require.NoError(t, store.PutVersionContent(docOrg, docID, "1.1.0", vc), "content %d", i)
+		var page map[string]any
+		do(t, s, "GET", versionPath(docOrg, docID, "1.1.0")+"/definitions", nil).JSON(t, &page)
+		assert.EqualValues(t, len(vc.Definitions), page["totalCount"])
+		for _, a := range vc.Actions {
+			res := do(t, s, "GET", versionPath(docOrg, docID, "1.1.0")+"/actions/"+a.Name, nil)
+			require.Equal(t, 200, res.Status, "%s", res.Body)
+			var got versori.OperationView
+			res.JSON(t, &got)
+			assert.Equal(t, strings.ToUpper(a.ID), got.ID)
+			assert.Empty(t, got.Errors)
+		}
+		last := vc.Definitions[len(vc.Definitions)-1]
+		raw, err := store.RawSchema(docOrg, docID, "1.1.0", last.Name+".json", "http://h")
+		require.NoError(t, err)
+		assert.NotContains(t, string(raw), "#/$defs/", "references are URLs once stored")
+	}
+	before, err := store.Snapshot()
+	require.NoError(t, err)
+	bad := fx.Content(7, 0)
+	bad.Actions = append(bad.Actions, fx.NewAction("x", "GET", "/x", []string{"Nope"}), bad.Actions[0])
+	bad.Definitions = append(bad.Definitions, fx.NewDefinition("y", `{"$ref":"#/$defs/Nope"}`))
+	err = store.PutVersionContent(docOrg, docID, "1.1.0", bad)
+	require.Error(t, err)
+	var invalid *versori.InvalidError
+	require.ErrorAs(t, err, &invalid)
+	var fields []string
+	for _, f := range invalid.Fields {
+		fields = append(fields, f.Field)
+	}
+	n := len(bad.Definitions) - 1
+	assert.Equal(t, []string{
+		"definitions[" + fmt.Sprint(n) + "].schema.content",
+		"actions[" + fmt.Sprint(len(bad.Actions)-2) + "].responses[0].definitions[0].definition",
+		"actions[" + fmt.Sprint(len(bad.Actions)-1) + "].name",
+	}, fields)
+	after, err := store.Snapshot()
+	require.NoError(t, err)
+	assert.JSONEq(t, string(before), string(after))
 }

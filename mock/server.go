@@ -33,7 +33,7 @@ var vendors = []struct {
 }{
 	{productsup.Name, []string{"/connectors"}},
 	{conductorone.Name, []string{"/api/v1/apps"}},
-	{versori.Name, []string{"/api/connect/v1"}},
+	{versori.Name, []string{"/api/connect/v1", "/.well-known/oauth-authorization-server"}},
 }
 
 // Server is one mock: every vendor's API on its native paths, over in-memory state seeded

@@ -259,6 +259,12 @@ func versoriBaseCases() map[string]statusCase {
 		"ImportHTTPConnectorVersion 403": {req: vImport(vBase+"/connector/"+vConn+"/http/import", foreignToken, vOpenAPI, `{"format":"openapi","version":"3.0.0"}`)},
 		"ImportHTTPConnectorVersion 404": {req: vImport(vBase+"/connector/"+vUnknown+"/http/import", adminTok, vOpenAPI, `{"format":"openapi","version":"3.0.0"}`)},
 		"ImportHTTPConnectorVersion 409": {req: vImport(vBase+"/connector/"+vConn+"/http/import", adminTok, vOpenAPI, `{"format":"openapi","version":"1.0.0"}`), reason: "already has a version"},
+
+		"InitialiseOAuth2Connection 200": {req: send("POST", vOAuth2Connector()+"/oauth2/initialise", adminTok, vOAuth2Body(vOAuth2Credential()))},
+		"InitialiseOAuth2Connection 400": {req: send("POST", vOAuth2Connector()+"/oauth2/initialise", adminTok, vOAuth2Body(versori.DocumentedCredentialID)), reason: `"field":"credential.id"`},
+		"InitialiseOAuth2Connection 401": {req: send("POST", vOAuth2Connector()+"/oauth2/initialise", "", vOAuth2Body(vOAuth2Credential()))},
+		"InitialiseOAuth2Connection 403": {req: send("POST", vOAuth2Connector()+"/oauth2/initialise", roTok, vOAuth2Body(vOAuth2Credential()))},
+		"InitialiseOAuth2Connection 404": {req: send("POST", vBase+"/connectors/"+vUnknown+"/oauth2/initialise", adminTok, vOAuth2Body(vOAuth2Credential()))},
 	}
 }
 
@@ -331,6 +337,30 @@ func vImport(path, token, doc, metadata string) testkit.Request {
 // vOpenAPI is a one-operation OpenAPI document to import.
 const vOpenAPI = "openapi: 3.0.3\ninfo: {title: Ping, version: 2.0.0}\nservers: [{url: 'https://ping.example.com'}]\n" +
 	"paths: {/ping: {get: {operationId: ping, responses: {'200': {description: ok, content: {application/json: {schema: {type: object}}}}}}}}\n"
+
+// vOAuth2 is a generated connector of the default seed in the documented organisation whose
+// connection's credential satisfies an oauth2 auth scheme config, and that credential.
+func vOAuth2() (versori.Connector, string) {
+	for _, c := range versori.Connectors(fixtures.DefaultSeed, mock.DefaultConnectors) {
+		if c.OrganisationID != vOrg {
+			continue
+		}
+		for _, conn := range c.Connections {
+			if cc := conn.Credentials.Action[0]; cc.AuthSchemeConfig.SchemeType == "oauth2" {
+				return c, cc.Credential.ID
+			}
+		}
+	}
+	panic("the default seed generates no oauth2 connection in the documented organisation")
+}
+
+func vOAuth2Connector() string  { c, _ := vOAuth2(); return vBase + "/connectors/" + c.ID }
+func vOAuth2Credential() string { _, id := vOAuth2(); return id }
+
+// vOAuth2Body is an InitialiseOAuth2Connection request for the credential.
+func vOAuth2Body(credential string) string {
+	return `{"credential":{"id":"` + credential + `","organisationId":"` + vOrg + `"},"authorizeUrl":"https://auth.example.com/authorize","clientId":"cid","scopes":["read"]}`
+}
 
 // Paths and bodies of the Versori operations added for issue 14.
 const (

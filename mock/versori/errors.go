@@ -112,6 +112,15 @@ const (
 	msgNotOurURL        = "is not a URL GetProtocolUploadURL issued: the mock fetches no other URL"
 	msgNothingUploaded  = "names an upload URL that holds no file (no PUT yet, or not issued)"
 
+	msgNotAbsolute         = "is not an absolute URL: %q"
+	msgBadQuery            = "is not a URL-encoded query string: %v"
+	msgParamConflict       = "sets %q, which the API sets itself"
+	msgNoSuchCredential    = "names no credential of this connector's connections: %q"
+	msgNotOAuth2Credential = "names a credential whose auth scheme config is not oauth2: %q"
+	msgUnknownState        = "is not a state InitialiseOAuth2Connection issued, or it was used already or expired"
+	msgProviderRefused     = "the provider refused: %s %s"
+	msgNoOAuthRoute        = "No OAuth 2.0 endpoint at %s; the mock serves /authorize, /token and /callback."
+
 	msgConnectionNameEmpty          = "must not be empty"
 	msgUnknownConnectionCredential  = "names no connection credential of this kind in the connection: %q"
 	msgRepeatedConnectionCredential = "repeats connection credential %q"

@@ -848,3 +848,52 @@ func FuzzImports(f *testing.F) {
 // petstoreDoc is a small OpenAPI document for the fuzz seeds.
 const petstoreDoc = "openapi: 3.0.3\ninfo: {title: Pets, version: 1.2.0}\ncomponents: {schemas: {Pet: {type: object, properties: {o: {$ref: '#/components/schemas/O'}}}, O: {type: string}}}\n" +
 	"paths: {/pets: {post: {operationId: add, requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}, responses: {'201': {description: c}}}}}\n"
+
+// FuzzOAuth2 sends an arbitrary InitialiseOAuth2Connection body to the documented connector,
+// and an arbitrary query to the callback and the authorize endpoint and form to the token
+// endpoint: no answer is a 5xx or undocumented, and a callback never completes without a state
+// the API issued.
+func FuzzOAuth2(f *testing.F) {
+	for _, seed := range []struct{ body, query string }{
+		{`{"credential":{"id":"` + fx.DocumentedCredentialID + `","organisationId":"` + docOrg + `"},"authorizeUrl":"https://a/b","clientId":"c"}`, "state=x&code=y"},
+		{`{"credential":{"id":"x","organisationId":"y"},"authorizeUrl":"/rel","clientId":"c","additionalParams":"%zz"}`, "error=access_denied"},
+		{`{"credential":{},"authorizeUrl":"https://a","clientId":"c","additionalParams":"state=1&scope=2"}`, "client_id=c&response_type=code&redirect_uri=https://a/b"},
+		{`[`, "grant_type=refresh_token&refresh_token=r"}, {``, "%"}, {`null`, "grant_type=authorization_code&code=c"},
+	} {
+		f.Add([]byte(seed.body), seed.query)
+	}
+	s := newFuzzServer(f)
+	f.Fuzz(func(t *testing.T, body []byte, query string) {
+		s.Begin(t)
+		w := s.send("POST", apiURL("", "o", docOrg, "connectors", docID, "oauth2", "initialise"), body)
+		if s.checkAnswer(t, w.Code, w.Body.Bytes()) {
+			t.Fatalf("initialised a flow for a credential that is no oauth2 one: %s", w.Body.Bytes())
+		}
+		for _, path := range []string{"callback", "authorize", "token"} {
+			u := apiURL(query, "oauth2", path)
+			if u == nil {
+				continue
+			}
+			method, form := "GET", []byte(nil)
+			if path == "token" {
+				method, form = "POST", []byte(query)
+				u.RawQuery = ""
+			}
+			r := httptest.NewRequest(method, u.String(), bytes.NewReader(form))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			rec := httptest.NewRecorder()
+			s.Wrote() // the provider draws ids for codes and tokens
+			s.ServeHTTP(rec, r)
+			s.violations.Check(t)
+			s.Restore(t)
+			switch {
+			case rec.Code >= 500:
+				t.Fatalf("%s answered %d: %s", path, rec.Code, rec.Body)
+			case path == "callback" && rec.Code != 400:
+				t.Fatalf("a callback without an issued state answered %d: %s", rec.Code, rec.Body)
+			case path != "callback" && rec.Code != 302 && rec.Code != 200 && rec.Code != 400:
+				t.Fatalf("%s answered %d: %s", path, rec.Code, rec.Body)
+			}
+		}
+	})
+}

@@ -97,6 +97,9 @@ type Store struct {
 	created int // ids handed out through the API so far, to derive the next one
 	// uploads are the issued upload URLs by id (see uploads.go): not state a snapshot keeps.
 	uploads map[string]*upload
+	// oauth is the OAuth 2.0 flow's states, codes and tokens (see oauth2.go): not state a
+	// snapshot keeps either.
+	oauth *oauth
 }
 
 func newStore(cfg vendorapi.Config, schemas *schemas) *Store {
@@ -116,7 +119,7 @@ func (s *Store) reset(cfg vendorapi.Config) {
 	st := seeded(cfg)
 	s.mu.LockUnseeded()
 	defer s.mu.Unlock()
-	s.seed, s.st, s.created, s.uploads = cfg.Seed, st, 0, nil
+	s.seed, s.st, s.created, s.uploads, s.oauth = cfg.Seed, st, 0, nil, nil
 }
 
 // writable is the state to change: the shared seeded state is copied first. Callers hold mu

@@ -136,9 +136,12 @@ func (s *Store) uploaded(id string) ([]byte, string, error) {
 	return u.data, u.dataType, nil // never written again
 }
 
-// RawRoutes implements vendorapi.RawRouter: the upload URLs.
+// RawRoutes implements vendorapi.RawRouter: the upload URLs, and the OAuth 2.0 provider and
+// callback (oauth2.go).
 func (a *mounted) RawRoutes() []vendorapi.RawRoute {
 	return []vendorapi.RawRoute{
 		{Prefix: strings.TrimSuffix(uploadsPath, "/"), Name: "versori.upload", Handler: http.HandlerFunc(a.serveUpload)},
+		{Prefix: oauthPrefix, Name: "versori.oauth2", Handler: http.HandlerFunc(a.serveOAuth)},
+		{Prefix: wellKnown, Name: "versori.oauth2.metadata", Handler: http.HandlerFunc(a.metadata)},
 	}
 }

@@ -205,6 +205,7 @@ func (a *mounted) Handlers() map[string]vendorapi.HandlerFunc {
 		"ImportHTTPConnector":        a.importConnector,
 		"ImportHTTPConnectorVersion": a.importConnectorVersion,
 		"ListProtocols":              a.listProtocols,
+		"InitialiseOAuth2Connection": a.initialiseOAuth2,
 		"ListAuthSchemes":            a.listAuthSchemes,
 		"UpsertAuthSchemeConfig":     a.upsertAuthSchemeConfig,
 		"DeleteAuthSchemeConfig":     a.deleteAuthSchemeConfig,

@@ -133,3 +133,31 @@ func jsonField(t *testing.T, body []byte, name string) string {
 	v, _ := jsonMap(t, body)[name].(string)
 	return v
 }
+
+// TestCookieAuthentication: the contract's second security scheme, the token in the cookie
+// named "cookie", authenticates like a bearer token (roles and organisation scopes included);
+// the Authorization header wins when both are sent; other vendors take no cookie.
+func TestCookieAuthentication(t *testing.T) {
+	s := newServer(t)
+	send := func(method, path, cookie, header string) int {
+		r := httptest.NewRequest(method, path, nil)
+		if cookie != "" {
+			r.AddCookie(&http.Cookie{Name: "cookie", Value: cookie})
+		}
+		if header != "" {
+			r.Header.Set("Authorization", "Bearer "+header)
+		}
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		return w.Code
+	}
+	doc := connectorPath(docOrg, docID)
+	assert.Equal(t, 200, send("GET", doc, "mock-readonly-token", ""))
+	assert.Equal(t, 403, send("DELETE", doc+"/versions/1.1.0", "mock-readonly-token", ""), "read-only")
+	assert.Equal(t, 204, send("DELETE", doc+"/versions/1.1.0", "mock-admin-token", ""))
+	assert.Equal(t, 401, send("GET", doc, "nope", ""))
+	assert.Equal(t, 401, send("GET", doc, "mock-admin-token", "nope"), "the header wins")
+	assert.Equal(t, 403, send("GET", connectorPath(otherOrg, docID), scopedToken, ""), "organisation scopes hold")
+	assert.Equal(t, 200, send("GET", "/api/connect/v1/connectors", "mock-readonly-token", ""))
+	assert.Equal(t, 401, send("GET", "/connectors/"+"497f6eca-6276-4993-bfeb-53cbbbba6f08", "mock-admin-token", ""), "Productsup documents no cookie")
+}

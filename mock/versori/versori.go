@@ -1,7 +1,13 @@
-// Package versori mocks the connector operations of the Versori Connect API v1 on the vendor's
-// own paths (/api/connect/v1/o/{organisation_id}/connectors/...): connectors of the http and
-// bigquery protocols with their auth scheme configs, connections, credentials and versions,
-// isolated per organisation, answered in the contract's shapes (Error for every failure).
+// Package versori mocks the Versori Connect API v1, all 48 operations, on the vendor's own paths
+// (/api/connect/v1/...): connectors of the http and bigquery protocols with their auth scheme
+// configs, connections, credentials and versions, isolated per organisation; each version's
+// actions, triggers and definitions (JSON Schema documents, served by GetRawSchema); the public
+// library, categories, protocols and auth schemes; upload URLs and OpenAPI imports; and the
+// OAuth 2.0 authorization-code flow against a provider the mock plays itself. Everything is
+// answered in the contract's shapes (Error for every failure). One file per resource family:
+// handlers.go and store.go (connectors, versions), connections.go, content.go (publishing, the
+// versions' content), actions.go, definitions.go, catalogue.go, protocols.go, uploads.go,
+// imports.go, oauth2.go; errors.go holds every message.
 //
 // Package mock mounts it; a test reaches its state through the server's accessor, with the
 // values of package fixtures/versori:
@@ -39,8 +45,15 @@
 // kept: 800 KB at 100,000 connectors, tens of microseconds). Sorts that order alike share
 // an order ("name:asc,name:desc" is "name:asc,id:asc"). A page is a binary search for its
 // cursor and a slice of the page's length, so it costs the same at 1,000 connectors as at
-// 100,000. The filters (name, protocol, tags) scan the organisation in the sort's order,
-// without sorting or copying it. A connector's versions, a handful, are sorted per page.
+// 100,000. The filters (name, protocol, tags, categories) scan the organisation in the sort's
+// order, without sorting or copying it. A connector's versions, a handful, are sorted per page;
+// so are its connections, and a version's actions, triggers and definitions (tens). The public
+// library (ListPublicConnectors) is kept in orders of its own, beside the organisations'.
+//
+// A version's actions, triggers and definitions live beside the connectors, by version id
+// (state.contents), immutable like entries: a write builds a new content and swaps it in,
+// with the connector (the version's and its updatedAt move). Upload URLs and the OAuth flow's
+// states, codes and tokens are not part of the snapshot and go with a reset.
 package versori
 
 import (

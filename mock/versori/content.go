@@ -39,7 +39,7 @@ type operation struct {
 	Summary     *string         `json:"summary,omitempty"`
 	Method      string          `json:"method"`
 	Path        *string         `json:"path,omitempty"`
-	Parameters  []byte          `json:"parameters"` // the body's JSON array, as sent
+	Parameters  json.RawMessage `json:"parameters"` // the body's JSON array, compacted
 	RequestBody *operationBody  `json:"requestBody,omitempty"`
 	Responses   []operationResp `json:"responses"`
 }
@@ -67,13 +67,13 @@ type link struct {
 // definitions of the version are held as refPrefix + id (see definitions.go), so that they
 // survive renames and are written as URLs of the mock when served.
 type definition struct {
-	ID          string   `json:"id"`
-	Name        string   `json:"name"`
-	Accept      []string `json:"accept"`
-	Description *string  `json:"description,omitempty"`
-	ContentType string   `json:"contentType"`
-	Schema      []byte   `json:"schema"` // JSON: an object or a boolean
-	Refs        []string `json:"refs,omitempty"`
+	ID          string          `json:"id"`
+	Name        string          `json:"name"`
+	Accept      []string        `json:"accept"`
+	Description *string         `json:"description,omitempty"`
+	ContentType string          `json:"contentType"`
+	Schema      json.RawMessage `json:"schema"` // JSON: an object or a boolean
+	Refs        []string        `json:"refs,omitempty"`
 }
 
 // links is every definition link of the operation, in order.

@@ -282,3 +282,34 @@ func TestPutVersionContent(t *testing.T) {
 	require.NoError(t, err)
 	assert.JSONEq(t, string(before), string(after))
 }
+
+// TestContentSnapshots: a version's content goes through Snapshot and Restore (as JSON a
+// reader can read), and a connector Put without a version drops that version's content.
+func TestContentSnapshots(t *testing.T) {
+	s := newServer(t)
+	store := s.Versori().Store()
+	require.NoError(t, store.PutVersionContent(docOrg, docID, "1.1.0", fx.Content(3, 1)))
+	snap, err := store.Snapshot()
+	require.NoError(t, err)
+	assert.Contains(t, string(snap), `"parameters":[`, "JSON, not base64")
+	s.Reset(0) // the default seed: the documented content again
+	name := fx.Content(3, 1).Actions[0].Name
+	assert.Equal(t, 404, do(t, s, "GET", versionPath(docOrg, docID, "1.1.0")+"/actions/"+name, nil).Status)
+	require.NoError(t, store.Restore(snap))
+	again, err := store.Snapshot()
+	require.NoError(t, err)
+	assert.JSONEq(t, string(snap), string(again))
+	assert.Equal(t, 200, do(t, s, "GET", versionPath(docOrg, docID, "1.1.0")+"/actions/"+name, nil).Status)
+
+	c, err := store.Connector(docOrg, docID)
+	require.NoError(t, err)
+	draftID := c.Versions[1].ID
+	c.Versions = c.Versions[:1]
+	require.NoError(t, store.Put(c))
+	snap, err = store.Snapshot()
+	require.NoError(t, err)
+	assert.NotContains(t, string(snap), `"`+draftID+`":{`, "the dropped version's content went with it")
+	c.Versions = append(c.Versions, fx.Version{ID: draftID, Name: "1.1.0", CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt})
+	require.NoError(t, store.Put(c))
+	assert.Equal(t, 404, do(t, s, "GET", versionPath(docOrg, docID, "1.1.0")+"/actions/"+name, nil).Status, "not back with the id")
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -229,6 +230,12 @@ func (st *state) dropFrom(org string, e *entry) {
 func (st *state) replace(e *entry) {
 	if old := st.connectors[e.stored.ID]; old != nil {
 		st.unindex(old)
+		// A version the new value no longer has takes its content along (Put may drop one).
+		for _, v := range old.stored.Versions {
+			if !slices.ContainsFunc(e.stored.Versions, func(n fx.Version) bool { return n.ID == v.ID }) {
+				delete(st.contents, v.ID)
+			}
+		}
 	}
 	st.add(e)
 }

@@ -310,14 +310,36 @@ type OperationPage struct {
 
 // MarshalJSON writes the page with its list under the kind's key.
 func (p OperationPage) MarshalJSON() ([]byte, error) {
-	m := map[string]any{"totalCount": p.TotalCount, p.Kind + "s": p.Items}
-	if p.Next != "" {
-		m["next"] = p.Next
+	type page struct {
+		TotalCount int             `json:"totalCount"`
+		Next       string          `json:"next,omitempty"`
+		Prev       string          `json:"prev,omitempty"`
+		Actions    []OperationView `json:"actions,omitempty"`
+		Triggers   []OperationView `json:"triggers,omitempty"`
 	}
-	if p.Prev != "" {
-		m["prev"] = p.Prev
+	out := page{TotalCount: p.TotalCount, Next: p.Next, Prev: p.Prev}
+	items := p.Items
+	if items == nil {
+		items = []OperationView{}
 	}
-	return json.Marshal(m)
+	if p.Kind == kindTrigger {
+		out.Triggers = items
+		if len(items) == 0 { // omitempty would drop the required list
+			return json.Marshal(struct {
+				page
+				Triggers []OperationView `json:"triggers"`
+			}{out, items})
+		}
+	} else {
+		out.Actions = items
+		if len(items) == 0 {
+			return json.Marshal(struct {
+				page
+				Actions []OperationView `json:"actions"`
+			}{out, items})
+		}
+	}
+	return json.Marshal(out)
 }
 
 // itemSorting is the order of a version's lists: by name (names are unique in a version).

@@ -156,6 +156,10 @@ func TestActionsFollowProtocolAndDefinitions(t *testing.T) {
 	do(t, s, "GET", draft+"/actions?name=CIT", nil).JSON(t, &page)
 	assert.EqualValues(t, 1, page["totalCount"])
 	assert.Len(t, page["actions"], 1)
+	for _, kind := range []string{"actions", "triggers"} {
+		res := do(t, s, "GET", draft+"/"+kind+"?name=zzz", nil)
+		assert.JSONEq(t, `{"totalCount":0,"`+kind+`":[]}`, string(res.Body), "the list is required, empty or not")
+	}
 
 	// A rename through a full update, then the old name is gone.
 	a.Name = "towns"

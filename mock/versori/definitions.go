@@ -31,6 +31,9 @@ const refPrefix = "connectormock:definition:"
 type renderer struct {
 	prefix  string // the URL of the version's raw schemas, ending in "/"
 	content *content
+	// refs are the content's references by definition id, built on first use: a page renders
+	// each definition once per link, and scanning the content for each was most of a page.
+	refs *map[string][]ReferenceView
 }
 
 func newRenderer(base string, v versionRef) renderer {
@@ -38,7 +41,40 @@ func newRenderer(base string, v versionRef) renderer {
 	return renderer{
 		prefix:  base + "/o/" + c.OrganisationID + "/schemas/" + c.ID + "/" + url.PathEscape(v.version().Name) + "/",
 		content: v.content,
+		refs:    new(map[string][]ReferenceView),
 	}
+}
+
+// referencedBy is referencedBy(rb.content, id), from the index built on first use.
+func (rb renderer) referencedBy(id string) []ReferenceView {
+	if *rb.refs == nil {
+		m := map[string][]ReferenceView{}
+		for _, kind := range []string{kindAction, kindTrigger} {
+			for _, o := range rb.content.list(kind) {
+				var seen []string
+				for _, l := range o.links() {
+					if !slices.Contains(seen, l.DefinitionID) {
+						seen = append(seen, l.DefinitionID)
+						m[l.DefinitionID] = append(m[l.DefinitionID], ReferenceView{Type: kind, ID: o.ID, Name: o.Name})
+					}
+				}
+			}
+		}
+		if rb.content != nil {
+			for _, d := range rb.content.Definitions {
+				for _, r := range d.Refs {
+					if r != d.ID {
+						m[r] = append(m[r], ReferenceView{Type: kindDefinition, ID: d.ID, Name: d.Name})
+					}
+				}
+			}
+		}
+		*rb.refs = m
+	}
+	if refs := (*rb.refs)[id]; refs != nil {
+		return refs
+	}
+	return []ReferenceView{}
 }
 
 // DefinitionView is a Definition as the API shows it.
@@ -60,7 +96,7 @@ type ReferenceView struct {
 
 func (rb renderer) definition(d *definition) DefinitionView {
 	return DefinitionView{ID: d.ID, Name: d.Name, Accept: d.Accept, Description: d.Description,
-		URL: rb.prefix + d.ID + ".json", ReferencedBy: referencedBy(rb.content, d.ID)}
+		URL: rb.prefix + d.ID + ".json", ReferencedBy: rb.referencedBy(d.ID)}
 }
 
 // referencedBy lists the items of the version that refer to the definition: actions and

@@ -761,7 +761,8 @@ func FuzzCatalogue(f *testing.F) {
 func FuzzProtocols(f *testing.F) {
 	key := `{"id":"01JV8TMEFKPCQ0K4HJXA885KEY","description":"k","schemeType":"api-key","name":"X","in":"header"}`
 	for _, seed := range []struct{ slug, query, id, body string }{
-		{"http", "first=1", "01JV8TMEFKPCQ0K4HJXA885KEY", key}, {"bigquery", "", docASC, key},
+		{"http", "first=1", "01JV8TMEFKPCQ0K4HJXA885KEY", key}, {"bigquery", "content_type=bigquery&content_length=3", docASC, key},
+		{"http", "content_type=http&content_length=" + strconv.Itoa(len(key)), "01JV8TMEFKPCQ0K4HJXA885KEY", key},
 		{"ftp", "first=0", strings.ToLower(docASC), `{"id":"` + docASC + `","description":"n","schemeType":"none"}`},
 		{"", "after=x", "not-a-ulid", `{"id":"not-a-ulid","description":"d","schemeType":"none"}`},
 		{"a/b", "%zz", "", `[`}, {"\x00", "before=", "x", `null`},
@@ -775,6 +776,31 @@ func FuzzProtocols(f *testing.F) {
 			if u != nil {
 				w := s.send("GET", u, nil)
 				s.checkAnswer(t, w.Code, w.Body.Bytes())
+			}
+		}
+		// GetProtocolUploadURL with the query, then a PUT of the body, with the slug as its
+		// content type, to the URL it issued and to one named by id; then the GETs.
+		if u := apiURL(query, "o", docOrg, "protocols", slug, "upload-url"); u != nil {
+			w := s.send("GET", u, nil)
+			if s.checkAnswer(t, w.Code, w.Body.Bytes()) {
+				var signed versori.SignedURL
+				decode(t, w.Body.Bytes(), &signed)
+				for _, target := range []string{signed.UploadURL, "/api/connect/v1/uploads/" + url.PathEscape(id)} {
+					tu, err := url.Parse(target)
+					if err != nil {
+						t.Fatalf("issued %q: %v", target, err)
+					}
+					for _, method := range []string{"PUT", "PUT", "GET", "DELETE"} {
+						r := httptest.NewRequest(method, tu.RequestURI(), bytes.NewReader(body))
+						r.Header.Set("Content-Type", slug)
+						rec := httptest.NewRecorder()
+						s.ServeHTTP(rec, r)
+						if c := rec.Code; c >= 500 || c != 200 && c != 400 && c != 404 && c != 405 && c != 409 {
+							t.Fatalf("%s %s answered %d: %s", method, tu, c, rec.Body)
+						}
+					}
+				}
+				s.Restore(t)
 			}
 		}
 		u := apiURL("", "o", docOrg, "connectors", docID, "auth-scheme-configs", id)

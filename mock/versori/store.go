@@ -162,8 +162,9 @@ func (s *Store) Snapshot() (json.RawMessage, error) {
 	return json.Marshal(snap)
 }
 
-// Restore replaces the whole state with a snapshot. One that does not parse, repeats a
-// connector id, or holds a connector that Put would refuse is refused and changes nothing.
+// Restore replaces the whole state with a snapshot, and drops the upload URLs and OAuth flows
+// issued. One that does not parse, repeats a connector id, holds a connector that Put would
+// refuse or content of no version is refused and changes nothing.
 func (s *Store) Restore(data json.RawMessage) error {
 	var snap snapshot
 	if err := kit.DecodeSnapshot(Name, data, &snap); err != nil {
@@ -203,7 +204,9 @@ func (s *Store) Restore(data json.RawMessage) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.st, s.created = st, snap.Created
+	// Upload URLs and OAuth flows belong to the state replaced, and their ids come from the
+	// counter restored: they go.
+	s.st, s.created, s.uploads, s.oauth = st, snap.Created, nil, nil
 	if snap.Seed != 0 {
 		s.seed = snap.Seed
 	}

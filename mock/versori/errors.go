@@ -119,6 +119,7 @@ const (
 	msgNotOAuth2Credential = "names a credential whose auth scheme config is not oauth2: %q"
 	msgUnknownState        = "is not a state InitialiseOAuth2Connection issued, or it was used already or expired"
 	msgProviderRefused     = "the provider refused: %s %s"
+	msgClientMismatch      = "was issued for client_id %q, but the credential holds client %q"
 	msgNoOAuthRoute        = "No OAuth 2.0 endpoint at %s; the mock serves /authorize, /token and /callback."
 
 	msgConnectionNameEmpty          = "must not be empty"

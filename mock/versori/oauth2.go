@@ -350,9 +350,17 @@ func (s *Store) completeOAuth2(state, code string) (*fx.Connection, error) {
 		return nil, err
 	}
 	c := *old.stored
-	_, i, _ := findCredential(&c, st.credential)
+	_, i, cc := findCredential(&c, st.credential)
 	if i < 0 {
 		return nil, &NotFoundError{Connector: c.ID, Kind: "connection credential", Name: st.credential}
+	}
+	// The contract: the client_id must be the one stored in the credential, "otherwise the
+	// handling of the redirect request will fail" (client ids are no secret: kept unredacted).
+	var stored struct {
+		ClientID string `json:"clientId"`
+	}
+	if json.Unmarshal(cc.Credential.Data, &stored) == nil && stored.ClientID != "" && stored.ClientID != st.clientID {
+		return nil, &InvalidError{Fields: []FieldError{{"state", fmt.Sprintf(msgClientMismatch, st.clientID, stored.ClientID)}}}
 	}
 	now := s.now()
 	c.Connections = slices.Clone(c.Connections)

@@ -90,6 +90,16 @@ func TestOAuth2Flow(t *testing.T) {
 	assert.Equal(t, 400, w.Code)
 	assert.Contains(t, w.Body.String(), `"field":"code"`)
 
+	// A credential holding another client id fails at the redirect, as the contract says.
+	conn := c.Connections[0]
+	conn.Credentials.Action[0].Credential.Type = "oauth2-client"
+	conn.Credentials.Action[0].Credential.Data = []byte(`{"clientId":"other","clientSecret":"REDACTED","authorizeUrl":"https://a.example/authorize","tokenUrl":"https://a.example/token"}`)
+	c.Connections = []fx.Connection{conn}
+	require.NoError(t, s.Versori().Store().Put(c))
+	w = get(t, s, local(t, get(t, s, local(t, init())).Header().Get("Location")))
+	assert.Equal(t, 400, w.Code)
+	assert.Contains(t, w.Body.String(), `but the credential holds client \"other\"`)
+
 	res := do(t, s, "POST", connectorPath(docOrg, c.ID)+"/oauth2/initialise", map[string]any{
 		"credential": map[string]any{"id": unknown, "organisationId": otherOrg}, "authorizeUrl": "https://x/a", "clientId": "c", "additionalParams": "state=x"})
 	assert.Equal(t, []string{"credential.organisationId", "additionalParams", "credential.id"}, fieldsOf(t, res.Body))

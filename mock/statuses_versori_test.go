@@ -123,13 +123,13 @@ func versoriBaseCases() map[string]statusCase {
 		"UpdateConnection 403": {req: send("PUT", vConn1, roTok, vConnectionUpdate)},
 		"UpdateConnection 404": {req: send("PUT", vConns+"/"+vUnknown, adminTok, vConnectionUpdate)},
 
-		"DeleteConnection 204": {req: send("DELETE", vConn1, adminTok, "")},
+		"DeleteConnection 204": {req: send("DELETE", vConn1+"?force=true", adminTok, "")},
 		"DeleteConnection 400": {req: send("DELETE", vConn1+"?force=maybe", adminTok, ""), reason: `"field":"force"`},
 		"DeleteConnection 401": {req: send("DELETE", vConn1, "nope", "")},
 		"DeleteConnection 403": {req: send("DELETE", vConn1, roTok, "")},
 		"DeleteConnection 404": {req: send("DELETE", vConns+"/"+vUnknown, adminTok, "")},
-		"DeleteConnection 409": preferred(send("DELETE", vConn1, adminTok, ""), 409, whyConnectionUnused),
-		"DeleteConnection 412": preferred(send("DELETE", vConn1, adminTok, ""), 412, whyConnectionUnused),
+		"DeleteConnection 409": preferred(send("DELETE", vConn1, adminTok, ""), 409, whyConnectionInUse),
+		"DeleteConnection 412": {req: send("DELETE", vConn1, adminTok, ""), reason: "is in use by another product"}, // the documented connection is in use
 
 		"PublishConnector 200": {req: send("POST", vDraft+"/publish", adminTok, "")},
 		"PublishConnector 400": {req: send("POST", vBase+"/connectors/not-a-ulid/versions/1.1.0/publish", adminTok, ""), reason: `"field":"connector_id"`},
@@ -379,5 +379,5 @@ const (
 	vActionBody       = `{"type":"http","name":"listCities","method":"GET","path":"/cities","parameters":[],"responses":[{"status":200,"definitions":[{"definition":{"name":"Weather"}}]}]}`
 	vTriggerBody      = `{"type":"http","name":"cityAdded","method":"POST","parameters":[],"requestBody":{"required":true,"definitions":[{"definition":{"id":"` + versori.DocumentedDefinitionID + `"}}]},"responses":[]}`
 
-	whyConnectionUnused = "no other Versori product runs in the mock, so no connection is ever in use: DeleteConnection's 409 and 412 (in use, force not set) cannot happen"
+	whyConnectionInUse = "the contract answers a connection in use with its 412, which the documented one reaches; nothing else about a connection conflicts, so force's 409 has no cause"
 )

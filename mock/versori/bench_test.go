@@ -196,7 +196,7 @@ func BenchmarkCreateConnectorConnection(b *testing.B) {
 		if err := json.Unmarshal(w.Body.Bytes(), &conn); err != nil {
 			b.Fatal(err)
 		}
-		if err := s.Versori().Store().DeleteConnection(docOrg, docID, conn.ID); err != nil {
+		if err := s.Versori().Store().DeleteConnection(docOrg, docID, conn.ID, false); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,6 +1,7 @@
 package versori
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	fx "github.com/connectormock/connectormock/fixtures/versori"
+	"github.com/connectormock/connectormock/mock/internal/kit"
 	"github.com/connectormock/connectormock/mock/internal/vendorapi"
 )
 
@@ -48,10 +50,24 @@ func (a *API) updateConnection(w http.ResponseWriter, r *http.Request, c *vendor
 	a.answer(w, http.StatusOK, conn, err)
 }
 
-func (a *API) deleteConnection(w http.ResponseWriter, _ *http.Request, c *vendorapi.Call) {
+func (a *API) deleteConnection(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 	org, id := ids(c)
-	a.answerNoContent(w, a.store.DeleteConnection(org, id, c.Params["connection_id"]))
+	err := a.store.DeleteConnection(org, id, c.Params["connection_id"], boolParam(r, "force"))
+	var inUse *InUseError
+	if errors.As(err, &inUse) {
+		kit.WriteJSON(w, http.StatusPreconditionFailed, errorBody{Code: CodePreconditionFailed, Message: inUse.Error()})
+		return
+	}
+	a.answerNoContent(w, err)
 }
+
+// InUseError is the 412 of DeleteConnection: the connection is in use by another product.
+type InUseError struct{ Connection string }
+
+func (e *InUseError) Error() string { return msgConnectionInUse(e.Connection) }
+
+// Is makes errors.Is(err, ErrPrecondition) true.
+func (e *InUseError) Is(target error) bool { return target == ErrPrecondition }
 
 // ConnectionSummary is a ConnectionSummary, an item of ListConnectorConnections.
 type ConnectionSummary struct {
@@ -343,10 +359,10 @@ func schemeTypeOf(c *fx.Connector, configID string) string {
 	return ""
 }
 
-// DeleteConnection removes a connection from its connector. Nothing in the mock uses a
-// connection (no other Versori product runs in it), so none is ever "in use" and force,
-// accepted, changes nothing.
-func (s *Store) DeleteConnection(org, connector, id string) error {
+// DeleteConnection removes a connection from its connector. One in use by another Versori
+// product (Connection.InUse, set through typed access: no product runs in the mock) is a
+// PreconditionError (412) unless force.
+func (s *Store) DeleteConnection(org, connector, id string, force bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	old, err := s.lookup(org, connector)
@@ -357,6 +373,9 @@ func (s *Store) DeleteConnection(org, connector, id string) error {
 	i, err := findConnection(&c, id)
 	if err != nil {
 		return err
+	}
+	if c.Connections[i].InUse && !force {
+		return &InUseError{Connection: c.Connections[i].Name}
 	}
 	c.Connections = slices.Delete(slices.Clone(c.Connections), i, i+1)
 	c.UpdatedAt = s.now()

@@ -88,7 +88,13 @@ func TestConnectionLifecycle(t *testing.T) {
 	assert.Equal(t, 204, do(t, s, "DELETE", base+"/"+conn.ID, nil).Status)
 	assert.Equal(t, 404, do(t, s, "GET", base+"/"+conn.ID, nil).Status)
 	assert.Equal(t, 404, do(t, s, "DELETE", base+"/"+conn.ID, nil).Status)
-	assert.Equal(t, 204, do(t, s, "DELETE", base+"/"+fx.DocumentedConnectionID, nil).Status)
+	res = do(t, s, "DELETE", base+"/"+fx.DocumentedConnectionID, nil)
+	assert.Equal(t, 412, res.Status, "the documented connection is in use: %s", res.Body)
+	assert.Contains(t, string(res.Body), `"code":"precondition_failed"`)
+	shown, err := s.Versori().Store().Connection(docOrg, docID, fx.DocumentedConnectionID)
+	require.NoError(t, err)
+	assert.False(t, shown.InUse, "answers never show it")
+	assert.Equal(t, 204, do(t, s, "DELETE", base+"/"+fx.DocumentedConnectionID+"?force=true", nil).Status)
 	assert.Equal(t, 204, do(t, s, "DELETE", connectorPath(docOrg, docID), nil).Status, "no connection left: no force needed")
 }
 

@@ -171,6 +171,10 @@ func msgSchemeTypeInUse(id, schemeType string) string {
 	return fmt.Sprintf("Auth scheme config %s is used by connection credentials of scheme type %q; its scheme type cannot change.", id, schemeType)
 }
 
+func msgConnectionInUse(name string) string {
+	return fmt.Sprintf("Connection %q is in use by another product; pass force=true to delete it anyway.", name)
+}
+
 func msgConnectionExists(name string) string {
 	return fmt.Sprintf("The connector already has a connection %q; names are unique within a connector.", name)
 }

@@ -138,7 +138,7 @@ func (s *fuzzServer) checkAnswer(t *testing.T, status int, body []byte) bool {
 		t.Fatalf("a 405 lists no methods: %s", body)
 	case e.Messages != nil && (status != 400 || len(e.Messages) == 0 || e.Messages[0].Text == ""):
 		t.Fatalf("import messages out of a 400, or empty: %s", body)
-	case (status == 412) != (e.Definition != nil) || e.Definition != nil && len(e.Definition.ReferencedBy) == 0:
+	case e.Definition != nil && (status != 412 || len(e.Definition.ReferencedBy) == 0):
 		t.Fatalf("a definition without what refers to it, or out of a 412: %s", body)
 	}
 	for _, f := range e.Fields {

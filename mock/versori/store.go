@@ -365,6 +365,7 @@ func view(stored *fx.Connector) *fx.Connector {
 		summary := c.Summary()
 		conns := make([]fx.Connection, len(c.Connections))
 		for i, conn := range c.Connections {
+			conn.InUse = false // not part of the API's Connection
 			usages := []fx.CredentialUsage{{Connection: fx.UsageConnection{
 				ID: conn.ID, Name: conn.Name, Connector: summary, CreatedAt: conn.CreatedAt, UpdatedAt: conn.UpdatedAt,
 			}}}

@@ -22,9 +22,19 @@ func newAuthenticator(ps []vendorapi.Principal) *authenticator {
 
 // authenticate finds the principal of the request's bearer token and checks that it may do
 // what the request's method does: 401 for a missing, malformed or unknown token, 403 for a
-// read-only principal that writes.
-func (a *authenticator) authenticate(r *http.Request) (vendorapi.Principal, *vendorapi.Error) {
+// read-only principal that writes. Without an Authorization header, the token may come in a
+// cookie of one of the names the operation's security allows (apiKey schemes in a cookie);
+// the header wins when both are sent.
+func (a *authenticator) authenticate(r *http.Request, cookies ...string) (vendorapi.Principal, *vendorapi.Error) {
 	h := r.Header.Get("Authorization")
+	if h == "" {
+		for _, name := range cookies {
+			if c, err := r.Cookie(name); err == nil && strings.TrimSpace(c.Value) != "" {
+				h = "Bearer " + c.Value
+				break
+			}
+		}
+	}
 	scheme, token, ok := strings.Cut(h, " ")
 	switch {
 	case h == "":

@@ -150,7 +150,7 @@ func (m *mount) serve(x *exchange, r *http.Request) (*routers.Route, error) {
 	call.OperationID, call.Params = route.Operation.OperationID, params
 
 	if security := m.security(route); len(security) > 0 {
-		p, e := m.server.auth.authenticate(r)
+		p, e := m.server.auth.authenticate(r, m.cookieSchemes(security)...)
 		if e != nil {
 			return route, fail(e)
 		}
@@ -242,6 +242,23 @@ func (m *mount) security(route *routers.Route) openapi3.SecurityRequirements {
 		return *s
 	}
 	return route.Spec.Security
+}
+
+// cookieSchemes are the cookie names of the apiKey-in-cookie schemes the requirements allow
+// alone (Versori's "cookie"): a token may come in such a cookie instead of a bearer header.
+func (m *mount) cookieSchemes(security openapi3.SecurityRequirements) []string {
+	var out []string
+	for _, req := range security {
+		if len(req) != 1 || m.spec.Doc.Components == nil {
+			continue
+		}
+		for name := range req {
+			if s := m.spec.Doc.Components.SecuritySchemes[name]; s != nil && s.Value != nil && s.Value.Type == "apiKey" && s.Value.In == "cookie" {
+				out = append(out, s.Value.Name)
+			}
+		}
+	}
+	return out
 }
 
 func (m *mount) routeError(r *http.Request, err error) *vendorapi.Error {

@@ -34,7 +34,7 @@ var vendors = []struct {
 }{
 	{productsup.Name, []string{"/connectors", "/builds", "/states", "/runs", "/metadata", "/organizations", "/defaults", "/logos"}},
 	{conductorone.Name, []string{"/api/v1/apps", "/api/v1/connectorcatalog", "/api/v1/search/apps"}},
-	{versori.Name, []string{"/api/connect/v1/o"}},
+	{versori.Name, []string{"/api/connect/v1", "/.well-known/oauth-authorization-server"}},
 }
 
 // Server is one mock: every vendor's API on its native paths, over in-memory state seeded

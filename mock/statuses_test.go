@@ -208,7 +208,7 @@ func TestEveryDocumentedStatus(t *testing.T) {
 			case status >= 400:
 				assertErrorShape(t, vendorOf[op], status, res)
 			default:
-				assert.Equal(t, "application/json", res.Header.Get("Content-Type"))
+				assert.Contains(t, []string{"application/json", "application/schema+json"}, res.Header.Get("Content-Type"))
 				assert.True(t, json.Valid(res.Body), "%s", res.Body)
 			}
 		})
@@ -270,7 +270,7 @@ func assertErrorShape(t *testing.T, vendor string, status int, res testkit.Respo
 		assert.NotEmpty(t, body.Message)
 		assert.NotNil(t, body.Details, "details is always a list: %s", res.Body)
 	case "versori":
-		codes := map[int]string{400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict", 500: "internal"}
+		codes := map[int]string{400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict", 412: "precondition_failed", 500: "internal"}
 		var body struct {
 			Code    string `json:"code"`
 			Message string `json:"message"`
@@ -278,7 +278,9 @@ func assertErrorShape(t *testing.T, vendor string, status int, res testkit.Respo
 				Field   string `json:"field"`
 				Message string `json:"message"`
 			} `json:"fields"`
-			Details string `json:"details"`
+			Details    string          `json:"details"`
+			Definition json.RawMessage `json:"definition"` // a 412 of a definition delete
+			Messages   json.RawMessage `json:"messages"`   // an ImportHTTPConnectorError
 		}
 		require.NoError(t, dec.Decode(&body), "%s", res.Body)
 		assert.Equal(t, codes[status], body.Code)

@@ -641,3 +641,40 @@ func TestREADMEVendorLines(t *testing.T) {
 	assert.Equal(t, 204, status, "no connection: not in use, deleted without force")
 	s.AssertNoUnmatched(t)
 }
+
+// TestVersoriOAuth2OverHTTP: a plain HTTP client completes Versori's OAuth 2.0 flow against a
+// listening mock alone: the provider found through RFC 8414 metadata, the authorize URL of
+// InitialiseOAuth2Connection followed (redirects and all), ending with the connection's
+// oauth2-token credential. The URLs the mock hands out carry the address it listens on.
+func TestVersoriOAuth2OverHTTP(t *testing.T) {
+	s := mocktest.New(t)
+	c := versori.NewConnector(versori.WithAuthSchemes("oauth2"), versori.WithConnections("production"))
+	require.NoError(t, s.Versori().Store().Put(c))
+
+	res, err := http.Get(s.URL() + "/.well-known/oauth-authorization-server")
+	require.NoError(t, err)
+	var meta struct {
+		AuthorizationEndpoint string `json:"authorization_endpoint"`
+	}
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&meta))
+	res.Body.Close()
+	require.True(t, strings.HasPrefix(meta.AuthorizationEndpoint, s.URL()+"/"), meta.AuthorizationEndpoint)
+
+	body := `{"credential":{"id":"` + c.Connections[0].Credentials.Action[0].Credential.ID + `","organisationId":"` + c.OrganisationID +
+		`"},"authorizeUrl":"` + meta.AuthorizationEndpoint + `","clientId":"cid","scopes":["read"]}`
+	res, err = s.Client().Post(s.URL()+versoriPath(c.OrganisationID, c.ID)+"/oauth2/initialise", "application/json", strings.NewReader(body))
+	require.NoError(t, err)
+	var init struct{ URL string }
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&init))
+	res.Body.Close()
+	require.Equal(t, 200, res.StatusCode)
+
+	res, err = http.Get(init.URL) // the provider redirects to the callback, which answers
+	require.NoError(t, err)
+	defer res.Body.Close()
+	require.Equal(t, 200, res.StatusCode)
+	var conn versori.Connection
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&conn))
+	assert.Equal(t, "oauth2-token", conn.Credentials.Action[0].Credential.Type)
+	s.AssertNoUnmatched(t)
+}

@@ -3,6 +3,7 @@ package versori_test
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -169,4 +170,59 @@ func middleCursor(b *testing.B, s http.Handler, sort string) string {
 		b.Fatal("no cursor in the middle of the order")
 	}
 	return half.Next
+}
+
+// BenchmarkCreateConnectorConnection creates a connection (one api-key credential, a variable)
+// on the documented connector through the whole pipeline, then deletes it through the store,
+// so that every iteration writes a connector of the same size.
+func BenchmarkCreateConnectorConnection(b *testing.B) {
+	s, err := mock.New(mock.WithVendors(versori.Name))
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := []byte(`{"name":"bench","variables":[{"name":"region","value":"eu"}],"credentials":{"action":[{"authSchemeConfig":{"id":"` +
+		docASC + `","description":"d","schemeType":"none"},"credential":{"name":"c","type":"none","data":{}}}]}}`)
+	var conn fx.Connection
+	b.ReportAllocs()
+	for b.Loop() {
+		r := httptest.NewRequest(http.MethodPost, connectorPath(docOrg, docID)+"/connections", bytes.NewReader(body))
+		r.Header.Set("Authorization", "Bearer "+mock.AdminToken)
+		r.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		if w.Code != http.StatusOK {
+			b.Fatalf("status %d: %s", w.Code, w.Body)
+		}
+		if err := json.Unmarshal(w.Body.Bytes(), &conn); err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Versori().Store().DeleteConnection(docOrg, docID, conn.ID, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkGetConnection serves GetConnection of the documented connection through the whole
+// pipeline.
+func BenchmarkGetConnection(b *testing.B) {
+	testkit.Bench(b, http.MethodGet, connectorPath(docOrg, docID)+"/connections/"+fx.DocumentedConnectionID, nil, http.StatusOK)
+}
+
+// BenchmarkGetActions serves a page of GetActions of a draft version holding 20 actions linking
+// 20 definitions, through the whole pipeline.
+func BenchmarkGetActions(b *testing.B) {
+	s, err := mock.New(mock.WithVendors(versori.Name))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var vc fx.VersionContent
+	for i := range 20 {
+		name := fmt.Sprintf("Res%d", i)
+		vc.Definitions = append(vc.Definitions, fx.NewDefinition(name, `{"type":"object","properties":{"id":{"type":"string"}}}`, fx.WithSeed(1, i)))
+		vc.Actions = append(vc.Actions, fx.NewAction(fmt.Sprintf("get%d", i), "GET", "/res", []string{name}, fx.WithSeed(1, i)))
+	}
+	if err := s.Versori().Store().PutVersionContent(docOrg, docID, "1.1.0", vc); err != nil {
+		b.Fatal(err)
+	}
+	serve(b, s, http.MethodGet, connectorPath(docOrg, docID)+"/versions/1.1.0/actions?first=20", nil, http.StatusOK)
 }

@@ -20,7 +20,9 @@ const (
 	CodeNotFound         = "not_found"          // 404
 	CodeMethodNotAllowed = "method_not_allowed" // 405
 	CodeConflict         = "conflict"           // 409
-	CodeInternal         = "internal"           // 500
+	// CodePreconditionFailed is a 412: a definition to delete is still referred to.
+	CodePreconditionFailed = "precondition_failed"
+	CodeInternal           = "internal" // 500
 )
 
 var codes = map[vendorapi.Kind]string{
@@ -64,9 +66,77 @@ const (
 	msgSortDirection            = "direction %q of %s is neither asc nor desc"
 	msgBadCursor                = "is not a cursor this API issued"
 	msgCursorSort               = "was issued for sort %q, the request sorts by %q"
+
+	msgPublishNoActions   = "an http connector's version needs at least one action to be published"
+	msgDanglingRef        = "refers to definition %s, which was deleted"
+	msgDanglingLink       = "links definition %s, which was deleted"
+	msgTypeProtocol       = "a %s of type %q does not fit the connector's protocol %q"
+	msgActionPath         = "is required: an http action needs its path"
+	msgUnknownDefinition  = "names no definition of this version: %q"
+	msgMediaTypeTwice     = "links a second definition for media type %q; one definition per media type"
+	msgResponseTwice      = "repeats another response's status; statuses are unique (one default, without status)"
+	msgItemName           = "must match %s"
+	msgSchemaContentType  = "is %q; the mock keeps JSON Schema documents only (application/schema+json)"
+	msgSchemaJSON         = "is not a JSON Schema document (a JSON object or boolean)"
+	msgUnknownRef         = "refers to %q, which names no definition of this version"
+	msgRepeatedDefinition = "repeats definition name %q"
+	msgSchemaRequired     = "is required when creating a definition"
+	msgAllExclusive       = "excludes ids and names"
+	msgNothingToDelete    = "names nothing to delete: give ids, names or all"
+	msgDefinitionTwice    = "names definition %q a second time"
+
+	msgUnknownCategory  = "%q is no category; categories are %s"
+	msgRepeatedCategory = "repeats category %q"
+
+	msgNotULID = "is not a ULID: %q"
+
+	msgUploadTooLarge      = "is larger than the 1 MiB an upload URL takes"
+	msgUploadContentType   = "is %q; the upload URL was issued for %q"
+	msgUploadContentLength = "is %d bytes; the upload URL was issued for %d"
+	msgUploadEmpty         = "is empty: nothing to upload"
+	msgUploadUsed          = "The upload URL was used already; it takes one PUT. Ask GetProtocolUploadURL for another."
+	msgUploadExpired       = "The upload URL expired (it is valid for 5 minutes). Ask GetProtocolUploadURL for another."
+
+	msgImportInvalid    = "The document cannot be imported; messages say why."
+	msgImportParse      = "The file is not an OpenAPI document (JSON or YAML)."
+	msgImportVersion    = "The file is OpenAPI %q; the mock imports OpenAPI 3.x only."
+	msgImportInvalidDoc = "The OpenAPI document is invalid."
+	msgImportNoServer   = "The document names no server: the connector's baseUrl is \"/\"; set it with UpdateConnector."
+	msgImportScheme     = "Security scheme %q (%s) was not imported: the mock imports apiKey and http basic schemes."
+	msgImportStatus     = "Response %q of %s was not imported: not a status code."
+	msgImportNotHTTP    = "is a %s connector; only an http connector imports OpenAPI documents"
+	msgImportNoFile     = "is required: the multipart body has no file part"
+	msgImportNoVersion  = "is required: the version to create"
+	msgMultipart        = "cannot read the multipart body: %v"
+	msgMetadata         = "is not the JSON metadata object: %v"
+	msgNotOurURL        = "is not a URL GetProtocolUploadURL issued: the mock fetches no other URL"
+	msgNothingUploaded  = "names an upload URL that holds no file (no PUT yet, or not issued)"
+
+	msgNotAbsolute         = "is not an absolute URL: %q"
+	msgBadQuery            = "is not a URL-encoded query string: %v"
+	msgParamConflict       = "sets %q, which the API sets itself"
+	msgNoSuchCredential    = "names no credential of this connector's connections: %q"
+	msgNotOAuth2Credential = "names a credential whose auth scheme config is not oauth2: %q"
+	msgUnknownState        = "is not a state InitialiseOAuth2Connection issued, or it was used already or expired"
+	msgProviderRefused     = "the provider refused: %s %s"
+	msgClientMismatch      = "was issued for client_id %q, but the credential holds client %q"
+	msgNoOAuthRoute        = "No OAuth 2.0 endpoint at %s; the mock serves /authorize, /token and /callback."
+
+	msgConnectionNameEmpty          = "must not be empty"
+	msgUnknownConnectionCredential  = "names no connection credential of this kind in the connection: %q"
+	msgRepeatedConnectionCredential = "repeats connection credential %q"
+	msgSchemeTypeChange             = "cannot change: the credential's scheme type is %q, the config named is %q"
 )
 
 func msgNotFound(e *NotFoundError) string {
+	switch {
+	case e.Kind != "" && e.Version != "":
+		return fmt.Sprintf("Version %q of connector %s has no %s %q.", e.Version, e.Connector, e.Kind, e.Name)
+	case e.Kind != "" && e.Connector == "":
+		return fmt.Sprintf("There is no %s %q.", e.Kind, e.Name)
+	case e.Kind != "":
+		return fmt.Sprintf("Connector %s has no %s %q.", e.Connector, e.Kind, e.Name)
+	}
 	if e.Version != "" {
 		return fmt.Sprintf("Connector %s has no version %q.", e.Connector, e.Version)
 	}
@@ -75,6 +145,38 @@ func msgNotFound(e *NotFoundError) string {
 
 func msgConnectorInUse(connections int) string {
 	return fmt.Sprintf("The connector has %d connection(s) and is in use; delete them first or pass force=true.", connections)
+}
+
+func msgVersionReadOnly(name string) string {
+	return fmt.Sprintf("Version %q is published and read-only; unpublish it to change its actions, triggers or definitions.", name)
+}
+
+func msgAlreadyPublished(name string) string {
+	return fmt.Sprintf("Version %q is published already.", name)
+}
+
+func msgNotPublished(name string) string {
+	return fmt.Sprintf("Version %q is a draft; only a published version can be unpublished.", name)
+}
+
+func msgItemExists(kind, name string) string {
+	return fmt.Sprintf("The version already has a %s %q; names are unique within a version.", kind, name)
+}
+
+func msgDefinitionInUse(name string, refs int) string {
+	return fmt.Sprintf("Definition %q is referred to by %d other item(s); pass force=true to delete it anyway.", name, refs)
+}
+
+func msgSchemeTypeInUse(id, schemeType string) string {
+	return fmt.Sprintf("Auth scheme config %s is used by connection credentials of scheme type %q; its scheme type cannot change.", id, schemeType)
+}
+
+func msgConnectionInUse(name string) string {
+	return fmt.Sprintf("Connection %q is in use by another product; pass force=true to delete it anyway.", name)
+}
+
+func msgConnectionExists(name string) string {
+	return fmt.Sprintf("The connector already has a connection %q; names are unique within a connector.", name)
 }
 
 func msgVersionExists(name string) string {
@@ -165,8 +267,11 @@ func failure(err error) *vendorapi.Error {
 		e := &vendorapi.Error{Kind: vendorapi.KindBadRequest, Err: err}
 		for _, f := range invalid.Fields {
 			in := "body"
-			if f.Field == "sort" || f.Field == "after" || f.Field == "before" || f.Field == "tags" {
+			switch f.Field {
+			case "sort", "after", "before", "tags":
 				in = "query"
+			case "auth_scheme_config_id":
+				in = "path"
 			}
 			e.Fields = append(e.Fields, vendorapi.FieldError{In: in, Field: f.Field, Message: f.Message})
 		}

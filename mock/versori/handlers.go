@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	fx "github.com/connectormock/connectormock/fixtures/versori"
 	"github.com/connectormock/connectormock/mock/internal/kit"
@@ -58,17 +59,9 @@ func (a *API) create(w http.ResponseWriter, r *http.Request, c *vendorapi.Call, 
 }
 
 // listConnectors serves ListConnectors. The query has been validated against the spec, so
-// first parses and sort has the col:dir shape; categories is accepted and ignored, since
-// Connector carries no category to filter on.
+// first parses and sort has the col:dir shape.
 func (a *API) listConnectors(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
-	q := r.URL.Query()
-	f := ConnectorFilter{Name: q.Get("name"), Protocol: q.Get("protocol"), Tags: q.Get("tags")}
-	page, err := a.store.list(c.Params["organisation_id"], f, pageQuery(q))
-	if err != nil {
-		a.writeError(w, failure(err))
-		return
-	}
-	writeConnectorPage(w, page)
+	a.listIn(w, r, strings.ToUpper(c.Params["organisation_id"]))
 }
 
 // writeConnectorPage writes a ConnectorPage of stored entries: their JSON, encoded once per

@@ -13,23 +13,34 @@ import (
 	"github.com/connectormock/connectormock/openapi"
 )
 
-// vendorSpec is Versori's own contract (testdata/versori/vendor-connectors.excerpt.yaml). The
+// vendorSpec is Versori's own contract (testdata/versori/vendor-connect-api-v1.yaml). The
 // file lists a third server, http://localhost:8082, whose path differs from the other two;
 // openapi.Parse reduces servers to one common path and refuses that, so the development server
 // is dropped from the bytes before parsing. Nothing else is changed.
 func vendorSpec(t testing.TB) *openapi.Spec {
 	t.Helper()
-	data, err := os.ReadFile(testkit.Testdata("versori", "vendor-connectors.excerpt.yaml"))
+	data, err := os.ReadFile(testkit.Testdata("versori", "vendor-connect-api-v1.yaml"))
 	require.NoError(t, err)
-	dev := []byte("- description: Development\n  url: http://localhost:8082\n")
-	require.True(t, bytes.Contains(data, dev), "the vendor excerpt no longer lists its development server")
-	spec, err := openapi.Parse("vendor-connectors.excerpt.yaml", bytes.Replace(data, dev, nil, 1))
+	dev := []byte("  - description: Development\n    url: http://localhost:8082\n")
+	require.True(t, bytes.Contains(data, dev), "the vendor contract no longer lists its development server")
+	data = bytes.Replace(data, dev, nil, 1)
+	// InitialiseOAuth2ConnectionRequest.additionalParams writes its schema's examples as a
+	// map, which neither 3.0 (example) nor 3.1 (a list) reads; kin-openapi refuses the file.
+	// The example is documentation only: it is dropped.
+	oddExamples := []byte("          examples:\n            two query parameters: bar=baz&foo=cat%20bob\n")
+	require.True(t, bytes.Contains(data, oddExamples), "the vendor contract's odd examples moved")
+	data = bytes.Replace(data, oddExamples, nil, 1)
+	// Action, Trigger and Definition names carry "regex:", no keyword of any OpenAPI version
+	// (pattern is meant), which kin-openapi refuses beside an allOf; as an extension it is
+	// ignored, as any validator that loads the file ignores it.
+	data = bytes.ReplaceAll(data, []byte(" regex: "), []byte(" x-regex: "))
+	spec, err := openapi.Parse("vendor-connect-api-v1.yaml", data)
 	require.NoError(t, err)
 	return spec
 }
 
 // newServer builds a mock whose every response is checked against our spec
-// (openapi/versori.yaml) and the vendor's excerpt (see checkVendorSpec). It knows a third
+// (openapi/versori.yaml) and the vendor's contract (see checkVendorSpec). It knows a third
 // token, scopedToken, limited to the documented organisation.
 func newServer(t *testing.T, opts ...mock.Option) *testkit.Server {
 	t.Helper()
@@ -54,7 +65,7 @@ func newServer(t *testing.T, opts ...mock.Option) *testkit.Server {
 //     operation to check against.
 var draftPublishedAt = []byte(`"publishedAt":null`)
 
-// checkVendorSpec has s check every response against the vendor's excerpt too, working around
+// checkVendorSpec has s check every response against the vendor's contract too, working around
 // its defect 1 above.
 func checkVendorSpec(t testing.TB, s *testkit.Server) {
 	s.AlsoValidateAgainst(vendorSpec(t), func(body []byte) []byte {

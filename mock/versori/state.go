@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -91,7 +92,10 @@ func entryOrder(order []sortColumn) func(a, b *entry) int {
 type state struct {
 	connectors map[string]*entry     // by id
 	orgs       map[string]*orgOrders // by organisation id; organisations with connectors only
-	shared     bool                  // built by seeded: copy before changing
+	// contents are the versions' actions, triggers and definitions, by version id; a version
+	// without any has none here. Immutable like entries (see content).
+	contents map[string]*content
+	shared   bool // built by seeded: copy before changing
 }
 
 // orgOrders are one organisation's list orders. The default order is built with the state
@@ -112,11 +116,14 @@ const maxOrders = 4
 
 // newState indexes entries, whose ids are distinct.
 func newState(entries []*entry) *state {
-	st := &state{connectors: make(map[string]*entry, len(entries)), orgs: map[string]*orgOrders{}}
+	st := &state{connectors: make(map[string]*entry, len(entries)), orgs: map[string]*orgOrders{}, contents: map[string]*content{}}
 	byOrg := map[string][]*entry{}
 	for _, e := range entries {
 		st.connectors[e.stored.ID] = e
 		byOrg[e.stored.OrganisationID] = append(byOrg[e.stored.OrganisationID], e)
+		if e.stored.Public {
+			byOrg[publicKey] = append(byOrg[publicKey], e)
+		}
 	}
 	for org, es := range byOrg {
 		st.orgs[org] = &orgOrders{orders: map[string]*kit.Sorted[*entry]{
@@ -137,6 +144,9 @@ func seeded(cfg vendorapi.Config) *state {
 			entries[i] = newEntry(&all[i])
 		}
 		st := newState(entries)
+		doc := documentedContent()
+		st.contents[fx.DocumentedVersionID] = doc
+		st.contents[fx.DocumentedDraftVersionID] = doc
 		st.shared = true
 		return st
 	})
@@ -145,7 +155,7 @@ func seeded(cfg vendorapi.Config) *state {
 // clone is a copy of st that shares entries (immutable) and nothing else: the maps and the
 // orders are copied, pointers only.
 func (st *state) clone() *state {
-	c := &state{connectors: maps.Clone(st.connectors), orgs: make(map[string]*orgOrders, len(st.orgs))}
+	c := &state{connectors: maps.Clone(st.connectors), orgs: make(map[string]*orgOrders, len(st.orgs)), contents: maps.Clone(st.contents)}
 	for org, o := range st.orgs {
 		o.mu.Lock()
 		orders := make(map[string]*kit.Sorted[*entry], len(o.orders))
@@ -161,13 +171,24 @@ func (st *state) clone() *state {
 // add stores e and puts it in its organisation's orders; drop removes it. The caller holds
 // the store's write lock and owns st.
 func (st *state) add(e *entry) {
-	org := e.stored.OrganisationID
+	st.connectors[e.stored.ID] = e
+	st.addTo(e.stored.OrganisationID, e)
+	if e.stored.Public {
+		st.addTo(publicKey, e)
+	}
+}
+
+// publicKey is where the orders of the public library (ListPublicConnectors) are kept, beside
+// the organisations' (no ULID has a "~").
+const publicKey = "~PUBLIC"
+
+// addTo puts e in the orders kept under key (an organisation, or publicKey).
+func (st *state) addTo(org string, e *entry) {
 	o := st.orgs[org]
 	if o == nil {
 		o = &orgOrders{orders: map[string]*kit.Sorted[*entry]{defaultSorting.canonicalName: kit.NewSorted(entryOrder(defaultSorting.canonical))}}
 		st.orgs[org] = o
 	}
-	st.connectors[e.stored.ID] = e
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	for _, s := range o.orders {
@@ -176,8 +197,24 @@ func (st *state) add(e *entry) {
 }
 
 func (st *state) drop(e *entry) {
-	org := e.stored.OrganisationID
+	for _, v := range e.stored.Versions {
+		delete(st.contents, v.ID)
+	}
+	st.unindex(e)
+}
+
+// unindex removes e from the connectors and the orders, leaving its versions' contents: a
+// replace keeps them.
+func (st *state) unindex(e *entry) {
 	delete(st.connectors, e.stored.ID)
+	st.dropFrom(e.stored.OrganisationID, e)
+	if e.stored.Public {
+		st.dropFrom(publicKey, e)
+	}
+}
+
+// dropFrom removes e from the orders kept under key.
+func (st *state) dropFrom(org string, e *entry) {
 	o := st.orgs[org]
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -192,7 +229,13 @@ func (st *state) drop(e *entry) {
 // replace swaps the entry of the same id as e, if any, for e.
 func (st *state) replace(e *entry) {
 	if old := st.connectors[e.stored.ID]; old != nil {
-		st.drop(old)
+		st.unindex(old)
+		// A version the new value no longer has takes its content along (Put may drop one).
+		for _, v := range old.stored.Versions {
+			if !slices.ContainsFunc(e.stored.Versions, func(n fx.Version) bool { return n.ID == v.ID }) {
+				delete(st.contents, v.ID)
+			}
+		}
 	}
 	st.add(e)
 }

@@ -28,7 +28,10 @@ var (
 // NotFoundError names what was not found.
 type NotFoundError struct {
 	Connector string
-	Version   string // "" when the connector itself is missing
+	Version   string // "" when the connector itself is missing, or the missing child is the connector's
+	// Kind and Name name a missing child resource ("connection", "action", ...): "" when the
+	// connector or the version is what is missing.
+	Kind, Name string
 }
 
 func (e *NotFoundError) Error() string { return msgNotFound(e) }
@@ -92,6 +95,11 @@ type Store struct {
 	seed    uint64
 	st      *state
 	created int // ids handed out through the API so far, to derive the next one
+	// uploads are the issued upload URLs by id (see uploads.go): not state a snapshot keeps.
+	uploads map[string]*upload
+	// oauth is the OAuth 2.0 flow's states, codes and tokens (see oauth2.go): not state a
+	// snapshot keeps either.
+	oauth *oauth
 }
 
 func newStore(cfg vendorapi.Config, schemas *schemas) *Store {
@@ -111,7 +119,7 @@ func (s *Store) reset(cfg vendorapi.Config) {
 	st := seeded(cfg)
 	s.mu.LockUnseeded()
 	defer s.mu.Unlock()
-	s.seed, s.st, s.created = cfg.Seed, st, 0
+	s.seed, s.st, s.created, s.uploads, s.oauth = cfg.Seed, st, 0, nil, nil
 }
 
 // writable is the state to change: the shared seeded state is copied first. Callers hold mu
@@ -129,6 +137,8 @@ type snapshot struct {
 	Seed       uint64         `json:"seed"`
 	Connectors []fx.Connector `json:"connectors"`
 	Created    int            `json:"created"`
+	// Contents are the versions' actions, triggers and definitions, by version id.
+	Contents map[string]*content `json:"contents,omitempty"`
 }
 
 // Snapshot returns the whole state as JSON: every connector as stored (secrets included),
@@ -138,14 +148,23 @@ func (s *Store) Snapshot() (json.RawMessage, error) {
 	snap := snapshot{Seed: s.seed, Connectors: make([]fx.Connector, 0, len(s.st.connectors)), Created: s.created}
 	for _, e := range s.st.connectors {
 		snap.Connectors = append(snap.Connectors, *e.stored) // immutable: marshalled after unlocking
+		for _, v := range e.stored.Versions {
+			if c := s.st.contents[v.ID]; c != nil {
+				if snap.Contents == nil {
+					snap.Contents = map[string]*content{}
+				}
+				snap.Contents[v.ID] = c
+			}
+		}
 	}
 	s.mu.RUnlock()
 	slices.SortFunc(snap.Connectors, func(a, b fx.Connector) int { return strings.Compare(a.ID, b.ID) })
 	return json.Marshal(snap)
 }
 
-// Restore replaces the whole state with a snapshot. One that does not parse, repeats a
-// connector id, or holds a connector that Put would refuse is refused and changes nothing.
+// Restore replaces the whole state with a snapshot, and drops the upload URLs and OAuth flows
+// issued. One that does not parse, repeats a connector id, holds a connector that Put would
+// refuse or content of no version is refused and changes nothing.
 func (s *Store) Restore(data json.RawMessage) error {
 	var snap snapshot
 	if err := kit.DecodeSnapshot(Name, data, &snap); err != nil {
@@ -163,6 +182,13 @@ func (s *Store) Restore(data json.RawMessage) error {
 		}
 		seen[c.ID] = true
 	}
+	for id := range snap.Contents {
+		if !slices.ContainsFunc(snap.Connectors, func(c fx.Connector) bool {
+			return slices.ContainsFunc(c.Versions, func(v fx.Version) bool { return v.ID == id })
+		}) {
+			return fmt.Errorf("versori state: contents[%q]: names no version", id)
+		}
+	}
 	if snap.Created < 0 {
 		return fmt.Errorf("versori state: created %d: must not be negative", snap.Created)
 	}
@@ -171,9 +197,16 @@ func (s *Store) Restore(data json.RawMessage) error {
 		entries[i] = newEntry(&snap.Connectors[i])
 	}
 	st := newState(entries)
+	for id, c := range snap.Contents {
+		if c != nil {
+			st.contents[id] = c
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.st, s.created = st, snap.Created
+	// Upload URLs and OAuth flows belong to the state replaced, and their ids come from the
+	// counter restored: they go.
+	s.st, s.created, s.uploads, s.oauth = st, snap.Created, nil, nil
 	if snap.Seed != 0 {
 		s.seed = snap.Seed
 	}
@@ -288,7 +321,11 @@ func (s *Store) Len() int {
 func (s *Store) Organisations() int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return len(s.st.orgs)
+	n := len(s.st.orgs)
+	if s.st.orgs[publicKey] != nil {
+		n-- // the public library's orders, no organisation
+	}
+	return n
 }
 
 // lookup finds a connector of the organisation; one of another organisation is not found.
@@ -323,10 +360,12 @@ func (s *Store) connector(org, id string) (*entry, error) {
 // connections' and versions' lists) and shares the rest: both are immutable.
 func view(stored *fx.Connector) *fx.Connector {
 	c := *stored
+	c.Categories = nil // not part of the API's Connector
 	if len(c.Connections) > 0 {
 		summary := c.Summary()
 		conns := make([]fx.Connection, len(c.Connections))
 		for i, conn := range c.Connections {
+			conn.InUse = false // not part of the API's Connection
 			usages := []fx.CredentialUsage{{Connection: fx.UsageConnection{
 				ID: conn.ID, Name: conn.Name, Connector: summary, CreatedAt: conn.CreatedAt, UpdatedAt: conn.UpdatedAt,
 			}}}
@@ -628,28 +667,8 @@ func (s *Store) create(org, protocol string, in NewConnector) (*entry, error) {
 	} else {
 		c.DatasetID = in.DatasetID
 	}
-	credentials := func(list []NewConnectionCredential) []fx.ConnectionCredential {
-		out := []fx.ConnectionCredential{}
-		for _, cc := range list {
-			out = append(out, fx.ConnectionCredential{
-				ID:               s.newID(),
-				AuthSchemeConfig: fx.AuthSchemeConfig{ID: strings.ToUpper(cc.AuthSchemeConfig.ID)},
-				Credential: fx.Credential{ID: s.newID(), OrganisationID: org, Type: cc.Credential.Type,
-					Name: cc.Credential.Name, Data: fx.Redact(cc.Credential.Data)},
-			})
-		}
-		return out
-	}
 	for _, nc := range in.Connections {
-		conn := fx.Connection{ID: s.newID(), Name: nc.Name, Variables: nc.Variables, CreatedAt: now, UpdatedAt: now}
-		if conn.Variables == nil {
-			conn.Variables = []fx.Variable{}
-		}
-		conn.Credentials.Action = credentials(nc.Credentials.Action)
-		if nc.Credentials.Trigger != nil {
-			conn.Credentials.Trigger = credentials(nc.Credentials.Trigger)
-		}
-		c.Connections = append(c.Connections, conn)
+		c.Connections = append(c.Connections, s.newConnection(org, nc, now))
 	}
 	return s.write(c), nil
 }
@@ -675,6 +694,8 @@ type ConnectorFilter struct {
 	// Tags is the query's "key:value,key" list: every tag must be present (with that value,
 	// when one is given).
 	Tags string
+	// Categories must all be the connector's (see UpdateCategories).
+	Categories []string
 }
 
 // ConnectorPage is a ConnectorPage body.
@@ -726,10 +747,11 @@ func (s *Store) list(org string, f ConnectorFilter, p PageQuery) (connectorPage,
 	if sorted := s.st.sorted(strings.ToUpper(org), srt); sorted != nil {
 		items = sorted.All()
 	}
-	if name != "" || protocol != "" || tags != nil {
+	if name != "" || protocol != "" || tags != nil || len(f.Categories) > 0 {
 		var match []*entry
 		for _, e := range items {
-			if strings.Contains(e.lowerName, name) && strings.Contains(strings.ToLower(e.stored.Protocol), protocol) && hasTags(e.stored, tags) {
+			if strings.Contains(e.lowerName, name) && strings.Contains(strings.ToLower(e.stored.Protocol), protocol) &&
+				hasTags(e.stored, tags) && hasCategories(e.stored.Categories, f.Categories) {
 				match = append(match, e)
 			}
 		}
@@ -878,8 +900,8 @@ type NewVersion struct {
 }
 
 // CreateVersion adds a draft version. Its name must not be reserved or taken; fromVersion,
-// when given, must name a version of the connector (its description is copied: the mock keeps
-// no actions or definitions to copy). The connector's updatedAt moves.
+// when given, must name a version of the connector, whose description, actions, triggers and
+// definitions the new version starts with. The connector's updatedAt moves.
 func (s *Store) CreateVersion(org, id string, in NewVersion) (fx.Version, error) {
 	v, err := s.createVersion(org, id, in)
 	if err != nil {
@@ -899,12 +921,12 @@ func (s *Store) createVersion(org, id string, in NewVersion) (*fx.Version, error
 	c := *old.stored
 	bad := &InvalidError{}
 	checkVersionName(bad, "name", in.Name)
-	description := ""
+	description, from := "", ""
 	if in.FromVersion != nil {
 		if i, err := resolve(&c, *in.FromVersion); err != nil {
 			bad.add("fromVersion", msgNoSuchFromVersion, *in.FromVersion)
 		} else {
-			description = c.Versions[i].Description
+			description, from = c.Versions[i].Description, c.Versions[i].ID
 		}
 	}
 	if err := bad.orNil(); err != nil {
@@ -918,6 +940,7 @@ func (s *Store) createVersion(org, id string, in NewVersion) (*fx.Version, error
 	c.Versions = append(slices.Clip(c.Versions), fx.Version{ID: s.newID(), Name: in.Name, Description: description, CreatedAt: now, UpdatedAt: now})
 	c.UpdatedAt = now
 	shown := s.write(&c).shown
+	s.copyContent(from, c.Versions[len(c.Versions)-1].ID)
 	return &shown.Versions[len(shown.Versions)-1], nil
 }
 
@@ -1016,6 +1039,7 @@ func (s *Store) DeleteVersion(org, id, ref string, force bool) error {
 	if c.Versions[i].PublishedAt != nil && !force {
 		return &ConflictError{Reason: msgVersionPublished(c.Versions[i].Name)}
 	}
+	delete(s.writable().contents, c.Versions[i].ID)
 	// A new list: the stored value's is never written.
 	c.Versions = append(append(make([]fx.Version, 0, len(c.Versions)-1), c.Versions[:i]...), c.Versions[i+1:]...)
 	c.UpdatedAt = s.now()

@@ -1,7 +1,13 @@
-// Package versori mocks the connector operations of the Versori Connect API v1 on the vendor's
-// own paths (/api/connect/v1/o/{organisation_id}/connectors/...): connectors of the http and
-// bigquery protocols with their auth scheme configs, connections, credentials and versions,
-// isolated per organisation, answered in the contract's shapes (Error for every failure).
+// Package versori mocks the Versori Connect API v1, all 48 operations, on the vendor's own paths
+// (/api/connect/v1/...): connectors of the http and bigquery protocols with their auth scheme
+// configs, connections, credentials and versions, isolated per organisation; each version's
+// actions, triggers and definitions (JSON Schema documents, served by GetRawSchema); the public
+// library, categories, protocols and auth schemes; upload URLs and OpenAPI imports; and the
+// OAuth 2.0 authorization-code flow against a provider the mock plays itself. Everything is
+// answered in the contract's shapes (Error for every failure). One file per resource family:
+// handlers.go and store.go (connectors, versions), connections.go, content.go (publishing, the
+// versions' content), actions.go, definitions.go, catalogue.go, protocols.go, uploads.go,
+// imports.go, oauth2.go; errors.go holds every message.
 //
 // Package mock mounts it; a test reaches its state through the server's accessor, with the
 // values of package fixtures/versori:
@@ -39,8 +45,15 @@
 // kept: 800 KB at 100,000 connectors, tens of microseconds). Sorts that order alike share
 // an order ("name:asc,name:desc" is "name:asc,id:asc"). A page is a binary search for its
 // cursor and a slice of the page's length, so it costs the same at 1,000 connectors as at
-// 100,000. The filters (name, protocol, tags) scan the organisation in the sort's order,
-// without sorting or copying it. A connector's versions, a handful, are sorted per page.
+// 100,000. The filters (name, protocol, tags, categories) scan the organisation in the sort's
+// order, without sorting or copying it. A connector's versions, a handful, are sorted per page;
+// so are its connections, and a version's actions, triggers and definitions (tens). The public
+// library (ListPublicConnectors) is kept in orders of its own, beside the organisations'.
+//
+// A version's actions, triggers and definitions live beside the connectors, by version id
+// (state.contents), immutable like entries: a write builds a new content and swaps it in,
+// with the connector (the version's and its updatedAt move). Upload URLs and the OAuth flow's
+// states, codes and tokens are not part of the snapshot and go with a reset.
 package versori
 
 import (
@@ -140,10 +153,10 @@ func (a *mounted) ExampleStatus(name string) (int, bool) {
 // (ULIDs case-insensitively).
 func (a *mounted) Authorize(c *vendorapi.Call) *vendorapi.Error {
 	orgs := c.Principal.Organisations
-	if len(orgs) == 0 {
+	org, inOrg := c.Params["organisation_id"]
+	if len(orgs) == 0 || !inOrg { // the public library and the categories belong to no organisation
 		return nil
 	}
-	org := c.Params["organisation_id"]
 	for _, o := range orgs {
 		if strings.EqualFold(o, org) {
 			return nil
@@ -154,6 +167,8 @@ func (a *mounted) Authorize(c *vendorapi.Call) *vendorapi.Error {
 
 // Handlers implements vendorapi.Vendor.
 func (a *mounted) Handlers() map[string]vendorapi.HandlerFunc {
+	listActions, createAction, getAction, updateAction, deleteAction := a.operationHandlers(kindAction)
+	listTriggers, createTrigger, getTrigger, updateTrigger, deleteTrigger := a.operationHandlers(kindTrigger)
 	return map[string]vendorapi.HandlerFunc{
 		"ListConnectors":          a.listConnectors,
 		"GetConnector":            a.getConnector,
@@ -166,6 +181,47 @@ func (a *mounted) Handlers() map[string]vendorapi.HandlerFunc {
 		"GetConnectorVersion":     a.getVersion,
 		"UpdateConnectorVersion":  a.updateVersion,
 		"DeleteConnectorVersion":  a.deleteVersion,
+
+		"ListConnectorConnections":  a.listConnections,
+		"CreateConnectorConnection": a.createConnection,
+		"GetConnection":             a.getConnection,
+		"UpdateConnection":          a.updateConnection,
+		"DeleteConnection":          a.deleteConnection,
+
+		"PublishConnector":   a.publish,
+		"UnpublishConnector": a.unpublish,
+		"GetActions":         listActions,
+		"CreateAction":       createAction,
+		"GetAction":          getAction,
+		"UpdateAction":       updateAction,
+		"DeleteAction":       deleteAction,
+		"GetTriggers":        listTriggers,
+		"CreateTrigger":      createTrigger,
+		"GetTrigger":         getTrigger,
+		"UpdateTrigger":      updateTrigger,
+		"DeleteTrigger":      deleteTrigger,
+		"GetDefinitions":     a.getDefinitions,
+		"CreateDefinitions":  a.createDefinitions,
+		"DeleteDefinitions":  a.deleteDefinitions,
+		"GetDefinition":      a.getDefinition,
+		"UpdateDefinition":   a.updateDefinition,
+		"DeleteDefinition":   a.deleteDefinition,
+		"GetRawSchema":       a.getRawSchema,
+
+		"ListPublicConnectors":         a.listPublicConnectors,
+		"ListCategories":               a.listCategories,
+		"UpdateConnectorTags":          a.updateTags,
+		"UpdateConnectorCategories":    a.updateCategories,
+		"ImportPublicConnectorVersion": a.importPublicVersion,
+
+		"GetProtocolUploadURL":       a.getUploadURL,
+		"ImportHTTPConnector":        a.importConnector,
+		"ImportHTTPConnectorVersion": a.importConnectorVersion,
+		"ListProtocols":              a.listProtocols,
+		"InitialiseOAuth2Connection": a.initialiseOAuth2,
+		"ListAuthSchemes":            a.listAuthSchemes,
+		"UpsertAuthSchemeConfig":     a.upsertAuthSchemeConfig,
+		"DeleteAuthSchemeConfig":     a.deleteAuthSchemeConfig,
 	}
 }
 

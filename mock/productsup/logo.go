@@ -115,7 +115,13 @@ func (a *mounted) serveLogo(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		kit.WriteJSON(w, http.StatusNotFound, message{"Logo not found."})
 	default:
+		// An uploaded SVG is the uploader's markup, served from the mock's own origin: opened
+		// as a page, its script would run there and pass the admin API's same-origin rules.
+		// The policy lets it render as an image (inline styles) and run nothing; nosniff keeps
+		// browsers from reading it as anything but an image.
 		w.Header().Set("Content-Type", "image/svg+xml")
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 		w.WriteHeader(http.StatusOK)
 		if r.Method == http.MethodGet {

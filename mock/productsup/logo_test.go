@@ -54,6 +54,10 @@ func TestUploadLogo(t *testing.T) {
 	assert.Equal(t, http.StatusOK, w.Code)
 	assert.Equal(t, "image/svg+xml", w.Header().Get("Content-Type"))
 	assert.Equal(t, svg, w.Body.String())
+	// The uploader's markup is served from the mock's origin: opened as a page it must run no
+	// script (which would pass the admin API's same-origin rules).
+	assert.Equal(t, "default-src 'none'; style-src 'unsafe-inline'; sandbox", w.Header().Get("Content-Security-Policy"))
+	assert.Equal(t, "nosniff", w.Header().Get("X-Content-Type-Options"))
 	w = httptest.NewRecorder()
 	s.ServeHTTP(w, httptest.NewRequest("GET", "/logos/connectors/"+docID+"/1/logo.svg", nil))
 	assert.Equal(t, http.StatusNotFound, w.Code)

@@ -97,6 +97,10 @@ func TestUploadURLs(t *testing.T) {
 	w = raw(t, s, "GET", path, "", nil)
 	assert.Equal(t, "hello", w.Body.String())
 	assert.Equal(t, "application/yaml", w.Header().Get("Content-Type"))
+	// The uploader's bytes come from the mock's own origin: they must run nothing there.
+	assert.Equal(t, "default-src 'none'; sandbox", w.Header().Get("Content-Security-Policy"))
+	assert.Equal(t, "nosniff", w.Header().Get("X-Content-Type-Options"))
+	assert.Equal(t, "attachment", w.Header().Get("Content-Disposition"))
 
 	_, late := uploadURL(t, s, "")
 	now.Add(int64(5*time.Minute + time.Second))

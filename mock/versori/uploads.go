@@ -89,8 +89,14 @@ func (a *API) serveUpload(w http.ResponseWriter, r *http.Request) {
 			a.writeError(w, failure(err))
 			return
 		}
+		// The bytes are the uploader's, with the type they declared ("text/html" is allowed),
+		// served from the mock's origin: opened as a page they must run nothing there (the
+		// admin API trusts its own origin), so the policy sandboxes them and they download.
 		w.Header().Set("Content-Type", ct)
-		w.Write(data)
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; sandbox")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Content-Disposition", "attachment")
+		_, _ = w.Write(data) // the client went away: nothing to do
 	default:
 		w.Header().Set("Allow", "GET, PUT")
 		a.writeError(w, &vendorapi.Error{Kind: vendorapi.KindMethodNotAllowed, Allow: []string{"GET", "PUT"}})

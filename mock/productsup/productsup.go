@@ -174,6 +174,7 @@ func (a *mounted) Handlers() map[string]vendorapi.HandlerFunc {
 		"connector_assign_to_dev_site":                            a.versionStep(msgAssignedDev, resourceVersion, assignDev),
 		"connector_release":                                       a.versionStep(msgReleased, resourceVersion, release),
 		"connector_unrelease":                                     a.versionStep(msgUnreleased, resourceVersion, unrelease),
+		"connector_rollback_migration":                            a.versionStep(msgSuccessful, "", rollbackMigration),
 		"run_list":                                                a.listRuns,
 		"run_show":                                                a.showRun,
 		"add_metadata_to_connector":                               a.metadataHandler(false, "Successfully added metadata for connector."),

@@ -255,6 +255,8 @@ func (s *Store) complete(st *state, w *Work) {
 		p := &v.PlatformProdReference
 		if p.PlatformConnector == nil {
 			p.Executable, p.PlatformConnector = st.platformID(), st.platformID()
+		} else if legacy := legacyExecutable(v); legacy != nil && p.Executable != nil && *p.Executable == *legacy {
+			p.Executable = st.platformID() // a rolled-back migration migrates again
 		}
 		// The target scope is "configured during sync to prod": a version without targets
 		// takes its owner's organisation's production defaults.

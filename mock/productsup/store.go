@@ -707,8 +707,9 @@ func withVersion(c *fx.Connector, i int) (*fx.Connector, *fx.Version) {
 }
 
 // SetAccess enables (adds to enabled-for-*) or disables (removes from enabled-for-*) the
-// version's access for the given ids. Every id must be in the matching target list; if one is
-// not, the answer is an *AccessError and nothing changes. Enabled ids keep their order and
+// version's access for the given ids. Enabling needs a version created on the platform (a
+// production platform connector), else the answer is a *TransitionError. Every id must be in
+// the matching target list; if one is not, the answer is an *AccessError and nothing changes. Enabled ids keep their order and
 // new ones are appended in request order, never twice; disabling an id that is not enabled
 // does nothing. updated-at does not move. Ids the HTTP side would refuse (the spec's
 // AccessTargets: each at least 1) are an *InvalidError.
@@ -734,6 +735,13 @@ func (s *Store) setAccess(id, ref string, enable bool, a Access) (*fx.Version, e
 		return nil, err
 	}
 	p := &c.Versions[i].PlatformProdReference
+	if enable && p.PlatformConnector == nil {
+		// "In order to perform this operation, the connector should have been created on the
+		// platform" (the enable page); the release guide's prerequisite: "Have a platform
+		// connector ID (created during the sync process)". Disabling ("grant and revoke access
+		// at any time") needs none.
+		return nil, &TransitionError{c.Versions[i].State}
+	}
 	sites, accounts, projects := missing(a.Sites, p.TargetSites), missing(a.Accounts, p.TargetAccounts), missing(a.Projects, p.TargetProjects)
 	if len(sites)+len(accounts)+len(projects) > 0 {
 		return nil, &AccessError{Enable: enable, Sites: sites, Accounts: accounts, Projects: projects}

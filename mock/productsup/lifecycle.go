@@ -184,7 +184,7 @@ func release(e *stepEnv, c *fx.Connector, i int) (*Work, error) {
 		return nil, &TransitionError{v.State}
 	}
 	if p.Released {
-		return nil, fieldRule("version", "Connector is already released.")
+		return nil, fieldRule("version", msgAlreadyReleased)
 	}
 	p.Released, p.Version = true, &v.Version
 	p.EnabledForAccounts, p.EnabledForProjects, p.EnabledForSites = []int64{}, []int64{}, []int64{}

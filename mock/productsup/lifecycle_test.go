@@ -179,12 +179,20 @@ func TestBuildAndDeployPipeline(t *testing.T) {
 	res = p.do("POST", p.path+"/release", nil)
 	assert.Equal(t, 400, res.Status)
 	assert.JSONEq(t, `{"message":"Bad request.","errors":{"version":"Connector is already released."}}`, string(res.Body))
+	// "A one-way transition — if you need to go back to limited access, you'll need to
+	// unrelease first and then re-enable specific access." (the release guide)
+	res = p.do("POST", p.path+"/access/prod/enable", `{"accounts":[11]}`)
+	assert.Equal(t, 400, res.Status)
+	assert.JSONEq(t, `{"message":"Bad request.","errors":{"version":"Connector is already released."}}`, string(res.Body))
+	assert.Equal(t, 200, p.do("POST", p.path+"/access/prod/disable", `{"accounts":[11]}`).Status, "revoking stays allowed")
 
-	// Unrelease: grants are not restored.
+	// Unrelease: grants are not restored; specific access can be enabled again.
 	un := p.ok("POST", p.path+"/unrelease", nil)
 	prod = un["data"].(map[string]any)["platform_prod_reference"].(map[string]any)
 	assert.Equal(t, false, prod["released"])
 	assert.Equal(t, []any{}, prod["enabled-for-accounts"])
+	again := p.ok("POST", p.path+"/access/prod/enable", `{"accounts":[11]}`)
+	assert.Equal(t, []any{11.0}, again["data"].(map[string]any)["platform_prod_reference"].(map[string]any)["enabled-for-accounts"])
 	assert.Nil(t, p.ok("GET", "/connectors/"+p.id, nil)["data"].(map[string]any)["main-version-number"])
 	res = p.do("POST", p.path+"/unrelease", nil)
 	assert.Equal(t, 400, res.Status)

@@ -708,7 +708,8 @@ func withVersion(c *fx.Connector, i int) (*fx.Connector, *fx.Version) {
 
 // SetAccess enables (adds to enabled-for-*) or disables (removes from enabled-for-*) the
 // version's access for the given ids. Enabling needs a version created on the platform (a
-// production platform connector), else the answer is a *TransitionError. Every id must be in
+// production platform connector), else the answer is a *TransitionError, and one not
+// released (a *RuleError: a released version is global, unrelease it first). Every id must be in
 // the matching target list; if one is not, the answer is an *AccessError and nothing changes. Enabled ids keep their order and
 // new ones are appended in request order, never twice; disabling an id that is not enabled
 // does nothing. updated-at does not move. Ids the HTTP side would refuse (the spec's
@@ -741,6 +742,12 @@ func (s *Store) setAccess(id, ref string, enable bool, a Access) (*fx.Version, e
 		// connector ID (created during the sync process)". Disabling ("grant and revoke access
 		// at any time") needs none.
 		return nil, &TransitionError{c.Versions[i].State}
+	}
+	if enable && p.Released {
+		// "Releasing globally clears all specific access grants. ... This is a one-way
+		// transition — if you need to go back to limited access, you'll need to unrelease first
+		// and then re-enable specific access." (the release guide)
+		return nil, fieldRule("version", msgAlreadyReleased)
 	}
 	sites, accounts, projects := missing(a.Sites, p.TargetSites), missing(a.Accounts, p.TargetAccounts), missing(a.Projects, p.TargetProjects)
 	if len(sites)+len(accounts)+len(projects) > 0 {

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/connectormock/connectormock/fixtures"
 	fx "github.com/connectormock/connectormock/fixtures/productsup"
 	"github.com/connectormock/connectormock/mock"
 	"github.com/connectormock/connectormock/mock/internal/testkit"
@@ -140,4 +141,83 @@ func TestFilteredListsFollowWrites(t *testing.T) {
 		n, _ := store.List(productsup.Filter{Visible: o}, 0, 1)
 		return len(n) > 0
 	}))
+}
+
+// TestStateListsByOwner: an integrator's state list and triggered_by are lists kept per user
+// as work starts; they list exactly what a scan of every state finds, in start order, with a
+// status filter on top, and an integrator asking for another user's states gets none.
+func TestStateListsByOwner(t *testing.T) {
+	s := testkit.New(t, mock.WithConnectors(3), mock.WithPrincipals(append(mock.DefaultPrincipals(),
+		mock.Principal{Name: "dev-a", Token: "dev-a", Integrator: true}, mock.Principal{Name: "dev-b", Token: "dev-b", Integrator: true})...))
+	type state struct{ ID, Status, Owner string }
+	list := func(token, query string) ([]state, float64) {
+		t.Helper()
+		res := testkit.Do(t, s, testkit.Request{Method: "GET", Path: "/states?limit=100&" + query, Token: token})
+		require.Equal(t, 200, res.Status, "%s", res.Body)
+		var body struct {
+			Data     []state `json:"data"`
+			Metadata struct {
+				Total float64 `json:"total"`
+			} `json:"metadata"`
+		}
+		res.JSON(t, &body)
+		return body.Data, body.Metadata.Total
+	}
+	owners := map[string]string{} // token -> the user id its connectors are owned by
+	for i, token := range []string{"dev-a", "dev-b", "dev-a", mock.AdminToken, "dev-b", "dev-a"} {
+		res := testkit.Do(t, s, testkit.Request{Method: "POST", Path: "/connectors", Token: token, Body: `{"connector-type":"export","connector-name":"c"}`})
+		require.Equal(t, 200, res.Status)
+		var created struct {
+			Data fx.Connector `json:"data"`
+		}
+		res.JSON(t, &created)
+		owners[token] = created.Data.Owner
+		res = testkit.Do(t, s, testkit.Request{Method: "PUT", Path: "/connectors/" + created.Data.ID + "/versions/1/secret-registrations",
+			Token: token, Body: `{"secret-registrations":["amazon/seller"]}`})
+		require.Equal(t, 200, res.Status, "%s", res.Body)
+		if i == 2 {
+			s.CompleteWork() // some done, some pending
+		}
+	}
+	all, total := list(mock.AdminToken, "")
+	require.Len(t, all, int(total))
+	for _, who := range []string{"dev-a", "dev-b", mock.AdminToken} {
+		owner := owners[who]
+		var want, wantPending []state
+		for _, st := range all {
+			if st.Owner == owner {
+				want = append(want, st)
+				if st.Status == "pending" {
+					wantPending = append(wantPending, st)
+				}
+			}
+		}
+		require.NotEmpty(t, want)
+		got, n := list(mock.AdminToken, "triggered_by="+owner)
+		assert.Equal(t, want, got, "triggered_by %s", who)
+		assert.EqualValues(t, len(want), n)
+		got, _ = list(mock.AdminToken, "status=pending&triggered_by="+owner)
+		assert.Equal(t, wantPending, got)
+		if who != mock.AdminToken {
+			got, n = list(who, "")
+			assert.Equal(t, want, got, "%s's own list", who)
+			assert.EqualValues(t, len(want), n)
+			got, n = list(who, "from=1")
+			assert.Equal(t, want[1:], got)
+			assert.EqualValues(t, len(want), n)
+			got, n = list(who, "triggered_by="+owners[mock.AdminToken])
+			assert.Empty(t, got, "another user's states")
+			assert.Zero(t, n)
+		}
+	}
+	// A restored snapshot lists the same.
+	mine, _ := list("dev-a", "")
+	snap, err := s.Productsup().Store().Snapshot()
+	require.NoError(t, err)
+	s.Reset(fixtures.DefaultSeed)
+	gone, _ := list("dev-a", "")
+	assert.Empty(t, gone)
+	require.NoError(t, s.Productsup().Store().Restore(snap))
+	again, _ := list("dev-a", "")
+	assert.Equal(t, mine, again)
 }

@@ -149,10 +149,12 @@ type state struct {
 	created    int              // connectors created through the API, to derive their ids
 
 	// Background work (states.go): every state by id, in the order it started, by version
-	// ("<id>/<major>"), and the ids still pending, in start order (so also in due order).
+	// ("<id>/<major>"), by the user who started it (an integrator's list, triggered_by), and
+	// the ids still pending, in start order (so also in due order).
 	work      map[string]*Work // immutable values, swapped when they settle
 	workOrder []string
 	byVersion map[string][]string
+	byOwner   map[string][]string
 	pending   []string
 	workCount int   // states started, to derive their ids
 	platform  int64 // platform ids handed out (see platformID)
@@ -234,7 +236,7 @@ func (st *state) writableFacet(key facetKey) *kit.Sorted[row] {
 func newState(seed uint64) *state {
 	return &state{seed: seed, connectors: map[string]row{}, order: kit.NewSorted(byPos), bin: kit.NewSorted(byPos),
 		facets: map[facetKey]facet{}, gen: generations.Add(1),
-		work: map[string]*Work{}, byVersion: map[string][]string{},
+		work: map[string]*Work{}, byVersion: map[string][]string{}, byOwner: map[string][]string{},
 		metadata: map[string]*Metadata{}, orgs: map[string]*fx.Organization{}, logos: map[string][]byte{}}
 }
 
@@ -254,6 +256,10 @@ func (st *state) clone() *state {
 	out.byVersion = make(map[string][]string, len(st.byVersion))
 	for k, ids := range st.byVersion {
 		out.byVersion[k] = slices.Clone(ids)
+	}
+	out.byOwner = make(map[string][]string, len(st.byOwner))
+	for k, ids := range st.byOwner {
+		out.byOwner[k] = slices.Clone(ids)
 	}
 	return &out
 }
@@ -312,6 +318,7 @@ func buildSeed(seed uint64, n int) *state {
 	w.Due, _ = time.Parse(fx.TimeFormat, w.Created)
 	st.work[w.ID], st.workOrder = w, []string{w.ID}
 	st.byVersion[versionKey(doc.ID, 1)] = []string{w.ID}
+	st.byOwner[w.Owner] = []string{w.ID}
 	for i, c := range fx.Connectors(seed, n) {
 		c := normalised(c) // generated values are fresh (and as Clone writes them): no copy
 		st.put(&c)
@@ -468,6 +475,7 @@ func (s *Store) Restore(data json.RawMessage) error {
 		st.workOrder = append(st.workOrder, w.ID)
 		key := versionKey(w.Connector, w.Major)
 		st.byVersion[key] = append(st.byVersion[key], w.ID)
+		st.byOwner[w.Owner] = append(st.byOwner[w.Owner], w.ID)
 		if w.Status == statusPending {
 			st.pending = append(st.pending, w.ID)
 		}

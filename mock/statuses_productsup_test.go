@@ -51,6 +51,7 @@ var (
 	pupCreated     = pupInState("created")
 	pupSyncedProd  = pupInState("synchronized-to-prod")
 	pupReleased    = pupGenerated(func(v productsup.Version) bool { return v.PlatformProdReference.Released })
+	pupMigration   = pupGenerated(func(v productsup.Version) bool { return v.Config.Migration != nil })
 	pupUnknownVers = "/connectors/" + pupUnknown + "/versions/1"
 	pupUnused      = pupUnusedConnector()
 )
@@ -255,6 +256,12 @@ func productsupStatusCases() map[string]statusCase {
 		"connector_unrelease 401": {req: send("POST", pupVersion+"/unrelease", "", "")},
 		"connector_unrelease 403": {req: send("POST", pupVersion+"/unrelease", roTok, "")},
 		"connector_unrelease 404": {req: send("POST", pupUnknownVers+"/unrelease", adminTok, "")},
+
+		"connector_rollback_migration 200": {req: send("POST", pupMigration+"/migration/rollback", adminTok, "")},
+		"connector_rollback_migration 400": {req: send("POST", pupVersion+"/migration/rollback", adminTok, ""), reason: "This connector version has no migration to roll back."},
+		"connector_rollback_migration 401": {req: send("POST", pupMigration+"/migration/rollback", "", "")},
+		"connector_rollback_migration 403": {req: send("POST", pupMigration+"/migration/rollback", pupIntegratorToken, "")},
+		"connector_rollback_migration 404": {req: send("POST", pupUnknownVers+"/migration/rollback", adminTok, "")},
 
 		"state_list 200": {req: get("/states?status=done", roTok)},
 		"state_list 400": {req: get("/states?triggered_by=nope", roTok), reason: `"triggered_by":"This is not a valid UUID."`},

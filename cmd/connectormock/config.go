@@ -67,7 +67,7 @@ func envName(flagName string) string {
 type tokenFlags []mock.Principal
 
 // tokenForms lists the forms -token accepts, for its error messages.
-const tokenForms = "want TOKEN=admin or TOKEN=readonly, optionally scoped to Versori organisations as TOKEN=admin:ORG1,ORG2"
+const tokenForms = "want TOKEN=admin or TOKEN=readonly (or TOKEN=integrator, a Productsup integrator), optionally scoped to Versori organisations as TOKEN=admin:ORG1,ORG2"
 
 func (t *tokenFlags) String() string {
 	parts := make([]string, len(*t))
@@ -104,16 +104,22 @@ func (t *tokenFlags) Set(v string) error {
 	case "admin":
 	case "readonly":
 		p.ReadOnly = true
+	case "integrator":
+		// Productsup's other role: writes, but lists and sees only the connectors it owns.
+		p.Integrator = true
 	default:
-		return fmt.Errorf("role %q is neither admin nor readonly: %s", r, tokenForms)
+		return fmt.Errorf("role %q is none of admin, readonly, integrator: %s", r, tokenForms)
 	}
 	*t = append(*t, p)
 	return nil
 }
 
 func role(p mock.Principal) string {
-	if p.ReadOnly {
+	switch {
+	case p.ReadOnly:
 		return "readonly"
+	case p.Integrator:
+		return "integrator"
 	}
 	return "admin"
 }
@@ -276,7 +282,7 @@ func flagSet(c *config, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&c.addr, "addr", defaultAddr, "listen address")
 	fs.Uint64Var(&c.seed, "seed", fixtures.DefaultSeed, "seed of the generated data (0 means the default)")
 	fs.IntVar(&c.connectors, "connectors", mock.DefaultConnectors, "generated connectors per vendor, next to the documented ones")
-	fs.Var(&c.tokens, "token", "accepted bearer token as TOKEN=admin or TOKEN=readonly, optionally scoped to Versori organisations as TOKEN=admin:ORG1,ORG2; repeat it for more (replaces the defaults "+mock.AdminToken+" and "+mock.ReadOnlyToken+")")
+	fs.Var(&c.tokens, "token", "accepted bearer token as TOKEN=admin, TOKEN=readonly or TOKEN=integrator (a Productsup integrator: sees only the connectors it creates), optionally scoped to Versori organisations as TOKEN=admin:ORG1,ORG2; repeat it for more (replaces the defaults "+mock.AdminToken+" and "+mock.ReadOnlyToken+")")
 	fs.StringVar(&c.adminToken, "admin-token", "", "bearer token the admin API ("+mock.AdminPrefix+") requires; empty leaves it open")
 	fs.BoolVar(&c.noAdmin, "no-admin", false, "switch the admin API off")
 	fs.IntVar(&c.journal, "journal-size", mock.DefaultJournalSize, "requests kept in the journal ("+mock.AdminPrefix+"/requests); 0 keeps none")

@@ -58,24 +58,35 @@ func BenchmarkShowConnector(b *testing.B) {
 	benchRequest(b, http.MethodGet, "/connectors/"+fx.DocumentedID, "", 200)
 }
 
-// BenchmarkListConnectors serves a page of 20 at two store sizes: the unfiltered page costs the
-// same at any size (a slice of the stored order), filtered pages scan (see Store.List).
+// BenchmarkListConnectors serves a page of 20 at two store sizes: the unfiltered page and the
+// pages filtered by owner (an integrator's own list, 25 connectors it created), type or
+// released cost the same at any size (slices of orders kept at write time); a name filter
+// scans (see Store.List).
 func BenchmarkListConnectors(b *testing.B) {
+	const integrator = "bench-integrator-token"
 	for _, n := range []int{1_000, 100_000} {
-		s, err := mock.New(mock.WithConnectors(n), mock.WithVendors(productsup.Name))
+		s, err := mock.New(mock.WithConnectors(n), mock.WithVendors(productsup.Name), mock.WithMaxEntities(0),
+			mock.WithPrincipals(append(mock.DefaultPrincipals(), mock.Principal{Name: "dev", Token: integrator, Integrator: true})...))
 		if err != nil {
 			b.Fatal(err)
 		}
 		serve(b, s, http.MethodGet, "/connectors", "", 200) // seeds the store, outside the timings
-		for _, page := range []struct{ name, query string }{
-			{"first", "limit=20"},
-			{"middle", fmt.Sprintf("limit=20&from=%d", n/2)},
-			{"name filter", "limit=20&name=GUTKOWSKI"},
+		for range 25 {
+			serveAs(b, s, integrator, http.MethodPost, "/connectors", `{"connector-type":"export","connector-name":"mine"}`, 200)
+		}
+		for _, page := range []struct{ name, token, query string }{
+			{"first", mock.AdminToken, "limit=20"},
+			{"middle", mock.AdminToken, fmt.Sprintf("limit=20&from=%d", n/2)},
+			{"integrator", integrator, "limit=20"},
+			{"integrator second page", integrator, "limit=20&from=20"},
+			{"type filter", mock.AdminToken, "limit=20&type=export"},
+			{"released", mock.AdminToken, "limit=20&released=true"},
+			{"name filter", mock.AdminToken, "limit=20&name=GUTKOWSKI"},
 		} {
 			b.Run(fmt.Sprintf("%d/%s", n, page.name), func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
-					serve(b, s, http.MethodGet, "/connectors?"+page.query, "", 200)
+					serveAs(b, s, page.token, http.MethodGet, "/connectors?"+page.query, "", 200)
 				}
 			})
 		}
@@ -147,6 +158,10 @@ func BenchmarkShowState(b *testing.B) {
 }
 
 func serve(b *testing.B, s http.Handler, method, path, body string, status int) {
+	serveAs(b, s, mock.AdminToken, method, path, body, status)
+}
+
+func serveAs(b *testing.B, s http.Handler, token, method, path, body string, status int) {
 	var r *http.Request
 	if body == "" {
 		r = httptest.NewRequest(method, path, nil)
@@ -154,7 +169,7 @@ func serve(b *testing.B, s http.Handler, method, path, body string, status int) 
 		r = httptest.NewRequest(method, path, strings.NewReader(body))
 		r.Header.Set("Content-Type", "application/json")
 	}
-	r.Header.Set("Authorization", "Bearer "+mock.AdminToken)
+	r.Header.Set("Authorization", "Bearer "+token)
 	w := httptest.NewRecorder()
 	s.ServeHTTP(w, r)
 	if w.Code != status {

@@ -49,8 +49,10 @@ const (
 	msgAssignedDev       = "Connector assigned to dev site."
 	msgSecretsUpdated    = "Secret registrations successfully updated."
 	msgUnreleased        = "The connector would not be available to all users."
-	msgReleased          = "The connector is available to all users."   // inferred: no page shows it
-	msgBuildTriggered    = "Build will be triggered in the background." // inferred: the page shows no 200
+	msgReleased          = "The connector is available to all users."              // inferred: no page shows it
+	msgBuildTriggered    = "Build will be triggered in the background."            // inferred: the page shows no 200
+	msgNoMigration       = "This connector version has no migration to roll back." // the mock's: the page shows no refusal
+	msgAlreadyReleased   = "Connector is already released."                        // the mock's: no page shows it
 
 	resourceConnector = "connector"
 	resourceVersion   = "connector-version"

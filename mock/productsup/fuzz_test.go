@@ -77,13 +77,25 @@ func FuzzMutations(f *testing.F) {
 		{"individual-configs", "1", `{"command-option":"9"}`},
 		{"runtime/prod", "1", `{"environment":"bin-docker-wrapper","version":"1.2.3"}`},
 		{"runtime/prod", "1", `{"environment":"bin-docker-wrapper","version":null}`},
+		{"migration/rollback", "1", ``},
+		{"migration/rollback", "latest", `{"x":1}`},
 	} {
 		f.Add(seed.action, seed.ref, []byte(seed.body))
 	}
 	s, v := testkit.NewFuzz(f, mock.WithConnectors(2))
+	// A migration, for the rollback to reach its 200 (the documented connector is none).
+	migration := fx.NewConnector(fx.WithSeed(0, 0), fx.WithMigration(24))
+	if err := s.Productsup().Store().Put(migration); err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, action, ref string, body []byte) {
 		methods := []string{"POST"}
+		id := fx.DocumentedID
 		switch action {
+		case "migration/rollback":
+			if len(body)%2 == 0 {
+				id = migration.ID
+			}
 		case "access/prod/disable", "access/prod/enable", "sync-runtime", "platform-dev-site",
 			"assign-to-sites/dev", "release", "unrelease", "individual-configs":
 		case "secret-registrations", "authentication-registrations", "execution-config/container-api", "runtime/prod":
@@ -96,7 +108,7 @@ func FuzzMutations(f *testing.F) {
 			t.Fatal(err)
 		}
 		for _, method := range methods {
-			path := "/connectors/" + fx.DocumentedID + "/versions/" + url.PathEscape(ref) + "/" + action
+			path := "/connectors/" + id + "/versions/" + url.PathEscape(ref) + "/" + action
 			r := httptest.NewRequest(method, "/", bytes.NewReader(body))
 			r.URL.Path, r.URL.RawPath = "", ""
 			u, err := url.Parse(path)

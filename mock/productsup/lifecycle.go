@@ -1,6 +1,7 @@
 package productsup
 
 import (
+	"encoding/json"
 	"net/http"
 	"slices"
 
@@ -183,7 +184,7 @@ func release(e *stepEnv, c *fx.Connector, i int) (*Work, error) {
 		return nil, &TransitionError{v.State}
 	}
 	if p.Released {
-		return nil, fieldRule("version", "Connector is already released.")
+		return nil, fieldRule("version", msgAlreadyReleased)
 	}
 	p.Released, p.Version = true, &v.Version
 	p.EnabledForAccounts, p.EnabledForProjects, p.EnabledForSites = []int64{}, []int64{}, []int64{}
@@ -205,6 +206,44 @@ func unrelease(e *stepEnv, c *fx.Connector, i int) (*Work, error) {
 		c.MainVersionNumber = nil
 	}
 	return nil, nil
+}
+
+// rollbackMigration makes a migration's version use the legacy platform executable it
+// replaces instead of its new one (connector_rollback_migration: "Connector will use old
+// executable instead of new one."): the production reference's executable becomes
+// config.migration's legacy-executable; the state, updated-at and the migration config stay
+// (the page's example answers them unchanged). A version that is no migration is refused; one
+// already on its legacy executable is answered as it is. The next sync to production migrates
+// it again (see settle).
+func rollbackMigration(_ *stepEnv, c *fx.Connector, i int) (*Work, error) {
+	v := &c.Versions[i]
+	legacy := legacyExecutable(v)
+	if legacy == nil {
+		return nil, &RuleError{Message: msgNoMigration}
+	}
+	if p := &v.PlatformProdReference; p.Executable == nil || *p.Executable != *legacy {
+		p.Executable = legacy
+	}
+	return nil, nil
+}
+
+// legacyExecutable is the legacy platform executable a migration's version replaces
+// (config.migration's legacy-executable), or nil when the version is no migration.
+func legacyExecutable(v *fx.Version) *int64 {
+	var m struct {
+		Legacy *int64 `json:"legacy-executable"`
+	}
+	if len(v.Config.Migration) == 0 || json.Unmarshal(v.Config.Migration, &m) != nil || m.Legacy == nil || *m.Legacy < 1 {
+		return nil
+	}
+	return m.Legacy
+}
+
+// RollbackMigration makes a migration's version use its legacy executable again, as POST
+// V/migration/rollback does; a version that is no migration is a *RuleError.
+func (s *Store) RollbackMigration(id, ref, principal string) (fx.Version, error) {
+	v, _, err := s.step(id, ref, principal, rollbackMigration)
+	return cloned(v, err)
 }
 
 // start records background work on version i of c (see Store.startWork).

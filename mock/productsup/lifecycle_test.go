@@ -179,12 +179,20 @@ func TestBuildAndDeployPipeline(t *testing.T) {
 	res = p.do("POST", p.path+"/release", nil)
 	assert.Equal(t, 400, res.Status)
 	assert.JSONEq(t, `{"message":"Bad request.","errors":{"version":"Connector is already released."}}`, string(res.Body))
+	// "A one-way transition — if you need to go back to limited access, you'll need to
+	// unrelease first and then re-enable specific access." (the release guide)
+	res = p.do("POST", p.path+"/access/prod/enable", `{"accounts":[11]}`)
+	assert.Equal(t, 400, res.Status)
+	assert.JSONEq(t, `{"message":"Bad request.","errors":{"version":"Connector is already released."}}`, string(res.Body))
+	assert.Equal(t, 200, p.do("POST", p.path+"/access/prod/disable", `{"accounts":[11]}`).Status, "revoking stays allowed")
 
-	// Unrelease: grants are not restored.
+	// Unrelease: grants are not restored; specific access can be enabled again.
 	un := p.ok("POST", p.path+"/unrelease", nil)
 	prod = un["data"].(map[string]any)["platform_prod_reference"].(map[string]any)
 	assert.Equal(t, false, prod["released"])
 	assert.Equal(t, []any{}, prod["enabled-for-accounts"])
+	again := p.ok("POST", p.path+"/access/prod/enable", `{"accounts":[11]}`)
+	assert.Equal(t, []any{11.0}, again["data"].(map[string]any)["platform_prod_reference"].(map[string]any)["enabled-for-accounts"])
 	assert.Nil(t, p.ok("GET", "/connectors/"+p.id, nil)["data"].(map[string]any)["main-version-number"])
 	res = p.do("POST", p.path+"/unrelease", nil)
 	assert.Equal(t, 400, res.Status)
@@ -354,4 +362,43 @@ func TestSnapshotCarriesTheLifecycle(t *testing.T) {
 	// A snapshot naming an unknown action is refused whole.
 	bad := strings.Replace(string(snap), `"update_configuration"`, `"nope"`, 1)
 	assert.Error(t, again.Productsup().Store().Restore(json.RawMessage(bad)))
+}
+
+// TestEnableNeedsThePlatform: the enable page ("In order to perform this operation, the
+// connector should have been created on the platform.") and the release guide's prerequisites
+// ("Have a platform connector ID (created during the sync process)"): the page's example
+// request on a version with targets but no production platform connector is refused and
+// changes nothing; on the same version once synced to production it answers "Updated access.".
+func TestEnableNeedsThePlatform(t *testing.T) {
+	s := testkit.New(t, mock.WithConnectors(0))
+	c := fx.NewConnector(fx.WithoutPlatform()) // created, targets set as connector_targets_add may set them
+	c.Versions[0].PlatformProdReference.TargetAccounts = []int64{789, 987}
+	c.Versions[0].PlatformProdReference.TargetProjects = []int64{321, 654}
+	c.Versions[0].PlatformProdReference.TargetSites = []int64{123, 456}
+	require.NoError(t, s.Productsup().Store().Put(c))
+	page := `{"accounts":[789,987],"projects":[321,654],"sites":[123,456]}` // the enable page's request
+	path := "/connectors/" + c.ID + "/versions/1/access/prod/enable"
+	before, err := s.Productsup().Store().Snapshot()
+	require.NoError(t, err)
+
+	res := testkit.Do(t, s, testkit.Request{Method: "POST", Path: path, Token: mock.AdminToken, Body: page})
+	assert.Equal(t, 400, res.Status)
+	assert.JSONEq(t, `{"message":"Transition is not allowed, entity is created.","errors":[]}`, string(res.Body))
+	after, err := s.Productsup().Store().Snapshot()
+	require.NoError(t, err)
+	assert.Equal(t, string(before), string(after))
+	res = testkit.Do(t, s, testkit.Request{Method: "POST", Path: strings.Replace(path, "enable", "disable", 1), Token: mock.AdminToken, Body: page})
+	assert.Equal(t, 200, res.Status, "revoking needs no platform connector: %s", res.Body)
+
+	on := fx.NewConnector(fx.WithTargets([]int64{789, 987}, []int64{321, 654}, []int64{123, 456}))
+	require.NoError(t, s.Productsup().Store().Put(on))
+	res = testkit.Do(t, s, testkit.Request{Method: "POST", Path: "/connectors/" + on.ID + "/versions/1/access/prod/enable", Token: mock.AdminToken, Body: page})
+	require.Equal(t, 200, res.Status, "%s", res.Body)
+	var body struct {
+		Message string     `json:"message"`
+		Data    fx.Version `json:"data"`
+	}
+	res.JSON(t, &body)
+	assert.Equal(t, "Updated access.", body.Message)
+	assert.Equal(t, []int64{789, 987}, body.Data.PlatformProdReference.EnabledForAccounts)
 }

@@ -35,7 +35,11 @@
 //
 // The list order is the order connectors were first stored in, kept at write time (kit.Sorted
 // by position): the unfiltered page is a slice of it and its total the order's length, so a
-// page costs the same at any store size. Filters scan (see Store.List).
+// page costs the same at any store size. So is each filter's facet, the same order restricted
+// to one owner (an integrator's list), one type, or released or not, kept by every put: a
+// page filtered by one of them is a slice of its facet. A name filter, or a second filter,
+// scans the smallest facet that applies (see Store.List). A store shares its seed's facets
+// until it writes one (facet.gen), so its first write copies the facet map, not each facet.
 //
 // Background work (builds, syncs, dev sites, configuration changes) is state too: each piece
 // is an immutable Work, swapped when it settles, listed in start order (a slice, so the
@@ -174,6 +178,7 @@ func (a *mounted) Handlers() map[string]vendorapi.HandlerFunc {
 		"connector_assign_to_dev_site":                            a.versionStep(msgAssignedDev, resourceVersion, assignDev),
 		"connector_release":                                       a.versionStep(msgReleased, resourceVersion, release),
 		"connector_unrelease":                                     a.versionStep(msgUnreleased, resourceVersion, unrelease),
+		"connector_rollback_migration":                            a.versionStep(msgSuccessful, "", rollbackMigration),
 		"run_list":                                                a.listRuns,
 		"run_show":                                                a.showRun,
 		"add_metadata_to_connector":                               a.metadataHandler(false, "Successfully added metadata for connector."),

@@ -99,7 +99,8 @@ func TestRejectedRequestChangesNothing(t *testing.T) {
 	}
 }
 
-// TestAccessFlow walks create -> add targets -> enable -> disable -> show, checking each step.
+// TestAccessFlow walks create -> add targets -> (on the platform) enable -> disable -> show,
+// checking each step.
 func TestAccessFlow(t *testing.T) {
 	s := testkit.New(t)
 	admin := func(method, path string, body any) testkit.Response {
@@ -145,6 +146,16 @@ func TestAccessFlow(t *testing.T) {
 	require.Equal(t, 200, res.Status)
 	res.JSON(t, &v)
 	assert.Equal(t, []int64{1, 2, 3}, v.Data.PlatformProdReference.TargetAccounts, "add keeps existing targets")
+
+	// Access is granted on the platform: a created version has no platform connector yet (the
+	// enable page: "the connector should have been created on the platform").
+	res = admin("POST", versionPath(c.ID, "1", "access/prod/enable"), map[string]any{"accounts": []int{3}})
+	assert.Equal(t, 400, res.Status)
+	assert.JSONEq(t, `{"message":"Transition is not allowed, entity is created.","errors":[]}`, string(res.Body))
+	onPlatform, err := s.Productsup().Store().Connector(c.ID)
+	require.NoError(t, err)
+	onPlatform.Versions[0].PlatformProdReference.PlatformConnector = new(int64(28))
+	require.NoError(t, s.Productsup().Store().Put(onPlatform))
 
 	res = admin("POST", versionPath(c.ID, "1", "access/prod/enable"), map[string]any{"accounts": []int{3, 1, 3}, "sites": []int{10}})
 	require.Equal(t, 200, res.Status, "%s", res.Body)

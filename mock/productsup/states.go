@@ -1,6 +1,7 @@
 package productsup
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -128,6 +129,7 @@ func (s *Store) startWork(st *state, action, owner string, c *fx.Connector, i in
 	st.workOrder = append(st.workOrder, w.ID)
 	key := versionKey(c.ID, w.Major)
 	st.byVersion[key] = append(st.byVersion[key], w.ID)
+	st.byOwner[w.Owner] = append(st.byOwner[w.Owner], w.ID)
 	st.pending = append(st.pending, w.ID)
 	return w
 }
@@ -255,6 +257,8 @@ func (s *Store) complete(st *state, w *Work) {
 		p := &v.PlatformProdReference
 		if p.PlatformConnector == nil {
 			p.Executable, p.PlatformConnector = st.platformID(), st.platformID()
+		} else if legacy := legacyExecutable(v); legacy != nil && p.Executable != nil && *p.Executable == *legacy {
+			p.Executable = st.platformID() // a rolled-back migration migrates again
 		}
 		// The target scope is "configured during sync to prod": a version without targets
 		// takes its owner's organisation's production defaults.
@@ -370,7 +374,8 @@ type WorkFilter struct {
 }
 
 // works lists states in the order they started: of one version (id, ref non-empty), or all.
-// The unfiltered list of all states is a slice of their order; a filter scans.
+// The unfiltered list of all states is a slice of their order, the list of one user's (an
+// integrator's own, or triggered_by) a slice of theirs; a status filter scans what is left.
 func (s *Store) works(id, ref string, f WorkFilter, from, limit int) ([]*Work, int, error) {
 	s.settleDue()
 	s.mu.RLock()
@@ -382,6 +387,11 @@ func (s *Store) works(id, ref string, f WorkFilter, from, limit int) ([]*Work, i
 			return nil, 0, err
 		}
 		ids = s.st.byVersion[versionKey(c.ID, fx.Major(c.Versions[i].Version))]
+	} else if owner := cmp.Or(f.Visible, f.TriggeredBy); owner != "" {
+		if f.Visible != "" && f.TriggeredBy != "" && f.Visible != f.TriggeredBy {
+			return []*Work{}, 0, nil // another user's states, asked by an integrator
+		}
+		ids, f.Visible, f.TriggeredBy = s.st.byOwner[owner], "", ""
 	}
 	out := []*Work{}
 	if f == (WorkFilter{}) {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	fx "github.com/connectormock/connectormock/fixtures/productsup"
@@ -148,13 +149,20 @@ type state struct {
 	created    int              // connectors created through the API, to derive their ids
 
 	// Background work (states.go): every state by id, in the order it started, by version
-	// ("<id>/<major>"), and the ids still pending, in start order (so also in due order).
+	// ("<id>/<major>"), by the user who started it (an integrator's list, triggered_by), and
+	// the ids still pending, in start order (so also in due order).
 	work      map[string]*Work // immutable values, swapped when they settle
 	workOrder []string
 	byVersion map[string][]string
+	byOwner   map[string][]string
 	pending   []string
 	workCount int   // states started, to derive their ids
 	platform  int64 // platform ids handed out (see platformID)
+
+	// facets are the list orders of what the lists filter by (see facetKeys), kept at write
+	// time like order and bin; gen tells which of them this state may change in place.
+	facets map[facetKey]facet
+	gen    uint64
 
 	metadata      map[string]*Metadata        // by connector id (management.go); immutable values
 	metadataCount int                         // metadata records added, to derive their ids
@@ -172,10 +180,63 @@ type row struct {
 
 func byPos(a, b row) int { return a.pos - b.pos }
 
+// facet is the list order of the connectors that share one value of a filter (one owner, one
+// type, released or not), in stored order like st.order. A state shares its seed's facets
+// until it changes one: gen is the state generation that made rows, and another state clones
+// rows before its first change (so a store's first write copies the facet map, not every
+// facet).
+type facet struct {
+	rows *kit.Sorted[row]
+	gen  uint64
+}
+
+// generations numbers states, for facet.gen: no two states share one.
+var generations atomic.Uint64
+
+// facetKey names a facet: one value of one filter, in the bin or out of it.
+type facetKey struct {
+	inBin         bool
+	filter, value string // filter: "owner", "type" or "released" (value "yes" or "no")
+}
+
+// facetKeys are the facets r belongs to, the first n of keys: its owner's, and out of the bin
+// its type's and released or not (GET /connectors filters by owners, type and released, GET
+// /connectors/bin by owners only). Name is no facet: a substring is matched by scanning (see
+// listOf). Keys are values, so that a write allocates none.
+func facetKeys(r row) (keys [3]facetKey, n int) {
+	if r.binned {
+		keys[0] = facetKey{true, "owner", r.c.Owner}
+		return keys, 1
+	}
+	released := "no"
+	if r.c.Main != nil {
+		released = "yes"
+	}
+	keys[0], keys[1], keys[2] = facetKey{false, "owner", r.c.Owner}, facetKey{false, "type", r.c.Type}, facetKey{false, "released", released}
+	return keys, 3
+}
+
+// writableFacet is the facet under key for a change: its own (a clone of a shared one), or a
+// new one.
+func (st *state) writableFacet(key facetKey) *kit.Sorted[row] {
+	f, ok := st.facets[key]
+	switch {
+	case !ok:
+		f = facet{kit.NewSorted(byPos), st.gen}
+	case f.gen != st.gen:
+		f = facet{f.rows.Clone(), st.gen}
+	default:
+		return f.rows
+	}
+	st.facets[key] = f
+	return f.rows
+}
+
 // newState is an empty state under seed.
 func newState(seed uint64) *state {
 	return &state{seed: seed, connectors: map[string]row{}, order: kit.NewSorted(byPos), bin: kit.NewSorted(byPos),
-		work: map[string]*Work{}, byVersion: map[string][]string{},
+		facets: map[facetKey]facet{}, gen: generations.Add(1),
+		work: map[string]*Work{}, byVersion: map[string][]string{}, byOwner: map[string][]string{},
 		metadata: map[string]*Metadata{}, orgs: map[string]*fx.Organization{}, logos: map[string][]byte{}}
 }
 
@@ -185,6 +246,7 @@ func (st *state) clone() *state {
 	out.connectors = maps.Clone(st.connectors)
 	out.order = st.order.Clone()
 	out.bin = st.bin.Clone()
+	out.facets, out.gen = maps.Clone(st.facets), generations.Add(1) // facets are cloned as they change
 	out.work = maps.Clone(st.work)
 	out.metadata = maps.Clone(st.metadata)
 	out.orgs = maps.Clone(st.orgs)
@@ -194,6 +256,10 @@ func (st *state) clone() *state {
 	out.byVersion = make(map[string][]string, len(st.byVersion))
 	for k, ids := range st.byVersion {
 		out.byVersion[k] = slices.Clone(ids)
+	}
+	out.byOwner = make(map[string][]string, len(st.byOwner))
+	for k, ids := range st.byOwner {
+		out.byOwner[k] = slices.Clone(ids)
 	}
 	return &out
 }
@@ -207,13 +273,28 @@ func (st *state) put(c *fx.Connector) {
 		r.pos = st.next
 		st.next++
 	}
-	was := ok && r.binned
+	old := r
 	r.c, r.name, r.binned = c, strings.ToLower(c.Name), binned(c)
 	st.connectors[c.ID] = r
-	if ok && was != r.binned {
-		st.orderOf(was).Delete(r) // moved into or out of the bin
+	if ok && old.binned != r.binned {
+		st.orderOf(old.binned).Delete(r) // moved into or out of the bin
 	}
 	st.orderOf(r.binned).Insert(r) // replaces the row at r.pos, or inserts it in order
+	keys, n := facetKeys(r)
+	if ok {
+		was, m := facetKeys(old)
+		for _, k := range was[:m] {
+			if !slices.Contains(keys[:n], k) { // the row left this facet
+				f := st.writableFacet(k)
+				if f.Delete(old); f.Len() == 0 {
+					delete(st.facets, k)
+				}
+			}
+		}
+	}
+	for _, k := range keys[:n] {
+		st.writableFacet(k).Insert(r)
+	}
 }
 
 // seeded is the state cfg seeds: the documented data set, then cfg.Connectors generated
@@ -237,6 +318,7 @@ func buildSeed(seed uint64, n int) *state {
 	w.Due, _ = time.Parse(fx.TimeFormat, w.Created)
 	st.work[w.ID], st.workOrder = w, []string{w.ID}
 	st.byVersion[versionKey(doc.ID, 1)] = []string{w.ID}
+	st.byOwner[w.Owner] = []string{w.ID}
 	for i, c := range fx.Connectors(seed, n) {
 		c := normalised(c) // generated values are fresh (and as Clone writes them): no copy
 		st.put(&c)
@@ -393,6 +475,7 @@ func (s *Store) Restore(data json.RawMessage) error {
 		st.workOrder = append(st.workOrder, w.ID)
 		key := versionKey(w.Connector, w.Major)
 		st.byVersion[key] = append(st.byVersion[key], w.ID)
+		st.byOwner[w.Owner] = append(st.byOwner[w.Owner], w.ID)
 		if w.Status == statusPending {
 			st.pending = append(st.pending, w.ID)
 		}
@@ -465,8 +548,9 @@ func (s *Store) connector(id string) (*fx.Connector, error) {
 }
 
 // List returns the connectors that match f, in stored order, from offset from, at most limit
-// of them, and how many match in all. Without a filter its cost does not depend on how many
-// connectors there are; a filter scans them all.
+// of them, and how many match in all. Without a filter, or with one of owner, type and
+// released, its cost does not depend on how many connectors there are; a name filter scans
+// the connectors the other filters leave (all of them, without one).
 func (s *Store) List(f Filter, from, limit int) ([]fx.Connector, int) {
 	page, total := s.list(f, from, limit)
 	out := make([]fx.Connector, len(page))
@@ -477,9 +561,10 @@ func (s *Store) List(f Filter, from, limit int) ([]fx.Connector, int) {
 }
 
 // list is List for the HTTP side: the stored connectors themselves, rendered without copies.
-// The unfiltered list is a slice of the stored order, its total the order's length: its cost
-// does not grow with the store. A filter scans every connector (none is indexed: a filtered
-// list is rare, and a scan of 100,000 rows with their derived names is a few milliseconds).
+// The unfiltered list is a slice of the stored order, its total the order's length; a list
+// filtered by owner (an integrator's own list included), type or released is a slice of that
+// value's facet, kept at write time in the same order: neither cost grows with the store.
+// Further filters (a name, or a second indexed filter) scan the smallest facet that applies.
 func (s *Store) list(f Filter, from, limit int) ([]*fx.Connector, int) {
 	return s.listOf(false, f, from, limit)
 }
@@ -489,25 +574,27 @@ func (s *Store) listOf(inBin bool, f Filter, from, limit int) ([]*fx.Connector, 
 	s.settleDue()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	order := s.st.orderOf(inBin)
-	if f == (Filter{}) {
-		rows := order.Page(from, limit)
-		out := make([]*fx.Connector, len(rows))
-		for i, r := range rows {
+	rows, rest, some := s.st.narrowest(inBin, f)
+	if !some {
+		return []*fx.Connector{}, 0 // written [], never null
+	}
+	if rest == (Filter{}) {
+		page := rows.Page(from, limit)
+		out := make([]*fx.Connector, len(page))
+		for i, r := range page {
 			out[i] = r.c
 		}
-		return out, order.Len()
+		return out, rows.Len()
 	}
-	name := strings.ToLower(f.Name)
-	out := []*fx.Connector{} // written [], never null
+	name := strings.ToLower(rest.Name)
+	out := []*fx.Connector{}
 	total := 0
-	for _, r := range order.All() {
+	for _, r := range rows.All() {
 		c := r.c
 		if name != "" && !strings.Contains(r.name, name) ||
-			f.Type != "" && c.Type != f.Type ||
-			f.Owner != "" && c.Owner != f.Owner ||
-			f.Visible != "" && c.Owner != f.Visible ||
-			f.Released != nil && *f.Released != (c.Main != nil) {
+			rest.Type != "" && c.Type != rest.Type ||
+			rest.Owner != "" && c.Owner != rest.Owner ||
+			rest.Released != nil && *rest.Released != (c.Main != nil) {
 			continue
 		}
 		if total >= from && len(out) < limit {
@@ -516,6 +603,57 @@ func (s *Store) listOf(inBin bool, f Filter, from, limit int) ([]*fx.Connector, 
 		total++
 	}
 	return out, total
+}
+
+// narrowest is the smallest list order holding every connector f selects (the whole order,
+// or the facet of one of its owner, type and released values) and what of f its rows still
+// have to be checked against. some is false when no connector can match: a value no
+// connector has, or an owner filter other than the integrator's own.
+func (st *state) narrowest(inBin bool, f Filter) (rows *kit.Sorted[row], rest Filter, some bool) {
+	if f.Visible != "" {
+		if f.Owner != "" && f.Owner != f.Visible {
+			return nil, f, false
+		}
+		f.Owner, f.Visible = f.Visible, ""
+	}
+	rows, rest = st.orderOf(inBin), f
+	whole := true
+	narrow := func(filter, value string, without Filter) bool {
+		fc, ok := st.facets[facetKey{inBin, filter, value}]
+		if ok && (whole || fc.rows.Len() < rows.Len()) {
+			rows, rest, whole = fc.rows, without, false
+		}
+		return ok
+	}
+	if f.Owner != "" {
+		w := f
+		w.Owner = ""
+		if !narrow("owner", f.Owner, w) {
+			return nil, f, false
+		}
+	}
+	if inBin {
+		return rows, rest, true // the bin's only facet is the owner's
+	}
+	if f.Type != "" {
+		w := f
+		w.Type = ""
+		if !narrow("type", f.Type, w) {
+			return nil, f, false
+		}
+	}
+	if f.Released != nil {
+		w := f
+		w.Released = nil
+		value := "no"
+		if *f.Released {
+			value = "yes"
+		}
+		if !narrow("released", value, w) {
+			return nil, f, false
+		}
+	}
+	return rows, rest, true
 }
 
 // Version returns a copy of one version of a connector; ref is a major number, "latest" or
@@ -577,8 +715,10 @@ func withVersion(c *fx.Connector, i int) (*fx.Connector, *fx.Version) {
 }
 
 // SetAccess enables (adds to enabled-for-*) or disables (removes from enabled-for-*) the
-// version's access for the given ids. Every id must be in the matching target list; if one is
-// not, the answer is an *AccessError and nothing changes. Enabled ids keep their order and
+// version's access for the given ids. Enabling needs a version created on the platform (a
+// production platform connector), else the answer is a *TransitionError, and one not
+// released (a *RuleError: a released version is global, unrelease it first). Every id must be in
+// the matching target list; if one is not, the answer is an *AccessError and nothing changes. Enabled ids keep their order and
 // new ones are appended in request order, never twice; disabling an id that is not enabled
 // does nothing. updated-at does not move. Ids the HTTP side would refuse (the spec's
 // AccessTargets: each at least 1) are an *InvalidError.
@@ -604,6 +744,19 @@ func (s *Store) setAccess(id, ref string, enable bool, a Access) (*fx.Version, e
 		return nil, err
 	}
 	p := &c.Versions[i].PlatformProdReference
+	if enable && p.PlatformConnector == nil {
+		// "In order to perform this operation, the connector should have been created on the
+		// platform" (the enable page); the release guide's prerequisite: "Have a platform
+		// connector ID (created during the sync process)". Disabling ("grant and revoke access
+		// at any time") needs none.
+		return nil, &TransitionError{c.Versions[i].State}
+	}
+	if enable && p.Released {
+		// "Releasing globally clears all specific access grants. ... This is a one-way
+		// transition — if you need to go back to limited access, you'll need to unrelease first
+		// and then re-enable specific access." (the release guide)
+		return nil, fieldRule("version", msgAlreadyReleased)
+	}
 	sites, accounts, projects := missing(a.Sites, p.TargetSites), missing(a.Accounts, p.TargetAccounts), missing(a.Projects, p.TargetProjects)
 	if len(sites)+len(accounts)+len(projects) > 0 {
 		return nil, &AccessError{Enable: enable, Sites: sites, Accounts: accounts, Projects: projects}

@@ -2,6 +2,7 @@ package productsup
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -273,14 +274,120 @@ func (a *API) validateVCS(w http.ResponseWriter, _ *http.Request, c *vendorapi.C
 		a.writeError(w, failure(err))
 		return
 	}
-	var vcs struct {
-		URL string `json:"url"`
-	}
-	if len(v.Config.VCS) == 0 || json.Unmarshal(v.Config.VCS, &vcs) != nil || vcs.URL == "" {
+	if !hasVCS(v) {
 		a.writeError(w, failure(&RuleError{Message: msgVCSInvalid}))
 		return
 	}
 	kit.WriteJSON(w, http.StatusOK, message{msgVCSValid})
+}
+
+// hasVCS reports whether the version names a repository to pull from: what validation checks
+// and what a build needs ("Connects to the Git repository configured in VCS config").
+func hasVCS(v *fx.Version) bool {
+	var vcs struct {
+		URL string `json:"url"`
+	}
+	return len(v.Config.VCS) > 0 && json.Unmarshal(v.Config.VCS, &vcs) == nil && vcs.URL != ""
+}
+
+// VCSConfig is the VCS config step of the Dev Portal (the vcs-config guide's form): how the
+// Dev Portal authenticates with the repository (public, basic, deploy-key), the repository
+// link, the branch (main when empty) and, for basic auth, a username and token.
+type VCSConfig struct {
+	Authorization string `json:"authorization"`
+	URL           string `json:"url"`
+	Branch        string `json:"branch,omitempty"`
+	Username      string `json:"username,omitempty"`
+	Token         string `json:"token,omitempty"`
+}
+
+// check is the form's rule: authorization and link required, username and token with basic
+// auth. Its sentences are the mock's: the guide shows the form, not its refusals.
+func (in VCSConfig) check() error {
+	switch {
+	case in.Authorization == "" || in.URL == "":
+		return &RuleError{Message: msgVCSFormRequired}
+	case in.Authorization == "basic" && (in.Username == "" || in.Token == ""):
+		return &RuleError{Message: msgVCSBasicAuth}
+	}
+	return nil
+}
+
+// SetVCS stores the version's VCS config, as the Dev Portal's VCS config step does; no
+// documented API call sets it (connector_import copies one), so the mock offers it as typed
+// access and on its admin API (PUT /__admin/vendors/productsup/connectors/{publicId}/versions/
+// {connectorVersion}/vcs). The token is kept nowhere: the guide stores it in a vault and never
+// returns it. The version's state does not move. A form the guide would not save is a
+// *RuleError; an unknown connector or version is ErrNotFound.
+func (s *Store) SetVCS(id, ref string, in VCSConfig) (fx.Version, error) {
+	if err := in.check(); err != nil {
+		return fx.Version{}, err
+	}
+	if in.Branch == "" {
+		in.Branch = "main"
+	}
+	var username *string
+	if in.Username != "" {
+		username = &in.Username
+	}
+	raw, _ := json.Marshal(struct { // plain fields always marshal
+		Authorization   string  `json:"authorization"`
+		URL             string  `json:"url"`
+		Branch          string  `json:"branch"`
+		Username        *string `json:"username"`
+		DeployKeyPublic *string `json:"deploy-key-public"`
+		LatestCommit    *string `json:"latest-commit"`
+	}{Authorization: in.Authorization, URL: in.URL, Branch: in.Branch, Username: username})
+	s.lock()
+	defer s.mu.Unlock()
+	old, i, err := s.resolve(id, ref)
+	if err != nil {
+		return fx.Version{}, err
+	}
+	c, v := withVersion(old, i)
+	v.Config.VCS = raw
+	s.own().put(c)
+	return v.Clone(), nil
+}
+
+// adminSetVCS serves PUT /connectors/{publicId}/versions/{connectorVersion}/vcs of the admin
+// API: the body is a VCSConfig, the answer the version.
+func (a *mounted) adminSetVCS(w http.ResponseWriter, r *http.Request, id, ref string) {
+	if r.Method != http.MethodPut {
+		w.Header().Set("Allow", http.MethodPut)
+		kit.WriteJSON(w, http.StatusMethodNotAllowed, message{"use PUT"})
+		return
+	}
+	var in VCSConfig
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		kit.WriteJSON(w, http.StatusBadRequest, message{"the body is no VCS config: " + err.Error()})
+		return
+	}
+	v, err := a.store.SetVCS(id, ref, in)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		kit.WriteJSON(w, http.StatusNotFound, message{fmt.Sprintf("connector %q has no version %q", id, ref)})
+	case err != nil:
+		kit.WriteJSON(w, http.StatusBadRequest, message{err.Error()})
+	default:
+		kit.WriteJSON(w, http.StatusOK, versionBody{Message: msgVCSSaved, Resource: resourceVersion, Data: &v})
+	}
+}
+
+// adminVersionVCS matches /connectors/{publicId}/versions/{connectorVersion}/vcs.
+func adminVersionVCS(path string) (id, ref string, ok bool) {
+	rest, ok := strings.CutPrefix(path, "/connectors/")
+	if !ok {
+		return "", "", false
+	}
+	rest, ok = strings.CutSuffix(rest, "/vcs")
+	if !ok {
+		return "", "", false
+	}
+	id, ref, ok = strings.Cut(rest, "/versions/")
+	return id, ref, ok && id != "" && ref != "" && !strings.Contains(id, "/") && !strings.Contains(ref, "/")
 }
 
 // RuntimeUpdate is the body of PUT .../runtime/prod.

@@ -1,6 +1,7 @@
 package productsup_test
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -107,4 +108,42 @@ func TestValidateVCS(t *testing.T) {
 	res = testkit.Do(t, s, testkit.Request{Method: "GET", Path: versionPath(docID, "1", "vcs-configs/validate"), Token: mock.ReadOnlyToken})
 	assert.Equal(t, 400, res.Status)
 	assert.JSONEq(t, `{"message":"VCS config is not valid.","errors":[]}`, string(res.Body))
+}
+
+// TestAdminVCS: the admin API's VCS config step answers the version with the config as a VCS
+// config reads (no token), and refuses a form the guide would not save, an unknown version and
+// another method, changing nothing.
+func TestAdminVCS(t *testing.T) {
+	s := testkit.New(t)
+	p := newPipeline(t, s)
+	admin := "/__admin/vendors/productsup" + p.path + "/vcs"
+	before, err := s.Productsup().Store().Snapshot()
+	require.NoError(t, err)
+	for _, tt := range []struct {
+		method, path, body string
+		status             int
+		message            string
+	}{
+		{"PUT", admin, `{"url":"https://github.com/x/y"}`, 400, "A VCS config needs an authorization type and a repository link."},
+		{"PUT", admin, `{"authorization":"basic","url":"https://github.com/x/y","username":"me"}`, 400, "Basic auth needs a username and a token."},
+		{"PUT", admin, `{"authorization":"public","url":"u","nope":1}`, 400, `the body is no VCS config: json: unknown field "nope"`},
+		{"PUT", admin, `[]`, 400, "the body is no VCS config: json: cannot unmarshal array into Go value of type productsup.VCSConfig"},
+		{"PUT", "/__admin/vendors/productsup/connectors/" + p.id + "/versions/9/vcs", pipelineVCS, 404, `connector "` + p.id + `" has no version "9"`},
+		{"PUT", "/__admin/vendors/productsup/connectors/" + unknown + "/versions/1/vcs", pipelineVCS, 404, `connector "` + unknown + `" has no version "1"`},
+		{"POST", admin, pipelineVCS, 405, "use PUT"},
+	} {
+		res := p.do(tt.method, tt.path, tt.body)
+		assert.Equal(t, tt.status, res.Status, tt.body)
+		assert.JSONEq(t, `{"message":`+strconv.Quote(tt.message)+`}`, string(res.Body), tt.body)
+	}
+	after, err := s.Productsup().Store().Snapshot()
+	require.NoError(t, err)
+	assert.Equal(t, string(before), string(after))
+
+	v := p.ok("PUT", admin, `{"authorization":"basic","url":"https://github.com/your-org/your-connector","branch":"dev","username":"me","token":"secret"}`)
+	assert.Equal(t, "VCS config saved.", v["message"])
+	assert.Equal(t, map[string]any{"authorization": "basic", "url": "https://github.com/your-org/your-connector", "branch": "dev",
+		"username": "me", "deploy-key-public": nil, "latest-commit": nil}, v["data"].(map[string]any)["config"].(map[string]any)["vcs"])
+	assert.Equal(t, "created", v["data"].(map[string]any)["state"])
+	assert.Equal(t, 200, p.do("GET", p.path+"/vcs-configs/validate", nil).Status)
 }

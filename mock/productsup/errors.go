@@ -34,7 +34,10 @@ const (
 	msgAuthUpdated       = "Authentication registration successfully updated."
 	msgIndividualAdded   = "Individual configuration added."
 	msgVCSValid          = "VCS config is valid."
-	msgVCSInvalid        = "VCS config is not valid." // the mock's: no page shows the refusal
+	msgVCSInvalid        = "VCS config is not valid."                                        // the mock's: no page shows the refusal; a build without one too
+	msgVCSSaved          = "VCS config saved."                                               // the mock's admin API
+	msgVCSFormRequired   = "A VCS config needs an authorization type and a repository link." // the mock's: the guide's required fields
+	msgVCSBasicAuth      = "Basic auth needs a username and a token."                        // the mock's: the guide's basic-auth fields
 	msgUsedOnPlatform    = "Connector is actively used on the platform."
 	msgMovedToBin        = "Connector has been moved to bin."
 	msgRestoredFromBin   = "Connector has been restored from bin."

@@ -80,11 +80,16 @@ func (s *Store) step(id, ref, principal string, ch change) (*fx.Version, *Work, 
 	return &c.Versions[i], w, nil
 }
 
-// build starts a build of a configured version: updated (or built, to rebuild) -> built.
+// build starts a build of a configured version: updated (or built, to rebuild) -> built. It
+// pulls from the repository of the version's VCS config (the build page and guide), so a
+// version without one is refused with the sentence of VCS validation's refusal.
 func build(e *stepEnv, c *fx.Connector, i int) (*Work, error) {
 	v := &c.Versions[i]
 	if v.State != stateUpdated && v.State != stateBuilt {
 		return nil, &TransitionError{v.State}
+	}
+	if !hasVCS(v) {
+		return nil, &RuleError{Message: msgVCSInvalid}
 	}
 	return e.start(actionBuild, c, i, v.State), nil
 }

@@ -80,6 +80,17 @@ func newPipeline(t *testing.T, s *testkit.Server) *pipeline {
 	return p
 }
 
+// pipelineVCS is the VCS config the pipelines give their version (the vcs-config guide's
+// public repository example).
+const pipelineVCS = `{"authorization":"public","url":"https://github.com/productsupcom/connector-quickstart"}`
+
+// configureVCS gives the version a VCS config, as the Dev Portal's VCS config step does,
+// through the admin API (no documented API call sets it).
+func (p *pipeline) configureVCS() {
+	p.t.Helper()
+	p.ok("PUT", "/__admin/vendors/productsup"+p.path+"/vcs", pipelineVCS)
+}
+
 // joinOrganization makes the connector's owner a member of the documented organisation and
 // gives the organisation dev defaults (account 1, project 2) and production defaults, as a
 // team sets up before its first pipeline.
@@ -110,6 +121,20 @@ func TestBuildAndDeployPipeline(t *testing.T) {
 	assert.Equal(t, "updated", p.state())
 	assert.Equal(t, "done", p.latest("update_configuration")["status"])
 
+	// A build pulls from the VCS config's repository: none yet.
+	before, err := s.Productsup().Store().Snapshot()
+	require.NoError(t, err)
+	res := p.do("POST", "/builds/connectors", map[string]string{"connector": p.id, "version": "1"})
+	assert.Equal(t, 400, res.Status)
+	assert.JSONEq(t, `{"message":"VCS config is not valid.","errors":[]}`, string(res.Body))
+	after, err := s.Productsup().Store().Snapshot()
+	require.NoError(t, err)
+	assert.Equal(t, string(before), string(after), "a refused build starts nothing")
+	assert.Equal(t, 400, p.do("GET", p.path+"/vcs-configs/validate", nil).Status)
+	p.configureVCS()
+	assert.Equal(t, "updated", p.state(), "the VCS step moves no state")
+	assert.JSONEq(t, `{"message":"VCS config is valid."}`, string(p.do("GET", p.path+"/vcs-configs/validate", nil).Body))
+
 	// Build.
 	build := p.ok("POST", "/builds/connectors", map[string]string{"connector": p.id, "version": "1"})
 	buildID := stateUUID(build)
@@ -122,7 +147,7 @@ func TestBuildAndDeployPipeline(t *testing.T) {
 
 	// Sync with runtime, then the dev site: needs the runtime sync done first.
 	p.refused("POST", p.path+"/platform-dev-site", nil, "built")
-	res := p.do("POST", p.path+"/sync-runtime", nil)
+	res = p.do("POST", p.path+"/sync-runtime", nil)
 	require.Equal(t, 200, res.Status, "%s", res.Body)
 	testkit.Golden(t, "productsup/sync-runtime-200.json", res.Body)
 	p.refused("POST", p.path+"/sync-runtime", nil, "built")
@@ -240,6 +265,7 @@ func TestFailedWork(t *testing.T) {
 	s := testkit.New(t)
 	p := newPipeline(t, s)
 	p.ok("PUT", p.path+"/secret-registrations", `{"secret-registrations":["a/b"]}`)
+	p.configureVCS()
 	s.CompleteWork()
 	build := stateUUID(p.ok("POST", "/builds/connectors", map[string]string{"connector": p.id}))
 	res := p.do("POST", "/__admin/vendors/productsup/states/"+build+"/fail", nil)
@@ -307,6 +333,7 @@ func TestLifecycleConcurrently(t *testing.T) {
 				p.joinOrganization()
 				// With work taking no time, each step's work is settled by the next look.
 				p.ok("PUT", p.path+"/secret-registrations", `{"secret-registrations":["a/b"]}`)
+				p.configureVCS()
 				s.CompleteWork()
 				p.ok("POST", "/builds/connectors", map[string]string{"connector": p.id})
 				s.CompleteWork()

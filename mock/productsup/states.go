@@ -470,11 +470,16 @@ func (a *mounted) CompleteWork() int { return a.store.CompleteWork() }
 
 // AdminHandler implements vendorapi.AdminRouter (served under /__admin/vendors/productsup):
 // POST /states/{id}/fail makes that pending work fail when it completes; POST
-// /connectors/{publicId}/versions adds the connector's next version (versions.go).
+// /connectors/{publicId}/versions adds the connector's next version (versions.go); PUT
+// /connectors/{publicId}/versions/{connectorVersion}/vcs sets its VCS config (config.go).
 func (a *mounted) AdminHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if id, ok := adminConnectorVersions(r.URL.Path); ok {
 			a.adminNewVersion(w, r, id)
+			return
+		}
+		if id, ref, ok := adminVersionVCS(r.URL.Path); ok {
+			a.adminSetVCS(w, r, id, ref)
 			return
 		}
 		rest, ok := strings.CutPrefix(r.URL.Path, "/states/")

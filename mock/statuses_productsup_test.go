@@ -42,6 +42,16 @@ func pupGenerated(ok func(v productsup.Version) bool) string {
 	panic("no generated productsup version fits a status case")
 }
 
+// pupOfType is the path of the latest version of the first generated connector of the type.
+func pupOfType(typ string) string {
+	for _, c := range productsup.Connectors(fixtures.DefaultSeed, mock.DefaultConnectors) {
+		if c.Type == typ {
+			return "/connectors/" + c.ID + "/versions/latest"
+		}
+	}
+	panic("no generated productsup connector of type " + typ)
+}
+
 func pupInState(state string) string {
 	return pupGenerated(func(v productsup.Version) bool { return v.State == state && !v.PlatformProdReference.Released })
 }
@@ -54,6 +64,7 @@ var (
 	pupMigration   = pupGenerated(func(v productsup.Version) bool { return v.Config.Migration != nil })
 	pupUnknownVers = "/connectors/" + pupUnknown + "/versions/1"
 	pupUnused      = pupUnusedConnector()
+	pupExport      = pupOfType("export")
 )
 
 // pupUnusedConnector is the first generated connector no version of which is used on the
@@ -262,6 +273,12 @@ func productsupStatusCases() map[string]statusCase {
 		"connector_rollback_migration 401": {req: send("POST", pupMigration+"/migration/rollback", "", "")},
 		"connector_rollback_migration 403": {req: send("POST", pupMigration+"/migration/rollback", pupIntegratorToken, "")},
 		"connector_rollback_migration 404": {req: send("POST", pupUnknownVers+"/migration/rollback", adminTok, "")},
+
+		"connector_platform_assign_channel 200": {req: send("PUT", pupExport+"/channels", adminTok, `{"channels":[1,2]}`)},
+		"connector_platform_assign_channel 400": {req: send("PUT", pupExport+"/channels", adminTok, `{"channels":[98,99]}`), reason: "You can not assign delta channels to export Connector: 98,99"},
+		"connector_platform_assign_channel 401": {req: send("PUT", pupExport+"/channels", "", `{"channels":[1,2]}`)},
+		"connector_platform_assign_channel 403": {req: send("PUT", pupExport+"/channels", pupIntegratorToken, `{"channels":[1,2]}`)},
+		"connector_platform_assign_channel 404": {req: send("PUT", pupUnknownVers+"/channels", adminTok, `{"channels":[1,2]}`)},
 
 		"state_list 200": {req: get("/states?status=done", roTok)},
 		"state_list 400": {req: get("/states?triggered_by=nope", roTok), reason: `"triggered_by":"This is not a valid UUID."`},

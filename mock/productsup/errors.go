@@ -56,6 +56,9 @@ const (
 	msgBuildTriggered    = "Build will be triggered in the background."            // inferred: the page shows no 200
 	msgNoMigration       = "This connector version has no migration to roll back." // the mock's: the page shows no refusal
 	msgAlreadyReleased   = "Connector is already released."                        // the mock's: no page shows it
+	msgChannelsAssigned  = "Successfully assigned channel."
+	msgDeltaChannels     = "You can not assign delta channels to export Connector: " // then the ids, as the page shows them: 98,99
+	msgNoChannels        = "You can not assign channels to %s Connector."            // the mock's, after the page's: a type that is no export
 
 	resourceConnector = "connector"
 	resourceVersion   = "connector-version"

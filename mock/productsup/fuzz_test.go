@@ -79,14 +79,24 @@ func FuzzMutations(f *testing.F) {
 		{"runtime/prod", "1", `{"environment":"bin-docker-wrapper","version":null}`},
 		{"migration/rollback", "1", ``},
 		{"migration/rollback", "latest", `{"x":1}`},
+		{"channels", "1", `{"channels":[1,2]}`},
+		{"channels", "latest", `{"channels":[98,99,1]}`},
+		{"channels", "1", `{"channels":[1,1,0,"2",null]}`},
+		{"channels", "main", `{"channels":[]}`},
 	} {
 		f.Add(seed.action, seed.ref, []byte(seed.body))
 	}
 	s, v := testkit.NewFuzz(f, mock.WithConnectors(2))
-	// A migration, for the rollback to reach its 200 (the documented connector is none).
+	// A migration, for the rollback to reach its 200 (the documented connector is none), and
+	// an export connector and an export-delta one for the channels' 200 and refusals (it is a
+	// datasource).
 	migration := fx.NewConnector(fx.WithSeed(0, 0), fx.WithMigration(24))
-	if err := s.Productsup().Store().Put(migration); err != nil {
-		f.Fatal(err)
+	export, delta := fx.NewConnector(fx.WithSeed(0, 1)), fx.NewConnector(fx.WithSeed(0, 2))
+	export.Type, delta.Type = "export", "export-delta"
+	for _, c := range []fx.Connector{migration, export, delta} {
+		if err := s.Productsup().Store().Put(c); err != nil {
+			f.Fatal(err)
+		}
 	}
 	f.Fuzz(func(t *testing.T, action, ref string, body []byte) {
 		methods := []string{"POST"}
@@ -96,6 +106,9 @@ func FuzzMutations(f *testing.F) {
 			if len(body)%2 == 0 {
 				id = migration.ID
 			}
+		case "channels":
+			methods = []string{"PUT"}
+			id = []string{fx.DocumentedID, export.ID, delta.ID}[len(body)%3]
 		case "access/prod/disable", "access/prod/enable", "sync-runtime", "platform-dev-site",
 			"assign-to-sites/dev", "release", "unrelease", "individual-configs":
 		case "secret-registrations", "authentication-registrations", "execution-config/container-api", "runtime/prod":

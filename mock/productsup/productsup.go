@@ -4,7 +4,7 @@
 // site, sync to production, release), production targets and access grants, the bin,
 // background states, runs, metadata and organisations. One file per resource family holds its
 // handlers and its part of the store: handlers.go (connectors, targets, access), lifecycle.go,
-// states.go (background work), config.go, bin.go, copy.go, logo.go, runs.go, management.go
+// states.go (background work), config.go, channels.go, bin.go, copy.go, logo.go, runs.go, management.go
 // (metadata, organisations), ownership.go, versions.go; errors.go is the error catalogue.
 //
 // Package mock mounts it; a test reaches its state through the server's accessor, with the
@@ -93,6 +93,7 @@ type schemas struct {
 	create    *contract.Schema // the body of connector_create
 	targets   *contract.Schema // the body of connector_targets_add and connector_targets_update
 	access    *contract.Schema // the body of connector_enable_prod_access and connector_disable_prod_access
+	channels  *contract.Schema // the body of connector_platform_assign_channel
 }
 
 // loadSchemas finds the schemas once per process, like the spec itself; they are only read
@@ -112,6 +113,7 @@ var loadSchemas = sync.OnceValues(func() (*schemas, error) {
 		{&s.create, contract.Request, "ConnectorCreate"},
 		{&s.targets, contract.Request, "Targets"},
 		{&s.access, contract.Request, "AccessTargets"},
+		{&s.channels, contract.Request, "ChannelAssignment"},
 	} {
 		if *f.to, err = f.find(spec, f.name); err != nil {
 			return nil, err
@@ -179,6 +181,7 @@ func (a *mounted) Handlers() map[string]vendorapi.HandlerFunc {
 		"connector_release":                                       a.versionStep(msgReleased, resourceVersion, release),
 		"connector_unrelease":                                     a.versionStep(msgUnreleased, resourceVersion, unrelease),
 		"connector_rollback_migration":                            a.versionStep(msgSuccessful, "", rollbackMigration),
+		"connector_platform_assign_channel":                       a.assignChannels,
 		"run_list":                                                a.listRuns,
 		"run_show":                                                a.showRun,
 		"add_metadata_to_connector":                               a.metadataHandler(false, "Successfully added metadata for connector."),

@@ -100,11 +100,11 @@ func (in AuthenticationRegistrations) authIDs() ([]int64, error) {
 		ids = append(ids, id)
 	}
 	if len(bad) > 0 {
-		return nil, fieldRule("authentication-registrations", "Given values are not int: "+strings.Join(bad, ","))
+		return nil, fieldRule("authentication-registrations", msgNotInt+strings.Join(bad, ","))
 	}
 	for _, id := range ids {
 		if _, ok := authentications[id]; !ok {
-			return nil, fieldRule("authentication-registrations", fmt.Sprintf("Authentication %d does not exist.", id))
+			return nil, fieldRule("authentication-registrations", fmt.Sprintf(msgNoAuthentication, id))
 		}
 	}
 	return ids, nil
@@ -402,7 +402,7 @@ func (a *API) updateProdRuntime(w http.ResponseWriter, r *http.Request, c *vendo
 		return
 	}
 	if in.Environment == "bin-docker-wrapper" && (in.Version == nil || *in.Version == "") {
-		a.writeError(w, failure(&RuleError{Message: "Missing connector runtime version for runtime environment bin-docker-wrapper."}))
+		a.writeError(w, failure(&RuleError{Message: msgRuntimeVersionMissing}))
 		return
 	}
 	v, _, err := a.store.step(c.Params["publicId"], c.Params["connectorVersion"], c.Principal.Name,
@@ -415,5 +415,5 @@ func (a *API) updateProdRuntime(w http.ResponseWriter, r *http.Request, c *vendo
 		a.writeError(w, failure(err))
 		return
 	}
-	kit.WriteJSON(w, http.StatusOK, message{"Successfully updated connector prod runtime for version " + v.Version + "."})
+	kit.WriteJSON(w, http.StatusOK, message{fmt.Sprintf(msgRuntimeUpdated, v.Version)})
 }

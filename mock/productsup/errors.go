@@ -60,10 +60,33 @@ const (
 	msgDeltaChannels     = "You can not assign delta channels to export Connector: " // then the ids, as the page shows them: 98,99
 	msgNoChannels        = "You can not assign channels to %s Connector."            // the mock's, after the page's: a type that is no export
 
+	msgTransition            = "Transition is not allowed, entity is %s." // the state
+	msgNotInt                = "Given values are not int: "               // then the values, quoted, comma-separated
+	msgNoAuthentication      = "Authentication %d does not exist."        // the mock's: the page lists 20 and 30 only
+	msgRuntimeVersionMissing = "Missing connector runtime version for runtime environment bin-docker-wrapper."
+	msgRuntimeUpdated        = "Successfully updated connector prod runtime for version %s." // the version, 1.0.0
+	msgNoMetadata            = "Connector has no metadata."                                  // the mock's: update before add
+	msgHasMetadata           = "Connector already has metadata."                             // the mock's: add twice
+	msgMetadataAdded         = "Successfully added metadata for connector."
+	msgMetadataUpdated       = "Successfully updated metadata for connector."
+	msgGreaterThanZero       = "This value should be greater than 0."
+	msgPositiveInts          = "All values must be integers greater than 0."
+	msgStateIs               = "State is %s." // the mock's admin API: failing work that is no longer pending
+
 	resourceConnector = "connector"
 	resourceVersion   = "connector-version"
 	resourceState     = "state"
 )
+
+// channelOwners are the channel owners the metadata pages accept, in the order their refusal
+// names them.
+var channelOwners = []string{"Feature Team", "DromundKaas Team", "Channel Team", "Third Party", "API Team", "WG3"}
+
+// msgChannelOwner is the metadata pages' refusal of any other channel owner.
+var msgChannelOwner = `Invalid channel owner provided. Valid options are: "` + strings.Join(channelOwners, `", "`) + `".`
+
+// forbidden is the documented 403.
+var forbidden = &vendorapi.Error{Kind: vendorapi.KindForbidden, Message: msgForbidden}
 
 // ruleBody is the documented refusal of a business rule or a transition: the sentence, and
 // "errors": [] (an empty array, not an object).

@@ -13,13 +13,6 @@ import (
 // Management: connector metadata (one record per connector, kept by the store beside it) and
 // organisations (their members and default targets).
 
-// channelOwners are the channel owners the metadata pages accept, in the order their refusal
-// names them.
-var channelOwners = []string{"Feature Team", "DromundKaas Team", "Channel Team", "Third Party", "API Team", "WG3"}
-
-// msgChannelOwner is the metadata pages' refusal of any other channel owner.
-var msgChannelOwner = `Invalid channel owner provided. Valid options are: "` + strings.Join(channelOwners, `", "`) + `".`
-
 // Metadata is a connector's metadata ("resource": "connector-metadata"), in the documented
 // key order.
 type Metadata struct {
@@ -93,9 +86,9 @@ func (s *Store) setMetadata(id string, in MetadataInput, update bool, principal 
 	old := s.st.metadata[id]
 	switch {
 	case update && old == nil:
-		return nil, &RuleError{Message: "Connector has no metadata."}
+		return nil, &RuleError{Message: msgNoMetadata}
 	case !update && old != nil:
-		return nil, &RuleError{Message: "Connector already has metadata."}
+		return nil, &RuleError{Message: msgHasMetadata}
 	}
 	st := s.own()
 	now := fx.Time(s.clock())
@@ -212,7 +205,7 @@ func (in OrganizationDefaults) defaults() (*fx.DevDefaults, *fx.ProdDefaults, er
 			case f.n == nil:
 				fields = append(fields, FieldError{f.key, msgBlank})
 			case !positive(*f.n):
-				fields = append(fields, FieldError{f.key, "This value should be greater than 0."})
+				fields = append(fields, FieldError{f.key, msgGreaterThanZero})
 			default:
 				*f.to = int64(*f.n)
 			}
@@ -227,7 +220,7 @@ func (in OrganizationDefaults) defaults() (*fx.DevDefaults, *fx.ProdDefaults, er
 		}{{"prod-defaults.accounts", in.Prod.Accounts, &prod.Accounts}, {"prod-defaults.projects", in.Prod.Projects, &prod.Projects}, {"prod-defaults.sites", in.Prod.Sites, &prod.Sites}} {
 			for _, n := range f.ns {
 				if !positive(n) {
-					fields = append(fields, FieldError{f.key, "All values must be integers greater than 0."})
+					fields = append(fields, FieldError{f.key, msgPositiveInts})
 					break
 				}
 				*f.to = append(*f.to, int64(n))

@@ -45,9 +45,6 @@ func (s *Store) mayAccessWork(id string, p vendorapi.Principal) bool {
 	return !ok || w.Owner == owner
 }
 
-// forbidden is the documented 403.
-var forbidden = &vendorapi.Error{Kind: vendorapi.KindForbidden, Message: msgForbidden}
-
 // Authorize implements vendorapi.Authorizer: an integrator acting on a connector or a state
 // it does not own gets 403, before validation, as any other refusal of its rights.
 func (a *mounted) Authorize(c *vendorapi.Call) *vendorapi.Error {

@@ -71,7 +71,7 @@ var ErrTransition = errors.New("transition not allowed")
 type TransitionError struct{ State string }
 
 func (e *TransitionError) Error() string {
-	return "Transition is not allowed, entity is " + e.State + "."
+	return fmt.Sprintf(msgTransition, e.State)
 }
 
 // Is makes errors.Is(err, ErrTransition) true.
@@ -219,7 +219,7 @@ func (s *Store) FailWork(id string) error {
 		return &StateNotFoundError{msgStateNotFound}
 	}
 	if w.Status != statusPending {
-		return &RuleError{Message: "State is " + w.Status + "."}
+		return &RuleError{Message: fmt.Sprintf(msgStateIs, w.Status)}
 	}
 	failing := *w
 	failing.Fail = true

@@ -86,7 +86,8 @@ func TestCopy(t *testing.T) {
 	assert.Equal(t, "created", v["state"])
 	cfg := v["config"].(map[string]any)
 	assert.Equal(t, []any{20.0, 30.0}, cfg["authentication-registrations"])
-	assert.Equal(t, "https://github.com/some-repo.git", cfg["vcs"].(map[string]any)["url"])
+	assert.Equal(t, map[string]any{"authorization": "basic", "url": "https://github.com/some-repo.git", "branch": "main", "username": "username",
+		"deploy-key-public": nil, "latest-commit": nil}, cfg["vcs"], "the token is never kept (the VCS config guide)")
 	assert.Len(t, cfg["individuals"], 2)
 	assert.Equal(t, []any{}, v["platform_prod_reference"].(map[string]any)["target-accounts"])
 

@@ -1,6 +1,7 @@
 package productsup
 
 import (
+	"encoding/json"
 	"net/http"
 
 	"github.com/connectormock/connectormock/fixtures"
@@ -55,13 +56,52 @@ func (s *Store) copyConnector(in ConnectorImport, principal string) *fx.Connecto
 		}
 		if n := len(in.Versions); n > 0 {
 			from, cfg := in.Versions[n-1].Config, &c.Versions[0].Config
-			cfg.VCS, cfg.Application = from.VCS, from.Application
+			cfg.VCS, cfg.Application = storedVCS(from.VCS), from.Application
 			cfg.Individuals = orEmpty(from.Individuals)
 			cfg.AuthenticationRegistrations = orEmpty(from.AuthenticationRegistrations)
 			cfg.AuthenticationRegistrationsAdditionalFields = orEmpty(from.AdditionalFields)
 			cfg.SecretRegistrations = orEmpty(from.SecretRegistrations)
 		}
 	})
+}
+
+// storedVCS is an imported VCS config as a version stores it (the rollback page's example:
+// authorization, url, branch, username, deploy-key-public, latest-commit), without its token:
+// the VCS config guide keeps the token in a vault and never returns it, and the import page
+// says a copy's "VCS will need to be updated with the proper authentication". A value that is
+// no object is kept as it came.
+func storedVCS(raw fixtures.RawJSON) fixtures.RawJSON {
+	var in struct {
+		Authorization   json.RawMessage `json:"authorization"`
+		URL             json.RawMessage `json:"url"`
+		Branch          json.RawMessage `json:"branch"`
+		Username        json.RawMessage `json:"username"`
+		DeployKeyPublic json.RawMessage `json:"deploy-key-public"`
+		LatestCommit    json.RawMessage `json:"latest-commit"`
+	}
+	if len(raw) == 0 || raw[0] != '{' || json.Unmarshal(raw, &in) != nil {
+		return raw
+	}
+	out, _ := json.Marshal(struct { // values that came as JSON always marshal
+		Authorization   nullable `json:"authorization"`
+		URL             nullable `json:"url"`
+		Branch          nullable `json:"branch"`
+		Username        nullable `json:"username"`
+		DeployKeyPublic nullable `json:"deploy-key-public"`
+		LatestCommit    nullable `json:"latest-commit"`
+	}{nullable(in.Authorization), nullable(in.URL), nullable(in.Branch), nullable(in.Username), nullable(in.DeployKeyPublic), nullable(in.LatestCommit)})
+	return out
+}
+
+// nullable is a JSON value that is written null when absent.
+type nullable json.RawMessage
+
+// MarshalJSON implements json.Marshaler.
+func (n nullable) MarshalJSON() ([]byte, error) {
+	if len(n) == 0 {
+		return []byte("null"), nil
+	}
+	return n, nil
 }
 
 // orEmpty is l, or an empty list for null: the API writes config lists as [].

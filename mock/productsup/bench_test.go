@@ -176,3 +176,25 @@ func serveAs(b *testing.B, s http.Handler, token, method, path, body string, sta
 		b.Fatalf("%s %s: status %d: %s", method, path, w.Code, w.Body)
 	}
 }
+
+// BenchmarkAssignChannels alternates two channel lists on an export connector, so that every
+// request stores a new version (its export config rewritten).
+func BenchmarkAssignChannels(b *testing.B) {
+	s, err := mock.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := fx.NewConnector(fx.WithSeed(0, 0))
+	c.Type = "export"
+	if err := s.Productsup().Store().Put(c); err != nil {
+		b.Fatal(err)
+	}
+	path := versionPath(c.ID, "1", "channels")
+	bodies := []string{`{"channels":[1,2]}`, `{"channels":[3,4,5]}`}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		serve(b, s, http.MethodPut, path, bodies[i%2], 200)
+		i++
+	}
+}

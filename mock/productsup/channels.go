@@ -1,6 +1,7 @@
 package productsup
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -79,6 +80,9 @@ func (s *Store) assignChannels(id, ref string, ids []int64) (*fx.Version, error)
 	}
 	export["channels"], _ = json.Marshal(ids) // a list of ints always marshals
 	raw, _ := json.Marshal(export)            // raw JSON values always marshal
+	if bytes.Equal(raw, old.Versions[i].Config.Export) {
+		return &old.Versions[i], nil // the same channels again: nothing to store (the package doc)
+	}
 	c, v := withVersion(old, i)
 	v.Config.Export = fixtures.RawJSON(raw)
 	s.own().put(c)

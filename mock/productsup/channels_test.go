@@ -74,7 +74,8 @@ func TestAssignChannels(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, string(before) == string(after), "the refusals changed nothing")
 
-	// A PUT replaces the list, each id once; the same list again stores nothing; an
+	// A PUT replaces the list, each id once; the same list again changes nothing (not even
+	// updated-at); an
 	// export-delta connector takes delta channels.
 	p.ok("PUT", export+"/channels", `{"channels":[7,5,7]}`)
 	assert.Equal(t, map[string]any{"channels": []any{7.0, 5.0}}, exportConfig(t, s, export))
@@ -83,7 +84,7 @@ func TestAssignChannels(t *testing.T) {
 	p.ok("PUT", export+"/channels", `{"channels":[7,5]}`)
 	again, err := s.Productsup().Store().Snapshot()
 	require.NoError(t, err)
-	assert.True(t, string(stored) == string(again), "the same channels again change nothing")
+	assert.True(t, string(stored) == string(again), "the same channels again: no change seen")
 	p.ok("PUT", delta+"/channels", `{"channels":[98,99,1]}`)
 	assert.Equal(t, map[string]any{"channels": []any{98.0, 99.0, 1.0}}, exportConfig(t, s, delta))
 }

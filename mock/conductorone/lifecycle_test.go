@@ -652,3 +652,62 @@ func TestConcurrentLifecycle(t *testing.T) {
 	assert.Len(t, seen, 8*5*3)
 	assert.Equal(t, 0, s.CompleteWork(), "every sync was due and settled")
 }
+
+// TestSyncsSettleInDueOrder: syncs of several connectors, one cancelled and started again,
+// complete each at its own due and not before, whatever else started or ended in between: a
+// cancelled sync's due (the earliest here) completes nothing, and the restarted sync is due
+// from its own start.
+func TestSyncsSettleInDueOrder(t *testing.T) {
+	s, clk := clocked(t)
+	store := s.ConductorOne().Store()
+	other := generatedConnector(t, s)
+	start := clk.Now()
+	first, err := store.ForceSync(appID, connID) // due +60s, then cancelled
+	require.NoError(t, err)
+	clk.Add(10 * time.Second)
+	_, err = store.PauseSync(appID, connID)
+	require.NoError(t, err)
+	_, err = store.ResumeSync(appID, connID)
+	require.NoError(t, err)
+	clk.Add(10 * time.Second)
+	again, err := store.ForceSync(appID, connID) // due +80s
+	require.NoError(t, err)
+	clk.Add(10 * time.Second)
+	third, err := store.ForceSync(other.AppID, other.ID) // due +90s
+	require.NoError(t, err)
+
+	status := func(id string) fx.Sync {
+		sy, err := store.Sync(id)
+		require.NoError(t, err)
+		return sy
+	}
+	clk.Add(31 * time.Second) // +61s: past the cancelled sync's due only
+	assert.Equal(t, fx.SyncError, status(first.ID).Status, "cancelled by the pause")
+	assert.Equal(t, fx.SyncRunning, status(again.ID).Status)
+	assert.Equal(t, fx.SyncRunning, status(third.ID).Status)
+	clk.Add(24 * time.Second) // +85s
+	done := status(again.ID)
+	assert.Equal(t, fx.SyncDone, done.Status)
+	assert.Equal(t, fx.Time(start.Add(80*time.Second)), done.CompletedAt)
+	assert.Equal(t, fx.SyncRunning, status(third.ID).Status)
+	clk.Add(10 * time.Second) // +95s
+	done = status(third.ID)
+	assert.Equal(t, fx.SyncDone, done.Status)
+	assert.Equal(t, fx.Time(start.Add(90*time.Second)), done.CompletedAt)
+}
+
+// generatedConnector is a generated connector whose syncing is enabled and not running.
+func generatedConnector(t *testing.T, s *testkit.Server) fx.Connector {
+	t.Helper()
+	for _, app := range s.ConductorOne().Store().Apps() {
+		cs, err := s.ConductorOne().Store().Connectors(app.ID)
+		require.NoError(t, err)
+		for _, c := range cs {
+			if c.ID != connID && c.Status.Status != "SYNC_STATUS_DISABLED" && c.Status.Status != fx.SyncRunning && c.SyncDisabledAt == "" {
+				return c
+			}
+		}
+	}
+	t.Fatal("no generated connector that can sync in the seeded state")
+	return fx.Connector{}
+}

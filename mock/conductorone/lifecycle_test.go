@@ -136,7 +136,7 @@ func TestSyncLifecycle(t *testing.T) {
 	for _, sy := range syncs {
 		ids = append(ids, sy.ID)
 	}
-	assert.Equal(t, []string{fx.DocumentedSyncID, fx.DocumentedFailedSyncID, syncID, fx.SyncID(fixtures.DefaultSeed, 1)}, ids)
+	assert.Equal(t, []string{fx.SyncID(fixtures.DefaultSeed, 1), syncID, fx.DocumentedFailedSyncID, fx.DocumentedSyncID}, ids, "newest first")
 }
 
 // TestSyncDefaultDuration: with the default work duration, a client polling Get on the real
@@ -206,6 +206,7 @@ func TestSyncOnDemand(t *testing.T) {
 	res = admin("GET", "/apps/"+appID+"/connectors/"+connID+"/syncs", "")
 	require.Equal(t, 200, res.Status, "%s", res.Body)
 	assert.Equal(t, 6, strings.Count(string(res.Body), `"id":`), "two documented syncs and four started")
+	assert.True(t, strings.HasPrefix(string(res.Body), `{"syncs":[{"id":"`+id+`"`), "newest first: %s", res.Body)
 
 	// Server.CompleteWork and the admin API's work/complete complete every running sync.
 	start()

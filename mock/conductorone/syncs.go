@@ -312,7 +312,8 @@ func (s *Store) ResumeSync(appID, connectorID string) (fx.Connector, error) {
 	return c.Clone(), nil
 }
 
-// Syncs returns the connector's syncs, oldest first.
+// Syncs returns the connector's syncs, newest first: the sync a test just started (or the
+// one the last ForceSync left) is the first.
 func (s *Store) Syncs(appID, connectorID string) ([]fx.Sync, error) {
 	s.settle()
 	s.mu.RLock()
@@ -323,7 +324,7 @@ func (s *Store) Syncs(appID, connectorID string) ([]fx.Sync, error) {
 	ids := s.st.connSyncs[connectorID]
 	out := make([]fx.Sync, len(ids))
 	for i, id := range ids {
-		out[i] = *s.st.syncs[id]
+		out[len(ids)-1-i] = *s.st.syncs[id]
 	}
 	return out, nil
 }

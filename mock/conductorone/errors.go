@@ -67,7 +67,8 @@ const (
 	msgCatalog         = "catalog entry %q not found"
 	msgUnknownCatalog  = "catalogId %q: not an entry of the connector catalog"
 	msgCron            = "cron.cronSpec %q: %s"
-	msgTimezone        = "cron.timezone %q: not an IANA time zone"
+	msgTimezone        = "cron.timezone %q: " + msgNotIANA
+	msgNotIANA         = "not an IANA time zone"
 	msgConnectorState  = "connector %q of app %q: %s"
 	msgSyncState       = "sync %q: %s"
 	reasonPaused       = "syncing is paused; resume it first"

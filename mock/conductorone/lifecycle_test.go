@@ -537,6 +537,19 @@ func TestSnapshotKeepsSyncsAndCredentials(t *testing.T) {
 		require.NoError(t, err)
 		assert.JSONEq(t, string(before), string(after), "a refused snapshot changes nothing")
 	}
+
+	// A schedule UpdateConnectorSchedule refuses (the spec types it as strings only).
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(snap, &m))
+	m["connectors"].([]any)[0].(map[string]any)["connector"].(map[string]any)["connectorSyncCronSchedule"] = map[string]any{"cronSpec": "99 * * * *"}
+	bad, err := json.Marshal(m)
+	require.NoError(t, err)
+	err = s.ConductorOne().Store().Restore(bad)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `connectors[0]: invalid: connectorSyncCronSchedule.cronSpec: field 1 (minute) "99"`)
+	after, err := s.ConductorOne().Store().Snapshot()
+	require.NoError(t, err)
+	assert.JSONEq(t, string(before), string(after), "a refused snapshot changes nothing")
 }
 
 // adminJSON is the admin API's error body.

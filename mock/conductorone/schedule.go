@@ -1,6 +1,7 @@
 package conductorone
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -73,6 +74,25 @@ func checkSchedule(sch Schedule) error {
 		return &CronError{Timezone: sch.Timezone}
 	}
 	return nil
+}
+
+// scheduleProblems checks a stored connector's schedule as UpdateConnectorSchedule checks
+// one, so that no -state file or Store.Put holds a schedule the API itself refuses.
+func scheduleProblems(cs *fx.CronSchedule) []vendorapi.FieldError {
+	if cs == nil {
+		return nil
+	}
+	var ce *CronError
+	switch err := checkSchedule(Schedule{CronSpec: cs.CronSpec, Timezone: cs.Timezone}); {
+	case err == nil:
+		return nil
+	case errors.As(err, &ce) && ce.Reason == "":
+		return []vendorapi.FieldError{{Field: "connectorSyncCronSchedule.timezone", Message: msgNotIANA}}
+	case errors.As(err, &ce):
+		return []vendorapi.FieldError{{Field: "connectorSyncCronSchedule.cronSpec", Message: ce.Reason}}
+	default: // RequiredError: an empty spec
+		return []vendorapi.FieldError{{Field: "connectorSyncCronSchedule.cronSpec", Message: msgEmpty}}
+	}
 }
 
 // cronFields are the five fields of a cron spec: name, range, and the names a field may use

@@ -82,6 +82,15 @@ const (
 	msgSyncFailedAdmin = "sync failed"
 	msgPausedReason    = "paused through the API"
 	reasonNoAppField   = "no such field in c1.api.app.v1.App"
+	msgPageSizeRange   = "must be between 0 and 100, got %d"
+	msgNegative        = "must not be negative, got %d"
+	msgNoSecret        = "the store keeps no secret"
+	reasonDescriptor   = "unknown descriptor (@yearly, @annually, @monthly, @weekly, @daily, @midnight or @hourly)"
+	reasonFieldCount   = "expected 5 fields (minute hour day-of-month month day-of-week), got %d"
+	reasonCronField    = "field %d (%s) %q: %s"
+	reasonCronStep     = "step %q is not a number between 1 and %d"
+	reasonCronBackward = "range %s is backwards"
+	reasonCronValue    = "%q is not a value between %d and %d"
 
 	// Fallbacks for errors raised outside this package that carry no message.
 	msgInvalid      = "invalid argument"

@@ -117,15 +117,15 @@ func cronProblem(spec string) string {
 		if cronDescriptors[spec] {
 			return ""
 		}
-		return "unknown descriptor (@yearly, @annually, @monthly, @weekly, @daily, @midnight or @hourly)"
+		return reasonDescriptor
 	}
 	fields := strings.Fields(spec)
 	if len(fields) != 5 {
-		return fmt.Sprintf("expected 5 fields (minute hour day-of-month month day-of-week), got %d", len(fields))
+		return fmt.Sprintf(reasonFieldCount, len(fields))
 	}
 	for i, f := range fields {
 		if p := cronFieldProblem(i, f); p != "" {
-			return fmt.Sprintf("field %d (%s) %q: %s", i+1, cronFields[i].name, f, p)
+			return fmt.Sprintf(reasonCronField, i+1, cronFields[i].name, f, p)
 		}
 	}
 	return ""
@@ -138,7 +138,7 @@ func cronFieldProblem(i int, field string) string {
 		if hasStep {
 			n, err := strconv.Atoi(step)
 			if err != nil || n < 1 || n > def.max {
-				return fmt.Sprintf("step %q is not a number between 1 and %d", step, def.max)
+				return fmt.Sprintf(reasonCronStep, step, def.max)
 			}
 		}
 		if rng == "*" || (rng == "?" && (i == 2 || i == 4)) {
@@ -157,7 +157,7 @@ func cronFieldProblem(i int, field string) string {
 			return p
 		}
 		if b < a {
-			return fmt.Sprintf("range %s is backwards", rng)
+			return fmt.Sprintf(reasonCronBackward, rng)
 		}
 	}
 	return ""
@@ -171,7 +171,7 @@ func cronValue(names []string, lo, hi int, s string) (int, string) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < lo || n > hi || s == "" || s[0] == '+' || s[0] == '-' {
-		return 0, fmt.Sprintf("%q is not a value between %d and %d", s, lo, hi)
+		return 0, fmt.Sprintf(reasonCronValue, s, lo, hi)
 	}
 	return n, ""
 }

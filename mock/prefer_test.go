@@ -47,8 +47,10 @@ func TestPreferSuccessIsTheOperationsAnswer(t *testing.T) {
 	for _, name := range slices.Sorted(maps.Keys(cases)) {
 		tc := cases[name]
 		op, status, err := parseKey(name)
-		if err != nil || tc.why != "" {
-			continue // a malformed key is TestEveryDocumentedStatus's to report; a Prefer case has no real request
+		if err != nil || tc.why != "" || tc.req.Header.Get("Prefer") != "" {
+			// A malformed key is TestEveryDocumentedStatus's to report; a Prefer case has no real
+			// request; an unhonourable Prefer's 400 is caused by the header this test replaces.
+			continue
 		}
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

@@ -17,10 +17,6 @@ const (
 	c1Rotate     = `{"appId":"` + c1App + `","connectorId":"` + c1Conn + `"}`
 )
 
-// whyC1PathOnly is why a GET that takes path ids alone has no real 400: no id breaks the
-// contract (an unknown one is a 404). It documents 400 for a Prefer the operation cannot honour.
-const whyC1PathOnly = "the operation takes path ids alone, and no id breaks the contract (an unknown one is a 404); its 400 answers a Prefer it cannot honour"
-
 // c1Paused is the path of a generated connector whose syncing is disabled: the first of the
 // default seed's.
 var c1Paused = func() string {
@@ -121,7 +117,7 @@ func conductoroneStatusCases() map[string]statusCase {
 		"c1.api.app.v1.ConnectorService.RotateCredential 500": preferred(send("POST", "/api/v1/apps/connectors/credentials", adminTok, c1Rotate), 500, whyInternal),
 
 		"c1.api.app.v1.ConnectorService.GetCredentials 200": {req: get(c1Cred, roTok)},
-		"c1.api.app.v1.ConnectorService.GetCredentials 400": preferred(get(c1Cred, roTok), 400, whyC1PathOnly),
+		"c1.api.app.v1.ConnectorService.GetCredentials 400": unhonourable(get(c1Cred, roTok), "c1.api.app.v1.ConnectorService.GetCredentials"),
 		"c1.api.app.v1.ConnectorService.GetCredentials 401": {req: get(c1Cred, "")},
 		"c1.api.app.v1.ConnectorService.GetCredentials 403": preferred(get(c1Cred, roTok), 403, whyReadNoScope),
 		"c1.api.app.v1.ConnectorService.GetCredentials 404": {req: get(c1Doc+"/credentials/"+c1Unknown, roTok)},
@@ -167,7 +163,7 @@ func conductoroneStatusCases() map[string]statusCase {
 		"c1.api.app.v1.Apps.Create 500": preferred(send("POST", c1Apps, adminTok, `{"displayName":"Okta"}`), 500, whyInternal),
 
 		"c1.api.app.v1.Apps.Get 200": {req: get(c1AppPath, roTok)},
-		"c1.api.app.v1.Apps.Get 400": preferred(get(c1AppPath, roTok), 400, whyC1PathOnly),
+		"c1.api.app.v1.Apps.Get 400": unhonourable(get(c1AppPath, roTok), "c1.api.app.v1.Apps.Get"),
 		"c1.api.app.v1.Apps.Get 401": {req: get(c1AppPath, "nope")},
 		"c1.api.app.v1.Apps.Get 403": preferred(get(c1AppPath, roTok), 403, whyReadNoScope),
 		"c1.api.app.v1.Apps.Get 404": {req: get(c1Apps+"/"+c1NoApp, roTok)},

@@ -195,7 +195,7 @@ func versoriBaseCases() map[string]statusCase {
 		"ListPublicConnectors 403": preferred(get(vPublic, roTok), 403, whyReadNoScope+"; the public library belongs to no organisation, so no organisation scope refuses it"),
 
 		"ListCategories 200": {req: get("/api/connect/v1/categories", foreignToken)},
-		"ListCategories 400": preferred(get("/api/connect/v1/categories", roTok), 400, "ListCategories takes no parameter and no body: nothing a request sends can break its contract"),
+		"ListCategories 400": unhonourable(get("/api/connect/v1/categories", roTok), "ListCategories"),
 		"ListCategories 401": {req: get("/api/connect/v1/categories", "nope")},
 		"ListCategories 403": preferred(get("/api/connect/v1/categories", roTok), 403, whyReadNoScope+"; the categories belong to no organisation"),
 

@@ -15,7 +15,7 @@ import (
 //	GET  /syncs/{sync_id}            the sync
 //	POST /syncs/{sync_id}/complete   complete the running sync now
 //	POST /syncs/{sync_id}/fail       fail it now; body {"message": "..."} (optional) is its lastError
-//	GET  /apps/{app_id}/connectors/{connector_id}/syncs   the connector's syncs, oldest first
+//	GET  /apps/{app_id}/connectors/{connector_id}/syncs   the connector's syncs, newest first
 //
 // Answers are the sync ({"sync": ...}) or the list ({"syncs": [...]}); errors the admin API's
 // {"message": ...}: 404 for an unknown sync or connector, 409 for a sync that is not running.

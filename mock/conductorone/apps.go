@@ -346,7 +346,7 @@ func (s *Store) SearchApps(q AppQuery, size int, token string) ([]fx.App, string
 
 func (s *Store) searchApps(q AppQuery, size int, token string) ([]*fx.App, string, error) {
 	if size < 0 {
-		return nil, "", &InvalidError{Fields: []FieldError{{Field: "pageSize", Message: "must be between 0 and 100, got " + strconv.Itoa(size)}}}
+		return nil, "", &InvalidError{Fields: []FieldError{{Field: "pageSize", Message: fmt.Sprintf(msgPageSizeRange, size)}}}
 	}
 	size = pageSize(size, 10)
 	after, err := afterToken(searchTokenKey, token)
@@ -388,7 +388,7 @@ func (a *API) listApps(w http.ResponseWriter, r *http.Request, _ *vendorapi.Call
 	q := r.URL.Query()
 	size, _ := strconv.Atoi(q.Get("page_size"))
 	if size < 0 {
-		a.writeError(w, failure(&InvalidError{Fields: []FieldError{{Field: "page_size", Message: "must not be negative, got " + strconv.Itoa(size)}}}))
+		a.writeError(w, failure(&InvalidError{Fields: []FieldError{{Field: "page_size", Message: fmt.Sprintf(msgNegative, size)}}}))
 		return
 	}
 	page, next, err := a.store.appPage(size, q.Get("page_token"))

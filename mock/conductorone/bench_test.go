@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/connectormock/connectormock/fixtures"
 	fx "github.com/connectormock/connectormock/fixtures/conductorone"
@@ -208,4 +209,38 @@ func BenchmarkAppsList(b *testing.B) {
 			serve(b, s, http.MethodGet, "/api/v1/apps?page_size=20&page_token="+middle, nil)
 		}
 	})
+}
+
+// BenchmarkForceSyncWhileRunning starts, cancels (PauseSync) and resumes a sync of one
+// connector b.N times on the store while every other connector of the store (1,000, then
+// 100,000) that is not paused has a sync running: starting and ending a sync must not cost a scan of the
+// running ones.
+func BenchmarkForceSyncWhileRunning(b *testing.B) {
+	for _, n := range []int{1_000, 100_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			s, err := mock.New(mock.WithConnectors(n), mock.WithWorkDuration(time.Hour), mock.WithVendors(conductorone.Name))
+			if err != nil {
+				b.Fatal(err)
+			}
+			store := s.ConductorOne().Store()
+			for _, c := range fx.Connectors(fixtures.DefaultSeed, n) {
+				if c.ID == connID {
+					continue
+				}
+				_, _ = store.ForceSync(c.AppID, c.ID) // some generated connectors are paused
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := store.ForceSync(appID, connID); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := store.PauseSync(appID, connID); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := store.ResumeSync(appID, connID); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

@@ -153,7 +153,7 @@ func (s *Store) PutCredential(c fx.Credential) error {
 		bad = append(bad, FieldError{"id", msgEmpty})
 	}
 	if c.ClientSecret != "" {
-		bad = append(bad, FieldError{"clientSecret", "the store keeps no secret"})
+		bad = append(bad, FieldError{"clientSecret", msgNoSecret})
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -67,7 +67,8 @@ const (
 	msgCatalog         = "catalog entry %q not found"
 	msgUnknownCatalog  = "catalogId %q: not an entry of the connector catalog"
 	msgCron            = "cron.cronSpec %q: %s"
-	msgTimezone        = "cron.timezone %q: not an IANA time zone"
+	msgTimezone        = "cron.timezone %q: " + msgNotIANA
+	msgNotIANA         = "not an IANA time zone"
 	msgConnectorState  = "connector %q of app %q: %s"
 	msgSyncState       = "sync %q: %s"
 	reasonPaused       = "syncing is paused; resume it first"
@@ -81,6 +82,15 @@ const (
 	msgSyncFailedAdmin = "sync failed"
 	msgPausedReason    = "paused through the API"
 	reasonNoAppField   = "no such field in c1.api.app.v1.App"
+	msgPageSizeRange   = "must be between 0 and 100, got %d"
+	msgNegative        = "must not be negative, got %d"
+	msgNoSecret        = "the store keeps no secret"
+	reasonDescriptor   = "unknown descriptor (@yearly, @annually, @monthly, @weekly, @daily, @midnight or @hourly)"
+	reasonFieldCount   = "expected 5 fields (minute hour day-of-month month day-of-week), got %d"
+	reasonCronField    = "field %d (%s) %q: %s"
+	reasonCronStep     = "step %q is not a number between 1 and %d"
+	reasonCronBackward = "range %s is backwards"
+	reasonCronValue    = "%q is not a value between %d and %d"
 
 	// Fallbacks for errors raised outside this package that carry no message.
 	msgInvalid      = "invalid argument"

@@ -136,7 +136,7 @@ func TestSyncLifecycle(t *testing.T) {
 	for _, sy := range syncs {
 		ids = append(ids, sy.ID)
 	}
-	assert.Equal(t, []string{fx.DocumentedSyncID, fx.DocumentedFailedSyncID, syncID, fx.SyncID(fixtures.DefaultSeed, 1)}, ids)
+	assert.Equal(t, []string{fx.SyncID(fixtures.DefaultSeed, 1), syncID, fx.DocumentedFailedSyncID, fx.DocumentedSyncID}, ids, "newest first")
 }
 
 // TestSyncDefaultDuration: with the default work duration, a client polling Get on the real
@@ -206,6 +206,7 @@ func TestSyncOnDemand(t *testing.T) {
 	res = admin("GET", "/apps/"+appID+"/connectors/"+connID+"/syncs", "")
 	require.Equal(t, 200, res.Status, "%s", res.Body)
 	assert.Equal(t, 6, strings.Count(string(res.Body), `"id":`), "two documented syncs and four started")
+	assert.True(t, strings.HasPrefix(string(res.Body), `{"syncs":[{"id":"`+id+`"`), "newest first: %s", res.Body)
 
 	// Server.CompleteWork and the admin API's work/complete complete every running sync.
 	start()
@@ -536,6 +537,19 @@ func TestSnapshotKeepsSyncsAndCredentials(t *testing.T) {
 		require.NoError(t, err)
 		assert.JSONEq(t, string(before), string(after), "a refused snapshot changes nothing")
 	}
+
+	// A schedule UpdateConnectorSchedule refuses (the spec types it as strings only).
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(snap, &m))
+	m["connectors"].([]any)[0].(map[string]any)["connector"].(map[string]any)["connectorSyncCronSchedule"] = map[string]any{"cronSpec": "99 * * * *"}
+	bad, err := json.Marshal(m)
+	require.NoError(t, err)
+	err = s.ConductorOne().Store().Restore(bad)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `connectors[0]: invalid: connectorSyncCronSchedule.cronSpec: field 1 (minute) "99"`)
+	after, err := s.ConductorOne().Store().Snapshot()
+	require.NoError(t, err)
+	assert.JSONEq(t, string(before), string(after), "a refused snapshot changes nothing")
 }
 
 // adminJSON is the admin API's error body.
@@ -651,4 +665,63 @@ func TestConcurrentLifecycle(t *testing.T) {
 	}
 	assert.Len(t, seen, 8*5*3)
 	assert.Equal(t, 0, s.CompleteWork(), "every sync was due and settled")
+}
+
+// TestSyncsSettleInDueOrder: syncs of several connectors, one cancelled and started again,
+// complete each at its own due and not before, whatever else started or ended in between: a
+// cancelled sync's due (the earliest here) completes nothing, and the restarted sync is due
+// from its own start.
+func TestSyncsSettleInDueOrder(t *testing.T) {
+	s, clk := clocked(t)
+	store := s.ConductorOne().Store()
+	other := generatedConnector(t, s)
+	start := clk.Now()
+	first, err := store.ForceSync(appID, connID) // due +60s, then cancelled
+	require.NoError(t, err)
+	clk.Add(10 * time.Second)
+	_, err = store.PauseSync(appID, connID)
+	require.NoError(t, err)
+	_, err = store.ResumeSync(appID, connID)
+	require.NoError(t, err)
+	clk.Add(10 * time.Second)
+	again, err := store.ForceSync(appID, connID) // due +80s
+	require.NoError(t, err)
+	clk.Add(10 * time.Second)
+	third, err := store.ForceSync(other.AppID, other.ID) // due +90s
+	require.NoError(t, err)
+
+	status := func(id string) fx.Sync {
+		sy, err := store.Sync(id)
+		require.NoError(t, err)
+		return sy
+	}
+	clk.Add(31 * time.Second) // +61s: past the cancelled sync's due only
+	assert.Equal(t, fx.SyncError, status(first.ID).Status, "cancelled by the pause")
+	assert.Equal(t, fx.SyncRunning, status(again.ID).Status)
+	assert.Equal(t, fx.SyncRunning, status(third.ID).Status)
+	clk.Add(24 * time.Second) // +85s
+	done := status(again.ID)
+	assert.Equal(t, fx.SyncDone, done.Status)
+	assert.Equal(t, fx.Time(start.Add(80*time.Second)), done.CompletedAt)
+	assert.Equal(t, fx.SyncRunning, status(third.ID).Status)
+	clk.Add(10 * time.Second) // +95s
+	done = status(third.ID)
+	assert.Equal(t, fx.SyncDone, done.Status)
+	assert.Equal(t, fx.Time(start.Add(90*time.Second)), done.CompletedAt)
+}
+
+// generatedConnector is a generated connector whose syncing is enabled and not running.
+func generatedConnector(t *testing.T, s *testkit.Server) fx.Connector {
+	t.Helper()
+	for _, app := range s.ConductorOne().Store().Apps() {
+		cs, err := s.ConductorOne().Store().Connectors(app.ID)
+		require.NoError(t, err)
+		for _, c := range cs {
+			if c.ID != connID && c.Status.Status != "SYNC_STATUS_DISABLED" && c.Status.Status != fx.SyncRunning && c.SyncDisabledAt == "" {
+				return c
+			}
+		}
+	}
+	t.Fatal("no generated connector that can sync in the seeded state")
+	return fx.Connector{}
 }

@@ -1,6 +1,7 @@
 package conductorone
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -75,6 +76,25 @@ func checkSchedule(sch Schedule) error {
 	return nil
 }
 
+// scheduleProblems checks a stored connector's schedule as UpdateConnectorSchedule checks
+// one, so that no -state file or Store.Put holds a schedule the API itself refuses.
+func scheduleProblems(cs *fx.CronSchedule) []vendorapi.FieldError {
+	if cs == nil {
+		return nil
+	}
+	var ce *CronError
+	switch err := checkSchedule(Schedule{CronSpec: cs.CronSpec, Timezone: cs.Timezone}); {
+	case err == nil:
+		return nil
+	case errors.As(err, &ce) && ce.Reason == "":
+		return []vendorapi.FieldError{{Field: "connectorSyncCronSchedule.timezone", Message: msgNotIANA}}
+	case errors.As(err, &ce):
+		return []vendorapi.FieldError{{Field: "connectorSyncCronSchedule.cronSpec", Message: ce.Reason}}
+	default: // RequiredError: an empty spec
+		return []vendorapi.FieldError{{Field: "connectorSyncCronSchedule.cronSpec", Message: msgEmpty}}
+	}
+}
+
 // cronFields are the five fields of a cron spec: name, range, and the names a field may use
 // instead of numbers (months and days of the week).
 var cronFields = [5]struct {
@@ -97,15 +117,15 @@ func cronProblem(spec string) string {
 		if cronDescriptors[spec] {
 			return ""
 		}
-		return "unknown descriptor (@yearly, @annually, @monthly, @weekly, @daily, @midnight or @hourly)"
+		return reasonDescriptor
 	}
 	fields := strings.Fields(spec)
 	if len(fields) != 5 {
-		return fmt.Sprintf("expected 5 fields (minute hour day-of-month month day-of-week), got %d", len(fields))
+		return fmt.Sprintf(reasonFieldCount, len(fields))
 	}
 	for i, f := range fields {
 		if p := cronFieldProblem(i, f); p != "" {
-			return fmt.Sprintf("field %d (%s) %q: %s", i+1, cronFields[i].name, f, p)
+			return fmt.Sprintf(reasonCronField, i+1, cronFields[i].name, f, p)
 		}
 	}
 	return ""
@@ -118,7 +138,7 @@ func cronFieldProblem(i int, field string) string {
 		if hasStep {
 			n, err := strconv.Atoi(step)
 			if err != nil || n < 1 || n > def.max {
-				return fmt.Sprintf("step %q is not a number between 1 and %d", step, def.max)
+				return fmt.Sprintf(reasonCronStep, step, def.max)
 			}
 		}
 		if rng == "*" || (rng == "?" && (i == 2 || i == 4)) {
@@ -137,7 +157,7 @@ func cronFieldProblem(i int, field string) string {
 			return p
 		}
 		if b < a {
-			return fmt.Sprintf("range %s is backwards", rng)
+			return fmt.Sprintf(reasonCronBackward, rng)
 		}
 	}
 	return ""
@@ -151,7 +171,7 @@ func cronValue(names []string, lo, hi int, s string) (int, string) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < lo || n > hi || s == "" || s[0] == '+' || s[0] == '-' {
-		return 0, fmt.Sprintf("%q is not a value between %d and %d", s, lo, hi)
+		return 0, fmt.Sprintf(reasonCronValue, s, lo, hi)
 	}
 	return n, ""
 }

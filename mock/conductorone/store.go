@@ -388,7 +388,8 @@ func (s *Store) Put(c fx.Connector) error {
 }
 
 // checkConnector refuses a connector (a Clone, as stored) that the server could not serve:
-// one without an id, of an app that hasApp does not know, or one the spec's
+// one without an id, of an app that hasApp does not know, with a sync schedule
+// UpdateConnectorSchedule would refuse (the spec types it as strings only), or one the spec's
 // c1.api.app.v1.Connector refuses as the API writes it. Put (holding mu) and Restore share it.
 func (s *Store) checkConnector(c *fx.Connector, hasApp func(id string) bool) error {
 	var bad []vendorapi.FieldError
@@ -398,6 +399,7 @@ func (s *Store) checkConnector(c *fx.Connector, hasApp func(id string) bool) err
 	if !hasApp(c.AppID) {
 		bad = append(bad, vendorapi.FieldError{Field: "appId", Message: fmt.Sprintf(msgApp, c.AppID)})
 	}
+	bad = append(bad, scheduleProblems(c.ConnectorSyncCronSchedule)...)
 	return invalid(append(bad, s.schemas.connector.Check(c)...))
 }
 

@@ -55,6 +55,23 @@ func TestPut(t *testing.T) {
 			c.ID = ""
 			return c
 		}, []conductorone.FieldError{{"id", "must not be empty"}}},
+		{"schedule the API would refuse", func() fx.Connector {
+			c := fx.NewConnector(fx.WithConnectorID(id))
+			c.ConnectorSyncCronSchedule = &fx.CronSchedule{CronSpec: "99 * * * *", Timezone: "Mars/Olympus"}
+			return c
+		}, []conductorone.FieldError{
+			{"connectorSyncCronSchedule.cronSpec", `field 1 (minute) "99": "99" is not a value between 0 and 59`},
+		}},
+		{"schedule in no time zone", func() fx.Connector {
+			c := fx.NewConnector(fx.WithConnectorID(id))
+			c.ConnectorSyncCronSchedule = &fx.CronSchedule{CronSpec: "0 3 * * *", Timezone: "Mars/Olympus"}
+			return c
+		}, []conductorone.FieldError{{"connectorSyncCronSchedule.timezone", "not an IANA time zone"}}},
+		{"schedule without a spec", func() fx.Connector {
+			c := fx.NewConnector(fx.WithConnectorID(id))
+			c.ConnectorSyncCronSchedule = &fx.CronSchedule{}
+			return c
+		}, []conductorone.FieldError{{"connectorSyncCronSchedule.cronSpec", "must not be empty"}}},
 		{"every offending field", func() fx.Connector {
 			c := fx.NewConnector(fx.WithConnectorID(id), fx.WithStatus("SYNC_STATUS_LOST"))
 			c.Config = fixtures.RawJSON(`{"value":1}`)

@@ -1,6 +1,7 @@
 package conductorone
 
 import (
+	"container/heap"
 	"fmt"
 	"maps"
 	"net/http"
@@ -29,10 +30,13 @@ const syncFilesPrefix = "/api/v1/apps/-/sync_files/"
 type syncState struct {
 	syncs     map[string]*fx.Sync // by id
 	connSyncs map[string][]string // connector id -> its syncs' ids, oldest first
-	// running maps a connector id to its running sync: the pending work. Few at a time, so
-	// settling scans it.
+	// running maps a connector id to its running sync: the pending work. dues orders it by
+	// due (a min-heap) so that starting a sync and settling cost a heap step, not a scan of
+	// every running sync; an entry whose sync no longer runs (finished, cancelled, replaced)
+	// stays until it reaches the top, where tidyDue drops it.
 	running   map[string]runningSync
-	nextDue   time.Time // the earliest due of running; zero when nothing runs
+	dues      dueHeap
+	nextDue   time.Time // the due at the top of dues; zero when nothing runs
 	syncsMade int       // syncs started, to derive their ids
 
 	creds     map[string]*fx.Credential // by id; ClientSecret never set
@@ -55,6 +59,7 @@ func newSyncState() syncState {
 // lists are the documented connector's few.
 func (ss syncState) clone() syncState {
 	ss.syncs, ss.running, ss.creds = maps.Clone(ss.syncs), maps.Clone(ss.running), maps.Clone(ss.creds)
+	ss.dues = slices.Clone(ss.dues)
 	ss.connSyncs, ss.connCreds = cloneLists(ss.connSyncs), cloneLists(ss.connCreds)
 	return ss
 }
@@ -82,16 +87,61 @@ func (st *state) forgetConnector(id string) {
 	delete(st.connCreds, id)
 	if _, ok := st.running[id]; ok {
 		delete(st.running, id)
-		st.recomputeDue()
+		st.tidyDue()
 	}
 }
 
-func (ss *syncState) recomputeDue() {
+// due is one entry of dueHeap: connector conn's sync id, due then.
+type due struct {
+	at       time.Time
+	conn, id string
+}
+
+// dueHeap is a min-heap of dues, earliest first (ties by sync id, so that the order of
+// completion is deterministic).
+type dueHeap []due
+
+func (h dueHeap) Len() int { return len(h) }
+func (h dueHeap) Less(i, j int) bool {
+	if !h[i].at.Equal(h[j].at) {
+		return h[i].at.Before(h[j].at)
+	}
+	return h[i].id < h[j].id
+}
+func (h dueHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *dueHeap) Push(x any)   { *h = append(*h, x.(due)) }
+func (h *dueHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// live says d is still the running sync of its connector, due at the same time.
+func (ss *syncState) live(d due) bool {
+	r, ok := ss.running[d.conn]
+	return ok && r.id == d.id && r.due.Equal(d.at)
+}
+
+// startDue records connector conn's running sync id, due at at.
+func (ss *syncState) startDue(conn, id string, at time.Time) {
+	ss.running[conn] = runningSync{id: id, due: at}
+	heap.Push(&ss.dues, due{at: at, conn: conn, id: id})
+	ss.tidyDue()
+}
+
+// tidyDue drops the entries at the top of dues that no longer run and sets nextDue from the
+// top: each entry is dropped once, so this costs a heap step per sync ever started.
+func (ss *syncState) tidyDue() {
+	for len(ss.dues) > 0 && !ss.live(ss.dues[0]) {
+		heap.Pop(&ss.dues)
+	}
+	if len(ss.running) == 0 { // nothing runs: what is left is stale
+		ss.dues = ss.dues[:0]
+	}
 	ss.nextDue = time.Time{}
-	for _, r := range ss.running {
-		if ss.nextDue.IsZero() || r.due.Before(ss.nextDue) {
-			ss.nextDue = r.due
-		}
+	if len(ss.dues) > 0 {
+		ss.nextDue = ss.dues[0].at
 	}
 }
 
@@ -119,12 +169,13 @@ func (s *Store) settleLocked() {
 		return
 	}
 	st := s.own()
-	for conn, r := range st.running {
-		if !now.Before(r.due) {
-			st.finishSync(conn, r.due, "")
+	for len(st.dues) > 0 && !now.Before(st.dues[0].at) {
+		d := heap.Pop(&st.dues).(due)
+		if st.live(d) {
+			st.finishSync(d.conn, d.at, "")
 		}
 	}
-	st.recomputeDue()
+	st.tidyDue()
 }
 
 // finishSync ends the running sync of connector conn at t: done, or failed with lastError.
@@ -191,8 +242,7 @@ func (s *Store) ForceSync(appID, connectorID string) (fx.Sync, error) {
 	sy := &fx.Sync{ID: id, AppID: appID, ConnectorID: connectorID, Status: fx.SyncRunning, StartedAt: at}
 	st.syncs[id] = sy
 	st.connSyncs[connectorID] = appendID(st.connSyncs[connectorID], id)
-	st.running[connectorID] = runningSync{id: id, due: now.Add(s.work)}
-	st.recomputeDue()
+	st.startDue(connectorID, id, now.Add(s.work))
 	c := e.c.Clone()
 	c.Status = fx.ConnectorStatus{Status: fx.SyncRunning, StartedAt: at, UpdatedAt: at}
 	st.insert(&entry{seq: e.seq, c: c})
@@ -217,7 +267,7 @@ func (s *Store) PauseSync(appID, connectorID string) (fx.Connector, error) {
 	now := s.clock()
 	if _, ok := st.running[connectorID]; ok {
 		st.finishSync(connectorID, now, msgSyncCancelled)
-		st.recomputeDue()
+		st.tidyDue()
 		e = st.connectors[connectorID]
 	}
 	at := fx.Time(now)
@@ -262,7 +312,8 @@ func (s *Store) ResumeSync(appID, connectorID string) (fx.Connector, error) {
 	return c.Clone(), nil
 }
 
-// Syncs returns the connector's syncs, oldest first.
+// Syncs returns the connector's syncs, newest first: the sync a test just started (or the
+// one the last ForceSync left) is the first.
 func (s *Store) Syncs(appID, connectorID string) ([]fx.Sync, error) {
 	s.settle()
 	s.mu.RLock()
@@ -273,7 +324,7 @@ func (s *Store) Syncs(appID, connectorID string) ([]fx.Sync, error) {
 	ids := s.st.connSyncs[connectorID]
 	out := make([]fx.Sync, len(ids))
 	for i, id := range ids {
-		out[i] = *s.st.syncs[id]
+		out[len(ids)-1-i] = *s.st.syncs[id]
 	}
 	return out, nil
 }
@@ -328,7 +379,7 @@ func (s *Store) endSync(id, lastError string) (fx.Sync, error) {
 	}
 	st := s.own()
 	done := st.finishSync(sy.ConnectorID, s.clock(), lastError)
-	st.recomputeDue()
+	st.tidyDue()
 	return *done, nil
 }
 
@@ -345,7 +396,7 @@ func (s *Store) CompleteWork() int {
 	for conn := range st.running {
 		st.finishSync(conn, now, "")
 	}
-	st.recomputeDue()
+	st.tidyDue()
 	return n
 }
 
@@ -462,10 +513,9 @@ func (st *state) restoreSyncs(snap *snapshot, work time.Duration) {
 		st.connSyncs[sy.ConnectorID] = append(st.connSyncs[sy.ConnectorID], sy.ID)
 		if sy.Status == fx.SyncRunning {
 			started, _ := time.Parse(time.RFC3339Nano, sy.StartedAt) // checked
-			st.running[sy.ConnectorID] = runningSync{id: sy.ID, due: started.Add(work)}
+			st.startDue(sy.ConnectorID, sy.ID, started.Add(work))
 		}
 	}
-	st.recomputeDue()
 	for i := range snap.Credentials {
 		c := snap.Credentials[i]
 		st.creds[c.ID] = &c
@@ -616,8 +666,8 @@ func (s *Store) PutSync(sy fx.Sync) error {
 	}
 	st.syncs[sy.ID] = &sy
 	if sy.Status == fx.SyncRunning {
-		st.running[sy.ConnectorID] = runningSync{id: sy.ID, due: started.Add(s.work)}
+		st.startDue(sy.ConnectorID, sy.ID, started.Add(s.work))
 	}
-	st.recomputeDue()
+	st.tidyDue()
 	return nil
 }

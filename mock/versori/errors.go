@@ -284,3 +284,20 @@ func failure(err error) *vendorapi.Error {
 		return &vendorapi.Error{Kind: vendorapi.KindInternal, Err: err}
 	}
 }
+
+// The error_description of the mock's own OAuth2 provider (RFC 6749 error bodies), and the
+// prefix of a body that does not parse as JSON.
+const (
+	msgJSONBody = "cannot read the JSON body: "
+
+	oauthRedirectNotAbsolute = "redirect_uri must be an absolute URL"
+	oauthClientIDRequired    = "client_id is required"
+	oauthResponseType        = "the mock's provider grants authorization codes only (response_type=code)"
+	oauthNotAForm            = "the body is not a form: "
+	oauthGrantType           = "the mock's provider grants authorization_code and refresh_token"
+	oauthUnknownCode         = "the code was not issued by the mock's provider, or was used already"
+	oauthCodeExpired         = "the code expired"
+	oauthOtherClient         = "the code was issued to another client"
+	oauthRedirectDiffers     = "redirect_uri differs from the authorization request's"
+	oauthUnknownRefresh      = "the refresh token was not issued by the mock's provider, or was used already"
+)

@@ -205,7 +205,7 @@ func (a *API) decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
 		a.writeError(w, &vendorapi.Error{
 			Kind:   vendorapi.KindBadRequest,
-			Fields: []vendorapi.FieldError{{In: "body", Message: "cannot read the JSON body: " + err.Error()}},
+			Fields: []vendorapi.FieldError{{In: "body", Message: msgJSONBody + err.Error()}},
 			Err:    err,
 		})
 		return false

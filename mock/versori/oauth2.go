@@ -198,13 +198,13 @@ func (a *API) authorize(w http.ResponseWriter, r *http.Request) {
 	redirect, err := url.Parse(q.Get("redirect_uri"))
 	switch {
 	case err != nil || !redirect.IsAbs():
-		oauthError(w, "invalid_request", "redirect_uri must be an absolute URL")
+		oauthError(w, "invalid_request", oauthRedirectNotAbsolute)
 		return
 	case q.Get("client_id") == "":
-		oauthError(w, "invalid_request", "client_id is required")
+		oauthError(w, "invalid_request", oauthClientIDRequired)
 		return
 	case q.Get("response_type") != "code":
-		oauthError(w, "unsupported_response_type", "the mock's provider grants authorization codes only (response_type=code)")
+		oauthError(w, "unsupported_response_type", oauthResponseType)
 		return
 	}
 	code := a.store.issueCode(q.Get("client_id"), redirect.String(), q.Get("scope"))
@@ -243,7 +243,7 @@ func (a *API) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		oauthError(w, "invalid_request", "the body is not a form: "+err.Error())
+		oauthError(w, "invalid_request", oauthNotAForm+err.Error())
 		return
 	}
 	f := r.PostForm
@@ -255,7 +255,7 @@ func (a *API) token(w http.ResponseWriter, r *http.Request) {
 	case "refresh_token":
 		res, problem = a.store.refresh(f.Get("refresh_token"))
 	default:
-		oauthError(w, "unsupported_grant_type", "the mock's provider grants authorization_code and refresh_token")
+		oauthError(w, "unsupported_grant_type", oauthGrantType)
 		return
 	}
 	if problem != "" {
@@ -278,14 +278,14 @@ func (s *Store) exchangeLocked(code, clientID, redirectURI string) (tokenRespons
 	c := s.flow().codes[code]
 	switch {
 	case c == nil:
-		return tokenResponse{}, "the code was not issued by the mock's provider, or was used already"
+		return tokenResponse{}, oauthUnknownCode
 	case s.now().After(c.expires):
 		delete(s.oauth.codes, code)
-		return tokenResponse{}, "the code expired"
+		return tokenResponse{}, oauthCodeExpired
 	case clientID != "" && clientID != c.clientID:
-		return tokenResponse{}, "the code was issued to another client"
+		return tokenResponse{}, oauthOtherClient
 	case redirectURI != c.redirectURI:
-		return tokenResponse{}, "redirect_uri differs from the authorization request's"
+		return tokenResponse{}, oauthRedirectDiffers
 	}
 	delete(s.oauth.codes, code)
 	return s.newTokens(c.scope), ""
@@ -296,7 +296,7 @@ func (s *Store) refresh(token string) (tokenResponse, string) {
 	defer s.mu.Unlock()
 	scope, ok := s.flow().tokens[token]
 	if !ok {
-		return tokenResponse{}, "the refresh token was not issued by the mock's provider, or was used already"
+		return tokenResponse{}, oauthUnknownRefresh
 	}
 	delete(s.oauth.tokens, token)
 	return s.newTokens(scope), ""

@@ -505,7 +505,7 @@ func TestCreateRejections(t *testing.T) {
 		fields         []string
 	}{
 		{"http without baseUrl", "http", map[string]any{"name": "n", "authSchemeConfigs": []any{}, "connections": []any{}}, []string{"baseUrl"}},
-		{"http without connections", "http", map[string]any{"name": "n", "baseUrl": "https://x", "authSchemeConfigs": []any{}}, []string{"connections"}},
+		{"http without authSchemeConfigs", "http", map[string]any{"name": "n", "baseUrl": "https://x"}, []string{"authSchemeConfigs"}},
 		{"bigquery without datasetId", "bigquery", map[string]any{"name": "n", "connections": []any{}}, []string{"datasetId"}},
 		{"repeated auth scheme config", "http", map[string]any{"name": "n", "baseUrl": "https://x", "connections": []any{},
 			"authSchemeConfigs": []any{cfg(docASC), cfg(docASC)}}, []string{"authSchemeConfigs[1].id"}},

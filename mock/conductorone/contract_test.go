@@ -1,7 +1,11 @@
 package conductorone_test
 
 import (
+	"errors"
+	"io/fs"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -10,6 +14,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/connectormock/connectormock/mock/conductorone"
 	"github.com/connectormock/connectormock/mock/internal/testkit"
@@ -129,4 +134,63 @@ func typeOf(s *openapi3.SchemaRef) string {
 		out += "[" + typeOf(v.Items) + "]"
 	}
 	return out
+}
+
+// vendorContract is where ConductorOne's whole contract lies on a developer's machine (beside
+// the repository, as the project's shared reference) or where CONNECTORMOCK_C1_CONTRACT says.
+func vendorContract() string {
+	if p := os.Getenv("CONNECTORMOCK_C1_CONTRACT"); p != "" {
+		return p
+	}
+	return filepath.Join(testkit.Root(), "..", "shared", "reference", "conductorone", "openapi.full.yaml")
+}
+
+// TestExcerptIsCurrent holds the excerpt the other tests read to ConductorOne's whole contract,
+// when it is on the machine: every operation of a connector-management service in it (any
+// service named Connector..., the Apps and AppSearch services) is in the excerpt, with the same
+// method and path, and the excerpt has no operation the contract lacks. A new vendor operation
+// then fails here until the excerpt is refreshed (excerpt.py), and then fails
+// TestServesEveryVendorOperation until it is served. The contract is 1.5 MB and not in the
+// repository, so the test skips where it is absent (a clean clone alone).
+func TestExcerptIsCurrent(t *testing.T) {
+	path := vendorContract()
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Skipf("ConductorOne's contract is not at %s (set CONNECTORMOCK_C1_CONTRACT)", path)
+	}
+	require.NoError(t, err)
+	var doc struct {
+		Paths map[string]map[string]struct {
+			OperationID string `yaml:"operationId"`
+		} `yaml:"paths"`
+	}
+	require.NoError(t, yaml.Unmarshal(data, &doc))
+	connectorManagement := func(id string) bool {
+		i := strings.LastIndexByte(id, '.')
+		if i < 0 {
+			return false
+		}
+		service := id[strings.LastIndexByte(id[:i], '.')+1 : i]
+		return strings.HasPrefix(service, "Connector") || service == "Apps" || service == "AppSearch"
+	}
+	want := map[string]opKey{}
+	for p, item := range doc.Paths {
+		for method, op := range item {
+			if connectorManagement(op.OperationID) {
+				want[op.OperationID] = opKey{strings.ToUpper(method), p}
+			}
+		}
+	}
+	require.NotEmpty(t, want, "no connector-management operation found in %s", path)
+	excerpt := testkit.LoadSpec(t, testkit.Testdata("conductorone", "vendor-connectors.excerpt.yaml"))
+	got := map[string]opKey{}
+	for p, item := range excerpt.Doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			got[op.OperationID] = opKey{method, p}
+		}
+	}
+	assert.Equal(t, want, got, "refresh testdata/conductorone/vendor-connectors.excerpt.yaml with excerpt.py")
+	for id := range want {
+		assert.True(t, served(id), "%s: a connector-management service servedServices does not name", id)
+	}
 }

@@ -120,11 +120,59 @@ func (s *Server) state() (State, error) {
 }
 
 // SetState restores a snapshot taken by State. Every vendor of the server must be in it; if
-// one vendor's part is refused, every store is left as it was.
+// one vendor's part is refused, every store is left as it was. A state that would take a
+// vendor's entities, counted over the server and its sandboxes, past WithMaxEntities is refused
+// with ErrEntityLimit (wrapped) and changes nothing, unless it holds no more of that vendor's
+// entities than the server holds now (a state may always be put back).
 func (s *Server) SetState(st State) error {
 	s.stateMu.Lock()
 	defer s.stateMu.Unlock()
-	return s.setState(st)
+	return s.setStateCapped(st)
+}
+
+// setStateCapped is setState held to the entity cap. The state is restored first and counted
+// after, by the vendors' own Counts (a state's count is only known once it is read), and put
+// back when it passes the cap: the caller holds stateMu, so no request of this server sees it
+// in between (requests of other sandboxes may count it for that moment, and be refused as at a
+// full cap).
+func (s *Server) setStateCapped(st State) error {
+	limit := s.cfg.maxEntities
+	if limit <= 0 {
+		return s.setState(st)
+	}
+	before, err := s.state()
+	if err != nil {
+		return err
+	}
+	own := func(m *mount) int {
+		n := 0
+		for _, c := range m.vendor.Counts() {
+			n += c
+		}
+		return n
+	}
+	mounts := s.loaded()
+	had := make([]int, len(mounts))
+	for i, m := range mounts {
+		had[i] = own(m)
+	}
+	seed := s.cfg.seed
+	if err := s.setState(st); err != nil {
+		return err
+	}
+	for i, m := range mounts {
+		name := m.vendor.Name()
+		now := own(m)
+		if total := s.entities(name); total > limit && now > had[i] {
+			for _, done := range mounts {
+				_ = done.vendor.Restore(before.Vendors[done.vendor.Name()]) // its own snapshot: cannot fail
+			}
+			s.cfg.seed = seed
+			return fmt.Errorf("%w: the state holds %d %s entities; with the %d the mock holds besides (sandboxes included), that passes the limit (-max-entities %d); nothing changed",
+				ErrEntityLimit, now, name, total-now, limit)
+		}
+	}
+	return nil
 }
 
 func (s *Server) setState(st State) error {
@@ -444,7 +492,11 @@ func (s *Server) adminPutState(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.SetState(st); err != nil {
-		adminError(w, http.StatusBadRequest, err.Error())
+		status := http.StatusBadRequest
+		if errors.Is(err, ErrEntityLimit) {
+			status = http.StatusConflict
+		}
+		adminError(w, status, err.Error())
 		return
 	}
 	s.adminGetState(w, r)

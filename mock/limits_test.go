@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -248,4 +250,72 @@ func TestEntityCapHoldsSandboxStates(t *testing.T) {
 	assert.Empty(t, s.Sandboxes())
 	status, body = c.do("POST", sandboxesAPI, "", "")
 	assert.Equal(t, 201, status, "a seeded sandbox counts once it uses a vendor: %s", body)
+}
+
+// TestPutStateHeldToEntityCap: PUT /__admin/state, on the mock and in a sandbox, is held to the
+// cap as a sandbox's starting state is: a state past it is refused with 409 naming the limit,
+// and nothing changes; a state no larger than what is stored is always taken back.
+func TestPutStateHeldToEntityCap(t *testing.T) {
+	big := testkit.New(t, mock.WithVendors("productsup"), mock.WithConnectors(3)) // 4 entities
+	bigState, err := big.State()
+	require.NoError(t, err)
+	body := string(sbJSONOf(t, bigState))
+
+	s := testkit.New(t, mock.WithVendors("productsup"), mock.WithConnectors(0), mock.WithMaxEntities(7)) // 1 entity
+	c := listenMock(t, s)
+	sb := c.newSandbox("")
+	in := mockClient{t: t, base: sb.URL}
+	status, data := in.do("PUT", mock.AdminPrefix+"/state", "", body)
+	require.Equal(t, 200, status, "1 + 4 fits in 7: %s", data)
+
+	before, err := s.State()
+	require.NoError(t, err)
+	status, data = c.do("PUT", mock.AdminPrefix+"/state", "", body)
+	assert.Equal(t, 409, status, "4 + 4 > 7: %s", data)
+	assert.Contains(t, string(data), "the state holds 4 productsup entities; with the 4 the mock holds besides (sandboxes included), that passes the limit (-max-entities 7); nothing changed")
+	after, err := s.State()
+	require.NoError(t, err)
+	assert.Equal(t, before, after, "nothing changed")
+	assert.ErrorIs(t, s.SetState(bigState), mock.ErrEntityLimit, "SetState is held to it too")
+
+	second := c.newSandbox("")
+	status, data = mockClient{t: t, base: second.URL}.do("PUT", mock.AdminPrefix+"/state", "", body)
+	assert.Equal(t, 409, status, "an empty sandbox cannot be filled past the cap either: %s", data)
+
+	sbState, err := s.Sandbox(sb.ID).State()
+	require.NoError(t, err)
+	status, data = in.do("PUT", mock.AdminPrefix+"/state", "", string(sbJSONOf(t, sbState)))
+	assert.Equal(t, 200, status, "a state no larger than the stored one goes back, whatever the cap: %s", data)
+}
+
+// TestPreferredErrorWinsOverEntityCap: at a full cap, Prefer: code=401 is answered as asked:
+// the caller asked for that answer, and it runs nothing, so it stores nothing.
+func TestPreferredErrorWinsOverEntityCap(t *testing.T) {
+	s := testkit.New(t, mock.WithConnectors(0), mock.WithMaxEntities(1)) // full: 1 documented connector
+	res := testkit.Do(t, s, testkit.Request{Method: "POST", Path: "/connectors", Token: mock.AdminToken, Body: fmt.Sprintf(sbPsCreate, "x"),
+		Header: http.Header{"Prefer": {"code=401"}}})
+	assert.Equal(t, 401, res.Status, "%s", res.Body)
+	res = testkit.Do(t, s, testkit.Request{Method: "POST", Path: "/connectors", Token: mock.AdminToken, Body: fmt.Sprintf(sbPsCreate, "x"),
+		Header: http.Header{"Prefer": {"code=200"}}})
+	assert.Equal(t, 400, res.Status, "a preferred success runs the operation, so the cap holds: %s", res.Body)
+	assert.Contains(t, string(res.Body), "(-max-entities 1)")
+}
+
+// TestExpiredSandboxesDoNotCount: a sandbox past its idle time is deleted for every client,
+// so its entities no longer count towards the cap, swept or not.
+func TestExpiredSandboxesDoNotCount(t *testing.T) {
+	var now atomic.Int64
+	now.Store(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC).UnixNano())
+	clock := func() time.Time { return time.Unix(0, now.Load()).UTC() }
+	s := testkit.New(t, mock.WithConnectors(0), mock.WithMaxEntities(3), mock.WithClock(clock), mock.WithSandboxIdleTime(time.Minute))
+	c := listenMock(t, s)
+	sb := c.newSandbox("")
+	in := mockClient{t: t, base: sb.URL}
+	status, body := in.do("POST", "/connectors", mock.AdminToken, fmt.Sprintf(sbPsCreate, "in-sandbox"))
+	require.Equal(t, 200, status, "%s", body)
+	status, body = c.do("POST", "/connectors", mock.AdminToken, fmt.Sprintf(sbPsCreate, "outside"))
+	require.Equal(t, 400, status, "the sandbox fills the cap: %s", body)
+	now.Add(int64(time.Minute))
+	status, body = c.do("POST", "/connectors", mock.AdminToken, fmt.Sprintf(sbPsCreate, "outside"))
+	assert.Equal(t, 200, status, "the expired sandbox, not swept yet, no longer counts: %s", body)
 }

@@ -50,8 +50,9 @@ type SandboxOptions struct {
 // ErrSandboxLimit is returned (wrapped) when WithMaxSandboxes sandboxes are alive.
 var ErrSandboxLimit = errors.New("sandbox limit reached")
 
-// ErrEntityLimit is returned (wrapped) for a sandbox whose starting state would take a
-// vendor's entities, counted over the server and its sandboxes, past WithMaxEntities.
+// ErrEntityLimit is returned (wrapped) for a state (SetState, a sandbox's starting state)
+// that would take a vendor's entities, counted over the server and its sandboxes, past
+// WithMaxEntities.
 var ErrEntityLimit = errors.New("entity limit reached")
 
 // fitsEntityCap checks a new sandbox's starting state against the entity cap: states come in

@@ -144,9 +144,12 @@ func (s *Server) family() []*Server {
 	}
 	out := []*Server{root}
 	if ss := root.sandboxes; ss != nil {
+		now := root.cfg.clock()
 		ss.mu.Lock()
 		for _, sb := range ss.byID {
-			out = append(out, sb.srv)
+			if !sb.expired(now, root.cfg.sandboxIdle) { // deleted already, for every client
+				out = append(out, sb.srv)
+			}
 		}
 		ss.mu.Unlock()
 	}

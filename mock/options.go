@@ -2,6 +2,7 @@ package mock
 
 import (
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/connectormock/connectormock/fixtures"
@@ -64,6 +65,9 @@ type config struct {
 	maxSandboxes int
 	sandboxIdle  time.Duration
 	maxAdminBody int64
+	// adminHosts are the dotted names the admin API answers in Host besides localhost's
+	// (WithAdminHosts), lower case, without port.
+	adminHosts []string
 	// noCheckers makes kin-openapi check every request body and response itself, as before
 	// the Checkers (see body.go): the reference the fast path's tests compare it with.
 	noCheckers bool
@@ -263,4 +267,19 @@ func WithSandboxIdleTime(d time.Duration) Option {
 // more without announcing it is cut at the bound.
 func WithMaxAdminBodyBytes(n int64) Option {
 	return func(c *config) { c.maxAdminBody = n }
+}
+
+// WithAdminHosts names the dotted host names (mock.ci.internal) under which clients may reach
+// the admin API, its sandboxes' admin views and the inspector's data, besides localhost, names
+// under .localhost, IP addresses and single-label names (a compose service name): any other
+// dotted name in Host is refused with 403, as DNS rebinding would send it. A port, if given,
+// is ignored; case does not matter.
+func WithAdminHosts(names ...string) Option {
+	return func(c *config) {
+		for _, n := range names {
+			if n = hostName(strings.TrimSpace(n)); n != "" {
+				c.adminHosts = append(c.adminHosts, n)
+			}
+		}
+	}
 }

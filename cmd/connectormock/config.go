@@ -42,6 +42,8 @@ type config struct {
 	maxSandboxes int
 	sandboxIdle  time.Duration
 	maxAdminBody int64
+	// adminHosts is -admin-hosts: comma-separated dotted names the admin API answers under.
+	adminHosts string
 }
 
 // usageError is a mistake in the command line or the environment: the command exits 2 for it,
@@ -223,6 +225,7 @@ func (c config) options(log *slog.Logger) []mock.Option {
 		mock.WithMaxAdminBodyBytes(c.maxAdminBody),
 		mock.WithJournalBodyBytes(c.journalBody),
 		mock.WithCORSOrigins(c.corsList()...),
+		mock.WithAdminHosts(strings.Split(c.adminHosts, ",")...),
 	}
 	if c.noCORS {
 		opts = append(opts, mock.WithoutCORS())
@@ -296,6 +299,7 @@ func flagSet(c *config, stderr io.Writer) *flag.FlagSet {
 	fs.IntVar(&c.maxSandboxes, "max-sandboxes", mock.DefaultMaxSandboxes, "sandboxes alive at once (0 switches them off)")
 	fs.DurationVar(&c.sandboxIdle, "sandbox-idle", mock.DefaultSandboxIdle, "a sandbox without a request for this long is deleted (0: never)")
 	fs.Int64Var(&c.maxAdminBody, "max-admin-body", mock.DefaultMaxAdminBodyBytes, "bytes an admin request body may hold (PUT "+mock.AdminPrefix+"/state, a sandbox's state); larger ones are refused unread")
+	fs.StringVar(&c.adminHosts, "admin-hosts", "", "comma-separated dotted host names (mock.ci.internal) the admin API answers under, besides localhost, IP addresses and single-label names: any other dotted name is refused, as DNS rebinding would send it")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: connectormock [flags]\n\nA contract mock of connector-management APIs (%s).\n"+
 			"Every flag can also be set by its environment variable, %sFLAG_NAME; the flag wins.\n\nFlags:\n",

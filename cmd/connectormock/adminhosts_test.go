@@ -1,0 +1,44 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/connectormock/connectormock/mock"
+)
+
+// TestAdminHostsFlag: -admin-hosts (and its variable) names the dotted names the admin API
+// answers under on a wildcard listener; any other dotted name is refused as DNS rebinding.
+func TestAdminHostsFlag(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		env  map[string]string
+	}{
+		{args: []string{"-admin-hosts", "mock.ci.internal, other.example:9000"}},
+		{env: map[string]string{"CONNECTORMOCK_ADMIN_HOSTS": "mock.ci.internal,other.example"}},
+	} {
+		cfg, err := loadEnv(c.args, env(c.env), io.Discard)
+		require.NoError(t, err)
+		srv, err := mock.New(cfg.options(cfg.logger(io.Discard))...)
+		require.NoError(t, err)
+		status := func(host string) int {
+			req := httptest.NewRequest("GET", mock.AdminPrefix+"/health", strings.NewReader(""))
+			req = req.WithContext(context.WithValue(req.Context(), http.LocalAddrContextKey, net.Addr(&net.TCPAddr{IP: net.ParseIP("172.17.0.2"), Port: 8080})))
+			req.Host = host
+			w := httptest.NewRecorder()
+			srv.ServeHTTP(w, req)
+			return w.Code
+		}
+		assert.Equal(t, 200, status("mock.ci.internal:8080"), "%v %v", c.args, c.env)
+		assert.Equal(t, 200, status("other.example"), "%v %v", c.args, c.env)
+		assert.Equal(t, 403, status("evil.example:8080"), "%v %v", c.args, c.env)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -366,4 +367,31 @@ func TestSandboxesUnderConcurrency(t *testing.T) {
 		require.NotNil(t, inner)
 		assert.Equal(t, 1+1+1, inner.Productsup().Store().Len(), "its seeded two and its own create")
 	}
+}
+
+// TestDeletedSandboxesGiveSeedsBack: a client can ask for any number of seeds, one sandbox
+// each; once those sandboxes are deleted, the process holds the data of a few seeds at most
+// (kit.MaxOtherSeeds), not of every seed it has seen. A bound on the heap after GC: kept
+// forever, 1,000 seeds at 20 connectors would hold about 250 MB.
+func TestDeletedSandboxesGiveSeedsBack(t *testing.T) {
+	const n = 1000
+	s := testkit.New(t)
+	heap := func() uint64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	before := heap()
+	for i := range n {
+		sb, err := s.CreateSandbox(mock.SandboxOptions{Seed: uint64(7_000_000 + i)})
+		require.NoError(t, err)
+		for _, v := range s.Sandbox(sb.ID).Health().Vendors { // every vendor seeded
+			require.NotEmpty(t, v.Counts)
+		}
+		require.True(t, s.DeleteSandbox(sb.ID))
+	}
+	after := heap()
+	grew := int64(after) - int64(before)
+	assert.Less(t, grew, int64(24<<20), "heap grew by %d MB over %d seeds, sandboxes deleted", grew>>20, n)
 }

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -318,4 +320,74 @@ func TestExpiredSandboxesDoNotCount(t *testing.T) {
 	now.Add(int64(time.Minute))
 	status, body = c.do("POST", "/connectors", mock.AdminToken, fmt.Sprintf(sbPsCreate, "outside"))
 	assert.Equal(t, 200, status, "the expired sandbox, not swept yet, no longer counts: %s", body)
+}
+
+// logoUpload is Productsup's logo upload of a file of n bytes to the new connector name: its
+// path and multipart body.
+func logoUpload(t *testing.T, s http.Handler, name string, n int) (string, string, string) {
+	t.Helper()
+	res := testkit.Do(t, s, testkit.Request{Method: "POST", Path: "/connectors", Token: mock.AdminToken, Body: fmt.Sprintf(sbPsCreate, name)})
+	require.Equal(t, 200, res.Status, "%s", res.Body)
+	var created struct {
+		Data struct {
+			ID string `json:"id"`
+		} `json:"data"`
+	}
+	res.JSON(t, &created)
+	svg := "<svg>" + strings.Repeat(" ", n-len("<svg></svg>")) + "</svg>"
+	var body strings.Builder
+	mw := multipart.NewWriter(&body)
+	fw, err := mw.CreateFormFile("logo", "logo.svg")
+	require.NoError(t, err)
+	_, _ = fw.Write([]byte(svg))
+	require.NoError(t, mw.Close())
+	return "/connectors/" + created.Data.ID + "/versions/1/logo", body.String(), mw.FormDataContentType()
+}
+
+// TestBlobBudget: the bytes of stored files are bounded over the mock and its sandboxes: a
+// Productsup logo or a Versori upload past -max-blob-bytes is refused in the vendor's shape,
+// naming the limit, and nothing is stored; replacing a logo reuses its room; a deleted sandbox
+// and a reset give their files' room back.
+func TestBlobBudget(t *testing.T) {
+	s := testkit.New(t, mock.WithConnectors(0), mock.WithMaxBlobBytes(1000))
+	upload := func(h http.Handler, name string, n int) testkit.Response {
+		path, body, ct := logoUpload(t, h, name, n)
+		return testkit.Do(t, h, testkit.Request{Method: "POST", Path: path, Token: mock.AdminToken, Body: body, ContentType: ct})
+	}
+	require.Equal(t, 200, upload(s, "first", 600).Status)
+	before, err := s.State()
+	require.NoError(t, err)
+	res := upload(s, "second", 600)
+	assert.Equal(t, 400, res.Status)
+	assert.Contains(t, string(res.Body), `{"message":"Bad request.","errors":{"logo":"the mock's file storage is full: files stored hold 600 bytes (sandboxes included), and 600 more would pass the limit (-max-blob-bytes 1000)`)
+	after, err := s.State()
+	require.NoError(t, err)
+	var b, a struct{ Vendors map[string]struct{ Logos map[string][]byte } }
+	require.NoError(t, json.Unmarshal(sbJSONOf(t, before), &b))
+	require.NoError(t, json.Unmarshal(sbJSONOf(t, after), &a))
+	assert.Equal(t, b.Vendors["productsup"].Logos, a.Vendors["productsup"].Logos, "no logo stored")
+
+	sb, err := s.CreateSandbox(mock.SandboxOptions{})
+	require.NoError(t, err)
+	in := s.Sandbox(sb.ID)
+	require.Equal(t, 200, upload(in, "in-sandbox", 400).Status, "600 + 400 fits")
+	assert.Equal(t, 400, upload(s, "outside", 11).Status, "the sandbox's bytes count")
+	require.True(t, s.DeleteSandbox(sb.ID))
+	assert.Equal(t, 200, upload(s, "outside", 400).Status, "the deleted sandbox gave its room back")
+
+	// A Versori upload past it: its 409, naming the limit.
+	res = testkit.Do(t, s, testkit.Request{Method: "GET", Path: sbOrg + "/protocols/http/upload-url", Token: mock.AdminToken})
+	require.Equal(t, 200, res.Status, "%s", res.Body)
+	var signed struct{ UploadURL string }
+	res.JSON(t, &signed)
+	u, err := url.Parse(signed.UploadURL)
+	require.NoError(t, err)
+	res = testkit.Do(t, s, testkit.Request{Method: "PUT", Path: u.Path, Body: strings.Repeat("x", 10), ContentType: "application/yaml"})
+	assert.Equal(t, 409, res.Status, "%s", res.Body)
+	assert.Contains(t, string(res.Body), "(-max-blob-bytes 1000)")
+	res = testkit.Do(t, s, testkit.Request{Method: "GET", Path: u.Path})
+	assert.Equal(t, 404, res.Status, "nothing stored: %s", res.Body)
+
+	s.Reset(0)
+	assert.Equal(t, 200, upload(s, "after-reset", 1000).Status, "a reset gave the logos' room back")
 }

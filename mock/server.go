@@ -67,6 +67,7 @@ func New(opts ...Option) (*Server, error) {
 	if err := checkVendorNames(cfg.vendors); err != nil {
 		return nil, err
 	}
+	cfg.blobs = kit.NewByteBudget(cfg.maxBlobBytes) // the process's: its sandboxes take children
 	s, err := newServer(cfg, newAuthenticator(cfg.principals))
 	if err != nil {
 		return nil, err
@@ -343,7 +344,7 @@ func (s *Server) Seed() uint64 {
 
 // vendorConfig is what the vendors are (re)built from.
 func (s *Server) vendorConfig() vendorapi.Config {
-	return vendorapi.Config{Seed: s.cfg.seed, Connectors: s.cfg.connectors, Clock: s.cfg.clock, WorkDuration: s.cfg.workDuration}
+	return vendorapi.Config{Seed: s.cfg.seed, Connectors: s.cfg.connectors, Clock: s.cfg.clock, WorkDuration: s.cfg.workDuration, Blobs: s.cfg.blobs}
 }
 
 // notFound answers a path that belongs to no vendor. No vendor's shape fits, so it uses the

@@ -42,3 +42,15 @@ func TestAdminHostsFlag(t *testing.T) {
 		assert.Equal(t, 403, status("evil.example:8080"), "%v %v", c.args, c.env)
 	}
 }
+
+// TestLimitFlagsZero: -max-admin-body 0 would refuse every admin body, {} included: a usage
+// error; -max-blob-bytes takes 0 (no limit) and refuses a negative value.
+func TestLimitFlagsZero(t *testing.T) {
+	_, err := load([]string{"-max-admin-body", "0"}, io.Discard)
+	assert.ErrorContains(t, err, "-max-admin-body 0: must be at least 1")
+	_, err = load([]string{"-max-blob-bytes", "-1"}, io.Discard)
+	assert.ErrorContains(t, err, "-max-blob-bytes -1: must not be negative")
+	c, err := load([]string{"-max-blob-bytes", "0"}, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, int64(0), c.maxBlobBytes)
+}

@@ -362,7 +362,9 @@ func TestBlobBudget(t *testing.T) {
 	assert.Contains(t, string(res.Body), `{"message":"Bad request.","errors":{"logo":"the mock's file storage is full: files stored hold 600 bytes (sandboxes included), and 600 more would pass the limit (-max-blob-bytes 1000)`)
 	after, err := s.State()
 	require.NoError(t, err)
-	var b, a struct{ Vendors map[string]struct{ Logos map[string][]byte } }
+	var b, a struct {
+		Vendors map[string]struct{ Logos map[string][]byte }
+	}
 	require.NoError(t, json.Unmarshal(sbJSONOf(t, before), &b))
 	require.NoError(t, json.Unmarshal(sbJSONOf(t, after), &a))
 	assert.Equal(t, b.Vendors["productsup"].Logos, a.Vendors["productsup"].Logos, "no logo stored")

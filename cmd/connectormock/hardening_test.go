@@ -6,6 +6,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -53,4 +55,29 @@ func TestLimitFlagsZero(t *testing.T) {
 	c, err := load([]string{"-max-blob-bytes", "0"}, io.Discard)
 	require.NoError(t, err)
 	assert.Equal(t, int64(0), c.maxBlobBytes)
+}
+
+// TestSaveStateMode: -save-state writes a new file 0644 (the state holds nothing secret, and
+// the host's user must read what a container's user saved) and keeps the mode of a file it
+// replaces.
+func TestSaveStateMode(t *testing.T) {
+	srv, err := mock.New(mock.WithConnectors(0))
+	require.NoError(t, err)
+	dir := t.TempDir()
+	fresh := filepath.Join(dir, "state.json")
+	require.NoError(t, saveState(srv, fresh))
+	fi, err := os.Stat(fresh)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o644), fi.Mode().Perm())
+
+	kept := filepath.Join(dir, "kept.json")
+	require.NoError(t, os.WriteFile(kept, []byte("{}"), 0o640))
+	require.NoError(t, os.Chmod(kept, 0o640)) // whatever the umask
+	require.NoError(t, saveState(srv, kept))
+	fi, err = os.Stat(kept)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o640), fi.Mode().Perm())
+	data, err := os.ReadFile(kept)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), `"vendors"`, "replaced by the state")
 }

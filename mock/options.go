@@ -234,9 +234,9 @@ const (
 	// created with a state): a larger one is refused before it is read.
 	DefaultMaxAdminBodyBytes = 64 << 20
 	// DefaultMaxBlobBytes bounds the bytes of the files clients store (Productsup logos,
-	// Versori uploads), over the server and its sandboxes: 256 MiB keeps them, with the
+	// Versori uploads), over the server and its sandboxes: 64 MiB keeps them, with the
 	// entities at their cap, well under 1 GB of RSS (see the README's "Limits").
-	DefaultMaxBlobBytes = 256 << 20
+	DefaultMaxBlobBytes = 64 << 20
 )
 
 // WithInitialState starts the server from st instead of its seeded state, and makes Reset

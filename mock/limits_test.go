@@ -393,3 +393,16 @@ func TestBlobBudget(t *testing.T) {
 	s.Reset(0)
 	assert.Equal(t, 200, upload(s, "after-reset", 1000).Status, "a reset gave the logos' room back")
 }
+
+// TestInitialStateHeldToEntityCap: a starting state (the command's -state file) past the cap
+// fails New with ErrEntityLimit naming the limit, as a PUT of it would be refused.
+func TestInitialStateHeldToEntityCap(t *testing.T) {
+	big := testkit.New(t, mock.WithVendors("productsup"), mock.WithConnectors(3))
+	st, err := big.State()
+	require.NoError(t, err)
+	_, err = mock.New(mock.WithVendors("productsup"), mock.WithInitialState(st), mock.WithMaxEntities(3))
+	assert.ErrorIs(t, err, mock.ErrEntityLimit)
+	assert.ErrorContains(t, err, "(-max-entities 3)")
+	_, err = mock.New(mock.WithVendors("productsup"), mock.WithInitialState(st), mock.WithMaxEntities(4))
+	assert.NoError(t, err, "4 fits in 4")
+}

@@ -400,9 +400,9 @@ func TestInitialStateHeldToEntityCap(t *testing.T) {
 	big := testkit.New(t, mock.WithVendors("productsup"), mock.WithConnectors(3))
 	st, err := big.State()
 	require.NoError(t, err)
-	_, err = mock.New(mock.WithVendors("productsup"), mock.WithInitialState(st), mock.WithMaxEntities(3))
+	_, err = mock.New(mock.WithVendors("productsup"), mock.WithConnectors(0), mock.WithInitialState(st), mock.WithMaxEntities(3))
 	assert.ErrorIs(t, err, mock.ErrEntityLimit)
 	assert.ErrorContains(t, err, "(-max-entities 3)")
-	_, err = mock.New(mock.WithVendors("productsup"), mock.WithInitialState(st), mock.WithMaxEntities(4))
+	_, err = mock.New(mock.WithVendors("productsup"), mock.WithConnectors(0), mock.WithInitialState(st), mock.WithMaxEntities(4))
 	assert.NoError(t, err, "4 fits in 4")
 }

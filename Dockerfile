@@ -15,8 +15,9 @@ RUN /out/connectormock -h
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/connectormock /connectormock
 USER 65532:65532
-# The address is a default, not part of the command line: CONNECTORMOCK_ADDR (or -addr) moves
-# it, and the health check below follows it (it reads the same variable).
+# The address is a default, not part of the command line: move it with -e CONNECTORMOCK_ADDR,
+# which the health check below reads too (it runs as a process of its own and cannot see the
+# server's command line, so an -addr on the command line would leave it asking 8080).
 ENV CONNECTORMOCK_ADDR=0.0.0.0:8080
 EXPOSE 8080
 # /__health needs no token and is served with the admin API off: the check passes with

@@ -120,11 +120,59 @@ func (s *Server) state() (State, error) {
 }
 
 // SetState restores a snapshot taken by State. Every vendor of the server must be in it; if
-// one vendor's part is refused, every store is left as it was.
+// one vendor's part is refused, every store is left as it was. A state that would take a
+// vendor's entities, counted over the server and its sandboxes, past WithMaxEntities is refused
+// with ErrEntityLimit (wrapped) and changes nothing, unless it holds no more of that vendor's
+// entities than the server holds now (a state may always be put back).
 func (s *Server) SetState(st State) error {
 	s.stateMu.Lock()
 	defer s.stateMu.Unlock()
-	return s.setState(st)
+	return s.setStateCapped(st)
+}
+
+// setStateCapped is setState held to the entity cap. The state is restored first and counted
+// after, by the vendors' own Counts (a state's count is only known once it is read), and put
+// back when it passes the cap: the caller holds stateMu, so no request of this server sees it
+// in between (requests of other sandboxes may count it for that moment, and be refused as at a
+// full cap).
+func (s *Server) setStateCapped(st State) error {
+	limit := s.cfg.maxEntities
+	if limit <= 0 {
+		return s.setState(st)
+	}
+	before, err := s.state()
+	if err != nil {
+		return err
+	}
+	own := func(m *mount) int {
+		n := 0
+		for _, c := range m.vendor.Counts() {
+			n += c
+		}
+		return n
+	}
+	mounts := s.loaded()
+	had := make([]int, len(mounts))
+	for i, m := range mounts {
+		had[i] = own(m)
+	}
+	seed := s.cfg.seed
+	if err := s.setState(st); err != nil {
+		return err
+	}
+	for i, m := range mounts {
+		name := m.vendor.Name()
+		now := own(m)
+		if total := s.entities(name); total > limit && now > had[i] {
+			for _, done := range mounts {
+				_ = done.vendor.Restore(before.Vendors[done.vendor.Name()]) // its own snapshot: cannot fail
+			}
+			s.cfg.seed = seed
+			return fmt.Errorf("%w: the state holds %d %s entities; with the %d the mock holds besides (sandboxes included), that passes the limit (-max-entities %d); nothing changed",
+				ErrEntityLimit, now, name, total-now, limit)
+		}
+	}
+	return nil
 }
 
 func (s *Server) setState(st State) error {
@@ -285,7 +333,7 @@ func (s *Server) adminGuard(next http.Handler) http.Handler {
 			adminError(w, http.StatusUnauthorized, "the admin API needs Authorization: Bearer <admin token>")
 			return
 		}
-		if status, msg := browserRefusal(r); status != 0 {
+		if status, msg := s.browserRefusal(r); status != 0 {
 			adminError(w, status, msg)
 			return
 		}
@@ -295,21 +343,26 @@ func (s *Server) adminGuard(next http.Handler) http.Handler {
 
 // browserRefusal is why an admin call is refused as one a web page may have sent against the
 // user's will, with its status; 0 when it is not. A page the developer opens can post a form
-// or a no-cors fetch to a loopback port, or rebind its own DNS name to 127.0.0.1 and then call
-// the mock as its "own" origin:
+// or a no-cors fetch to a loopback port, or rebind its own DNS name to the mock's address and
+// then call the mock as its "own" origin:
 //   - a write (POST, PUT, PATCH) must say Content-Type: application/json, which a form or a
 //     no-cors fetch cannot send, and a cross-origin fetch can only send after a CORS preflight
 //     the mock never grants (415 otherwise); only a write with neither body nor type passes
 //     without it;
 //   - an Origin header must be the server's own origin (browsers send it on every
 //     cross-origin request and on every write), so a page of another origin is refused (403);
-//   - when the connection came in on a loopback address, the Host must be a loopback name:
-//     localhost, a name under .localhost, or a loopback IP (DNS rebinding keeps the attacker's
-//     name in Host; 403). A mock listening on another address (0.0.0.0 in a container) is
-//     reached under names it cannot know, so there only the first two rules apply.
-func browserRefusal(r *http.Request) (int, string) {
-	if local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok && isLoopbackAddr(local) && !isLoopbackHost(r.Host) {
-		return http.StatusForbidden, fmt.Sprintf("the admin API listens on a loopback address and answers only loopback names in Host (localhost, 127.0.0.1, [::1]), not %q: a web page may be using DNS rebinding", r.Host)
+//   - the Host must be a name DNS rebinding cannot supply (403): DNS rebinding keeps the
+//     attacker's name in Host, and that is a dotted public name (evil.example). So, on any
+//     listener, a dotted DNS name is refused unless it is localhost, under .localhost, or one
+//     of WithAdminHosts; IP literals and single-label names (a compose service name such as
+//     connectormock) pass. A mock in a container listens on 0.0.0.0 and sees the connection
+//     arrive on its own interface even when the browser reached a port published on the host's
+//     loopback, so the rule cannot depend on the listener. On a loopback listener, where no
+//     other machine's name can be meant, only loopback names (and WithAdminHosts) pass. A
+//     request handed to ServeHTTP without a connection (a Go test) came from no browser.
+func (s *Server) browserRefusal(r *http.Request) (int, string) {
+	if !s.adminHostAllowed(r) {
+		return http.StatusForbidden, fmt.Sprintf("the admin API answers only localhost names, IP addresses, single-label names and the names given by -admin-hosts in Host, not %q: a web page may be using DNS rebinding (list the name in -admin-hosts if it is yours)", r.Host)
 	}
 	if origin := r.Header.Get("Origin"); origin != "" && origin != ownOrigin(r) {
 		return http.StatusForbidden, fmt.Sprintf("the admin API refuses requests from another origin (Origin %q, this server is %q): a web page may not drive the mock", origin, ownOrigin(r))
@@ -350,14 +403,35 @@ func isLoopbackAddr(a net.Addr) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// isLoopbackHost reports whether a Host header names this machine by a name DNS cannot
-// rebind: localhost and names under .localhost (RFC 6761: resolved locally), loopback IPs.
-func isLoopbackHost(hostport string) bool {
+// adminHostAllowed applies browserRefusal's Host rule.
+func (s *Server) adminHostAllowed(r *http.Request) bool {
+	local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+	if !ok {
+		return true // handed to ServeHTTP in the process (a Go test): no browser sent it
+	}
+	host := hostName(r.Host)
+	if isLoopbackHost(host) || slices.Contains(s.cfg.adminHosts, host) {
+		return true
+	}
+	if isLoopbackAddr(local) {
+		return false
+	}
+	return net.ParseIP(host) != nil || !strings.Contains(host, ".")
+}
+
+// hostName is a Host header's name, lower case, without port, brackets or a final dot.
+func hostName(hostport string) string {
 	host := hostport
 	if h, _, err := net.SplitHostPort(hostport); err == nil {
 		host = h
 	}
-	host = strings.TrimSuffix(strings.ToLower(strings.Trim(host, "[]")), ".")
+	return strings.TrimSuffix(strings.ToLower(strings.Trim(host, "[]")), ".")
+}
+
+// isLoopbackHost reports whether a Host header names this machine by a name DNS cannot
+// rebind: localhost and names under .localhost (RFC 6761: resolved locally), loopback IPs.
+func isLoopbackHost(hostport string) bool {
+	host := hostName(hostport)
 	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
 		return true
 	}
@@ -444,7 +518,11 @@ func (s *Server) adminPutState(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.SetState(st); err != nil {
-		adminError(w, http.StatusBadRequest, err.Error())
+		status := http.StatusBadRequest
+		if errors.Is(err, ErrEntityLimit) {
+			status = http.StatusConflict
+		}
+		adminError(w, status, err.Error())
 		return
 	}
 	s.adminGetState(w, r)

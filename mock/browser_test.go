@@ -1,7 +1,10 @@
 package mock_test
 
 import (
+	"context"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -148,5 +151,52 @@ func TestHealthEndpoint(t *testing.T) {
 		res = testkit.Do(t, s, testkit.Request{Method: "POST", Path: mock.HealthPath})
 		assert.Equal(t, 405, res.Status)
 		assert.Empty(t, s.Requests(), "probes are not journaled")
+	}
+}
+
+// TestAdminRefusesDNSRebindingInContainer: in a container the mock listens on 0.0.0.0, and a
+// browser that reached the port published on the host's loopback arrives on the container's
+// own interface. The rebinding page's Host and Origin agree (its own name): still refused, on
+// the admin API, a sandbox's admin view and the inspector's data. IP literals, single-label
+// names (a compose service), localhost names and the names of WithAdminHosts pass. The
+// connection's local address is set as net/http sets it: the test sends nothing off loopback.
+func TestAdminRefusesDNSRebindingInContainer(t *testing.T) {
+	s := testkit.New(t, mock.WithAdminHosts("Mock.CI.internal:8080"))
+	sb, err := s.CreateSandbox(mock.SandboxOptions{})
+	require.NoError(t, err)
+	before, err := s.State()
+	require.NoError(t, err)
+	local := &net.TCPAddr{IP: net.ParseIP("172.17.0.2"), Port: 8080}
+	send := func(method, path, host string) int {
+		req := httptest.NewRequest(method, path, strings.NewReader("{}"))
+		req = req.WithContext(context.WithValue(req.Context(), http.LocalAddrContextKey, net.Addr(local)))
+		req.Host = host
+		req.Header.Set("Origin", "http://"+host)
+		req.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, req)
+		if w.Code == 403 {
+			assert.Contains(t, w.Body.String(), "DNS rebinding", "%s %s with Host %s", method, path, host)
+		}
+		return w.Code
+	}
+	paths := []struct{ method, path string }{
+		{"POST", mock.AdminPrefix + "/reset"},
+		{"GET", mock.AdminPrefix + "/state"},
+		{"POST", mock.SandboxPrefix + "/" + sb.ID + mock.AdminPrefix + "/reset"},
+		{"GET", mock.AdminPrefix + "/requests?after=0"},
+	}
+	for _, p := range paths {
+		for _, host := range []string{"evil.example:8080", "evil.example", "127.0.0.1.nip.io:8080", "EVIL.example.:8080"} {
+			assert.Equal(t, 403, send(p.method, p.path, host), "%s %s with Host %s", p.method, p.path, host)
+		}
+	}
+	after, err := s.State()
+	require.NoError(t, err)
+	assert.Equal(t, before, after, "not reset")
+	for _, p := range paths {
+		for _, host := range []string{"127.0.0.1:8080", "172.17.0.2:8080", "[::1]:8080", "connectormock:8080", "localhost:8080", "app.localhost", "mock.ci.internal:8080", "MOCK.ci.internal"} {
+			assert.Equal(t, 200, send(p.method, p.path, host), "%s %s with Host %s", p.method, p.path, host)
+		}
 	}
 }

@@ -180,11 +180,16 @@ func (s *Server) ClearFaults() { s.faults.clear() }
 
 // control applies the scripted faults and the Prefer header to a validated call. It reports
 // whether the call has been answered (by a fault, by Prefer, or by the operation under a
-// preferred success code), and why.
+// preferred success code), and why. The entity cap is checked only when the operation is
+// about to run: a scripted fault or a preferred error or example is what the caller asked
+// for, and it runs nothing, so it adds nothing to the stores.
 func (m *mount) control(w http.ResponseWriter, r *http.Request, route *routers.Route, call *vendorapi.Call) (bool, error) {
-	if e := m.overCap(r, route.Operation, call); e != nil {
-		m.vendor.WriteError(w, e)
-		return true, e
+	capped := func() (bool, error) {
+		if e := m.overCap(r, route.Operation, call); e != nil {
+			m.vendor.WriteError(w, e)
+			return true, e
+		}
+		return false, nil
 	}
 	if f, ok := m.server.faults.take(call.OperationID); ok {
 		if err := sleep(r.Context(), f.Delay); err != nil {
@@ -199,7 +204,7 @@ func (m *mount) control(w http.ResponseWriter, r *http.Request, route *routers.R
 	// first, so they win over a repetition on a later line.
 	lines := r.Header.Values("Prefer")
 	if len(lines) == 0 {
-		return false, nil
+		return capped()
 	}
 	p, err := parsePrefer(strings.Join(lines, ","))
 	op := route.Operation
@@ -226,9 +231,12 @@ func (m *mount) control(w http.ResponseWriter, r *http.Request, route *routers.R
 		m.answer(w, op, p.code, "", vendorapi.FieldError{In: "header", Field: "Prefer", Message: "code=" + strconv.Itoa(p.code) + " requested"})
 		return true, &forcedError{"Prefer: code=" + strconv.Itoa(p.code)}
 	case p.code != 0:
+		if done, e := capped(); done {
+			return done, e
+		}
 		return true, m.serveAs(w, r, call, p.code)
 	}
-	return false, nil
+	return capped()
 }
 
 // serveAs answers a Prefer code below 400 (a success): the operation serves the call as it

@@ -4,10 +4,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
+	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -248,4 +252,157 @@ func TestEntityCapHoldsSandboxStates(t *testing.T) {
 	assert.Empty(t, s.Sandboxes())
 	status, body = c.do("POST", sandboxesAPI, "", "")
 	assert.Equal(t, 201, status, "a seeded sandbox counts once it uses a vendor: %s", body)
+}
+
+// TestPutStateHeldToEntityCap: PUT /__admin/state, on the mock and in a sandbox, is held to the
+// cap as a sandbox's starting state is: a state past it is refused with 409 naming the limit,
+// and nothing changes; a state no larger than what is stored is always taken back.
+func TestPutStateHeldToEntityCap(t *testing.T) {
+	big := testkit.New(t, mock.WithVendors("productsup"), mock.WithConnectors(3)) // 4 entities
+	bigState, err := big.State()
+	require.NoError(t, err)
+	body := string(sbJSONOf(t, bigState))
+
+	s := testkit.New(t, mock.WithVendors("productsup"), mock.WithConnectors(0), mock.WithMaxEntities(7)) // 1 entity
+	c := listenMock(t, s)
+	sb := c.newSandbox("")
+	in := mockClient{t: t, base: sb.URL}
+	status, data := in.do("PUT", mock.AdminPrefix+"/state", "", body)
+	require.Equal(t, 200, status, "1 + 4 fits in 7: %s", data)
+
+	before, err := s.State()
+	require.NoError(t, err)
+	status, data = c.do("PUT", mock.AdminPrefix+"/state", "", body)
+	assert.Equal(t, 409, status, "4 + 4 > 7: %s", data)
+	assert.Contains(t, string(data), "the state holds 4 productsup entities; with the 4 the mock holds besides (sandboxes included), that passes the limit (-max-entities 7); nothing changed")
+	after, err := s.State()
+	require.NoError(t, err)
+	assert.Equal(t, before, after, "nothing changed")
+	assert.ErrorIs(t, s.SetState(bigState), mock.ErrEntityLimit, "SetState is held to it too")
+
+	second := c.newSandbox("")
+	status, data = mockClient{t: t, base: second.URL}.do("PUT", mock.AdminPrefix+"/state", "", body)
+	assert.Equal(t, 409, status, "an empty sandbox cannot be filled past the cap either: %s", data)
+
+	sbState, err := s.Sandbox(sb.ID).State()
+	require.NoError(t, err)
+	status, data = in.do("PUT", mock.AdminPrefix+"/state", "", string(sbJSONOf(t, sbState)))
+	assert.Equal(t, 200, status, "a state no larger than the stored one goes back, whatever the cap: %s", data)
+}
+
+// TestPreferredErrorWinsOverEntityCap: at a full cap, Prefer: code=401 is answered as asked:
+// the caller asked for that answer, and it runs nothing, so it stores nothing.
+func TestPreferredErrorWinsOverEntityCap(t *testing.T) {
+	s := testkit.New(t, mock.WithConnectors(0), mock.WithMaxEntities(1)) // full: 1 documented connector
+	res := testkit.Do(t, s, testkit.Request{Method: "POST", Path: "/connectors", Token: mock.AdminToken, Body: fmt.Sprintf(sbPsCreate, "x"),
+		Header: http.Header{"Prefer": {"code=401"}}})
+	assert.Equal(t, 401, res.Status, "%s", res.Body)
+	res = testkit.Do(t, s, testkit.Request{Method: "POST", Path: "/connectors", Token: mock.AdminToken, Body: fmt.Sprintf(sbPsCreate, "x"),
+		Header: http.Header{"Prefer": {"code=200"}}})
+	assert.Equal(t, 400, res.Status, "a preferred success runs the operation, so the cap holds: %s", res.Body)
+	assert.Contains(t, string(res.Body), "(-max-entities 1)")
+}
+
+// TestExpiredSandboxesDoNotCount: a sandbox past its idle time is deleted for every client,
+// so its entities no longer count towards the cap, swept or not.
+func TestExpiredSandboxesDoNotCount(t *testing.T) {
+	var now atomic.Int64
+	now.Store(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC).UnixNano())
+	clock := func() time.Time { return time.Unix(0, now.Load()).UTC() }
+	s := testkit.New(t, mock.WithConnectors(0), mock.WithMaxEntities(3), mock.WithClock(clock), mock.WithSandboxIdleTime(time.Minute))
+	c := listenMock(t, s)
+	sb := c.newSandbox("")
+	in := mockClient{t: t, base: sb.URL}
+	status, body := in.do("POST", "/connectors", mock.AdminToken, fmt.Sprintf(sbPsCreate, "in-sandbox"))
+	require.Equal(t, 200, status, "%s", body)
+	status, body = c.do("POST", "/connectors", mock.AdminToken, fmt.Sprintf(sbPsCreate, "outside"))
+	require.Equal(t, 400, status, "the sandbox fills the cap: %s", body)
+	now.Add(int64(time.Minute))
+	status, body = c.do("POST", "/connectors", mock.AdminToken, fmt.Sprintf(sbPsCreate, "outside"))
+	assert.Equal(t, 200, status, "the expired sandbox, not swept yet, no longer counts: %s", body)
+}
+
+// logoUpload is Productsup's logo upload of a file of n bytes to the new connector name: its
+// path and multipart body.
+func logoUpload(t *testing.T, s http.Handler, name string, n int) (string, string, string) {
+	t.Helper()
+	res := testkit.Do(t, s, testkit.Request{Method: "POST", Path: "/connectors", Token: mock.AdminToken, Body: fmt.Sprintf(sbPsCreate, name)})
+	require.Equal(t, 200, res.Status, "%s", res.Body)
+	var created struct {
+		Data struct {
+			ID string `json:"id"`
+		} `json:"data"`
+	}
+	res.JSON(t, &created)
+	svg := "<svg>" + strings.Repeat(" ", n-len("<svg></svg>")) + "</svg>"
+	var body strings.Builder
+	mw := multipart.NewWriter(&body)
+	fw, err := mw.CreateFormFile("logo", "logo.svg")
+	require.NoError(t, err)
+	_, _ = fw.Write([]byte(svg))
+	require.NoError(t, mw.Close())
+	return "/connectors/" + created.Data.ID + "/versions/1/logo", body.String(), mw.FormDataContentType()
+}
+
+// TestBlobBudget: the bytes of stored files are bounded over the mock and its sandboxes: a
+// Productsup logo or a Versori upload past -max-blob-bytes is refused in the vendor's shape,
+// naming the limit, and nothing is stored; replacing a logo reuses its room; a deleted sandbox
+// and a reset give their files' room back.
+func TestBlobBudget(t *testing.T) {
+	s := testkit.New(t, mock.WithConnectors(0), mock.WithMaxBlobBytes(1000))
+	upload := func(h http.Handler, name string, n int) testkit.Response {
+		path, body, ct := logoUpload(t, h, name, n)
+		return testkit.Do(t, h, testkit.Request{Method: "POST", Path: path, Token: mock.AdminToken, Body: body, ContentType: ct})
+	}
+	require.Equal(t, 200, upload(s, "first", 600).Status)
+	before, err := s.State()
+	require.NoError(t, err)
+	res := upload(s, "second", 600)
+	assert.Equal(t, 400, res.Status)
+	assert.Contains(t, string(res.Body), `{"message":"Bad request.","errors":{"logo":"the mock's file storage is full: files stored hold 600 bytes (sandboxes included), and 600 more would pass the limit (-max-blob-bytes 1000)`)
+	after, err := s.State()
+	require.NoError(t, err)
+	var b, a struct {
+		Vendors map[string]struct{ Logos map[string][]byte }
+	}
+	require.NoError(t, json.Unmarshal(sbJSONOf(t, before), &b))
+	require.NoError(t, json.Unmarshal(sbJSONOf(t, after), &a))
+	assert.Equal(t, b.Vendors["productsup"].Logos, a.Vendors["productsup"].Logos, "no logo stored")
+
+	sb, err := s.CreateSandbox(mock.SandboxOptions{})
+	require.NoError(t, err)
+	in := s.Sandbox(sb.ID)
+	require.Equal(t, 200, upload(in, "in-sandbox", 400).Status, "600 + 400 fits")
+	assert.Equal(t, 400, upload(s, "outside", 11).Status, "the sandbox's bytes count")
+	require.True(t, s.DeleteSandbox(sb.ID))
+	assert.Equal(t, 200, upload(s, "outside", 400).Status, "the deleted sandbox gave its room back")
+
+	// A Versori upload past it: its 409, naming the limit.
+	res = testkit.Do(t, s, testkit.Request{Method: "GET", Path: sbOrg + "/protocols/http/upload-url", Token: mock.AdminToken})
+	require.Equal(t, 200, res.Status, "%s", res.Body)
+	var signed struct{ UploadURL string }
+	res.JSON(t, &signed)
+	u, err := url.Parse(signed.UploadURL)
+	require.NoError(t, err)
+	res = testkit.Do(t, s, testkit.Request{Method: "PUT", Path: u.Path, Body: strings.Repeat("x", 10), ContentType: "application/yaml"})
+	assert.Equal(t, 409, res.Status, "%s", res.Body)
+	assert.Contains(t, string(res.Body), "(-max-blob-bytes 1000)")
+	res = testkit.Do(t, s, testkit.Request{Method: "GET", Path: u.Path})
+	assert.Equal(t, 404, res.Status, "nothing stored: %s", res.Body)
+
+	s.Reset(0)
+	assert.Equal(t, 200, upload(s, "after-reset", 1000).Status, "a reset gave the logos' room back")
+}
+
+// TestInitialStateHeldToEntityCap: a starting state (the command's -state file) past the cap
+// fails New with ErrEntityLimit naming the limit, as a PUT of it would be refused.
+func TestInitialStateHeldToEntityCap(t *testing.T) {
+	big := testkit.New(t, mock.WithVendors("productsup"), mock.WithConnectors(3))
+	st, err := big.State()
+	require.NoError(t, err)
+	_, err = mock.New(mock.WithVendors("productsup"), mock.WithConnectors(0), mock.WithInitialState(st), mock.WithMaxEntities(3))
+	assert.ErrorIs(t, err, mock.ErrEntityLimit)
+	assert.ErrorContains(t, err, "(-max-entities 3)")
+	_, err = mock.New(mock.WithVendors("productsup"), mock.WithConnectors(0), mock.WithInitialState(st), mock.WithMaxEntities(4))
+	assert.NoError(t, err, "4 fits in 4")
 }

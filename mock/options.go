@@ -2,9 +2,11 @@ package mock
 
 import (
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/connectormock/connectormock/fixtures"
+	"github.com/connectormock/connectormock/mock/internal/kit"
 	"github.com/connectormock/connectormock/mock/internal/vendorapi"
 )
 
@@ -64,6 +66,13 @@ type config struct {
 	maxSandboxes int
 	sandboxIdle  time.Duration
 	maxAdminBody int64
+	// adminHosts are the dotted names the admin API answers in Host besides localhost's
+	// (WithAdminHosts), lower case, without port.
+	adminHosts []string
+	// maxBlobBytes bounds the stored files (WithMaxBlobBytes); blobs is the budget that
+	// counts them, the server's own (New) or a child of its parent's (a sandbox).
+	maxBlobBytes int64
+	blobs        *kit.ByteBudget
 	// noCheckers makes kin-openapi check every request body and response itself, as before
 	// the Checkers (see body.go): the reference the fast path's tests compare it with.
 	noCheckers bool
@@ -89,6 +98,7 @@ func defaults() config {
 		maxSandboxes: DefaultMaxSandboxes,
 		sandboxIdle:  DefaultSandboxIdle,
 		maxAdminBody: DefaultMaxAdminBodyBytes,
+		maxBlobBytes: DefaultMaxBlobBytes,
 		journalBody:  DefaultJournalBodyBytes,
 	}
 }
@@ -223,6 +233,10 @@ const (
 	// DefaultMaxAdminBodyBytes bounds admin request bodies (PUT /__admin/state, a sandbox
 	// created with a state): a larger one is refused before it is read.
 	DefaultMaxAdminBodyBytes = 64 << 20
+	// DefaultMaxBlobBytes bounds the bytes of the files clients store (Productsup logos,
+	// Versori uploads), over the server and its sandboxes: 64 MiB keeps them, with the
+	// entities at their cap, well under 1 GB of RSS (see the README's "Limits").
+	DefaultMaxBlobBytes = 64 << 20
 )
 
 // WithInitialState starts the server from st instead of its seeded state, and makes Reset
@@ -263,4 +277,28 @@ func WithSandboxIdleTime(d time.Duration) Option {
 // more without announcing it is cut at the bound.
 func WithMaxAdminBodyBytes(n int64) Option {
 	return func(c *config) { c.maxAdminBody = n }
+}
+
+// WithAdminHosts names the dotted host names (mock.ci.internal) under which clients may reach
+// the admin API, its sandboxes' admin views and the inspector's data, besides localhost, names
+// under .localhost, IP addresses and single-label names (a compose service name): any other
+// dotted name in Host is refused with 403, as DNS rebinding would send it. A port, if given,
+// is ignored; case does not matter.
+func WithAdminHosts(names ...string) Option {
+	return func(c *config) {
+		for _, n := range names {
+			if n = hostName(strings.TrimSpace(n)); n != "" {
+				c.adminHosts = append(c.adminHosts, n)
+			}
+		}
+	}
+}
+
+// WithMaxBlobBytes bounds the bytes of the files clients store, Productsup logos and Versori
+// uploads, counted over the server and its sandboxes (default DefaultMaxBlobBytes; 0 or less:
+// no bound). A file past it is refused in the vendor's shape with a message naming the limit;
+// a state restored by the admin API is taken whole, and further files are refused until
+// room comes back (a reset, a deleted sandbox).
+func WithMaxBlobBytes(n int64) Option {
+	return func(c *config) { c.maxBlobBytes = n }
 }

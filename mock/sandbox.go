@@ -50,8 +50,9 @@ type SandboxOptions struct {
 // ErrSandboxLimit is returned (wrapped) when WithMaxSandboxes sandboxes are alive.
 var ErrSandboxLimit = errors.New("sandbox limit reached")
 
-// ErrEntityLimit is returned (wrapped) for a sandbox whose starting state would take a
-// vendor's entities, counted over the server and its sandboxes, past WithMaxEntities.
+// ErrEntityLimit is returned (wrapped) for a state (SetState, a sandbox's starting state)
+// that would take a vendor's entities, counted over the server and its sandboxes, past
+// WithMaxEntities.
 var ErrEntityLimit = errors.New("entity limit reached")
 
 // fitsEntityCap checks a new sandbox's starting state against the entity cap: states come in
@@ -124,9 +125,9 @@ func (sb *sandbox) info(idle time.Duration) Sandbox {
 // sweep deletes the expired sandboxes; the caller holds mu.
 func (ss *sandboxes) sweep(now time.Time) int {
 	n := 0
-	for id, sb := range ss.byID {
+	for _, sb := range ss.byID {
 		if sb.expired(now, ss.parent.cfg.sandboxIdle) {
-			delete(ss.byID, id)
+			ss.remove(sb)
 			n++
 		}
 	}
@@ -147,7 +148,8 @@ func (ss *sandboxes) create(o SandboxOptions) (*sandbox, error) {
 	p.stateMu.RLock()
 	cfg := p.cfg // cfg.seed included, which Reset and SetState change
 	p.stateMu.RUnlock()
-	cfg.lazy = true // each vendor is built by its first request: an idle sandbox stays small
+	cfg.blobs = p.cfg.blobs.Child() // closed when the sandbox goes: its files' bytes come back
+	cfg.lazy = true                 // each vendor is built by its first request: an idle sandbox stays small
 	cfg.noAdmin = true
 	cfg.adminToken = ""
 	switch {
@@ -162,10 +164,12 @@ func (ss *sandboxes) create(o SandboxOptions) (*sandbox, error) {
 	}
 	srv, err := newServer(cfg, p.auth)
 	if err != nil {
+		cfg.blobs.Close()
 		return nil, err
 	}
 	srv.parent = p
 	if err := p.fitsEntityCap(srv); err != nil {
+		cfg.blobs.Close()
 		return nil, err
 	}
 	sb := &sandbox{id: id, srv: srv, created: now}
@@ -175,6 +179,7 @@ func (ss *sandboxes) create(o SandboxOptions) (*sandbox, error) {
 	// Built outside the lock (a state can take a while); counted again inside it, so that
 	// racing creates cannot pass the bound together.
 	if len(ss.byID) >= p.cfg.maxSandboxes {
+		cfg.blobs.Close()
 		return nil, fmt.Errorf("%w: %d sandboxes are alive (the limit, -max-sandboxes)", ErrSandboxLimit, p.cfg.maxSandboxes)
 	}
 	ss.byID[sb.id] = sb
@@ -191,7 +196,7 @@ func (ss *sandboxes) get(id string) *sandbox {
 		return nil
 	}
 	if sb.expired(now, ss.parent.cfg.sandboxIdle) {
-		delete(ss.byID, id)
+		ss.remove(sb)
 		return nil
 	}
 	sb.lastUsed.Store(now.UnixNano())
@@ -201,9 +206,18 @@ func (ss *sandboxes) get(id string) *sandbox {
 func (ss *sandboxes) delete(id string) bool {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	_, ok := ss.byID[id]
-	delete(ss.byID, id)
+	sb, ok := ss.byID[id]
+	if ok {
+		ss.remove(sb)
+	}
 	return ok
+}
+
+// remove deletes a sandbox and gives its files' bytes back to the server's budget (requests
+// still in it can store no more); the caller holds mu.
+func (ss *sandboxes) remove(sb *sandbox) {
+	delete(ss.byID, sb.id)
+	sb.srv.cfg.blobs.Close()
 }
 
 func (ss *sandboxes) list() []Sandbox {
@@ -304,7 +318,7 @@ func (s *Server) Sandbox(id string) *Server {
 		return nil
 	}
 	if sb.expired(s.cfg.clock(), s.cfg.sandboxIdle) {
-		delete(s.sandboxes.byID, id)
+		s.sandboxes.remove(sb)
 		return nil
 	}
 	return sb.srv

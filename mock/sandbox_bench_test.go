@@ -20,18 +20,22 @@ var sbFirstRequests = []string{
 	"/api/connect/v1/o/" + versori.DocumentedOrganisationID + "/connectors/" + versori.DocumentedConnectorID,
 }
 
-// newSandboxInUse creates a sandbox over the admin API and sends it the first requests,
+// newSandboxInUse creates a sandbox over the admin API and sends it the first requests
+// (a failure is reported with Error and "" returned: it is called from goroutines, where
+// FailNow must not be),
 // failing unless every answer is a success; it returns the sandbox's id.
 func newSandboxInUse(tb testing.TB, s http.Handler) string {
 	r := httptest.NewRequest("POST", mock.AdminPrefix+"/sandboxes", nil)
 	w := httptest.NewRecorder()
 	s.ServeHTTP(w, r)
 	if w.Code != http.StatusCreated {
-		tb.Fatalf("create: %d %s", w.Code, w.Body)
+		tb.Errorf("create: %d %s", w.Code, w.Body)
+		return ""
 	}
 	var sb mock.Sandbox
 	if err := json.Unmarshal(w.Body.Bytes(), &sb); err != nil {
-		tb.Fatal(err)
+		tb.Error(err)
+		return ""
 	}
 	for _, p := range sbFirstRequests {
 		r := httptest.NewRequest("GET", mock.SandboxPrefix+"/"+sb.ID+p, nil)
@@ -39,7 +43,8 @@ func newSandboxInUse(tb testing.TB, s http.Handler) string {
 		w := httptest.NewRecorder()
 		s.ServeHTTP(w, r)
 		if w.Code != http.StatusOK {
-			tb.Fatalf("GET %s: %d %s", p, w.Code, w.Body)
+			tb.Errorf("GET %s: %d %s", p, w.Code, w.Body)
+			return ""
 		}
 	}
 	return sb.ID

@@ -67,6 +67,7 @@ func New(opts ...Option) (*Server, error) {
 	if err := checkVendorNames(cfg.vendors); err != nil {
 		return nil, err
 	}
+	cfg.blobs = kit.NewByteBudget(cfg.maxBlobBytes) // the process's: its sandboxes take children
 	s, err := newServer(cfg, newAuthenticator(cfg.principals))
 	if err != nil {
 		return nil, err
@@ -144,9 +145,12 @@ func (s *Server) family() []*Server {
 	}
 	out := []*Server{root}
 	if ss := root.sandboxes; ss != nil {
+		now := root.cfg.clock()
 		ss.mu.Lock()
 		for _, sb := range ss.byID {
-			out = append(out, sb.srv)
+			if !sb.expired(now, root.cfg.sandboxIdle) { // deleted already, for every client
+				out = append(out, sb.srv)
+			}
 		}
 		ss.mu.Unlock()
 	}
@@ -340,7 +344,7 @@ func (s *Server) Seed() uint64 {
 
 // vendorConfig is what the vendors are (re)built from.
 func (s *Server) vendorConfig() vendorapi.Config {
-	return vendorapi.Config{Seed: s.cfg.seed, Connectors: s.cfg.connectors, Clock: s.cfg.clock, WorkDuration: s.cfg.workDuration}
+	return vendorapi.Config{Seed: s.cfg.seed, Connectors: s.cfg.connectors, Clock: s.cfg.clock, WorkDuration: s.cfg.workDuration, Blobs: s.cfg.blobs}
 }
 
 // notFound answers a path that belongs to no vendor. No vendor's shape fits, so it uses the

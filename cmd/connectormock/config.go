@@ -42,6 +42,9 @@ type config struct {
 	maxSandboxes int
 	sandboxIdle  time.Duration
 	maxAdminBody int64
+	maxBlobBytes int64
+	// adminHosts is -admin-hosts: comma-separated dotted names the admin API answers under.
+	adminHosts string
 }
 
 // usageError is a mistake in the command line or the environment: the command exits 2 for it,
@@ -183,10 +186,14 @@ func loadEnv(args []string, lookup func(string) (string, bool), stderr io.Writer
 	for _, n := range []struct {
 		name string
 		v    int64
-	}{{"max-entities", int64(c.maxEntities)}, {"max-faults", int64(c.maxFaults)}, {"max-sandboxes", int64(c.maxSandboxes)}, {"max-admin-body", c.maxAdminBody}} {
+	}{{"max-entities", int64(c.maxEntities)}, {"max-faults", int64(c.maxFaults)}, {"max-sandboxes", int64(c.maxSandboxes)}, {"max-admin-body", c.maxAdminBody}, {"max-blob-bytes", c.maxBlobBytes}} {
 		if n.v < 0 {
 			return c, fmt.Errorf("-%s %d: must not be negative", n.name, n.v)
 		}
+	}
+	if c.maxAdminBody == 0 {
+		// It would refuse every admin body, {} included: never what was meant.
+		return c, errors.New("-max-admin-body 0: must be at least 1 (it bounds admin bodies; 0 would refuse even {})")
 	}
 	if c.workDuration < 0 || c.sandboxIdle < 0 {
 		return c, errors.New("-work-duration and -sandbox-idle must not be negative")
@@ -229,6 +236,8 @@ func (c config) options(log *slog.Logger) []mock.Option {
 		mock.WithMaxAdminBodyBytes(c.maxAdminBody),
 		mock.WithJournalBodyBytes(c.journalBody),
 		mock.WithCORSOrigins(c.corsList()...),
+		mock.WithAdminHosts(strings.Split(c.adminHosts, ",")...),
+		mock.WithMaxBlobBytes(c.maxBlobBytes),
 	}
 	if c.noCORS {
 		opts = append(opts, mock.WithoutCORS())
@@ -298,10 +307,12 @@ func flagSet(c *config, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&c.stateFile, "state", "", "start from this state file (what GET "+mock.AdminPrefix+"/state answers); "+mock.AdminPrefix+"/reset returns to it")
 	fs.StringVar(&c.saveState, "save-state", "", "write the state to this file on a graceful shutdown (the same file as -state: a stub that remembers)")
 	fs.IntVar(&c.maxEntities, "max-entities", mock.DefaultMaxEntities, "entities each vendor may store; creates beyond are refused in the vendor's shape (0: no limit)")
-	fs.IntVar(&c.maxFaults, "max-faults", mock.DefaultMaxFaults, "scripted faults held at once")
+	fs.IntVar(&c.maxFaults, "max-faults", mock.DefaultMaxFaults, "scripted faults held at once (0 refuses every fault)")
 	fs.IntVar(&c.maxSandboxes, "max-sandboxes", mock.DefaultMaxSandboxes, "sandboxes alive at once (0 switches them off)")
 	fs.DurationVar(&c.sandboxIdle, "sandbox-idle", mock.DefaultSandboxIdle, "a sandbox without a request for this long is deleted (0: never)")
-	fs.Int64Var(&c.maxAdminBody, "max-admin-body", mock.DefaultMaxAdminBodyBytes, "bytes an admin request body may hold (PUT "+mock.AdminPrefix+"/state, a sandbox's state); larger ones are refused unread")
+	fs.Int64Var(&c.maxAdminBody, "max-admin-body", mock.DefaultMaxAdminBodyBytes, "bytes an admin request body may hold (PUT "+mock.AdminPrefix+"/state, a sandbox's state); larger ones are refused unread (at least 1)")
+	fs.Int64Var(&c.maxBlobBytes, "max-blob-bytes", mock.DefaultMaxBlobBytes, "bytes the files clients store (Productsup logos, Versori uploads) may hold, over the mock and its sandboxes; files beyond are refused in the vendor's shape (0: no limit)")
+	fs.StringVar(&c.adminHosts, "admin-hosts", "", "comma-separated dotted host names (mock.ci.internal) the admin API answers under, besides localhost, IP addresses and single-label names: any other dotted name is refused, as DNS rebinding would send it")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: connectormock [flags]\n\nA contract mock of connector-management APIs (%s).\n"+
 			"Every flag can also be set by its environment variable, %sFLAG_NAME; the flag wins.\n\nFlags:\n",

@@ -35,7 +35,16 @@ import (
 // version from the build info is printed.
 var version string
 
+// defaultMemoryLimit is the Go runtime's soft memory limit unless GOMEMLIMIT sets one. At
+// every limit's default (-max-entities for each vendor, -max-blob-bytes) the live heap is about
+// 450 MB; without a limit the collector lets the heap grow to twice that before it runs (948 MB
+// of RSS measured), with it RSS stays near 800 MB (see the README's "Limits").
+const defaultMemoryLimit = 768 << 20
+
 func main() {
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 	err := run(stopOnSignal(), os.Args[1:], os.Stdout, os.Stderr)
 	if err != nil && !errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintln(os.Stderr, "connectormock:", err)
@@ -212,13 +221,24 @@ func place(data []byte, err error, fallback int64) string {
 }
 
 // saveState writes the state to path through a temporary file in the same directory, renamed
-// over it once complete: a crash mid-write leaves the old file, never half a state.
+// over it once complete: a crash mid-write leaves the old file, never half a state. The file
+// keeps the mode of the one it replaces, else gets 0644: the state holds what the vendor APIs
+// serve to any token holder, nothing secret, and a team's state.json saved by a container's
+// user must stay readable by the host's (CreateTemp's 0600 would lock them out).
 func saveState(srv *mock.Server, path string) error {
 	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("-save-state: %w", err)
 	}
 	defer os.Remove(f.Name()) // gone after the rename; cleans up after a failure
+	mode := os.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	if err := f.Chmod(mode); err != nil {
+		f.Close()
+		return fmt.Errorf("-save-state %s: %w", path, err)
+	}
 	if err := srv.WriteState(f); err != nil {
 		f.Close()
 		return fmt.Errorf("-save-state %s: %w", path, err)

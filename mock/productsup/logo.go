@@ -69,8 +69,15 @@ func (a *API) uploadLogo(w http.ResponseWriter, r *http.Request, c *vendorapi.Ca
 			v := &conn.Versions[i]
 			major := fx.Major(v.Version)
 			url := base + logoPrefix + "connectors/" + conn.ID + "/" + strconv.Itoa(major) + "/logo.svg"
+			key, blobs := logoKey(conn.ID, major), e.s.cfg.Blobs
+			replaced := int64(len(e.st.logos[key])) // its room counts for the new one
+			blobs.Release(replaced)
+			if !blobs.Reserve(int64(len(data))) {
+				blobs.Charge(replaced)
+				return nil, fieldRule("logo", blobs.FullMessage(int64(len(data))))
+			}
 			v.Logo, v.UpdatedAt = &url, fx.Time(e.s.clock())
-			e.st.logos[logoKey(conn.ID, major)] = data
+			e.st.logos[key] = data
 			return nil, nil
 		})
 	if err != nil {
@@ -128,4 +135,17 @@ func (a *mounted) serveLogo(w http.ResponseWriter, r *http.Request) {
 			_, _ = w.Write(data) // the client went away: nothing to do
 		}
 	}
+}
+
+// logoBytes is what the state's logos hold, as charged to the file budget
+// (vendorapi.Config.Blobs): released when a reset or a restore replaces the state.
+func (st *state) logoBytes() int64 {
+	if st == nil {
+		return 0
+	}
+	n := 0
+	for _, data := range st.logos {
+		n += len(data)
+	}
+	return int64(n)
 }

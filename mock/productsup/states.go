@@ -131,7 +131,41 @@ func (s *Store) startWork(st *state, action, owner string, c *fx.Connector, i in
 	st.byVersion[key] = append(st.byVersion[key], w.ID)
 	st.byOwner[w.Owner] = append(st.byOwner[w.Owner], w.ID)
 	st.pending = append(st.pending, w.ID)
+	if len(st.byVersion[key]) >= 2*KeptStates {
+		st.pruneWork(key)
+	}
 	return w
+}
+
+// KeptStates is how many of a version's background states are kept at least: a client that
+// configures a version in a loop must not grow the store without bound, and the entity cap
+// counts connectors, not states. Once a version has 2*KeptStates, its finished states older
+// than the last KeptStates are dropped (their ids then answer 404), except the latest of each
+// action, which the lifecycle reads (a build's result) and the latest-state endpoint answers.
+// Dropping in batches keeps it amortised: one pass over the state order per KeptStates starts.
+const KeptStates = 50
+
+// pruneWork drops the version's states that KeptStates allows. Under the write lock, on an
+// owned state.
+func (st *state) pruneWork(key string) {
+	ids := st.byVersion[key]
+	latest := map[string]string{} // action -> its latest state's id
+	for _, id := range ids {
+		latest[st.work[id].Name] = id
+	}
+	drop := map[string]bool{}
+	kept := make([]string, 0, KeptStates+len(latest))
+	for k, id := range ids {
+		w := st.work[id]
+		if k < len(ids)-KeptStates && w.Status != statusPending && latest[w.Name] != id {
+			drop[id] = true
+			delete(st.work, id)
+			continue
+		}
+		kept = append(kept, id)
+	}
+	st.byVersion[key] = kept
+	st.workOrder = slices.DeleteFunc(st.workOrder, func(id string) bool { return drop[id] })
 }
 
 func versionKey(id string, major int) string { return id + "/" + strconv.Itoa(major) }

@@ -348,6 +348,7 @@ func (s *Store) reset(cfg vendorapi.Config) {
 	st := seeded(cfg)
 	s.mu.LockUnseeded()
 	defer s.mu.Unlock()
+	cfg.Blobs.Release(s.st.logoBytes())
 	s.st, s.owned, s.workFor, s.cfg = st, false, cfg.WorkDuration, cfg
 }
 
@@ -480,6 +481,8 @@ func (s *Store) Restore(data json.RawMessage) error {
 			st.pending = append(st.pending, w.ID)
 		}
 	}
+	s.cfg.Blobs.Release(s.st.logoBytes())
+	s.cfg.Blobs.Charge(st.logoBytes()) // a restore is taken whole (kit.ByteBudget.Charge)
 	s.st, s.owned = st, true
 	return nil
 }

@@ -97,6 +97,7 @@ type Store struct {
 	created int // ids handed out through the API so far, to derive the next one
 	// uploads are the issued upload URLs by id (see uploads.go): not state a snapshot keeps.
 	uploads map[string]*upload
+	blobs   *kit.ByteBudget // what uploaded files are charged to (vendorapi.Config.Blobs)
 	// oauth is the OAuth 2.0 flow's states, codes and tokens (see oauth2.go): not state a
 	// snapshot keeps either.
 	oauth *oauth
@@ -119,7 +120,8 @@ func (s *Store) reset(cfg vendorapi.Config) {
 	st := seeded(cfg)
 	s.mu.LockUnseeded()
 	defer s.mu.Unlock()
-	s.seed, s.st, s.created, s.uploads, s.oauth = cfg.Seed, st, 0, nil, nil
+	s.dropUploads()
+	s.seed, s.st, s.created, s.uploads, s.oauth, s.blobs = cfg.Seed, st, 0, nil, nil, cfg.Blobs
 }
 
 // writable is the state to change: the shared seeded state is copied first. Callers hold mu
@@ -206,6 +208,7 @@ func (s *Store) Restore(data json.RawMessage) error {
 	defer s.mu.Unlock()
 	// Upload URLs and OAuth flows belong to the state replaced, and their ids come from the
 	// counter restored: they go.
+	s.dropUploads()
 	s.st, s.created, s.uploads, s.oauth = st, snap.Created, nil, nil
 	if snap.Seed != 0 {
 		s.seed = snap.Seed

@@ -127,8 +127,19 @@ func (s *Store) putUpload(id, contentType string, length int64, data []byte) err
 	if err := bad.orNil(); err != nil {
 		return err
 	}
+	if !s.blobs.Reserve(int64(len(data))) {
+		return &ConflictError{Reason: s.blobs.FullMessage(int64(len(data)))}
+	}
 	u.data, u.dataType = data, contentType
 	return nil
+}
+
+// dropUploads gives the uploaded files' bytes back to the file budget before a reset or a
+// restore drops them. Callers hold mu for writing.
+func (s *Store) dropUploads() {
+	for _, u := range s.uploads {
+		s.blobs.Release(int64(len(u.data)))
+	}
 }
 
 // uploaded is the file of an upload URL; a URL without its PUT yet is not found.

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/connectormock/connectormock/mock/internal/kit"
 	"github.com/connectormock/connectormock/openapi"
 )
 
@@ -194,6 +195,10 @@ type Config struct {
 	// lazily, when a request or a store method looks at it (no timers). 0 completes work at
 	// once, at its next look.
 	WorkDuration time.Duration
+	// Blobs is the budget of the files clients store (logos, uploads): Reserve a file's bytes
+	// before storing it (refuse it in the vendor's shape, naming -max-blob-bytes, when that
+	// fails), Release them when it goes, Charge what a restored state brings. nil: no bound.
+	Blobs *kit.ByteBudget
 }
 
 // HandlerFunc serves one operation of a vendor. The request has been authenticated and

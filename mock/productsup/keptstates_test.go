@@ -16,6 +16,7 @@ import (
 func TestKeptStatesBound(t *testing.T) {
 	s := testkit.New(t)
 	p := newPipeline(t, s)
+	p.configureVCS()
 	p.ok("PUT", p.path+"/secret-registrations", `{"secret-registrations":["amazon/seller"]}`)
 	first := p.latest("update_configuration")["id"].(string)
 	s.CompleteWork()

@@ -194,3 +194,19 @@ func TestImportHTTPConnector(t *testing.T) {
 	require.NoError(t, err)
 	assert.JSONEq(t, string(before), string(after), "refused imports change nothing")
 }
+
+// TestPendingUploadsBounded: a client that asks for upload URLs and never uses them makes the
+// mock forget the oldest unused one past versori.MaxPendingUploads; used ones keep their file.
+func TestPendingUploadsBounded(t *testing.T) {
+	s := newServer(t)
+	_, used := uploadURL(t, s, "")
+	require.Equal(t, 200, raw(t, s, "PUT", used, "application/yaml", []byte("kept")).Code)
+	_, oldest := uploadURL(t, s, "")
+	_, second := uploadURL(t, s, "")
+	for range versori.MaxPendingUploads - 1 {
+		uploadURL(t, s, "")
+	}
+	assert.Equal(t, 404, raw(t, s, "PUT", oldest, "application/yaml", []byte("late")).Code, "the oldest unused URL is forgotten")
+	assert.Equal(t, 200, raw(t, s, "PUT", second, "application/yaml", []byte("fits")).Code, "the others still take their PUT")
+	assert.Equal(t, "kept", raw(t, s, "GET", used, "", nil).Body.String(), "a used URL keeps its file")
+}

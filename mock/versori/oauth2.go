@@ -57,9 +57,42 @@ type oauthCode struct {
 
 // oauth is the flow's bookkeeping; Store.mu guards it.
 type oauth struct {
-	states map[string]*oauthState
-	codes  map[string]*oauthCode
-	tokens map[string]string // refresh token -> scope
+	states bounded[*oauthState]
+	codes  bounded[*oauthCode]
+	tokens bounded[string] // refresh token -> scope
+}
+
+// MaxOAuthEntries bounds each kind of OAuth bookkeeping a store holds (flows started, codes
+// issued, refresh tokens): the authorize endpoint answers anyone, so a client looping on it
+// would otherwise grow the mock without end. Past the bound the oldest entry is forgotten
+// (using it is then refused as unknown).
+const MaxOAuthEntries = 1000
+
+// bounded is a map that forgets its oldest entries past MaxOAuthEntries.
+type bounded[V any] struct {
+	m     map[string]V
+	order []string // keys in insertion order; some may be gone from m already
+}
+
+func (b *bounded[V]) put(k string, v V) {
+	if b.m == nil {
+		b.m = map[string]V{}
+	}
+	b.m[k] = v
+	b.order = append(b.order, k)
+	for len(b.m) > MaxOAuthEntries {
+		delete(b.m, b.order[0])
+		b.order = b.order[1:]
+	}
+	if len(b.order) > 2*MaxOAuthEntries { // drop the keys used up since, so order stays bounded too
+		live := b.order[:0:0]
+		for _, k := range b.order {
+			if _, ok := b.m[k]; ok {
+				live = append(live, k)
+			}
+		}
+		b.order = live
+	}
 }
 
 // OAuth2Initialise is an InitialiseOAuth2ConnectionRequest.
@@ -145,7 +178,7 @@ func (s *Store) initialiseOAuth2(org, connector string, in OAuth2Initialise, red
 	state := strings.ToLower(s.newID())
 	st := &oauthState{org: e.stored.OrganisationID, connector: e.stored.ID, connection: conn.ID, credential: cc.Credential.ID,
 		clientID: in.ClientID, redirectURI: redirectURI, scope: strings.Join(scopes, " "), expires: s.now().Add(oauthValidity)}
-	s.flow().states[state] = st
+	s.flow().states.put(state, st)
 	q := authorize.Query()
 	for k, vs := range extra {
 		q[k] = vs
@@ -165,7 +198,7 @@ func (s *Store) initialiseOAuth2(org, connector string, in OAuth2Initialise, red
 // flow is the store's OAuth bookkeeping, made on first use. Callers hold mu for writing.
 func (s *Store) flow() *oauth {
 	if s.oauth == nil {
-		s.oauth = &oauth{states: map[string]*oauthState{}, codes: map[string]*oauthCode{}, tokens: map[string]string{}}
+		s.oauth = &oauth{}
 	}
 	return s.oauth
 }
@@ -221,7 +254,7 @@ func (s *Store) issueCode(clientID, redirectURI, scope string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	code := "code-" + strings.ToLower(s.newID())
-	s.flow().codes[code] = &oauthCode{clientID: clientID, redirectURI: redirectURI, scope: scope, expires: s.now().Add(oauthValidity)}
+	s.flow().codes.put(code, &oauthCode{clientID: clientID, redirectURI: redirectURI, scope: scope, expires: s.now().Add(oauthValidity)})
 	return code
 }
 
@@ -275,37 +308,37 @@ func (s *Store) exchange(code, clientID, redirectURI string) (tokenResponse, str
 }
 
 func (s *Store) exchangeLocked(code, clientID, redirectURI string) (tokenResponse, string) {
-	c := s.flow().codes[code]
+	c := s.flow().codes.m[code]
 	switch {
 	case c == nil:
 		return tokenResponse{}, oauthUnknownCode
 	case s.now().After(c.expires):
-		delete(s.oauth.codes, code)
+		delete(s.oauth.codes.m, code)
 		return tokenResponse{}, oauthCodeExpired
 	case clientID != "" && clientID != c.clientID:
 		return tokenResponse{}, oauthOtherClient
 	case redirectURI != c.redirectURI:
 		return tokenResponse{}, oauthRedirectDiffers
 	}
-	delete(s.oauth.codes, code)
+	delete(s.oauth.codes.m, code)
 	return s.newTokens(c.scope), ""
 }
 
 func (s *Store) refresh(token string) (tokenResponse, string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	scope, ok := s.flow().tokens[token]
+	scope, ok := s.flow().tokens.m[token]
 	if !ok {
 		return tokenResponse{}, oauthUnknownRefresh
 	}
-	delete(s.oauth.tokens, token)
+	delete(s.oauth.tokens.m, token)
 	return s.newTokens(scope), ""
 }
 
 // newTokens issues an access token and a (one-use) refresh token. Callers hold mu.
 func (s *Store) newTokens(scope string) tokenResponse {
 	refresh := "refresh-" + strings.ToLower(s.newID())
-	s.oauth.tokens[refresh] = scope
+	s.oauth.tokens.put(refresh, scope)
 	return tokenResponse{AccessToken: "access-" + strings.ToLower(s.newID()), TokenType: "Bearer", ExpiresIn: 3600, RefreshToken: refresh, Scope: scope}
 }
 
@@ -332,15 +365,15 @@ func (a *API) callback(w http.ResponseWriter, r *http.Request) {
 func (s *Store) completeOAuth2(state, code string) (*fx.Connection, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := s.flow().states[state]
+	st := s.flow().states.m[state]
 	switch {
 	case st == nil:
 		return nil, &InvalidError{Fields: []FieldError{{"state", msgUnknownState}}}
 	case s.now().After(st.expires):
-		delete(s.oauth.states, state)
+		delete(s.oauth.states.m, state)
 		return nil, &InvalidError{Fields: []FieldError{{"state", msgUnknownState}}}
 	}
-	delete(s.oauth.states, state) // used once, whatever follows
+	delete(s.oauth.states.m, state) // used once, whatever follows
 	tokens, problem := s.exchangeLocked(code, st.clientID, st.redirectURI)
 	if problem != "" {
 		return nil, &InvalidError{Fields: []FieldError{{"code", problem}}}

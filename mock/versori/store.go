@@ -97,7 +97,11 @@ type Store struct {
 	created int // ids handed out through the API so far, to derive the next one
 	// uploads are the issued upload URLs by id (see uploads.go): not state a snapshot keeps.
 	uploads map[string]*upload
-	blobs   *kit.ByteBudget // what uploaded files are charged to (vendorapi.Config.Blobs)
+	// issued are the upload ids in the order they were issued, and unused how many of them
+	// have had no PUT yet: what MaxPendingUploads bounds.
+	issued []string
+	unused int
+	blobs  *kit.ByteBudget // what uploaded files are charged to (vendorapi.Config.Blobs)
 	// oauth is the OAuth 2.0 flow's states, codes and tokens (see oauth2.go): not state a
 	// snapshot keeps either.
 	oauth *oauth

@@ -55,6 +55,12 @@ func (a *API) getUploadURL(w http.ResponseWriter, r *http.Request, c *vendorapi.
 	a.answer(w, http.StatusOK, SignedURL{UploadURL: u, URL: u}, nil)
 }
 
+// MaxPendingUploads bounds the upload URLs issued and not used yet, in one store: a client
+// that asks for URLs it never uses (a retry loop, a fuzzer) makes the mock hold at most this
+// many; past it the oldest unused one is forgotten (its PUT is then a 404, as an unknown URL).
+// Used ones hold their file, which the file budget (-max-blob-bytes) bounds.
+const MaxPendingUploads = 1000
+
 // newUpload issues an upload id for the organisation.
 func (s *Store) newUpload(org, contentType string, length int64) string {
 	s.mu.Lock()
@@ -64,6 +70,16 @@ func (s *Store) newUpload(org, contentType string, length int64) string {
 		s.uploads = map[string]*upload{}
 	}
 	s.uploads[id] = &upload{org: strings.ToUpper(org), contentType: contentType, contentLength: length, expires: s.now().Add(uploadValidity)}
+	s.issued = append(s.issued, id)
+	s.unused++
+	for s.unused > MaxPendingUploads {
+		oldest := s.issued[0]
+		s.issued = s.issued[1:]
+		if u := s.uploads[oldest]; u != nil && u.data == nil {
+			delete(s.uploads, oldest)
+			s.unused--
+		}
+	}
 	return id
 }
 
@@ -131,6 +147,7 @@ func (s *Store) putUpload(id, contentType string, length int64, data []byte) err
 		return &ConflictError{Reason: s.blobs.FullMessage(int64(len(data)))}
 	}
 	u.data, u.dataType = data, contentType
+	s.unused--
 	return nil
 }
 
@@ -140,6 +157,7 @@ func (s *Store) dropUploads() {
 	for _, u := range s.uploads {
 		s.blobs.Release(int64(len(u.data)))
 	}
+	s.issued, s.unused = nil, 0
 }
 
 // uploaded is the file of an upload URL; a URL without its PUT yet is not found.

@@ -35,7 +35,9 @@
 // as it is, with no copy, while typed access (Store methods) hands out copies. That lets stores
 // share state: the seeded state of a (seed, count) is built once per process (kit.Seeded) and
 // every store seeded so points at it; its first write copies the maps and lists (pointers, not
-// values) and owns them from then on, and Reset points back at the shared state. Each app's
+// values) and owns them from then on, and Reset points back at the shared state. The process
+// keeps the default seed's state for good and the 16 other seeds used last (kit.MaxOtherSeeds);
+// an older one is built again, identically, when asked for. Each app's
 // connectors are kept in List's order as they are written (by sequence number, in a
 // kit.Sorted), so a page is a binary search for its token's place and a slice of the page's
 // length: no scan, no sort, whatever the store's size. Apps are kept so too, for Apps.List.

@@ -32,6 +32,8 @@
 // for each seed and count (kit.Seeded) and shared by every store seeded alike: a store points
 // at it until its first write, which copies the map and the list order (pointers, not
 // connectors); Reset points back at it.
+// (The process keeps the default seed's state for good and the 16 other seeds used last,
+// kit.MaxOtherSeeds; an older one is built again, identically, when asked for.)
 //
 // The list order is the order connectors were first stored in, kept at write time (kit.Sorted
 // by position): the unfiltered page is a slice of it and its total the order's length, so a

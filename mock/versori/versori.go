@@ -38,6 +38,8 @@
 // server after the first seeds in pointers. A store copies it on its first write (its map
 // and its orders, pointers only, not connectors) and owns the copy; Reset points back at
 // the shared state.
+// (The process keeps the default seed's state for good and the 16 other seeds used last,
+// kit.MaxOtherSeeds; an older one is built again, identically, when asked for.)
 //
 // Each organisation keeps its connectors in list orders (kit.Sorted, keys ending with the
 // id): updatedAt:desc, the default, from the start; any other sort from its first list (one

@@ -226,8 +226,8 @@ func (s *Server) recordExchange(r *http.Request, x *exchange, vendor string, sta
 	var truncated bool
 	e.respHeaders, truncated = keepHeaders(x.rec.Header())
 	e.HeadersTruncated = e.HeadersTruncated || truncated
-	e.RequestBody, e.RequestBodySize, e.RequestBodyTruncated = x.reqBody.result(r.ContentLength)
-	e.ResponseBody, e.ResponseBodySize, e.ResponseBodyTruncated = x.rec.kept.result(-1)
+	e.RequestBody, e.RequestBodySize, e.RequestBodyTruncated = x.reqBody.result(r.ContentLength, x.call.Body)
+	e.ResponseBody, e.ResponseBodySize, e.ResponseBodyTruncated = x.rec.kept.result(-1, nil)
 	s.journal.add(e)
 }
 

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"sync"
+	"unsafe"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
@@ -93,11 +94,18 @@ func (c *capture) Write(p []byte) (int, error) {
 
 // result is what the journal keeps: the body's start, its size and whether it was cut. size
 // is what the body claims to hold (a request's Content-Length), -1 when unknown: a body the
-// pipeline did not read to its end is at least that large.
-func (c *capture) result(size int64) (string, int64, bool) {
+// pipeline did not read to its end is at least that large. whole is the body as the pipeline
+// read it, nil when it did not: a whole body that fits is kept as it is, without a copy.
+func (c *capture) result(size int64, whole []byte) (string, int64, bool) {
 	total := c.total
 	if !c.eof && size > total {
 		total = size
+	}
+	if c.eof && len(whole) > 0 && int64(len(whole)) == total && len(whole) <= c.limit && bytes.Equal(whole, c.buf.Bytes()) {
+		// whole is the request's Call.Body, read-only for everyone once read (see
+		// vendorapi.Call), and allocated for this request alone (readBody, singleJSONValue):
+		// the journal may share it.
+		return unsafe.String(unsafe.SliceData(whole), len(whole)), total, false
 	}
 	return c.buf.String(), total, total > int64(c.buf.Len())
 }

@@ -81,9 +81,9 @@ type Request struct {
 	ResponseBodySize      int64  `json:"responseBodySize,omitempty"`
 	ResponseBodyTruncated bool   `json:"responseBodyTruncated,omitempty"`
 
-	// masked is set once the secrets of the bodies have been masked and the headers built
-	// from reqHeaders and respHeaders: on the entry's first read, not on the request's way,
-	// and once.
+	// masked is set once the secrets of the query and the bodies have been masked and the
+	// headers built from reqHeaders and respHeaders: on the entry's first read, not on the
+	// request's way, and once.
 	masked bool
 	// reqHeaders and respHeaders are the headers as kept on the request's way, until the first
 	// read turns them into RequestHeaders and ResponseHeaders (see flatHeaders).
@@ -153,6 +153,7 @@ func (j *journal) since(after uint64) ([]Request, uint64) {
 			if !e.masked {
 				e.RequestHeaders, e.ResponseHeaders = e.reqHeaders.header(requestSecrets), e.respHeaders.header(responseSecrets)
 				e.reqHeaders, e.respHeaders = nil, nil // the copies need not keep the secrets
+				e.Query = maskQuery(e.Query)
 				e.RequestBody = maskBody(e.RequestBody, e.RequestHeaders)
 				e.ResponseBody = maskBody(e.ResponseBody, e.ResponseHeaders)
 				e.masked = true
@@ -186,7 +187,7 @@ func (s *Server) entry(r *http.Request, vendor, op string, status int, start tim
 		Time:        start,
 		Method:      r.Method,
 		Path:        r.URL.Path,
-		Query:       maskQuery(r.URL.RawQuery),
+		Query:       r.URL.RawQuery, // masked on the entry's first read
 		Vendor:      vendor,
 		OperationID: op,
 		Status:      status,
@@ -332,7 +333,7 @@ func (f flatHeaders) header(secrets []string) http.Header {
 // passwords, client secrets, API keys, access and refresh tokens. Page tokens are not secrets
 // and stay readable.
 func secretName(name string) bool {
-	n := strings.ToLower(strings.NewReplacer("_", "", "-", "").Replace(name))
+	n := strings.ToLower(nameSeparators.Replace(name))
 	switch {
 	case strings.Contains(n, "pagetoken"):
 		return false
@@ -342,6 +343,10 @@ func secretName(name string) bool {
 	}
 	return false
 }
+
+// nameSeparators are what secretName ignores in a name ("client_secret", "X-Api-Key"); built
+// once, as a Replacer's first use builds its tables.
+var nameSeparators = strings.NewReplacer("_", "", "-", "")
 
 // maskQuery masks the values of secret parameters in a raw query, leaving the rest as sent.
 func maskQuery(q string) string {

@@ -29,6 +29,8 @@ type exchange struct {
 	// reqBody keeps the start of the request body as the pipeline reads it, through tee.
 	reqBody capture
 	tee     teeBody
+	// scratch is where parameters are written as JSON for their Checkers (paramPlan.valid).
+	scratch []byte
 }
 
 var exchanges = sync.Pool{New: func() any { return new(exchange) }}
@@ -51,9 +53,12 @@ func newExchange(w http.ResponseWriter, r *http.Request, keepBody bool, journalB
 // release clears the exchange (it must not keep the request, its body or its answer alive)
 // and pools it.
 func (x *exchange) release() {
-	body, kept, req := x.rec.body, x.rec.kept.buf, x.reqBody.buf
+	body, kept, req, scratch := x.rec.body, x.rec.kept.buf, x.reqBody.buf, x.scratch
 	*x = exchange{}
 	x.rec.body, x.rec.kept.buf, x.reqBody.buf = reuse(body), reuse(kept), reuse(req)
+	if cap(scratch) <= maxKeptBody {
+		x.scratch = scratch[:0]
+	}
 	exchanges.Put(x)
 }
 

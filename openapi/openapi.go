@@ -1,9 +1,10 @@
 // Package openapi holds connectormock's own OpenAPI 3.0.3 contracts, one per vendor, embedded
 // in the binary, and the one loader that turns them into validated documents and routers.
 //
-// Each spec is parsed and validated once per process: the first [Load] of a vendor pays for
-// it, every later call (from any goroutine, any server, any test) gets the same *Spec. Nothing
-// on the request path reads a spec file again.
+// Each spec is parsed once per process: the first [Load] of a vendor pays for it, every later
+// call (from any goroutine, any server, any test) gets the same *Spec. Nothing on the request
+// path reads a spec file again. The embedded specs are validated by this package's tests, not
+// at run time (see parse): they cannot change after the build. [Parse] validates any other.
 //
 //	spec, err := openapi.Load("productsup")
 //	if err != nil { ... }            // names the file and the JSON pointer at fault
@@ -83,7 +84,7 @@ func Names() []string {
 	return names
 }
 
-// Load returns the embedded spec of the named vendor, parsing and validating it on first use.
+// Load returns the embedded spec of the named vendor, parsing it on first use.
 func Load(name string) (*Spec, error) {
 	load, ok := loaders[name]
 	if !ok {

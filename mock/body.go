@@ -17,8 +17,9 @@ import (
 // trailing-data check read it once more, and the handler decoded it again into its own type.
 // Now the mount reads it once (readBody) and asks the operation's compiled Checker (package
 // contract) whether kin-openapi would accept it, trailing data included, in one pass over the
-// bytes that allocates nothing. When the Checker says yes, kin-openapi validates the
-// parameters alone and the handler gets the bytes (Call.Body, and r.Body as before). Anything
+// bytes that allocates nothing. When the Checker says yes, the parameters are validated alone
+// (by their own Checkers when the operation has a paramPlan, see validate.go, else by
+// kin-openapi) and the handler gets the bytes (Call.Body, and r.Body as before). Anything
 // else (the Checker says no, the content type is not plain JSON, the schema uses a keyword the
 // Checker leaves to kin-openapi, the body could not be read) goes down the path every request
 // took before, fed the same bytes (replay): kin-openapi judges and words the 400 itself. So

@@ -171,9 +171,10 @@ func (m *mount) serve(x *exchange, r *http.Request) (*routers.Route, error) {
 	x.route.Operation = m.spec.Unsecured[route.Operation]
 	x.input = openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: &x.route, Options: m.options}
 	input := &x.input
-	// The body is read once, here. When a Checker finds it valid, kin-openapi checks the
-	// parameters alone; otherwise it validates the whole request as it always did, from the
-	// same bytes, and words the 400 (see body.go).
+	// The body is read once, here. When a Checker finds it valid, the parameters are checked
+	// alone (by their Checkers when they can: see validate.go); otherwise kin-openapi
+	// validates the whole request as it always did, from the same bytes, and words the 400
+	// (see body.go).
 	checked := false
 	if hasBody && route.Operation.RequestBody != nil {
 		data, err := readBody(r)

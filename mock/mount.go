@@ -1,7 +1,6 @@
 package mock
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -332,7 +331,7 @@ func singleJSONValue(r *http.Request) ([]byte, *vendorapi.Error) {
 	if err != nil {
 		return nil, nil // the validator has reported unreadable bodies already
 	}
-	r.Body = io.NopCloser(bytes.NewReader(data))
+	r.Body = newBodyReader(data)
 	if len(data) == 0 {
 		return nil, nil
 	}

@@ -17,8 +17,9 @@ import (
 // trailing-data check read it once more, and the handler decoded it again into its own type.
 // Now the mount reads it once (readBody) and asks the operation's compiled Checker (package
 // contract) whether kin-openapi would accept it, trailing data included, in one pass over the
-// bytes that allocates nothing. When the Checker says yes, kin-openapi validates the
-// parameters alone and the handler gets the bytes (Call.Body, and r.Body as before). Anything
+// bytes that allocates nothing. When the Checker says yes, the parameters are validated alone
+// (by their own Checkers when the operation has a paramPlan, see validate.go, else by
+// kin-openapi) and the handler gets the bytes (Call.Body, and r.Body as before). Anything
 // else (the Checker says no, the content type is not plain JSON, the schema uses a keyword the
 // Checker leaves to kin-openapi, the body could not be read) goes down the path every request
 // took before, fed the same bytes (replay): kin-openapi judges and words the 400 itself. So
@@ -51,7 +52,7 @@ func readBody(r *http.Request) ([]byte, error) {
 // replay gives back a body that was read: the same bytes, then the same error.
 func replay(data []byte, err error) io.ReadCloser {
 	if err == nil {
-		return io.NopCloser(bytes.NewReader(data))
+		return newBodyReader(data)
 	}
 	return io.NopCloser(io.MultiReader(bytes.NewReader(data), errReader{err}))
 }
@@ -70,10 +71,23 @@ func putBack(r *http.Request, data []byte) {
 	}
 	if r.Body == nil {
 		r.ContentLength = int64(len(data))
-		r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
-		r.Body, _ = r.GetBody()
+		r.GetBody = func() (io.ReadCloser, error) { return newBodyReader(data), nil }
+		r.Body = newBodyReader(data)
 	}
 }
+
+// bodyReader reads a body that was read already, again: io.NopCloser(bytes.NewReader(data))
+// in one allocation instead of two.
+type bodyReader struct{ bytes.Reader }
+
+func newBodyReader(data []byte) *bodyReader {
+	b := &bodyReader{}
+	b.Reset(data)
+	return b
+}
+
+// Close does nothing: the body is in memory.
+func (*bodyReader) Close() error { return nil }
 
 // bodyValid reports whether kin-openapi's ValidateRequestBody accepts data as op's body, and
 // singleJSONValue finds nothing after its JSON value: the Checker's answer, in the cases where

@@ -81,9 +81,13 @@ type Request struct {
 	ResponseBodySize      int64  `json:"responseBodySize,omitempty"`
 	ResponseBodyTruncated bool   `json:"responseBodyTruncated,omitempty"`
 
-	// masked is set once the secrets of the bodies have been masked: on the entry's first
-	// read, not on the request's way, and once.
+	// masked is set once the secrets of the query and the bodies have been masked and the
+	// headers built from reqHeaders and respHeaders: on the entry's first read, not on the
+	// request's way, and once.
 	masked bool
+	// reqHeaders and respHeaders are the headers as kept on the request's way, until the first
+	// read turns them into RequestHeaders and ResponseHeaders (see flatHeaders).
+	reqHeaders, respHeaders flatHeaders
 }
 
 // FieldError is one offending part of a refused request, as the journal shows it.
@@ -147,6 +151,9 @@ func (j *journal) since(after uint64) ([]Request, uint64) {
 				continue
 			}
 			if !e.masked {
+				e.RequestHeaders, e.ResponseHeaders = e.reqHeaders.header(requestSecrets), e.respHeaders.header(responseSecrets)
+				e.reqHeaders, e.respHeaders = nil, nil // the copies need not keep the secrets
+				e.Query = maskQuery(e.Query)
 				e.RequestBody = maskBody(e.RequestBody, e.RequestHeaders)
 				e.ResponseBody = maskBody(e.ResponseBody, e.ResponseHeaders)
 				e.masked = true
@@ -180,14 +187,14 @@ func (s *Server) entry(r *http.Request, vendor, op string, status int, start tim
 		Time:        start,
 		Method:      r.Method,
 		Path:        r.URL.Path,
-		Query:       maskQuery(r.URL.RawQuery),
+		Query:       r.URL.RawQuery, // masked on the entry's first read
 		Vendor:      vendor,
 		OperationID: op,
 		Status:      status,
 		Duration:    time.Since(start),
 		Prefer:      r.Header.Get("Prefer"),
 	}
-	e.RequestHeaders, e.HeadersTruncated = keepHeaders(r.Header, requestSecrets)
+	e.reqHeaders, e.HeadersTruncated = keepHeaders(r.Header)
 	if err != nil {
 		e.Error = clip(err.Error(), journalHeaderBytes)
 		var forced *forcedError
@@ -218,10 +225,10 @@ func (s *Server) recordExchange(r *http.Request, x *exchange, vendor string, sta
 	e := s.entry(r, vendor, x.call.OperationID, status, start, err)
 	e.Principal = x.call.Principal.Name
 	var truncated bool
-	e.ResponseHeaders, truncated = keepHeaders(x.rec.Header(), responseSecrets)
+	e.respHeaders, truncated = keepHeaders(x.rec.Header())
 	e.HeadersTruncated = e.HeadersTruncated || truncated
-	e.RequestBody, e.RequestBodySize, e.RequestBodyTruncated = x.reqBody.result(r.ContentLength)
-	e.ResponseBody, e.ResponseBodySize, e.ResponseBodyTruncated = x.rec.kept.result(-1)
+	e.RequestBody, e.RequestBodySize, e.RequestBodyTruncated = x.reqBody.result(r.ContentLength, x.call.Body)
+	e.ResponseBody, e.ResponseBodySize, e.ResponseBodyTruncated = x.rec.kept.result(-1, nil)
 	s.journal.add(e)
 }
 
@@ -246,33 +253,63 @@ const (
 	maskedBearer = "Bearer " + masked
 )
 
-// keepHeaders copies h with secrets masked, as far as it fits journalHeaderBytes, and reports
-// whether headers were left out. Within the bound it costs what Clone costs: two allocations.
-func keepHeaders(h http.Header, secrets []string) (http.Header, bool) {
+// flatHeaders is a header set as the journal keeps it on a request's way: names and values
+// side by side in one slice ("Accept", "*/*", "Authorization", "Bearer …"), each value after
+// its name, a name's values in a row. It is one allocation, where an http.Header's copy is a
+// map (hashing every name) and its values: the map is built, and secrets masked, when the
+// entry is first read, which most entries under load never are. The strings are shared with
+// the request's header, which is safe as strings are immutable.
+type flatHeaders []string
+
+// keepHeaders copies h as far as it fits journalHeaderBytes, and reports whether headers were
+// left out.
+func keepHeaders(h http.Header) (flatHeaders, bool) {
 	if len(h) == 0 {
 		return nil, false
 	}
-	size := 0
+	n, size := 0, 0
 	for k, vs := range h {
+		n += len(vs)
 		size += len(k)
 		for _, v := range vs {
 			size += len(v)
 		}
 	}
-	var out http.Header
 	truncated := size > journalHeaderBytes
-	if !truncated {
-		out = h.Clone()
-	} else {
-		out = make(http.Header)
-		room := journalHeaderBytes
-		for k, vs := range h {
-			for _, v := range vs {
+	out := make(flatHeaders, 0, 2*n)
+	room := journalHeaderBytes
+	for k, vs := range h {
+		for _, v := range vs {
+			if truncated {
 				if room -= len(k) + len(v); room < 0 {
 					break
 				}
-				out[k] = append(out[k], v)
 			}
+			out = append(out, k, v)
+		}
+	}
+	return out, truncated
+}
+
+// header builds the http.Header the journal shows, secrets masked: a map and one slice for
+// all values, as http.Header.Clone would allocate.
+func (f flatHeaders) header(secrets []string) http.Header {
+	if f == nil {
+		return nil
+	}
+	keys := 0
+	for i := 0; i < len(f); i += 2 {
+		if i == 0 || f[i] != f[i-2] {
+			keys++
+		}
+	}
+	out := make(http.Header, keys)
+	values := make([]string, len(f)/2)
+	for i, start := 0, 0; i < len(f); i += 2 {
+		values[i/2] = f[i+1]
+		if i+2 == len(f) || f[i+2] != f[i] {
+			out[f[i]] = values[start : i/2+1 : i/2+1]
+			start = i/2 + 1
 		}
 	}
 	for _, k := range secrets {
@@ -289,14 +326,14 @@ func keepHeaders(h http.Header, secrets []string) (http.Header, bool) {
 			}
 		}
 	}
-	return out, truncated
+	return out
 }
 
 // secretName reports whether a JSON key or a form or query parameter names a secret:
 // passwords, client secrets, API keys, access and refresh tokens. Page tokens are not secrets
 // and stay readable.
 func secretName(name string) bool {
-	n := strings.ToLower(strings.NewReplacer("_", "", "-", "").Replace(name))
+	n := strings.ToLower(nameSeparators.Replace(name))
 	switch {
 	case strings.Contains(n, "pagetoken"):
 		return false
@@ -306,6 +343,10 @@ func secretName(name string) bool {
 	}
 	return false
 }
+
+// nameSeparators are what secretName ignores in a name ("client_secret", "X-Api-Key"); built
+// once, as a Replacer's first use builds its tables.
+var nameSeparators = strings.NewReplacer("_", "", "-", "")
 
 // maskQuery masks the values of secret parameters in a raw query, leaving the rest as sent.
 func maskQuery(q string) string {

@@ -46,13 +46,25 @@ func TestMaskQuery(t *testing.T) {
 
 func TestKeepHeaders(t *testing.T) {
 	h := http.Header{"Authorization": {"Bearer t0ken"}, "Cookie": {"a=b"}, "Accept": {"*/*"}}
-	got, truncated := keepHeaders(h, requestSecrets)
+	f, truncated := keepHeaders(h)
+	got := f.header(requestSecrets)
 	assert.False(t, truncated)
 	assert.Equal(t, http.Header{"Authorization": {"Bearer " + masked}, "Cookie": {masked}, "Accept": {"*/*"}}, got)
 	assert.Equal(t, "Bearer t0ken", h.Get("Authorization"), "the request's own headers are left alone")
 
+	// Several values of a name stay together and in order, next to names of one value.
+	multi := http.Header{"Accept": {"a/b", "c/d"}, "X-One": {"1"}, "Set-Cookie": {"s=1", "t=2"}, "Via": {"x", "y", "z"}}
+	f, truncated = keepHeaders(multi)
+	assert.False(t, truncated)
+	assert.Equal(t, http.Header{"Accept": {"a/b", "c/d"}, "X-One": {"1"}, "Set-Cookie": {masked, masked}, "Via": {"x", "y", "z"}},
+		f.header(responseSecrets))
+	assert.Equal(t, []string{"s=1", "t=2"}, multi["Set-Cookie"], "masking changes the journal's copy only")
+	f, _ = keepHeaders(nil)
+	assert.Nil(t, f.header(requestSecrets))
+
 	big := http.Header{"X-Big": {string(make([]byte, journalHeaderBytes))}, "Authorization": {"Bearer x"}}
-	got, truncated = keepHeaders(big, requestSecrets)
+	f, truncated = keepHeaders(big)
+	got = f.header(requestSecrets)
 	assert.True(t, truncated)
 	size := 0
 	for k, vs := range got {

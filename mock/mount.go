@@ -1,7 +1,6 @@
 package mock
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -171,9 +170,10 @@ func (m *mount) serve(x *exchange, r *http.Request) (*routers.Route, error) {
 	x.route.Operation = m.spec.Unsecured[route.Operation]
 	x.input = openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: &x.route, Options: m.options}
 	input := &x.input
-	// The body is read once, here. When a Checker finds it valid, kin-openapi checks the
-	// parameters alone; otherwise it validates the whole request as it always did, from the
-	// same bytes, and words the 400 (see body.go).
+	// The body is read once, here. When a Checker finds it valid, the parameters are checked
+	// alone (by their Checkers when they can: see validate.go); otherwise kin-openapi
+	// validates the whole request as it always did, from the same bytes, and words the 400
+	// (see body.go).
 	checked := false
 	if hasBody && route.Operation.RequestBody != nil {
 		data, err := readBody(r)
@@ -185,8 +185,12 @@ func (m *mount) serve(x *exchange, r *http.Request) (*routers.Route, error) {
 			r.Body = replay(data, err)
 		}
 	}
-	if err := openapi3filter.ValidateRequest(r.Context(), input); err != nil {
-		return route, fail(validationError(err))
+	// With the body checked (or none declared), parameters a paramPlan finds valid need no
+	// kin-openapi either (see validate.go).
+	if !(checked || route.Operation.RequestBody == nil) || !m.paramsValid(x, r, route, params) {
+		if err := openapi3filter.ValidateRequest(r.Context(), input); err != nil {
+			return route, fail(validationError(err))
+		}
 	}
 	if route.Operation.RequestBody != nil && !checked {
 		data, e := singleJSONValue(r)
@@ -327,7 +331,7 @@ func singleJSONValue(r *http.Request) ([]byte, *vendorapi.Error) {
 	if err != nil {
 		return nil, nil // the validator has reported unreadable bodies already
 	}
-	r.Body = io.NopCloser(bytes.NewReader(data))
+	r.Body = newBodyReader(data)
 	if len(data) == 0 {
 		return nil, nil
 	}

@@ -137,3 +137,34 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkGetAndList serves each vendor's GET of its documented connector and a list page of
+// 20 (the requests of run-ops.sh's GET and list rows) through the whole server.
+func BenchmarkGetAndList(b *testing.B) {
+	for _, op := range []struct{ name, path string }{
+		{"ProductsupShow", "/connectors/" + fxp.DocumentedID},
+		{"ConductorOneGet", "/api/v1/apps/" + fxc.DocumentedAppID + "/connectors/" + fxc.DocumentedConnectorID},
+		{"VersoriGetConnector", "/api/connect/v1/o/" + fxv.DocumentedOrganisationID + "/connectors/" + fxv.DocumentedConnectorID},
+		{"ProductsupList", "/connectors?limit=20"},
+		{"ConductorOneList", "/api/v1/apps/" + fxc.DocumentedAppID + "/connectors?page_size=20"},
+		{"VersoriListConnectors", "/api/connect/v1/o/" + fxv.DocumentedOrganisationID + "/connectors?first=20"},
+	} {
+		b.Run(op.name, func(b *testing.B) {
+			s, err := New()
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			defer reportCPU(b)()
+			for b.Loop() {
+				r := httptest.NewRequest(http.MethodGet, op.path, nil)
+				r.Header.Set("Authorization", "Bearer "+AdminToken)
+				w := httptest.NewRecorder()
+				s.ServeHTTP(w, r)
+				if w.Code != http.StatusOK {
+					b.Fatalf("status %d: %s", w.Code, w.Body)
+				}
+			}
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"sync"
+	"unsafe"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
@@ -28,6 +29,8 @@ type exchange struct {
 	// reqBody keeps the start of the request body as the pipeline reads it, through tee.
 	reqBody capture
 	tee     teeBody
+	// scratch is where parameters are written as JSON for their Checkers (paramPlan.valid).
+	scratch []byte
 }
 
 var exchanges = sync.Pool{New: func() any { return new(exchange) }}
@@ -50,9 +53,12 @@ func newExchange(w http.ResponseWriter, r *http.Request, keepBody bool, journalB
 // release clears the exchange (it must not keep the request, its body or its answer alive)
 // and pools it.
 func (x *exchange) release() {
-	body, kept, req := x.rec.body, x.rec.kept.buf, x.reqBody.buf
+	body, kept, req, scratch := x.rec.body, x.rec.kept.buf, x.reqBody.buf, x.scratch
 	*x = exchange{}
 	x.rec.body, x.rec.kept.buf, x.reqBody.buf = reuse(body), reuse(kept), reuse(req)
+	if cap(scratch) <= maxKeptBody {
+		x.scratch = scratch[:0]
+	}
 	exchanges.Put(x)
 }
 
@@ -93,11 +99,18 @@ func (c *capture) Write(p []byte) (int, error) {
 
 // result is what the journal keeps: the body's start, its size and whether it was cut. size
 // is what the body claims to hold (a request's Content-Length), -1 when unknown: a body the
-// pipeline did not read to its end is at least that large.
-func (c *capture) result(size int64) (string, int64, bool) {
+// pipeline did not read to its end is at least that large. whole is the body as the pipeline
+// read it, nil when it did not: a whole body that fits is kept as it is, without a copy.
+func (c *capture) result(size int64, whole []byte) (string, int64, bool) {
 	total := c.total
 	if !c.eof && size > total {
 		total = size
+	}
+	if c.eof && len(whole) > 0 && int64(len(whole)) == total && len(whole) <= c.limit && bytes.Equal(whole, c.buf.Bytes()) {
+		// whole is the request's Call.Body, read-only for everyone once read (see
+		// vendorapi.Call), and allocated for this request alone (readBody, singleJSONValue):
+		// the journal may share it.
+		return unsafe.String(unsafe.SliceData(whole), len(whole)), total, false
 	}
 	return c.buf.String(), total, total > int64(c.buf.Len())
 }

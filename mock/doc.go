@@ -27,6 +27,9 @@
 // The shared path is built to cost little per request: the body is read once and
 // checked in one pass by the operation's compiled Checker (package internal/contract, with
 // kin-openapi as the authority on everything it does not accept; see body.go), the handler
-// gets those bytes as Call.Body, response validation asks a Checker first too, and the
-// per-request bookkeeping (recorder, Call, validation input) comes from a pool.
+// gets those bytes as Call.Body, simple path, query and header parameters are checked by
+// their schemas' Checkers too (validate.go; kin-openapi words every refusal), response
+// validation asks a Checker first, and the per-request bookkeeping (recorder, Call,
+// validation input) comes from a pool. The journal keeps headers flat and masks secrets when
+// an entry is first read, not on the request's way.
 package mock

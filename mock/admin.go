@@ -474,9 +474,8 @@ func (s *Server) WriteState(w io.Writer) error {
 }
 
 // writeState writes {"seed": ..., "vendors": {...}} with the vendors in name order, as
-// encoding/json writes State; the caller holds stateMu. A vendor that implements
-// vendorapi.StateWriter streams its own snapshot; the others' Snapshot is one vendor's state
-// in memory at a time.
+// encoding/json writes State; the caller holds stateMu. One vendor's Snapshot is in memory
+// at a time, flushed before the next is built.
 func (s *Server) writeState(w io.Writer) error {
 	mounts := s.loaded()
 	slices.SortFunc(mounts, func(a, b *mount) int { return strings.Compare(a.vendor.Name(), b.vendor.Name()) })
@@ -489,17 +488,11 @@ func (s *Server) writeState(w io.Writer) error {
 		name, _ := json.Marshal(m.vendor.Name())
 		bw.Write(name)
 		bw.WriteByte(':')
-		if sw, ok := m.vendor.(vendorapi.StateWriter); ok {
-			if err := sw.WriteSnapshot(bw); err != nil {
-				return fmt.Errorf("%s: %w", m.vendor.Name(), err)
-			}
-		} else {
-			snap, err := m.vendor.Snapshot()
-			if err != nil {
-				return fmt.Errorf("%s: %w", m.vendor.Name(), err)
-			}
-			bw.Write(snap) // json.Marshal's output: compact, as State's encoding writes it
+		snap, err := m.vendor.Snapshot()
+		if err != nil {
+			return fmt.Errorf("%s: %w", m.vendor.Name(), err)
 		}
+		bw.Write(snap) // json.Marshal's output: compact, as State's encoding writes it
 		if err := bw.Flush(); err != nil {
 			return err
 		}

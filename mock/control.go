@@ -527,7 +527,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// overCap refuses an operation that adds entities (creates) when the vendor's stores hold
+// overCap refuses an operation that adds entities (Vendor.Creates) when the vendor's stores hold
 // WithMaxEntities entities already (the sum of its Counts, over the server and every sandbox
 // of it: sandboxes must not multiply the bound), in the vendor's shape: a 409 where the
 // operation documents one (the store's state forbids the change), else a 400. Checked before
@@ -535,7 +535,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 // in flight; it bounds memory, it does not count exactly.
 func (m *mount) overCap(r *http.Request, op *openapi3.Operation, call *vendorapi.Call) *vendorapi.Error {
 	limit := m.server.cfg.maxEntities
-	if limit <= 0 || !m.creates(r.Method, op, call.OperationID) {
+	if limit <= 0 || !m.vendor.Creates(call.OperationID) {
 		return nil
 	}
 	name := m.vendor.Name()
@@ -549,22 +549,6 @@ func (m *mount) overCap(r *http.Request, op *openapi3.Operation, call *vendorapi
 	}
 	// A 400 names what is at fault; here that is the request as a whole.
 	return &vendorapi.Error{Kind: vendorapi.KindBadRequest, Message: msg, Fields: []vendorapi.FieldError{{In: "body", Message: msg}}}
-}
-
-// creates reports whether an operation adds stored entities: as the vendor says
-// (vendorapi.Creator), else a POST that documents 201 Created or an operation named
-// create... (Productsup's connector_create answers 200).
-func (m *mount) creates(method string, op *openapi3.Operation, id string) bool {
-	if c, ok := m.vendor.(vendorapi.Creator); ok {
-		return c.Creates(id)
-	}
-	if method == http.MethodPost && op.Responses.Value("201") != nil {
-		return true
-	}
-	if i := strings.LastIndexByte(id, '.'); i >= 0 {
-		id = id[i+1:]
-	}
-	return len(id) >= 6 && strings.EqualFold(id[:6], "create")
 }
 
 // entities is how many entities a vendor holds over the server's family (the server and its

@@ -47,6 +47,7 @@ func (f *fakeVendor) ValidationOptions() vendorapi.ValidationOptions {
 	return vendorapi.ValidationOptions{}
 }
 func (f *fakeVendor) Counts() map[string]int             { return nil }
+func (f *fakeVendor) Creates(string) bool                { return false }
 func (f *fakeVendor) Reset(vendorapi.Config)             {}
 func (f *fakeVendor) Snapshot() (json.RawMessage, error) { return json.RawMessage(`{}`), nil }
 func (f *fakeVendor) Restore(json.RawMessage) error      { return nil }

@@ -222,7 +222,7 @@ func init() { vendorapi.Register(Name, newVendor) }
 // Public implements vendorapi.Vendor: the typed API, what mock.Server's accessor returns.
 func (a *mounted) Public() any { return a.API }
 
-// Creates implements vendorapi.Creator, for the entity cap (mock.WithMaxEntities): the
+// Creates implements vendorapi.Vendor, for the entity cap (mock.WithMaxEntities): the
 // operations that add what Counts counts (apps, connectors, syncs, credentials).
 func (a *mounted) Creates(operationID string) bool {
 	switch operationID {

@@ -208,7 +208,7 @@ func init() { vendorapi.Register(Name, newVendor) }
 // Public implements vendorapi.Vendor: the typed API, what mock.Server's accessor returns.
 func (a *mounted) Public() any { return a.API }
 
-// Creates implements vendorapi.Creator, for the entity cap (mock.WithMaxEntities): the
+// Creates implements vendorapi.Vendor, for the entity cap (mock.WithMaxEntities): the
 // operations that add a connector, what Counts counts.
 func (a *mounted) Creates(operationID string) bool {
 	return operationID == "connector_create" || operationID == "connector_import"

@@ -238,7 +238,7 @@ func init() { vendorapi.Register(Name, newVendor) }
 // Public implements vendorapi.Vendor: the typed API, what mock.Server's accessor returns.
 func (a *mounted) Public() any { return a.API }
 
-// Creates implements vendorapi.Creator, for the entity cap (mock.WithMaxEntities): every
+// Creates implements vendorapi.Vendor, for the entity cap (mock.WithMaxEntities): every
 // operation that adds a stored resource (a connector, a version, a connection, an action, a
 // trigger, definitions), the imports included.
 func (a *mounted) Creates(operationID string) bool {

@@ -9,7 +9,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"sync"
 	"time"
@@ -32,8 +31,13 @@ type Vendor interface {
 	// ValidationOptions tunes request validation for the vendor's gateway (for example
 	// whether read-only properties in a request body are ignored or rejected).
 	ValidationOptions() ValidationOptions
-	// Counts reports the number of stored entities by kind ("connectors": 21), for health.
+	// Counts reports the number of stored entities by kind ("connectors": 21), for health
+	// and the entity cap (mock.WithMaxEntities).
 	Counts() map[string]int
+	// Creates reports whether an operation adds entities that Counts counts: those the entity
+	// cap refuses once the vendor is full. Only the vendor knows (Productsup's
+	// connector_create answers 200, ConductorOne's ForceSync adds a sync).
+	Creates(operationID string) bool
 	// Reset puts the vendor's state back to what cfg seeds.
 	Reset(cfg Config)
 	// Snapshot returns the vendor's whole state as JSON; Restore(Snapshot()) changes nothing.
@@ -123,21 +127,6 @@ type Worker interface {
 // plain {"message": ...} errors, not the vendor's shape.
 type AdminRouter interface {
 	AdminHandler() http.Handler
-}
-
-// StateWriter is implemented by vendors that can write their snapshot (what Snapshot returns)
-// to w as they walk their store, without building it in memory first. GET /__admin/state uses
-// it when a vendor has it, and the vendor's Snapshot otherwise (one vendor in memory at a time).
-type StateWriter interface {
-	WriteSnapshot(w io.Writer) error
-}
-
-// Creator is implemented by vendors that say themselves which of their operations add stored
-// entities (the entity cap, mock.WithMaxEntities, refuses those when the vendor is full).
-// Without it the server decides by operation: a POST documenting a 201, or an operationId
-// whose last dotted part starts with "create".
-type Creator interface {
-	Creates(operationID string) bool
 }
 
 // basePathKey is the context key of BasePath.

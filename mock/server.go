@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -194,8 +193,8 @@ var routes = sync.OnceValue(func() *mux.Router {
 	r := mux.NewRouter()
 	r.PathPrefix(AdminPrefix).Name(AdminPrefix)
 	for _, v := range vendors {
-		for i, p := range v.prefixes {
-			r.PathPrefix(p).Name(v.name + "#" + strconv.Itoa(i))
+		for _, p := range v.prefixes {
+			r.PathPrefix(p).Name(v.name)
 		}
 	}
 	return r
@@ -221,13 +220,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		case name == AdminPrefix:
 		default:
-			vendor, i, _ := strings.Cut(name, "#")
 			for _, sl := range s.slots {
-				if sl.name != vendor {
-					continue
-				}
 				// gorilla's PathPrefix is a string prefix: "/connectorsfoo" is not a vendor path.
-				if p := sl.prefixes[atoi(i)]; len(r.URL.Path) > len(p) && r.URL.Path[len(p)] != '/' {
+				if sl.name != name || !sl.serves(r.URL.Path) {
 					continue
 				}
 				m, err := sl.get()
@@ -245,10 +240,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.notFound(w, r)
 }
 
-// atoi is strconv.Atoi of a route name's index, which routes wrote.
-func atoi(s string) int {
-	n, _ := strconv.Atoi(s)
-	return n
+// serves reports whether path lies under one of the slot's prefixes, on a segment boundary.
+func (sl *slot) serves(path string) bool {
+	for _, p := range sl.prefixes {
+		if underPrefix(path, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // VendorNames lists every vendor a server can serve, in the order it mounts them.

@@ -111,10 +111,10 @@ func readUpdate(data []byte, in *updateRequest) bool {
 		return false
 	}
 	var seen [3]bool
-	for it := objectMembers(data); ; {
-		key, val, ok := it.next()
+	for it := kit.ObjectMembers(data); ; {
+		key, val, ok := it.Next()
 		if !ok {
-			return isObject(data)
+			return kit.IsObject(data)
 		}
 		i := -1
 		switch string(key) {
@@ -132,12 +132,12 @@ func readUpdate(data []byte, in *updateRequest) bool {
 		switch null := string(val) == "null"; {
 		case null:
 		case i == 0:
-			if !isObject(val) {
+			if !kit.IsObject(val) {
 				return false
 			}
 			in.Connector.objs = [][]byte{bytes.Clone(val)} // val is the caller's, only lent
 		case i == 1:
-			s, ok := decodeString(val)
+			s, ok := kit.DecodeString(val)
 			if !ok || val[0] != '"' {
 				return false
 			}
@@ -152,17 +152,17 @@ func readUpdate(data []byte, in *updateRequest) bool {
 
 func (in *updateRequest) readExpandMask(obj []byte) bool {
 	seen := false
-	for it := objectMembers(obj); ; {
-		key, val, ok := it.next()
+	for it := kit.ObjectMembers(obj); ; {
+		key, val, ok := it.Next()
 		switch {
 		case !ok:
-			return isObject(obj)
+			return kit.IsObject(obj)
 		case string(key) != "paths" || seen:
 			return false
 		}
 		seen = true
 		if string(val) != "null" {
-			paths, ok := decodeStrings(val)
+			paths, ok := kit.DecodeStrings(val)
 			if !ok {
 				return false
 			}

@@ -1,7 +1,6 @@
 package conductorone
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/connectormock/connectormock/fixtures"
 	fx "github.com/connectormock/connectormock/fixtures/conductorone"
+	"github.com/connectormock/connectormock/mock/internal/kit"
 )
 
 // connectorSchema is the spec's name of the connector message; its properties are the paths
@@ -275,9 +275,9 @@ func (m updateMask) ops(root *field, vals [][]byte, ops []op) {
 			raw := vals[i]
 			switch {
 			case !f.mutable() || !present(raw):
-			case f.children != nil && isObject(raw):
-				for it := objectMembers(raw); ; {
-					key, val, ok := it.next()
+			case f.children != nil && kit.IsObject(raw):
+				for it := kit.ObjectMembers(raw); ; {
+					key, val, ok := it.Next()
 					if !ok {
 						break
 					}
@@ -400,7 +400,7 @@ func (f *field) set(dst reflect.Value, raw []byte, parent *field) error {
 	switch f.kind {
 	case kindString:
 		var s string
-		if s, ok = decodeString(raw); ok {
+		if s, ok = kit.DecodeString(raw); ok {
 			dst.SetString(s)
 		}
 	case kindBool:
@@ -410,7 +410,7 @@ func (f *field) set(dst reflect.Value, raw []byte, parent *field) error {
 		}
 	case kindStrings:
 		var ss []string
-		if ss, ok = decodeStrings(raw); ok {
+		if ss, ok = kit.DecodeStrings(raw); ok {
 			*dst.Addr().Interface().(*[]string) = ss
 		}
 	case kindRaw:
@@ -453,10 +453,10 @@ func (f *field) setWhole(dst reflect.Value, raw []byte, leaves uint64) error {
 	// The object as the map held it: a key's last value, sorted, without the subfields later
 	// paths clear (deleted from the very map, which the request's shared).
 	canon, err := canonicalJSON(raw)
-	if isObject(raw) {
+	if kit.IsObject(raw) {
 		obj := map[string]json.RawMessage{}
-		for it := objectMembers(raw); ; {
-			key, val, ok := it.next()
+		for it := kit.ObjectMembers(raw); ; {
+			key, val, ok := it.Next()
 			if !ok {
 				break
 			}
@@ -483,12 +483,12 @@ func (f *field) setWhole(dst reflect.Value, raw []byte, leaves uint64) error {
 // exactKeys reports whether every key of raw, an object, names one of f's fields exactly,
 // and none twice.
 func (f *field) exactKeys(raw []byte) bool {
-	if !isObject(raw) {
+	if !kit.IsObject(raw) {
 		return false
 	}
 	var seen uint64
-	for it := objectMembers(raw); ; {
-		key, _, ok := it.next()
+	for it := kit.ObjectMembers(raw); ; {
+		key, _, ok := it.Next()
 		if !ok {
 			return true
 		}
@@ -525,42 +525,6 @@ func decodeAt(canon []byte, parent, f *field) (reflect.Value, error) {
 		}
 	}
 	return v.Field(f.index), nil
-}
-
-// decodeString decodes a JSON string as encoding/json does; false if raw is not one.
-func decodeString(raw []byte) (string, bool) {
-	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' {
-		inner := raw[1 : len(raw)-1]
-		if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
-			return string(inner), true
-		}
-	}
-	var s string
-	if json.Unmarshal(raw, &s) != nil {
-		return "", false
-	}
-	return s, true
-}
-
-// decodeStrings decodes a JSON array of strings as encoding/json does (a null element is "");
-// false if raw is not one.
-func decodeStrings(raw []byte) ([]string, bool) {
-	it, ok := arrayElements(raw)
-	if !ok {
-		return nil, false
-	}
-	out := []string{}
-	for {
-		v, more := it.next()
-		if !more {
-			return out, true
-		}
-		s, ok := decodeString(v)
-		if !ok {
-			return nil, false
-		}
-		out = append(out, s)
-	}
 }
 
 // canonicalJSON is raw as the map wrote it back: decoded keeping numbers as written, then

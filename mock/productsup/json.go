@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/connectormock/connectormock/fixtures"
 	fx "github.com/connectormock/connectormock/fixtures/productsup"
@@ -28,10 +27,10 @@ func writeOK[B kit.Appender](w http.ResponseWriter, body B) {
 
 func (v versionBody) AppendJSON(b []byte) []byte {
 	b = append(b, `{"message":`...)
-	b = appendString(b, v.Message)
+	b = kit.AppendString(b, v.Message)
 	if v.Resource != "" {
 		b = append(b, `,"resource":`...)
-		b = appendString(b, v.Resource)
+		b = kit.AppendString(b, v.Resource)
 	}
 	b = append(b, `,"data":`...)
 	b = appendVersion(b, v.Data)
@@ -40,9 +39,9 @@ func (v versionBody) AppendJSON(b []byte) []byte {
 
 func (c connectorBody) AppendJSON(b []byte) []byte {
 	b = append(b, `{"message":`...)
-	b = appendString(b, c.Message)
+	b = kit.AppendString(b, c.Message)
 	b = append(b, `,"resource":`...)
-	b = appendString(b, c.Resource)
+	b = kit.AppendString(b, c.Resource)
 	b = append(b, `,"data":`...)
 	b = appendConnector(b, c.Data)
 	return append(b, '}')
@@ -74,9 +73,9 @@ func (l listBody) AppendJSON(b []byte) []byte {
 	b = append(b, `,"next":`...)
 	b = appendIntPtr(b, m.Next)
 	b = append(b, `},"message":`...)
-	b = appendString(b, l.Message)
+	b = kit.AppendString(b, l.Message)
 	b = append(b, `,"resource":`...)
-	b = appendString(b, l.Resource)
+	b = kit.AppendString(b, l.Resource)
 	return append(b, '}')
 }
 
@@ -85,23 +84,23 @@ func appendConnector(b []byte, c *fx.Connector) []byte {
 		return append(b, "null"...)
 	}
 	b = append(b, `{"id":`...)
-	b = appendString(b, c.ID)
+	b = kit.AppendString(b, c.ID)
 	b = append(b, `,"type":`...)
-	b = appendString(b, c.Type)
+	b = kit.AppendString(b, c.Type)
 	b = append(b, `,"name":`...)
-	b = appendString(b, c.Name)
+	b = kit.AppendString(b, c.Name)
 	b = append(b, `,"description":`...)
 	b = appendStringPtr(b, c.Description)
 	b = append(b, `,"readme":`...)
 	b = appendStringPtr(b, c.Readme)
 	b = append(b, `,"flow":`...)
-	b = appendString(b, c.Flow)
+	b = kit.AppendString(b, c.Flow)
 	b = append(b, `,"main-version-number":`...)
 	b = appendIntPtr(b, c.MainVersionNumber)
 	b = append(b, `,"owner":`...)
-	b = appendString(b, c.Owner)
+	b = kit.AppendString(b, c.Owner)
 	b = append(b, `,"integrator":`...)
-	b = appendString(b, c.Integrator)
+	b = kit.AppendString(b, c.Integrator)
 	b = append(b, `,"versions":`...)
 	if c.Versions == nil {
 		b = append(b, "null"...)
@@ -125,23 +124,23 @@ func appendVersion(b []byte, v *fx.Version) []byte {
 		return append(b, "null"...)
 	}
 	b = append(b, `{"name":`...)
-	b = appendString(b, v.Name)
+	b = kit.AppendString(b, v.Name)
 	b = append(b, `,"description":`...)
 	b = appendStringPtr(b, v.Description)
 	b = append(b, `,"readme":`...)
 	b = appendStringPtr(b, v.Readme)
 	b = append(b, `,"version":`...)
-	b = appendString(b, v.Version)
+	b = kit.AppendString(b, v.Version)
 	b = append(b, `,"logo":`...)
 	b = appendStringPtr(b, v.Logo)
 	b = append(b, `,"created-at":`...)
-	b = appendString(b, v.CreatedAt)
+	b = kit.AppendString(b, v.CreatedAt)
 	b = append(b, `,"updated-at":`...)
-	b = appendString(b, v.UpdatedAt)
+	b = kit.AppendString(b, v.UpdatedAt)
 	b = append(b, `,"deleted-at":`...)
 	b = appendStringPtr(b, v.DeletedAt)
 	b = append(b, `,"state":`...)
-	b = appendString(b, v.State)
+	b = kit.AppendString(b, v.State)
 	b = append(b, `,"config":`...)
 	b = appendConfig(b, &v.Config)
 	b = append(b, `,"platform_dev_reference":`...)
@@ -180,15 +179,15 @@ func appendConfig(b []byte, c *fx.Config) []byte {
 	b = appendRaw(b, c.Migration)
 	x := &c.Execution
 	b = append(b, `,"execution":{"execution-mode":`...)
-	b = appendString(b, x.ExecutionMode)
+	b = kit.AppendString(b, x.ExecutionMode)
 	b = append(b, `,"container-api-image":`...)
-	b = appendString(b, x.ContainerAPIImage)
+	b = kit.AppendString(b, x.ContainerAPIImage)
 	b = append(b, `,"docker-host":`...)
 	b = appendStringPtr(b, x.DockerHost)
 	b = append(b, `,"container-api":{"image":`...)
 	b = appendStringPtr(b, x.ContainerAPI.Image)
 	b = append(b, `,"version-constraint":`...)
-	b = appendString(b, x.ContainerAPI.VersionConstraint)
+	b = kit.AppendString(b, x.ContainerAPI.VersionConstraint)
 	b = append(b, `}},"export":`...)
 	b = appendRaw(b, c.Export)
 	b = append(b, `,"data-service":`...)
@@ -260,7 +259,7 @@ func appendProdReference(b []byte, p *fx.ProdReference) []byte {
 
 func appendRuntime(b []byte, r *fx.Runtime) []byte {
 	b = append(b, `{"environment":`...)
-	b = appendString(b, r.Environment)
+	b = kit.AppendString(b, r.Environment)
 	b = append(b, `,"version":`...)
 	b = appendStringPtr(b, r.Version)
 	return append(b, '}')
@@ -330,60 +329,5 @@ func appendStringPtr(b []byte, s *string) []byte {
 	if s == nil {
 		return append(b, "null"...)
 	}
-	return appendString(b, *s)
-}
-
-// appendString writes s as a JSON string exactly as encoding/json does without HTML escaping:
-// the short escapes for \b \f \n \r \t " and \, \u00XX for the other control characters,
-// \ufffd for each byte of invalid UTF-8, and U+2028 and U+2029 escaped.
-func appendString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+	return kit.AppendString(b, *s)
 }

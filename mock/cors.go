@@ -120,7 +120,7 @@ func (s *Server) cors(w http.ResponseWriter, r *http.Request, m *mount) (answere
 	if s.journal.size > 0 {
 		e := s.entry(r, m.vendor.Name(), "", status, start, err)
 		e.Preflight = true
-		s.journal.add(e)
+		s.journal.add(e, nil)
 	}
 	return true
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/connectormock/connectormock/mock/internal/vendorapi"
 )
@@ -88,6 +89,9 @@ type Request struct {
 	// reqHeaders and respHeaders are the headers as kept on the request's way, until the first
 	// read turns them into RequestHeaders and ResponseHeaders (see flatHeaders).
 	reqHeaders, respHeaders flatHeaders
+	// respBuf is the journal's own memory behind ResponseBody (see journal.add), given to a
+	// later entry when this one leaves the ring.
+	respBuf []byte
 }
 
 // FieldError is one offending part of a refused request, as the journal shows it.
@@ -110,6 +114,13 @@ func (r Request) Unmatched() bool {
 
 // journal is a ring buffer of the last size requests: memory stays flat under load. It grows
 // to its bound as requests come, so an idle server costs nothing.
+//
+// A response body is the largest thing an entry keeps (up to the body bound, 16 KiB by
+// default: a list page fills it), and copying it into fresh memory for every request was most
+// of the garbage a list page made, the GC's work under load. So the ring recycles that memory:
+// an entry's ResponseBody is a view of its respBuf, which the entry that overwrites it in the
+// ring reuses. Its bytes change then, so no view may leave the journal: since hands out
+// copies of those bodies (reads are rare; requests are not).
 type journal struct {
 	size    int
 	mu      sync.Mutex // guards entries, next and lastID
@@ -122,7 +133,9 @@ func newJournal(size int) *journal {
 	return &journal{size: max(size, 0)}
 }
 
-func (j *journal) add(r Request) {
+// add appends r, with resp, the start of the response body as the exchange captured it (the
+// exchange's memory, only lent), as its ResponseBody.
+func (j *journal) add(r Request, resp []byte) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.lastID++
@@ -130,11 +143,29 @@ func (j *journal) add(r Request) {
 	switch {
 	case j.size == 0:
 	case len(j.entries) < j.size:
+		r.keepResponse(nil, resp)
 		j.entries = append(j.entries, r)
 	default:
-		j.entries[j.next] = r
+		old := &j.entries[j.next]
+		r.keepResponse(old.respBuf, resp)
+		*old = r
 		j.next = (j.next + 1) % j.size
 	}
+}
+
+// keepResponse copies resp into buf, or into new memory when buf is too small for it or much
+// larger than it needs (a ring that once kept large bodies does not keep their memory for
+// small ones), and makes it the entry's ResponseBody.
+func (r *Request) keepResponse(buf, resp []byte) {
+	if len(resp) == 0 {
+		r.ResponseBody, r.respBuf = "", buf[:0]
+		return
+	}
+	if cap(buf) < len(resp) || cap(buf) > 2*len(resp)+1024 {
+		buf = make([]byte, 0, len(resp))
+	}
+	buf = append(buf[:0], resp...)
+	r.respBuf, r.ResponseBody = buf, unsafe.String(unsafe.SliceData(buf), len(buf))
 }
 
 // since returns a copy of the entries after ID after, oldest first, their bodies masked, and
@@ -158,7 +189,12 @@ func (j *journal) since(after uint64) ([]Request, uint64) {
 				e.ResponseBody = maskBody(e.ResponseBody, e.ResponseHeaders)
 				e.masked = true
 			}
-			out = append(out, *e)
+			c := *e
+			c.respBuf = nil
+			if len(e.respBuf) > 0 && unsafe.StringData(e.ResponseBody) == unsafe.SliceData(e.respBuf) {
+				c.ResponseBody = strings.Clone(e.ResponseBody) // the ring will reuse respBuf
+			}
+			out = append(out, c)
 		}
 	}
 	return out, j.lastID
@@ -177,7 +213,7 @@ func (s *Server) record(r *http.Request, vendor, op string, status int, start ti
 		return
 	}
 	e := s.entry(r, vendor, op, status, start, err)
-	s.journal.add(e)
+	s.journal.add(e, nil)
 }
 
 // entry is the journal entry of a request, without what only the mount knows (bodies,
@@ -228,8 +264,9 @@ func (s *Server) recordExchange(r *http.Request, x *exchange, vendor string, sta
 	e.respHeaders, truncated = keepHeaders(x.rec.Header())
 	e.HeadersTruncated = e.HeadersTruncated || truncated
 	e.RequestBody, e.RequestBodySize, e.RequestBodyTruncated = x.reqBody.result(r.ContentLength, x.call.Body)
-	e.ResponseBody, e.ResponseBodySize, e.ResponseBodyTruncated = x.rec.kept.result(-1, nil)
-	s.journal.add(e)
+	resp, size, truncated := x.rec.kept.kept(-1)
+	e.ResponseBodySize, e.ResponseBodyTruncated = size, truncated
+	s.journal.add(e, resp)
 }
 
 // clip cuts s to at most n bytes.

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestSecretName(t *testing.T) {
@@ -76,4 +77,36 @@ func TestKeepHeaders(t *testing.T) {
 	if v := got.Get("Authorization"); v != "" {
 		assert.Equal(t, "Bearer "+masked, v)
 	}
+}
+
+// The ring reuses an evicted entry's response memory, and what since handed out before stays
+// as it was.
+func TestJournalRecyclesResponseMemory(t *testing.T) {
+	j := newJournal(2)
+	body := func(s string) []byte { return []byte(s) }
+	j.add(Request{Method: "GET"}, body(`{"first":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}`))
+	j.add(Request{Method: "GET"}, body(`{"second":true}`))
+	before, _ := j.since(0)
+	require.Len(t, before, 2)
+	first := &j.entries[0].respBuf[0]
+
+	lent := body(`{"third":"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"}`)
+	j.add(Request{Method: "GET"}, lent)
+	lent[2] = 'X' // the exchange's memory is reused once add returns
+	assert.Same(t, first, &j.entries[0].respBuf[0], "the third entry reuses the first one's memory")
+
+	after, _ := j.since(0)
+	require.Len(t, after, 2)
+	assert.Equal(t, `{"second":true}`, after[0].ResponseBody)
+	assert.Equal(t, `{"third":"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"}`, after[1].ResponseBody, "add copied the body")
+	assert.Equal(t, `{"first":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}`, before[0].ResponseBody,
+		"a body handed out before is a copy: the reuse did not change it")
+	assert.Nil(t, after[1].respBuf, "no view of the ring's memory leaves the journal")
+
+	// A much smaller body does not keep a large buffer; no body keeps none.
+	j.add(Request{}, body(`{}`))
+	assert.LessOrEqual(t, cap(j.entries[1].respBuf), 1026)
+	j.add(Request{}, nil)
+	all, _ := j.since(0)
+	assert.Equal(t, "", all[1].ResponseBody)
 }

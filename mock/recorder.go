@@ -115,6 +115,16 @@ func (c *capture) result(size int64, whole []byte) (string, int64, bool) {
 	return c.buf.String(), total, total > int64(c.buf.Len())
 }
 
+// kept is result without the copy: the start of the body as the capture holds it (memory the
+// exchange reuses: the caller copies what it keeps), its size and whether it was cut.
+func (c *capture) kept(size int64) ([]byte, int64, bool) {
+	total := c.total
+	if !c.eof && size > total {
+		total = size
+	}
+	return c.buf.Bytes(), total, total > int64(c.buf.Len())
+}
+
 // teeBody copies what is read of a request body into the capture.
 type teeBody struct {
 	io.ReadCloser

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -27,25 +26,13 @@ const (
 // extension: the vendor's Get and List take none).
 const expandQuery = "expand_mask.paths"
 
-// connectorView is a connector and the JSONPaths of its related objects in expanded; a path
-// is absent when the object was not expanded. Keys in the vendor's (alphabetical) order.
+// connectorView is a connector and the places of its related objects in the answer's
+// expanded array; the writer spells them as the vendor's JSONPaths, appPath "expanded[i]" and
+// usersPath "expanded[i]" or, for several users, the union "expanded[i,j]" (see json.go).
 type connectorView struct {
-	AppPath   string        `json:"appPath,omitempty"`
-	Connector *fx.Connector `json:"connector"` // a stored value, rendered as it is
-	UsersPath string        `json:"usersPath,omitempty"`
-}
-
-// viewBody is the answer of Update, Get, Create and CreateDelegated.
-type viewBody struct {
-	ConnectorView connectorView `json:"connectorView"`
-	Expanded      []any         `json:"expanded"`
-}
-
-// listBody is the answer of List.
-type listBody struct {
-	Expanded      []any           `json:"expanded"`
-	List          []connectorView `json:"list"`
-	NextPageToken string          `json:"nextPageToken"`
+	connector *fx.Connector // a stored value, rendered as it is
+	app       int           // the app's place; -1: not expanded (no appPath)
+	users     []int         // the users' places, each once; nil: not expanded (no usersPath)
 }
 
 type expandedApp struct {
@@ -181,8 +168,19 @@ type createRequest struct {
 type expander struct {
 	api   *API
 	want  expansion
-	items []any
-	index map[expandedKey]int // position in items
+	items []expandedItem
+	// index finds an item's place once there are too many for a look along items.
+	index map[expandedKey]int
+	// places holds the users' places of every view so far: each view's users is a piece of it.
+	places []int
+	seed   uint64 // the store's seed, which users derive from; read at the first user
+	seeded bool
+}
+
+// expandedItem is one object of the expanded array: an app, or a user.
+type expandedItem struct {
+	app  *fx.App // a stored value
+	user *expandedUser
 }
 
 // expandedKey names an expanded object: an app or a user (user true) of that id.
@@ -190,6 +188,10 @@ type expandedKey struct {
 	user bool
 	id   string
 }
+
+// linearItems is how many items are looked for along the slice before an index is built: a
+// single connector's answer (its app and a few users) never builds one.
+const linearItems = 16
 
 func (a *API) expander(paths []string) (expander, error) {
 	want, err := parseExpand(paths)
@@ -201,50 +203,68 @@ func (a *API) expander(paths []string) (expander, error) {
 
 // view builds c's view, expanding what was asked for; c is a stored value.
 func (x *expander) view(c *fx.Connector) (connectorView, error) {
-	v := connectorView{Connector: c}
+	v := connectorView{connector: c, app: -1}
 	if x.want.app {
-		i, ok := x.index[expandedKey{id: c.AppID}]
+		i, ok := x.find(expandedKey{id: c.AppID})
 		if !ok {
 			app, err := x.api.store.app(c.AppID)
 			if err != nil {
 				return v, err
 			}
-			i = x.add(expandedKey{id: c.AppID}, expandedApp{typeApp, app})
+			i = x.add(expandedKey{id: c.AppID}, expandedItem{app: app})
 		}
-		v.AppPath = "expanded[" + strconv.Itoa(i) + "]"
+		v.app = i
 	}
 	if x.want.users && len(c.UserIDs) > 0 {
-		idx := make([]string, 0, len(c.UserIDs))
+		start := len(x.places)
 		for _, id := range c.UserIDs {
-			i, ok := x.index[expandedKey{user: true, id: id}]
+			i, ok := x.find(expandedKey{user: true, id: id})
 			if !ok {
-				i = x.add(expandedKey{user: true, id: id}, userFor(x.api.store.Seed(), id))
+				if !x.seeded {
+					x.seed, x.seeded = x.api.store.Seed(), true
+				}
+				i = x.add(expandedKey{user: true, id: id}, expandedItem{user: userFor(x.seed, id)})
 			}
-			if s := strconv.Itoa(i); !slices.Contains(idx, s) {
-				idx = append(idx, s)
+			if !slices.Contains(x.places[start:], i) {
+				x.places = append(x.places, i)
 			}
 		}
-		// One user is expanded[i]; several are a JSONPath union, expanded[i,j].
-		v.UsersPath = "expanded[" + strings.Join(idx, ",") + "]"
+		v.users = x.places[start:] // later views append after it
 	}
 	return v, nil
 }
 
-func (x *expander) add(key expandedKey, item any) int {
-	if x.index == nil {
-		x.index = map[expandedKey]int{}
+// find returns the place of the item key names, if it is there.
+func (x *expander) find(key expandedKey) (int, bool) {
+	if x.index != nil {
+		i, ok := x.index[key]
+		return i, ok
 	}
-	x.items = append(x.items, item)
-	x.index[key] = len(x.items) - 1
-	return len(x.items) - 1
+	for i, it := range x.items {
+		if key.user && it.user != nil && it.user.ID == key.id || !key.user && it.app != nil && it.app.ID == key.id {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
-// expanded is the answer's expanded array: [] when nothing was expanded.
-func (x *expander) expanded() []any {
-	if x.items == nil {
-		return []any{}
+func (x *expander) add(key expandedKey, item expandedItem) int {
+	x.items = append(x.items, item)
+	i := len(x.items) - 1
+	switch {
+	case x.index != nil:
+		x.index[key] = i
+	case len(x.items) > linearItems:
+		x.index = make(map[expandedKey]int, 2*len(x.items))
+		for j, it := range x.items {
+			if it.user != nil {
+				x.index[expandedKey{user: true, id: it.user.ID}] = j
+			} else {
+				x.index[expandedKey{id: it.app.ID}] = j
+			}
+		}
 	}
-	return x.items
+	return i
 }
 
 // users holds the users expanded so far, by seed and id: UserFor draws each from a faker of
@@ -281,7 +301,7 @@ func (a *API) answer(w http.ResponseWriter, x *expander, c *fx.Connector) {
 		a.writeError(w, failure(err))
 		return
 	}
-	kit.WriteJSON(w, http.StatusOK, viewBody{ConnectorView: v, Expanded: x.expanded()})
+	writeAnswer(w, viewAnswer{view: v, expanded: x.items})
 }
 
 // update serves POST /api/v1/apps/{app_id}/connectors/{id}.
@@ -349,15 +369,15 @@ func (a *API) list(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 		a.writeError(w, failure(err))
 		return
 	}
-	body := listBody{List: make([]connectorView, len(page)), NextPageToken: next}
+	body := listAnswer{list: make([]connectorView, len(page)), next: next}
 	for i, e := range page {
-		if body.List[i], err = x.view(&e.c); err != nil {
+		if body.list[i], err = x.view(&e.c); err != nil {
 			a.writeError(w, failure(err))
 			return
 		}
 	}
-	body.Expanded = x.expanded()
-	kit.WriteJSON(w, http.StatusOK, body)
+	body.expanded = x.items
+	writeAnswer(w, body)
 }
 
 // create serves POST /api/v1/apps/{app_id}/connectors/create: a configured connector.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -57,13 +56,26 @@ type updateRequest struct {
 
 // decodeUpdate reads an Update body (already validated; none leaves every field zero). What
 // the schema lets through but Go cannot hold is a *ValueError, worded as encoding/json words
-// it.
+// it. The connector's object is kept as it is in data (patch), so data must not change while
+// the result is used.
 func decodeUpdate(data []byte) (updateRequest, error) {
+	return decodeUpdateOf(data, false)
+}
+
+// decodeValidated is decodeUpdate of a body the pipeline has read and validated (Call.Body):
+// its first JSON value is known to be valid, so readUpdate does not check it again.
+func decodeValidated(data []byte) (updateRequest, error) {
+	return decodeUpdateOf(data, true)
+}
+
+func decodeUpdateOf(data []byte, validated bool) (updateRequest, error) {
 	var in updateRequest
 	if len(bytes.TrimSpace(data)) == 0 {
 		return in, nil
 	}
-	if readUpdate(data, &in) {
+	// Whatever follows the first value (trailing data the pipeline let through) is ignored
+	// by readUpdate as by decodeJSON, which reads the first value only.
+	if (validated || json.Valid(data)) && readUpdate(data, &in) {
 		return in, nil
 	}
 	in = updateRequest{}
@@ -88,15 +100,12 @@ func decodeUpdate(data []byte) (updateRequest, error) {
 	return in, nil
 }
 
-// readUpdate reads a body of the usual shape without encoding/json's reflection: one JSON
-// value, an object of connector (an object or null), updateMask (a string or null) and
-// expandMask (null, or an object of paths: an array of strings or null), each key exactly so
-// and once. It gives what decodeUpdate's decoding gives; false for anything else, which that
-// decoding reads.
+// readUpdate reads a body of the usual shape without encoding/json's reflection: a JSON
+// object (valid: the caller knows it is) of connector (an object or null), updateMask (a
+// string or null) and expandMask (null, or an object of paths: an array of strings or null),
+// each key exactly so and once. It gives what decodeUpdate's decoding gives; false for
+// anything else, which that decoding reads.
 func readUpdate(data []byte, in *updateRequest) bool {
-	if !json.Valid(data) {
-		return false
-	}
 	var seen [3]bool
 	for it := kit.ObjectMembers(data); ; {
 		key, val, ok := it.Next()
@@ -122,7 +131,7 @@ func readUpdate(data []byte, in *updateRequest) bool {
 			if !kit.IsObject(val) {
 				return false
 			}
-			in.Connector.objs = [][]byte{bytes.Clone(val)} // val is the caller's, only lent
+			in.Connector.objs = [][]byte{val} // data's: see decodeUpdate
 		case i == 1:
 			s, ok := kit.DecodeString(val)
 			if !ok || val[0] != '"' {
@@ -305,23 +314,20 @@ func (a *API) answer(w http.ResponseWriter, x *expander, c *fx.Connector) {
 }
 
 // update serves POST /api/v1/apps/{app_id}/connectors/{id}.
-func (a *API) update(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
-	a.updateConnector(w, r, c.Params["app_id"], c.Params["id"])
+func (a *API) update(w http.ResponseWriter, _ *http.Request, c *vendorapi.Call) {
+	a.updateConnector(w, c.Body, c.Params["app_id"], c.Params["id"])
 }
 
 // updateDelegated serves POST /api/v1/apps/{connector_app_id}/connectors/{connector_id}/delegated:
 // the same update of the same stored connector (a delegated connector is a connector).
-func (a *API) updateDelegated(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
-	a.updateConnector(w, r, c.Params["connector_app_id"], c.Params["connector_id"])
+func (a *API) updateDelegated(w http.ResponseWriter, _ *http.Request, c *vendorapi.Call) {
+	a.updateConnector(w, c.Body, c.Params["connector_app_id"], c.Params["connector_id"])
 }
 
-func (a *API) updateConnector(w http.ResponseWriter, r *http.Request, appID, id string) {
-	data, err := io.ReadAll(r.Body)
-	if err != nil {
-		a.writeError(w, failure(&ValueError{Err: err}))
-		return
-	}
-	in, err := decodeUpdate(data)
+// updateConnector serves an Update of body, the request's (Call.Body: read and validated by
+// the pipeline once, not read again here).
+func (a *API) updateConnector(w http.ResponseWriter, body []byte, appID, id string) {
+	in, err := decodeValidated(body)
 	if err != nil {
 		a.writeError(w, failure(err))
 		return
@@ -383,7 +389,7 @@ func (a *API) list(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 // create serves POST /api/v1/apps/{app_id}/connectors/create: a configured connector.
 func (a *API) create(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 	var in createRequest
-	if !a.decode(w, r, &in) {
+	if !a.decode(w, c, &in) {
 		return
 	}
 	in.DisplayName = "" // not a field of the Create request: the schema lets it through as unknown
@@ -393,7 +399,7 @@ func (a *API) create(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) 
 // createDelegated serves POST /api/v1/apps/{app_id}/connectors: a connector pending its config.
 func (a *API) createDelegated(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 	var in createRequest
-	if !a.decode(w, r, &in) {
+	if !a.decode(w, c, &in) {
 		return
 	}
 	in.Config = nil // likewise not a field of CreateDelegated
@@ -423,12 +429,13 @@ func (a *API) delete(w http.ResponseWriter, _ *http.Request, c *vendorapi.Call) 
 	kit.WriteJSON(w, http.StatusOK, struct{}{})
 }
 
-// decode reads the (already schema-validated, optional) JSON body into v; no body leaves v
-// zero. What the schema lets through but Go cannot hold is a 400 too, never a 500.
-func (a *API) decode(w http.ResponseWriter, r *http.Request, v any) bool {
-	data, err := io.ReadAll(r.Body)
-	if err == nil && len(bytes.TrimSpace(data)) > 0 {
-		err = decodeJSON(data, v)
+// decode reads the (already schema-validated, optional) JSON body into v: c.Body, the bytes
+// the pipeline read, not r.Body again. No body leaves v zero. What the schema lets through but
+// Go cannot hold is a 400 too, never a 500.
+func (a *API) decode(w http.ResponseWriter, c *vendorapi.Call, v any) bool {
+	var err error
+	if len(bytes.TrimSpace(c.Body)) > 0 {
+		err = decodeJSON(c.Body, v)
 	}
 	if err != nil {
 		a.writeError(w, failure(&ValueError{Err: err}))

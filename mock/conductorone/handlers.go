@@ -220,7 +220,7 @@ func (x *expander) view(c *fx.Connector) (connectorView, error) {
 			if err != nil {
 				return v, err
 			}
-			i = x.add(expandedKey{id: c.AppID}, expandedItem{app: app})
+			i = x.add(expandedKey{id: c.AppID}, expandedItem{app: app}, c)
 		}
 		v.app = i
 	}
@@ -232,7 +232,7 @@ func (x *expander) view(c *fx.Connector) (connectorView, error) {
 				if !x.seeded {
 					x.seed, x.seeded = x.api.store.Seed(), true
 				}
-				i = x.add(expandedKey{user: true, id: id}, expandedItem{user: userFor(x.seed, id)})
+				i = x.add(expandedKey{user: true, id: id}, expandedItem{user: userFor(x.seed, id)}, c)
 			}
 			if !slices.Contains(x.places[start:], i) {
 				x.places = append(x.places, i)
@@ -257,7 +257,12 @@ func (x *expander) find(key expandedKey) (int, bool) {
 	return 0, false
 }
 
-func (x *expander) add(key expandedKey, item expandedItem) int {
+// add appends item, which c's view expands.
+func (x *expander) add(key expandedKey, item expandedItem, c *fx.Connector) int {
+	if x.items == nil {
+		// Room for what the first view can expand: one connector's answer grows it no more.
+		x.items = make([]expandedItem, 0, 1+len(c.UserIDs))
+	}
 	x.items = append(x.items, item)
 	i := len(x.items) - 1
 	switch {
@@ -347,7 +352,11 @@ func (a *API) updateConnector(w http.ResponseWriter, body []byte, appID, id stri
 
 // get serves GET /api/v1/apps/{app_id}/connectors/{id}.
 func (a *API) get(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
-	x, err := a.expander(r.URL.Query()[expandQuery])
+	var paths []string
+	if r.URL.RawQuery != "" { // parsing none would still allocate its map
+		paths = r.URL.Query()[expandQuery]
+	}
+	x, err := a.expander(paths)
 	if err != nil {
 		a.writeError(w, failure(err))
 		return

@@ -356,3 +356,46 @@ func TestEncoderRefusesInvalidRaw(t *testing.T) {
 	}()
 	writeAnswer(httptest.NewRecorder(), viewAnswer{view: connectorView{connector: &c, app: -1}})
 }
+
+// TestStorableIsClone: storable gives what Clone gives, on connectors whose every list and
+// pointer is, at random, nil, empty or set (so a field Clone learns to treat fails here too),
+// and with the status unset or set.
+func TestStorableIsClone(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 2026))
+	values := encoderConnectors(r, []string{"app"})
+	values = append(values, oddConnectors()...)
+	for i := range 2_000 {
+		var c fx.Connector
+		fill(reflect.ValueOf(&c).Elem(), strconv.Itoa(i), int64(i))
+		v := reflect.ValueOf(&c).Elem()
+		for j := range v.NumField() {
+			f := v.Field(j)
+			switch f.Kind() {
+			case reflect.Slice, reflect.Pointer:
+				switch r.IntN(3) {
+				case 0:
+					f.SetZero()
+				case 1:
+					if f.Kind() == reflect.Slice {
+						f.Set(reflect.MakeSlice(f.Type(), 0, 0))
+					}
+				}
+			}
+		}
+		if c.SyncConfig != nil && r.IntN(2) == 0 {
+			c.SyncConfig.SyncResourceTypeIDs = nil
+		}
+		if r.IntN(2) == 0 {
+			c.Status.Status = ""
+		}
+		values = append(values, c)
+	}
+	for i, c := range values {
+		want := c.Clone()
+		got := c
+		storable(&got)
+		if !reflect.DeepEqual(want, got) {
+			t.Fatalf("value %d: Clone gives\n%#v\nstorable\n%#v", i, want, got)
+		}
+	}
+}

@@ -310,14 +310,24 @@ func (m updateMask) ops(root *field, vals [][]byte, ops []op) {
 // as the new value to store. Read-only and identity fields are never copied (parseMask
 // refuses them in a mask, and implicit masks skip them).
 func (m updateMask) update(root *field, old *entry, p *patch, now time.Time) (fx.Connector, error) {
+	var c fx.Connector
+	if err := m.updateInto(&c, root, old, p, now); err != nil {
+		return fx.Connector{}, err
+	}
+	return c, nil
+}
+
+// updateInto is update writing the new value to *dst, the new entry's (dst is half-written on
+// error, and must then be dropped).
+func (m updateMask) updateInto(dst *fx.Connector, root *field, old *entry, p *patch, now time.Time) error {
 	// A shallow copy: its lists and messages are old's, which are immutable, so a field that
 	// changes is replaced, never written to (apply copies a message before changing one of its
-	// fields). The Clone at the end makes the new value its own.
-	c := old.c
+	// fields), and what does not change stays shared with old (see storable).
+	*dst = old.c
 	if !old.normal {
-		c = c.Clone()
-		if err := normalise(&c); err != nil {
-			return fx.Connector{}, err
+		*dst = dst.Clone()
+		if err := normalise(dst); err != nil {
+			return err
 		}
 	}
 	var valBuf [64][]byte // bind allows no more fields
@@ -325,21 +335,44 @@ func (m updateMask) update(root *field, old *entry, p *patch, now time.Time) (fx
 	vals, ops := valBuf[:len(root.sorted)], opBuf[:len(root.sorted)]
 	p.index(root, vals)
 	m.ops(root, vals, ops)
-	dst := reflect.ValueOf(&c).Elem()
+	v := reflect.ValueOf(dst).Elem()
 	// By name: of two values that cannot be held, the map reported the first by name.
 	for i, o := range ops {
 		if o == (op{}) {
 			continue
 		}
 		f := root.sorted[i]
-		if err := f.apply(dst.Field(f.index), o, vals[i]); err != nil {
-			return fx.Connector{}, err
+		if err := f.apply(v.Field(f.index), o, vals[i]); err != nil {
+			return err
 		}
 	}
-	c.ID, c.AppID = old.c.ID, old.c.AppID
-	normaliseTimes(&c)
-	c.UpdatedAt = fx.Time(now)
-	return c.Clone(), nil
+	dst.ID, dst.AppID = old.c.ID, old.c.AppID
+	normaliseTimes(dst)
+	dst.UpdatedAt = fx.Time(now)
+	storable(dst)
+	return nil
+}
+
+// storable makes c what its Clone would be, the form a connector is stored in (lists never
+// nil, the sync status never unset), without copying what it shares with stored values: they
+// are immutable, and the values a mask copied in are new (decoded from the request). The
+// Clone it replaces copied every list and the config of every update again.
+// TestStorableIsClone holds it to Clone.
+func storable(c *fx.Connector) {
+	for _, l := range []*[]string{&c.ProfileAllowList, &c.ProfileIgnoreList, &c.UserIDs} {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
+	if sc := c.SyncConfig; sc != nil && sc.SyncResourceTypeIDs == nil {
+		c.SyncConfig = &fx.SyncConfig{SyncResourceTypeIDs: []string{}} // sc may be stored: a new one
+	}
+	if len(c.Config) == 0 {
+		c.Config = nil // as RawJSON.Clone gives an empty one
+	}
+	if c.Status.Status == "" {
+		c.Status.Status = fx.SyncStatuses[0]
+	}
 }
 
 // apply does o to the top-level field f, whose Go value is dst, from raw, the request's

@@ -654,11 +654,10 @@ func (s *Store) update(appID, id string, p *patch, mask *string) (*entry, error)
 	if err != nil {
 		return nil, err
 	}
-	c, err := m.update(s.fields, old, p, s.clock())
-	if err != nil {
+	e := &entry{seq: old.seq, normal: true}
+	if err := m.updateInto(&e.c, s.fields, old, p, s.clock()); err != nil {
 		return nil, err
 	}
-	e := &entry{seq: old.seq, c: c, normal: true}
 	s.own().insert(e)
 	return e, nil
 }

@@ -78,7 +78,14 @@ func decodeUpdateOf(data []byte, validated bool) (updateRequest, error) {
 	if (validated || json.Valid(data)) && readUpdate(data, &in) {
 		return in, nil
 	}
-	in = updateRequest{}
+	return decodeUpdateJSON(data)
+}
+
+// decodeUpdateJSON is decodeUpdate by encoding/json, for the bodies readUpdate leaves to it.
+// (A function of its own, so that decodeUpdateOf's result, handed to encoding/json here,
+// needs no allocation on the usual way.)
+func decodeUpdateJSON(data []byte) (updateRequest, error) {
+	var in updateRequest
 	err := decodeJSON(data, &in)
 	if in.Connector.invalid {
 		// A connector that is not an object. The body used to be decoded with the connector
@@ -131,7 +138,7 @@ func readUpdate(data []byte, in *updateRequest) bool {
 			if !kit.IsObject(val) {
 				return false
 			}
-			in.Connector.objs = [][]byte{val} // data's: see decodeUpdate
+			in.Connector.one = val // data's: see decodeUpdate
 		case i == 1:
 			s, ok := kit.DecodeString(val)
 			if !ok || val[0] != '"' {

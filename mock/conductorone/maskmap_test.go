@@ -240,9 +240,18 @@ func sameValidated(t *testing.T, body []byte, got updateRequest, err error) {
 	switch {
 	case (err == nil) != (verr == nil) || err != nil && (err.Error() != verr.Error() || reflect.TypeOf(err) != reflect.TypeOf(verr)):
 		t.Fatalf("decodeUpdate answered %v, decodeValidated %v\nbody %q", err, verr, body)
-	case err == nil && !reflect.DeepEqual(got, vgot):
+	case err == nil && (!reflect.DeepEqual(got.ExpandMask, vgot.ExpandMask) || !reflect.DeepEqual(got.UpdateMask, vgot.UpdateMask) ||
+		!reflect.DeepEqual(patchObjects(got.Connector), patchObjects(vgot.Connector)) || got.Connector.invalid != vgot.Connector.invalid):
 		t.Fatalf("decodeUpdate read %#v, decodeValidated %#v\nbody %q", got, vgot, body)
 	}
+}
+
+// patchObjects is p's connector objects in order, wherever p keeps them.
+func patchObjects(p patch) [][]byte {
+	if p.one != nil {
+		return append([][]byte{p.one}, p.objs...)
+	}
+	return p.objs
 }
 
 // TestDecodeValidated: a body the pipeline let through with data after its JSON value (under

@@ -632,7 +632,7 @@ func (s *Store) Update(appID, id string, changes map[string]any, mask *string) (
 		if err != nil {
 			return fx.Connector{}, &ValueError{Err: err}
 		}
-		p.objs = [][]byte{data}
+		p.one = data
 	}
 	e, err := s.update(appID, id, &p, mask)
 	if err != nil {

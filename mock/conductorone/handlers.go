@@ -42,6 +42,7 @@ type expandedApp struct {
 type expandedUser struct {
 	Type string `json:"@type"`
 	fx.User
+	json []byte // the user as appendUser writes it, for a user kept in users; else nil
 }
 
 type expandMask struct {
@@ -308,11 +309,39 @@ func userFor(seed uint64, id string) *expandedUser {
 	if u, ok := users.Load(key); ok {
 		return u.(*expandedUser)
 	}
-	u := &expandedUser{typeUser, fx.UserFor(seed, id)}
+	u := &expandedUser{Type: typeUser, User: fx.UserFor(seed, id)}
 	if users.n.Add(1) <= maxUsers {
+		u.json = appendUser(nil, u) // written once, for every answer that expands it
 		users.Store(key, u)
 	}
 	return u
+}
+
+// appJSON holds stored apps as appendApp writes them, by the stored value: an app is
+// immutable (a write stores a new one), so its JSON never changes, and it is written once,
+// not for every answer that expands it. It is bounded, as users is: past maxAppJSON apps, an
+// app is written for each answer again.
+var appJSON struct {
+	sync.Map // *fx.App -> []byte, immutable
+	n        atomic.Int64
+}
+
+const maxAppJSON = 1_000
+
+// appendStoredApp is appendApp of a stored app, through appJSON.
+func appendStoredApp(b []byte, a *fx.App) []byte {
+	if a == nil {
+		return appendApp(b, a)
+	}
+	if j, ok := appJSON.Load(a); ok {
+		return append(b, j.([]byte)...)
+	}
+	start := len(b)
+	b = appendApp(b, a)
+	if appJSON.n.Add(1) <= maxAppJSON {
+		appJSON.Store(a, bytes.Clone(b[start:]))
+	}
+	return b
 }
 
 // answer writes one connector's view; c is a stored value.

@@ -23,6 +23,10 @@ import (
 // A view does not hold its JSONPaths as strings: it holds the positions of its app and users
 // in the answer's expanded array, and the writer spells "expanded[i]" and "expanded[i,j]"
 // (what connectorView's AppPath and UsersPath held) as it goes.
+//
+// The expanded objects change less than the connectors: a stored app is immutable and a user
+// is derived from the seed alone, so each is written once and its bytes kept (appJSON, and
+// expandedUser.json for the users kept in users), both bounded.
 
 // viewAnswer is the answer of Update, Get, Create and CreateDelegated.
 type viewAnswer struct {
@@ -78,10 +82,13 @@ func appendExpanded(b []byte, items []expandedItem) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		if it.user != nil {
+		switch {
+		case it.user != nil && it.user.json != nil:
+			b = append(b, it.user.json...)
+		case it.user != nil:
 			b = appendUser(b, it.user)
-		} else {
-			b = appendApp(b, it.app)
+		default:
+			b = appendStoredApp(b, it.app)
 		}
 	}
 	return append(b, ']')

@@ -67,7 +67,7 @@ func (x *refExpander) view(c *fx.Connector) (refView, error) {
 		for _, id := range c.UserIDs {
 			i, ok := x.index[expandedKey{user: true, id: id}]
 			if !ok {
-				i = x.add(expandedKey{user: true, id: id}, &expandedUser{typeUser, fx.UserFor(x.api.store.Seed(), id)})
+				i = x.add(expandedKey{user: true, id: id}, &expandedUser{Type: typeUser, User: fx.UserFor(x.api.store.Seed(), id)})
 			}
 			if s := strconv.Itoa(i); !slices.Contains(idx, s) {
 				idx = append(idx, s)
@@ -327,7 +327,7 @@ func FuzzEncoderStrings(f *testing.F) {
 		}
 		app := fx.App{ID: s}
 		fill(reflect.ValueOf(&app).Elem(), s, 4)
-		user := &expandedUser{typeUser, fx.User{ID: s, DisplayName: s, Email: s, Status: s, Username: s}}
+		user := &expandedUser{Type: typeUser, User: fx.User{ID: s, DisplayName: s, Email: s, Status: s, Username: s}}
 		var want bytes.Buffer
 		enc := json.NewEncoder(&want)
 		enc.SetEscapeHTML(false)
@@ -396,6 +396,36 @@ func TestStorableIsClone(t *testing.T) {
 		storable(&got)
 		if !reflect.DeepEqual(want, got) {
 			t.Fatalf("value %d: Clone gives\n%#v\nstorable\n%#v", i, want, got)
+		}
+	}
+}
+
+// TestTimestampIsFxTime: timestamp writes what fx.Time writes, at every precision, in any
+// location, for years of one to four digits and beyond.
+func TestTimestampIsFxTime(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 2026))
+	zones := []*time.Location{time.UTC, time.FixedZone("x", 5*3600+1800), time.FixedZone("y", -11*3600), time.Local}
+	times := []time.Time{{}, time.Unix(0, 0), time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(999, 1, 2, 3, 4, 5, 6, time.UTC)}
+	for range 100_000 {
+		ns := r.IntN(1_000_000_000)
+		switch r.IntN(4) {
+		case 0:
+			ns = 0
+		case 1:
+			ns -= ns % 1_000_000
+		case 2:
+			ns -= ns % 1_000
+		}
+		sec := r.Int64N(400*365*86400) - 100*365*86400 // 1870 to 2370
+		if r.IntN(20) == 0 {
+			sec = r.Int64N(1<<40) - 1<<39
+		}
+		times = append(times, time.Unix(sec, int64(ns)).In(zones[r.IntN(len(zones))]))
+	}
+	for _, tm := range times {
+		if got, want := timestamp(tm), fx.Time(tm); got != want {
+			t.Fatalf("%v: fx.Time writes %q, timestamp %q", tm, want, got)
 		}
 	}
 }

@@ -348,7 +348,7 @@ func (m updateMask) updateInto(dst *fx.Connector, root *field, old *entry, p *pa
 	}
 	dst.ID, dst.AppID = old.c.ID, old.c.AppID
 	normaliseTimes(dst)
-	dst.UpdatedAt = fx.Time(now)
+	dst.UpdatedAt = timestamp(now)
 	storable(dst)
 	return nil
 }

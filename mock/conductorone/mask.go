@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -43,7 +45,19 @@ type field struct {
 	// msg is the Go struct of a message; ptr says the Go field points to one.
 	msg reflect.Type
 	ptr bool
+	// masks keeps the update masks parsed against the tree (the root's; nil elsewhere).
+	masks *maskCache
 }
+
+// maskCache holds update masks as parseMask parsed them, by their text: clients send the same
+// few masks again and again. It is bounded (the masks are the clients'): past maxMasks, a
+// mask is parsed for each request again. A parsed mask is only read.
+type maskCache struct {
+	sync.Map // string -> updateMask
+	n        atomic.Int64
+}
+
+const maxMasks = 1_000
 
 // kind is the Go type of a field, as a mask copies it.
 type kind int
@@ -73,7 +87,7 @@ func connectorFields(doc *openapi3.T) (*field, error) {
 		}
 		f.immutable = true
 	}
-	root.kind, root.msg = kindMessage, reflect.TypeFor[fx.Connector]()
+	root.kind, root.msg, root.masks = kindMessage, reflect.TypeFor[fx.Connector](), &maskCache{}
 	if err := root.bind(0); err != nil {
 		return nil, fmt.Errorf("conductorone: schema %s: %w", connectorSchema, err)
 	}
@@ -206,6 +220,21 @@ func parseMask(root *field, s *string) (updateMask, error) {
 		m.paths = append(m.paths, mp)
 	}
 	return m, nil
+}
+
+// parsedMask is parseMask through root's cache of masks: a mask refused is not kept.
+func parsedMask(root *field, s *string) (updateMask, error) {
+	if s == nil || root.masks == nil {
+		return parseMask(root, s)
+	}
+	if m, ok := root.masks.Load(*s); ok {
+		return m.(updateMask), nil
+	}
+	m, err := parseMask(root, s)
+	if err == nil && root.masks.n.Add(1) <= maxMasks {
+		root.masks.Store(*s, m)
+	}
+	return m, err
 }
 
 // resolve checks one path against the tree.

@@ -568,3 +568,35 @@ func (g bodyGen) config() string {
 		`{}`,
 	}[g.r.IntN(5)]
 }
+
+// TestParsedMaskIsParseMask: a mask from the cache is the mask parseMask gives, the first
+// time and after; a refused one is refused every time.
+func TestParsedMaskIsParseMask(t *testing.T) {
+	root := testFields(t)
+	r := rand.New(rand.NewPCG(21, 2026))
+	var masks []string
+	for _, seed := range updateSeeds {
+		if m := seed[1]; len(m) > 1 && m[0] == '"' {
+			masks = append(masks, m[1:len(m)-1])
+		}
+	}
+	for range 500 {
+		m := bodyGen{r: r, root: root}.mask()
+		if len(m) > 1 && m[0] == '"' {
+			masks = append(masks, m[1:len(m)-1])
+		}
+	}
+	masks = append(masks, "", " ", "*", "*,*", "nope", "status.nope", " displayName ,description")
+	for range 3 {
+		for _, s := range masks {
+			want, wantErr := parseMask(root, &s)
+			got, err := parsedMask(root, &s)
+			if fmt.Sprint(wantErr) != fmt.Sprint(err) || !reflect.DeepEqual(want, got) {
+				t.Fatalf("mask %q: parseMask gives %+v, %v; parsedMask %+v, %v", s, want, wantErr, got, err)
+			}
+		}
+	}
+	if got, err := parsedMask(root, nil); err != nil || !reflect.DeepEqual(got, updateMask{}) {
+		t.Fatalf("no mask: %+v, %v", got, err)
+	}
+}

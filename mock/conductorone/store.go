@@ -643,7 +643,7 @@ func (s *Store) Update(appID, id string, changes map[string]any, mask *string) (
 
 // update is Update of a request's connector; it returns the stored entry (immutable).
 func (s *Store) update(appID, id string, p *patch, mask *string) (*entry, error) {
-	m, err := parseMask(s.fields, mask)
+	m, err := parsedMask(s.fields, mask)
 	if err != nil {
 		return nil, err
 	}

@@ -45,13 +45,14 @@
 //
 // An Update's update mask is applied with no map and no JSON round trip: the request's
 // connector is read member by member as it was sent (patch.go) and each field the mask names
-// is copied into a Clone of the stored connector through the Go struct field the spec's field
-// bound to once per process (mask.go). It gives exactly what applying the mask to maps gave,
-// odd bodies included (maskmap_test.go keeps that apply as the reference). The body is the
-// one the pipeline read and validated (vendorapi.Call.Body), read where it lies: not read
-// from r.Body again, not checked again for validity, its connector object not copied. The
-// new value shares what it does not change with the stored one (both immutable) and takes
-// Clone's form without Clone's copies (storable).
+// is copied into a copy of the stored connector through the Go struct field the spec's field
+// bound to once per process (mask.go); a mask's text is parsed once (parsedMask). It gives
+// exactly what applying the mask to maps gave, odd bodies included (maskmap_test.go keeps
+// that apply as the reference). The body is the one the pipeline read and validated
+// (vendorapi.Call.Body), read where it lies: not read from r.Body again, not checked again
+// for validity, its connector object not copied. The new value shares what it does not
+// change with the stored one (both immutable) and takes Clone's form without Clone's copies
+// (storable).
 //
 // # How the answers are written
 //

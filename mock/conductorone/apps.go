@@ -400,9 +400,9 @@ func (a *API) listApps(w http.ResponseWriter, r *http.Request, _ *vendorapi.Call
 }
 
 // createApp serves POST /api/v1/apps.
-func (a *API) createApp(w http.ResponseWriter, r *http.Request, _ *vendorapi.Call) {
+func (a *API) createApp(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 	var in NewApp
-	if !a.decode(w, r, &in) {
+	if !a.decode(w, c, &in) {
 		return
 	}
 	app, err := a.store.CreateApp(in)
@@ -431,7 +431,7 @@ type updateAppRequest struct {
 // updateApp serves POST /api/v1/apps/{id}.
 func (a *API) updateApp(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 	var in updateAppRequest
-	if !a.decode(w, r, &in) {
+	if !a.decode(w, c, &in) {
 		return
 	}
 	app, err := a.store.updateApp(c.Params["id"], in.App, in.UpdateMask)
@@ -465,9 +465,9 @@ type searchRequest struct {
 }
 
 // searchApps serves POST /api/v1/search/apps.
-func (a *API) searchApps(w http.ResponseWriter, r *http.Request, _ *vendorapi.Call) {
+func (a *API) searchApps(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 	var in searchRequest
-	if !a.decode(w, r, &in) {
+	if !a.decode(w, c, &in) {
 		return
 	}
 	q := AppQuery{AppIDs: in.AppIDs, ExcludeAppIDs: in.ExcludeAppIDs, DisplayName: in.DisplayName, Query: in.Query, OnlyDirectories: in.OnlyDirectories}

@@ -96,9 +96,9 @@ type schemaBody struct {
 
 // configurationSchema serves POST /api/v1/connectorcatalog: the schema of the entry catalogId
 // names, or else of the entry the connector (appId, connectorId) is an instance of.
-func (a *API) configurationSchema(w http.ResponseWriter, r *http.Request, _ *vendorapi.Call) {
+func (a *API) configurationSchema(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 	var in schemaRequest
-	if !a.decode(w, r, &in) {
+	if !a.decode(w, c, &in) {
 		return
 	}
 	id := in.CatalogID

@@ -45,9 +45,22 @@
 //
 // An Update's update mask is applied with no map and no JSON round trip: the request's
 // connector is read member by member as it was sent (patch.go) and each field the mask names
-// is copied into a Clone of the stored connector through the Go struct field the spec's field
-// bound to once per process (mask.go). It gives exactly what applying the mask to maps gave,
-// odd bodies included (maskmap_test.go keeps that apply as the reference).
+// is copied into a copy of the stored connector through the Go struct field the spec's field
+// bound to once per process (mask.go); a mask's text is parsed once (parsedMask). It gives
+// exactly what applying the mask to maps gave, odd bodies included (maskmap_test.go keeps
+// that apply as the reference). The body is the one the pipeline read and validated
+// (vendorapi.Call.Body), read where it lies: not read from r.Body again, not checked again
+// for validity, its connector object not copied. The new value shares what it does not
+// change with the stored one (both immutable) and takes Clone's form without Clone's copies
+// (storable).
+//
+// # How the answers are written
+//
+// The connector answers (Update, Get, List, Create, CreateDelegated) are appended by hand
+// (json.go), byte for byte what encoding/json wrote, which a differential test holds them to:
+// the connector, the expanded app and users, and each view's JSONPaths spelt from the places
+// the expander keeps rather than built as strings. The expander finds an object already
+// expanded by a look along its items, and builds a map only for pages that expand many.
 package conductorone
 
 import (

@@ -111,9 +111,9 @@ type rotateRequest struct {
 }
 
 // rotateCredential serves POST /api/v1/apps/connectors/credentials.
-func (a *API) rotateCredential(w http.ResponseWriter, r *http.Request, _ *vendorapi.Call) {
+func (a *API) rotateCredential(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 	var in rotateRequest
-	if !a.decode(w, r, &in) {
+	if !a.decode(w, c, &in) {
 		return
 	}
 	cred, err := a.store.RotateCredential(in.AppID, in.ConnectorID)

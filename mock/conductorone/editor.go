@@ -170,9 +170,9 @@ type editorRequest struct {
 }
 
 // validateConfig serves POST /api/v1/apps/connectors/validate_config/http.
-func (a *API) validateConfig(w http.ResponseWriter, r *http.Request, _ *vendorapi.Call) {
+func (a *API) validateConfig(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 	var in editorRequest
-	if !a.decode(w, r, &in) {
+	if !a.decode(w, c, &in) {
 		return
 	}
 	kit.WriteJSON(w, http.StatusOK, struct {

@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -27,25 +25,13 @@ const (
 // extension: the vendor's Get and List take none).
 const expandQuery = "expand_mask.paths"
 
-// connectorView is a connector and the JSONPaths of its related objects in expanded; a path
-// is absent when the object was not expanded. Keys in the vendor's (alphabetical) order.
+// connectorView is a connector and the places of its related objects in the answer's
+// expanded array; the writer spells them as the vendor's JSONPaths, appPath "expanded[i]" and
+// usersPath "expanded[i]" or, for several users, the union "expanded[i,j]" (see json.go).
 type connectorView struct {
-	AppPath   string        `json:"appPath,omitempty"`
-	Connector *fx.Connector `json:"connector"` // a stored value, rendered as it is
-	UsersPath string        `json:"usersPath,omitempty"`
-}
-
-// viewBody is the answer of Update, Get, Create and CreateDelegated.
-type viewBody struct {
-	ConnectorView connectorView `json:"connectorView"`
-	Expanded      []any         `json:"expanded"`
-}
-
-// listBody is the answer of List.
-type listBody struct {
-	Expanded      []any           `json:"expanded"`
-	List          []connectorView `json:"list"`
-	NextPageToken string          `json:"nextPageToken"`
+	connector *fx.Connector // a stored value, rendered as it is
+	app       int           // the app's place; -1: not expanded (no appPath)
+	users     []int         // the users' places, each once; nil: not expanded (no usersPath)
 }
 
 type expandedApp struct {
@@ -56,6 +42,7 @@ type expandedApp struct {
 type expandedUser struct {
 	Type string `json:"@type"`
 	fx.User
+	json []byte // the user as appendUser writes it, for a user kept in users; else nil
 }
 
 type expandMask struct {
@@ -70,16 +57,36 @@ type updateRequest struct {
 
 // decodeUpdate reads an Update body (already validated; none leaves every field zero). What
 // the schema lets through but Go cannot hold is a *ValueError, worded as encoding/json words
-// it.
+// it. The connector's object is kept as it is in data (patch), so data must not change while
+// the result is used.
 func decodeUpdate(data []byte) (updateRequest, error) {
+	return decodeUpdateOf(data, false)
+}
+
+// decodeValidated is decodeUpdate of a body the pipeline has read and validated (Call.Body):
+// its first JSON value is known to be valid, so readUpdate does not check it again.
+func decodeValidated(data []byte) (updateRequest, error) {
+	return decodeUpdateOf(data, true)
+}
+
+func decodeUpdateOf(data []byte, validated bool) (updateRequest, error) {
 	var in updateRequest
 	if len(bytes.TrimSpace(data)) == 0 {
 		return in, nil
 	}
-	if readUpdate(data, &in) {
+	// Whatever follows the first value (trailing data the pipeline let through) is ignored
+	// by readUpdate as by decodeJSON, which reads the first value only.
+	if (validated || json.Valid(data)) && readUpdate(data, &in) {
 		return in, nil
 	}
-	in = updateRequest{}
+	return decodeUpdateJSON(data)
+}
+
+// decodeUpdateJSON is decodeUpdate by encoding/json, for the bodies readUpdate leaves to it.
+// (A function of its own, so that decodeUpdateOf's result, handed to encoding/json here,
+// needs no allocation on the usual way.)
+func decodeUpdateJSON(data []byte) (updateRequest, error) {
+	var in updateRequest
 	err := decodeJSON(data, &in)
 	if in.Connector.invalid {
 		// A connector that is not an object. The body used to be decoded with the connector
@@ -101,15 +108,12 @@ func decodeUpdate(data []byte) (updateRequest, error) {
 	return in, nil
 }
 
-// readUpdate reads a body of the usual shape without encoding/json's reflection: one JSON
-// value, an object of connector (an object or null), updateMask (a string or null) and
-// expandMask (null, or an object of paths: an array of strings or null), each key exactly so
-// and once. It gives what decodeUpdate's decoding gives; false for anything else, which that
-// decoding reads.
+// readUpdate reads a body of the usual shape without encoding/json's reflection: a JSON
+// object (valid: the caller knows it is) of connector (an object or null), updateMask (a
+// string or null) and expandMask (null, or an object of paths: an array of strings or null),
+// each key exactly so and once. It gives what decodeUpdate's decoding gives; false for
+// anything else, which that decoding reads.
 func readUpdate(data []byte, in *updateRequest) bool {
-	if !json.Valid(data) {
-		return false
-	}
 	var seen [3]bool
 	for it := kit.ObjectMembers(data); ; {
 		key, val, ok := it.Next()
@@ -135,7 +139,7 @@ func readUpdate(data []byte, in *updateRequest) bool {
 			if !kit.IsObject(val) {
 				return false
 			}
-			in.Connector.objs = [][]byte{bytes.Clone(val)} // val is the caller's, only lent
+			in.Connector.one = val // data's: see decodeUpdate
 		case i == 1:
 			s, ok := kit.DecodeString(val)
 			if !ok || val[0] != '"' {
@@ -181,8 +185,19 @@ type createRequest struct {
 type expander struct {
 	api   *API
 	want  expansion
-	items []any
-	index map[expandedKey]int // position in items
+	items []expandedItem
+	// index finds an item's place once there are too many for a look along items.
+	index map[expandedKey]int
+	// places holds the users' places of every view so far: each view's users is a piece of it.
+	places []int
+	seed   uint64 // the store's seed, which users derive from; read at the first user
+	seeded bool
+}
+
+// expandedItem is one object of the expanded array: an app, or a user.
+type expandedItem struct {
+	app  *fx.App // a stored value
+	user *expandedUser
 }
 
 // expandedKey names an expanded object: an app or a user (user true) of that id.
@@ -190,6 +205,10 @@ type expandedKey struct {
 	user bool
 	id   string
 }
+
+// linearItems is how many items are looked for along the slice before an index is built: a
+// single connector's answer (its app and a few users) never builds one.
+const linearItems = 16
 
 func (a *API) expander(paths []string) (expander, error) {
 	want, err := parseExpand(paths)
@@ -201,50 +220,73 @@ func (a *API) expander(paths []string) (expander, error) {
 
 // view builds c's view, expanding what was asked for; c is a stored value.
 func (x *expander) view(c *fx.Connector) (connectorView, error) {
-	v := connectorView{Connector: c}
+	v := connectorView{connector: c, app: -1}
 	if x.want.app {
-		i, ok := x.index[expandedKey{id: c.AppID}]
+		i, ok := x.find(expandedKey{id: c.AppID})
 		if !ok {
 			app, err := x.api.store.app(c.AppID)
 			if err != nil {
 				return v, err
 			}
-			i = x.add(expandedKey{id: c.AppID}, expandedApp{typeApp, app})
+			i = x.add(expandedKey{id: c.AppID}, expandedItem{app: app}, c)
 		}
-		v.AppPath = "expanded[" + strconv.Itoa(i) + "]"
+		v.app = i
 	}
 	if x.want.users && len(c.UserIDs) > 0 {
-		idx := make([]string, 0, len(c.UserIDs))
+		start := len(x.places)
 		for _, id := range c.UserIDs {
-			i, ok := x.index[expandedKey{user: true, id: id}]
+			i, ok := x.find(expandedKey{user: true, id: id})
 			if !ok {
-				i = x.add(expandedKey{user: true, id: id}, userFor(x.api.store.Seed(), id))
+				if !x.seeded {
+					x.seed, x.seeded = x.api.store.Seed(), true
+				}
+				i = x.add(expandedKey{user: true, id: id}, expandedItem{user: userFor(x.seed, id)}, c)
 			}
-			if s := strconv.Itoa(i); !slices.Contains(idx, s) {
-				idx = append(idx, s)
+			if !slices.Contains(x.places[start:], i) {
+				x.places = append(x.places, i)
 			}
 		}
-		// One user is expanded[i]; several are a JSONPath union, expanded[i,j].
-		v.UsersPath = "expanded[" + strings.Join(idx, ",") + "]"
+		v.users = x.places[start:] // later views append after it
 	}
 	return v, nil
 }
 
-func (x *expander) add(key expandedKey, item any) int {
-	if x.index == nil {
-		x.index = map[expandedKey]int{}
+// find returns the place of the item key names, if it is there.
+func (x *expander) find(key expandedKey) (int, bool) {
+	if x.index != nil {
+		i, ok := x.index[key]
+		return i, ok
 	}
-	x.items = append(x.items, item)
-	x.index[key] = len(x.items) - 1
-	return len(x.items) - 1
+	for i, it := range x.items {
+		if key.user && it.user != nil && it.user.ID == key.id || !key.user && it.app != nil && it.app.ID == key.id {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
-// expanded is the answer's expanded array: [] when nothing was expanded.
-func (x *expander) expanded() []any {
+// add appends item, which c's view expands.
+func (x *expander) add(key expandedKey, item expandedItem, c *fx.Connector) int {
 	if x.items == nil {
-		return []any{}
+		// Room for what the first view can expand: one connector's answer grows it no more.
+		x.items = make([]expandedItem, 0, 1+len(c.UserIDs))
 	}
-	return x.items
+	x.items = append(x.items, item)
+	i := len(x.items) - 1
+	switch {
+	case x.index != nil:
+		x.index[key] = i
+	case len(x.items) > linearItems:
+		x.index = make(map[expandedKey]int, 2*len(x.items))
+		for j, it := range x.items {
+			if it.user != nil {
+				x.index[expandedKey{user: true, id: it.user.ID}] = j
+			} else {
+				x.index[expandedKey{id: it.app.ID}] = j
+			}
+		}
+	}
+	return i
 }
 
 // users holds the users expanded so far, by seed and id: UserFor draws each from a faker of
@@ -267,11 +309,39 @@ func userFor(seed uint64, id string) *expandedUser {
 	if u, ok := users.Load(key); ok {
 		return u.(*expandedUser)
 	}
-	u := &expandedUser{typeUser, fx.UserFor(seed, id)}
+	u := &expandedUser{Type: typeUser, User: fx.UserFor(seed, id)}
 	if users.n.Add(1) <= maxUsers {
+		u.json = appendUser(nil, u) // written once, for every answer that expands it
 		users.Store(key, u)
 	}
 	return u
+}
+
+// appJSON holds stored apps as appendApp writes them, by the stored value: an app is
+// immutable (a write stores a new one), so its JSON never changes, and it is written once,
+// not for every answer that expands it. It is bounded, as users is: past maxAppJSON apps, an
+// app is written for each answer again.
+var appJSON struct {
+	sync.Map // *fx.App -> []byte, immutable
+	n        atomic.Int64
+}
+
+const maxAppJSON = 1_000
+
+// appendStoredApp is appendApp of a stored app, through appJSON.
+func appendStoredApp(b []byte, a *fx.App) []byte {
+	if a == nil {
+		return appendApp(b, a)
+	}
+	if j, ok := appJSON.Load(a); ok {
+		return append(b, j.([]byte)...)
+	}
+	start := len(b)
+	b = appendApp(b, a)
+	if appJSON.n.Add(1) <= maxAppJSON {
+		appJSON.Store(a, bytes.Clone(b[start:]))
+	}
+	return b
 }
 
 // answer writes one connector's view; c is a stored value.
@@ -281,27 +351,24 @@ func (a *API) answer(w http.ResponseWriter, x *expander, c *fx.Connector) {
 		a.writeError(w, failure(err))
 		return
 	}
-	kit.WriteJSON(w, http.StatusOK, viewBody{ConnectorView: v, Expanded: x.expanded()})
+	writeAnswer(w, viewAnswer{view: v, expanded: x.items})
 }
 
 // update serves POST /api/v1/apps/{app_id}/connectors/{id}.
-func (a *API) update(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
-	a.updateConnector(w, r, c.Params["app_id"], c.Params["id"])
+func (a *API) update(w http.ResponseWriter, _ *http.Request, c *vendorapi.Call) {
+	a.updateConnector(w, c.Body, c.Params["app_id"], c.Params["id"])
 }
 
 // updateDelegated serves POST /api/v1/apps/{connector_app_id}/connectors/{connector_id}/delegated:
 // the same update of the same stored connector (a delegated connector is a connector).
-func (a *API) updateDelegated(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
-	a.updateConnector(w, r, c.Params["connector_app_id"], c.Params["connector_id"])
+func (a *API) updateDelegated(w http.ResponseWriter, _ *http.Request, c *vendorapi.Call) {
+	a.updateConnector(w, c.Body, c.Params["connector_app_id"], c.Params["connector_id"])
 }
 
-func (a *API) updateConnector(w http.ResponseWriter, r *http.Request, appID, id string) {
-	data, err := io.ReadAll(r.Body)
-	if err != nil {
-		a.writeError(w, failure(&ValueError{Err: err}))
-		return
-	}
-	in, err := decodeUpdate(data)
+// updateConnector serves an Update of body, the request's (Call.Body: read and validated by
+// the pipeline once, not read again here).
+func (a *API) updateConnector(w http.ResponseWriter, body []byte, appID, id string) {
+	in, err := decodeValidated(body)
 	if err != nil {
 		a.writeError(w, failure(err))
 		return
@@ -321,7 +388,11 @@ func (a *API) updateConnector(w http.ResponseWriter, r *http.Request, appID, id 
 
 // get serves GET /api/v1/apps/{app_id}/connectors/{id}.
 func (a *API) get(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
-	x, err := a.expander(r.URL.Query()[expandQuery])
+	var paths []string
+	if r.URL.RawQuery != "" { // parsing none would still allocate its map
+		paths = r.URL.Query()[expandQuery]
+	}
+	x, err := a.expander(paths)
 	if err != nil {
 		a.writeError(w, failure(err))
 		return
@@ -349,21 +420,21 @@ func (a *API) list(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 		a.writeError(w, failure(err))
 		return
 	}
-	body := listBody{List: make([]connectorView, len(page)), NextPageToken: next}
+	body := listAnswer{list: make([]connectorView, len(page)), next: next}
 	for i, e := range page {
-		if body.List[i], err = x.view(&e.c); err != nil {
+		if body.list[i], err = x.view(&e.c); err != nil {
 			a.writeError(w, failure(err))
 			return
 		}
 	}
-	body.Expanded = x.expanded()
-	kit.WriteJSON(w, http.StatusOK, body)
+	body.expanded = x.items
+	writeAnswer(w, body)
 }
 
 // create serves POST /api/v1/apps/{app_id}/connectors/create: a configured connector.
 func (a *API) create(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 	var in createRequest
-	if !a.decode(w, r, &in) {
+	if !a.decode(w, c, &in) {
 		return
 	}
 	in.DisplayName = "" // not a field of the Create request: the schema lets it through as unknown
@@ -373,7 +444,7 @@ func (a *API) create(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) 
 // createDelegated serves POST /api/v1/apps/{app_id}/connectors: a connector pending its config.
 func (a *API) createDelegated(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 	var in createRequest
-	if !a.decode(w, r, &in) {
+	if !a.decode(w, c, &in) {
 		return
 	}
 	in.Config = nil // likewise not a field of CreateDelegated
@@ -403,12 +474,13 @@ func (a *API) delete(w http.ResponseWriter, _ *http.Request, c *vendorapi.Call) 
 	kit.WriteJSON(w, http.StatusOK, struct{}{})
 }
 
-// decode reads the (already schema-validated, optional) JSON body into v; no body leaves v
-// zero. What the schema lets through but Go cannot hold is a 400 too, never a 500.
-func (a *API) decode(w http.ResponseWriter, r *http.Request, v any) bool {
-	data, err := io.ReadAll(r.Body)
-	if err == nil && len(bytes.TrimSpace(data)) > 0 {
-		err = decodeJSON(data, v)
+// decode reads the (already schema-validated, optional) JSON body into v: c.Body, the bytes
+// the pipeline read, not r.Body again. No body leaves v zero. What the schema lets through but
+// Go cannot hold is a 400 too, never a 500.
+func (a *API) decode(w http.ResponseWriter, c *vendorapi.Call, v any) bool {
+	var err error
+	if len(bytes.TrimSpace(c.Body)) > 0 {
+		err = decodeJSON(c.Body, v)
 	}
 	if err != nil {
 		a.writeError(w, failure(&ValueError{Err: err}))

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -43,7 +45,19 @@ type field struct {
 	// msg is the Go struct of a message; ptr says the Go field points to one.
 	msg reflect.Type
 	ptr bool
+	// masks keeps the update masks parsed against the tree (the root's; nil elsewhere).
+	masks *maskCache
 }
+
+// maskCache holds update masks as parseMask parsed them, by their text: clients send the same
+// few masks again and again. It is bounded (the masks are the clients'): past maxMasks, a
+// mask is parsed for each request again. A parsed mask is only read.
+type maskCache struct {
+	sync.Map // string -> updateMask
+	n        atomic.Int64
+}
+
+const maxMasks = 1_000
 
 // kind is the Go type of a field, as a mask copies it.
 type kind int
@@ -73,7 +87,7 @@ func connectorFields(doc *openapi3.T) (*field, error) {
 		}
 		f.immutable = true
 	}
-	root.kind, root.msg = kindMessage, reflect.TypeFor[fx.Connector]()
+	root.kind, root.msg, root.masks = kindMessage, reflect.TypeFor[fx.Connector](), &maskCache{}
 	if err := root.bind(0); err != nil {
 		return nil, fmt.Errorf("conductorone: schema %s: %w", connectorSchema, err)
 	}
@@ -208,6 +222,21 @@ func parseMask(root *field, s *string) (updateMask, error) {
 	return m, nil
 }
 
+// parsedMask is parseMask through root's cache of masks: a mask refused is not kept.
+func parsedMask(root *field, s *string) (updateMask, error) {
+	if s == nil || root.masks == nil {
+		return parseMask(root, s)
+	}
+	if m, ok := root.masks.Load(*s); ok {
+		return m.(updateMask), nil
+	}
+	m, err := parseMask(root, s)
+	if err == nil && root.masks.n.Add(1) <= maxMasks {
+		root.masks.Store(*s, m)
+	}
+	return m, err
+}
+
 // resolve checks one path against the tree.
 func resolve(root *field, path string) (maskPath, error) {
 	var out maskPath
@@ -310,14 +339,24 @@ func (m updateMask) ops(root *field, vals [][]byte, ops []op) {
 // as the new value to store. Read-only and identity fields are never copied (parseMask
 // refuses them in a mask, and implicit masks skip them).
 func (m updateMask) update(root *field, old *entry, p *patch, now time.Time) (fx.Connector, error) {
+	var c fx.Connector
+	if err := m.updateInto(&c, root, old, p, now); err != nil {
+		return fx.Connector{}, err
+	}
+	return c, nil
+}
+
+// updateInto is update writing the new value to *dst, the new entry's (dst is half-written on
+// error, and must then be dropped).
+func (m updateMask) updateInto(dst *fx.Connector, root *field, old *entry, p *patch, now time.Time) error {
 	// A shallow copy: its lists and messages are old's, which are immutable, so a field that
 	// changes is replaced, never written to (apply copies a message before changing one of its
-	// fields). The Clone at the end makes the new value its own.
-	c := old.c
+	// fields), and what does not change stays shared with old (see storable).
+	*dst = old.c
 	if !old.normal {
-		c = c.Clone()
-		if err := normalise(&c); err != nil {
-			return fx.Connector{}, err
+		*dst = dst.Clone()
+		if err := normalise(dst); err != nil {
+			return err
 		}
 	}
 	var valBuf [64][]byte // bind allows no more fields
@@ -325,21 +364,44 @@ func (m updateMask) update(root *field, old *entry, p *patch, now time.Time) (fx
 	vals, ops := valBuf[:len(root.sorted)], opBuf[:len(root.sorted)]
 	p.index(root, vals)
 	m.ops(root, vals, ops)
-	dst := reflect.ValueOf(&c).Elem()
+	v := reflect.ValueOf(dst).Elem()
 	// By name: of two values that cannot be held, the map reported the first by name.
 	for i, o := range ops {
 		if o == (op{}) {
 			continue
 		}
 		f := root.sorted[i]
-		if err := f.apply(dst.Field(f.index), o, vals[i]); err != nil {
-			return fx.Connector{}, err
+		if err := f.apply(v.Field(f.index), o, vals[i]); err != nil {
+			return err
 		}
 	}
-	c.ID, c.AppID = old.c.ID, old.c.AppID
-	normaliseTimes(&c)
-	c.UpdatedAt = fx.Time(now)
-	return c.Clone(), nil
+	dst.ID, dst.AppID = old.c.ID, old.c.AppID
+	normaliseTimes(dst)
+	dst.UpdatedAt = timestamp(now)
+	storable(dst)
+	return nil
+}
+
+// storable makes c what its Clone would be, the form a connector is stored in (lists never
+// nil, the sync status never unset), without copying what it shares with stored values: they
+// are immutable, and the values a mask copied in are new (decoded from the request). The
+// Clone it replaces copied every list and the config of every update again.
+// TestStorableIsClone holds it to Clone.
+func storable(c *fx.Connector) {
+	for _, l := range []*[]string{&c.ProfileAllowList, &c.ProfileIgnoreList, &c.UserIDs} {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
+	if sc := c.SyncConfig; sc != nil && sc.SyncResourceTypeIDs == nil {
+		c.SyncConfig = &fx.SyncConfig{SyncResourceTypeIDs: []string{}} // sc may be stored: a new one
+	}
+	if len(c.Config) == 0 {
+		c.Config = nil // as RawJSON.Clone gives an empty one
+	}
+	if c.Status.Status == "" {
+		c.Status.Status = fx.SyncStatuses[0]
+	}
 }
 
 // apply does o to the top-level field f, whose Go value is dst, from raw, the request's

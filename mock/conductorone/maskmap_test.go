@@ -1,6 +1,7 @@
 package conductorone
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -224,6 +225,58 @@ func sameRequest(t *testing.T, body []byte) {
 	case err == nil && !reflect.DeepEqual(want.UpdateMask, got.UpdateMask):
 		t.Fatalf("decoding read updateMask %v, decodeUpdate %v\nbody %q", want.UpdateMask, got.UpdateMask, body)
 	}
+	sameValidated(t, body, got, err)
+}
+
+// sameValidated fails unless decodeValidated reads body as decodeUpdate did (got, err), when
+// body is what the pipeline hands a handler: its first JSON value valid, whatever follows.
+func sameValidated(t *testing.T, body []byte, got updateRequest, err error) {
+	t.Helper()
+	var first any
+	if json.NewDecoder(bytes.NewReader(body)).Decode(&first) != nil {
+		return // the pipeline refuses it: no handler sees it
+	}
+	vgot, verr := decodeValidated(body)
+	switch {
+	case (err == nil) != (verr == nil) || err != nil && (err.Error() != verr.Error() || reflect.TypeOf(err) != reflect.TypeOf(verr)):
+		t.Fatalf("decodeUpdate answered %v, decodeValidated %v\nbody %q", err, verr, body)
+	case err == nil && (!reflect.DeepEqual(got.ExpandMask, vgot.ExpandMask) || !reflect.DeepEqual(got.UpdateMask, vgot.UpdateMask) ||
+		!reflect.DeepEqual(patchObjects(got.Connector), patchObjects(vgot.Connector)) || got.Connector.invalid != vgot.Connector.invalid):
+		t.Fatalf("decodeUpdate read %#v, decodeValidated %#v\nbody %q", got, vgot, body)
+	}
+}
+
+// patchObjects is p's connector objects in order, wherever p keeps them.
+func patchObjects(p patch) [][]byte {
+	if p.one != nil {
+		return append([][]byte{p.one}, p.objs...)
+	}
+	return p.objs
+}
+
+// TestDecodeValidated: a body the pipeline let through with data after its JSON value (under
+// a content type that does not refuse it) reads as encoding/json's decoding of its first value
+// reads it, which is what decodeUpdate gives for it.
+func TestDecodeValidated(t *testing.T) {
+	root := testFields(t)
+	bodies := append([]string{`[1]`, `"s"`, `null`, `true`, `{"connector":7}`}, oddBodies...)
+	for _, seed := range updateSeeds {
+		bodies = append(bodies, string(updateBody(seed[0], seed[1], seed[2])))
+	}
+	r := rand.New(rand.NewPCG(13, 2026))
+	for range 1_000 {
+		bodies = append(bodies, string(bodyGen{r: r, root: root}.body()))
+	}
+	n := 0
+	for _, body := range bodies {
+		for _, tail := range []string{"", " ", "\n x", "}", "{}", ` {"connector":null}`, "\t[1,", `"`} {
+			b := []byte(" " + body + tail)
+			got, err := decodeUpdate(b)
+			sameValidated(t, b, got, err)
+			n++
+		}
+	}
+	t.Logf("%d bodies", n)
 }
 
 func checkSame(t *testing.T, what string, body []byte, old, want fx.Connector, wantErr error, got fx.Connector, err error) {
@@ -514,4 +567,36 @@ func (g bodyGen) config() string {
 		`{"n": 12345678901234567890, "f": 1e400, "e": "\u2028"}`,
 		`{}`,
 	}[g.r.IntN(5)]
+}
+
+// TestParsedMaskIsParseMask: a mask from the cache is the mask parseMask gives, the first
+// time and after; a refused one is refused every time.
+func TestParsedMaskIsParseMask(t *testing.T) {
+	root := testFields(t)
+	r := rand.New(rand.NewPCG(21, 2026))
+	var masks []string
+	for _, seed := range updateSeeds {
+		if m := seed[1]; len(m) > 1 && m[0] == '"' {
+			masks = append(masks, m[1:len(m)-1])
+		}
+	}
+	for range 500 {
+		m := bodyGen{r: r, root: root}.mask()
+		if len(m) > 1 && m[0] == '"' {
+			masks = append(masks, m[1:len(m)-1])
+		}
+	}
+	masks = append(masks, "", " ", "*", "*,*", "nope", "status.nope", " displayName ,description")
+	for range 3 {
+		for _, s := range masks {
+			want, wantErr := parseMask(root, &s)
+			got, err := parsedMask(root, &s)
+			if fmt.Sprint(wantErr) != fmt.Sprint(err) || !reflect.DeepEqual(want, got) {
+				t.Fatalf("mask %q: parseMask gives %+v, %v; parsedMask %+v, %v", s, want, wantErr, got, err)
+			}
+		}
+	}
+	if got, err := parsedMask(root, nil); err != nil || !reflect.DeepEqual(got, updateMask{}) {
+		t.Fatalf("no mask: %+v, %v", got, err)
+	}
 }

@@ -18,6 +18,9 @@ import (
 // what came before.
 type patch struct {
 	objs [][]byte // the connector objects, in the order sent; none for no connector or null
+	// one is the connector object when it is the only one (readUpdate's case, without a
+	// slice to hold it); objs is empty then.
+	one []byte
 	// invalid is a connector that is neither an object nor null (sent under a key the spec
 	// does not know, such as "Connector": validation refuses it under "connector"). Decoding
 	// into the map failed there; decodeUpdate reports that very error.
@@ -42,15 +45,22 @@ func (p *patch) UnmarshalJSON(data []byte) error {
 // index sets vals to the raw value of each of the connector's fields in the request, by the
 // field's position in root.sorted (nil: absent); a repeated member is its last value.
 func (p *patch) index(root *field, vals [][]byte) {
+	if p.one != nil {
+		indexObject(root, vals, p.one)
+	}
 	for _, obj := range p.objs {
-		for it := kit.ObjectMembers(obj); ; {
-			key, val, ok := it.Next()
-			if !ok {
-				break
-			}
-			if f := root.children[string(key)]; f != nil {
-				vals[f.pos] = val
-			}
+		indexObject(root, vals, obj)
+	}
+}
+
+func indexObject(root *field, vals [][]byte, obj []byte) {
+	for it := kit.ObjectMembers(obj); ; {
+		key, val, ok := it.Next()
+		if !ok {
+			return
+		}
+		if f := root.children[string(key)]; f != nil {
+			vals[f.pos] = val
 		}
 	}
 }

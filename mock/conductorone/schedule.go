@@ -183,7 +183,7 @@ type scheduleRequest struct {
 // updateSchedule serves POST /api/v1/apps/{app_id}/connectors/{connector_id}/schedule.
 func (a *API) updateSchedule(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 	var in scheduleRequest
-	if !a.decode(w, r, &in) {
+	if !a.decode(w, c, &in) {
 		return
 	}
 	if _, err := a.store.UpdateSchedule(c.Params["app_id"], c.Params["connector_id"], in.Cron); err != nil {

@@ -632,7 +632,7 @@ func (s *Store) Update(appID, id string, changes map[string]any, mask *string) (
 		if err != nil {
 			return fx.Connector{}, &ValueError{Err: err}
 		}
-		p.objs = [][]byte{data}
+		p.one = data
 	}
 	e, err := s.update(appID, id, &p, mask)
 	if err != nil {
@@ -643,7 +643,7 @@ func (s *Store) Update(appID, id string, changes map[string]any, mask *string) (
 
 // update is Update of a request's connector; it returns the stored entry (immutable).
 func (s *Store) update(appID, id string, p *patch, mask *string) (*entry, error) {
-	m, err := parseMask(s.fields, mask)
+	m, err := parsedMask(s.fields, mask)
 	if err != nil {
 		return nil, err
 	}
@@ -654,11 +654,10 @@ func (s *Store) update(appID, id string, p *patch, mask *string) (*entry, error)
 	if err != nil {
 		return nil, err
 	}
-	c, err := m.update(s.fields, old, p, s.clock())
-	if err != nil {
+	e := &entry{seq: old.seq, normal: true}
+	if err := m.updateInto(&e.c, s.fields, old, p, s.clock()); err != nil {
 		return nil, err
 	}
-	e := &entry{seq: old.seq, c: c, normal: true}
 	s.own().insert(e)
 	return e, nil
 }

@@ -38,19 +38,23 @@ func newEntry(c *fx.Connector) *entry {
 }
 
 // body is the connector's JSON as the API writes it (kit.WriteJSON's encoding: HTML not
-// escaped, a newline at the end), encoded on first use and kept; nil if shown cannot be
-// encoded (then kit.WriteJSON answers the 500). Two first uses at once encode twice, alike.
+// escaped, a newline at the end), encoded on first use by hand (connectorJSON) and kept; nil
+// if shown cannot be encoded (then kit.WriteJSON answers the 500). Two first uses at once
+// encode twice, alike.
 func (e *entry) body() []byte {
 	if b := e.json.Load(); b != nil {
 		return *b
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(e.shown); err != nil {
-		return nil
+	b, ok := connectorJSON(e.shown)
+	if !ok { // encoding/json refuses it too (see json.go), or would write it: it decides
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(e.shown); err != nil {
+			return nil
+		}
+		b = buf.Bytes()
 	}
-	b := buf.Bytes()
 	e.json.Store(&b)
 	return b
 }

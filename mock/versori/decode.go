@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"unicode/utf8"
 
 	fx "github.com/connectormock/connectormock/fixtures/versori"
 	"github.com/connectormock/connectormock/mock/internal/kit"
@@ -31,6 +32,9 @@ import (
 // decode reads the (already schema-validated) JSON body into v. What the schema lets through
 // but Go cannot hold is a 400 too, never a 500.
 func (a *API) decode(w http.ResponseWriter, r *http.Request, c *vendorapi.Call, v any) bool {
+	if f, ok := v.(fastDecoder); ok && f.decodeFast(c.Body, [2]string{c.Params["connector_id"], c.Params["organisation_id"]}) {
+		return true
+	}
 	if err := decodeBody(r, c.Body, v); err != nil {
 		a.writeError(w, &vendorapi.Error{
 			Kind:   vendorapi.KindBadRequest,
@@ -43,9 +47,10 @@ func (a *API) decode(w http.ResponseWriter, r *http.Request, c *vendorapi.Call, 
 }
 
 // fastDecoder is a body that can read itself without encoding/json, in the cases it is sure
-// of; false means "ask encoding/json", having changed nothing.
+// of; false means "ask encoding/json", having changed nothing. known are strings the body
+// is likely to hold (the path's ids): a string equal to one is that string, not a copy.
 type fastDecoder interface {
-	decodeFast(body []byte) bool
+	decodeFast(body []byte, known [2]string) bool
 }
 
 // decodeBody decodes body, the request's (validated) body, into v as
@@ -54,9 +59,6 @@ type fastDecoder interface {
 func decodeBody(r *http.Request, body []byte, v any) error {
 	if body == nil {
 		return json.NewDecoder(r.Body).Decode(v)
-	}
-	if f, ok := v.(fastDecoder); ok && f.decodeFast(body) {
-		return nil
 	}
 	err := json.Unmarshal(body, v)
 	if _, syntax := errors.AsType[*json.SyntaxError](err); syntax {
@@ -69,14 +71,28 @@ func decodeBody(r *http.Request, body []byte, v any) error {
 
 // decodeFast reads a ConnectorUpdate written plainly (see the top of the file) into u, a
 // zero value; false, u unchanged, for anything else. body is valid JSON up to the end of its
-// first value (the pipeline validated it); what follows is ignored, as by json.Decoder.
-func (u *ConnectorUpdate) decodeFast(body []byte) bool {
+// first value (the pipeline validated it); what follows is ignored, as by json.Decoder. An id
+// or organisationId equal to one of known, a protocol equal to a protocol's name, is that
+// string: they are only compared with the stored ones.
+func (u *ConnectorUpdate) decodeFast(body []byte, known [2]string) bool {
 	if !kit.IsObject(body) {
 		return false
 	}
 	var out ConnectorUpdate
 	var seen uint16
-	var ptrs *[4]string // the pointer fields' strings, in one allocation
+	// What the pointer fields point to, in one allocation.
+	var own *struct {
+		strs   [4]string
+		public bool
+	}
+	owned := func() {
+		if own == nil {
+			own = &struct {
+				strs   [4]string
+				public bool
+			}{}
+		}
+	}
 	strPtr := func(val []byte, i int, dst **string) bool {
 		if string(val) == "null" {
 			return true
@@ -85,11 +101,9 @@ func (u *ConnectorUpdate) decodeFast(body []byte) bool {
 		if !ok {
 			return false
 		}
-		if ptrs == nil {
-			ptrs = new([4]string)
-		}
-		ptrs[i] = s
-		*dst = &ptrs[i]
+		owned()
+		own.strs[i] = s
+		*dst = &own.strs[i]
 		return true
 	}
 	m := kit.ObjectMembers(body)
@@ -103,10 +117,10 @@ func (u *ConnectorUpdate) decodeFast(body []byte) bool {
 		switch string(key) {
 		case "id":
 			bit = 1 << 0
-			out.ID, ok = decodeString(val)
+			out.ID, ok = decodeKnown(val, known[:])
 		case "organisationId":
 			bit = 1 << 1
-			out.OrganisationID, ok = decodeString(val)
+			out.OrganisationID, ok = decodeKnown(val, known[:])
 		case "name":
 			bit = 1 << 2
 			out.Name, ok = decodeString(val)
@@ -115,7 +129,7 @@ func (u *ConnectorUpdate) decodeFast(body []byte) bool {
 			out.Tags, ok = decodeTags(val)
 		case "protocol":
 			bit = 1 << 4
-			out.Protocol, ok = decodeString(val)
+			out.Protocol, ok = decodeKnown(val, protocolNames[:])
 		case "authSchemeConfigIds":
 			bit = 1 << 5
 			out.AuthSchemeConfigIDs, ok = decodeStringsOrNull(val)
@@ -123,8 +137,9 @@ func (u *ConnectorUpdate) decodeFast(body []byte) bool {
 			bit = 1 << 6
 			switch string(val) {
 			case "true", "false":
-				b := string(val) == "true"
-				out.Public = &b
+				owned()
+				own.public = string(val) == "true"
+				out.Public = &own.public
 			case "null":
 			default:
 				ok = false
@@ -164,6 +179,24 @@ func decodeString(val []byte) (string, bool) {
 		return "", true
 	}
 	return kit.DecodeString(val)
+}
+
+// protocolNames are the protocols a connector can have.
+var protocolNames = [...]string{"http", "bigquery"}
+
+// decodeKnown is decodeString, answering the string of known that the value equals (written
+// without escapes) instead of a copy.
+func decodeKnown(val []byte, known []string) (string, bool) {
+	if len(val) >= 2 && val[0] == '"' && val[len(val)-1] == '"' {
+		if inner := val[1 : len(val)-1]; bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+			for _, k := range known {
+				if string(inner) == k {
+					return k, true
+				}
+			}
+		}
+	}
+	return decodeString(val)
 }
 
 // decodeStringsOrNull decodes a list of strings (null elements are "") or null (nil).

@@ -20,6 +20,9 @@ var decodeBodies = []string{
 	`{"connectionVariables":[]}`, `{"connectionVariables":[{}]}`, `{"connectionVariables":[{"name":null,"value":"v"}]}`,
 	`{"baseUrl":"\u003cstring\u003e","documentationURL":"\ud83d\ude00","imageURL":"\ufffd\u2028","datasetId":"d"}`,
 	"{\"na\\u006de\":\"\xff\xfe\"}", `{"name":"\"\\\/\b\f\n\r\t"}`,
+	`{"id":"01JQQEESWY391NGMH0BV4G0BAV","organisationId":"01JTJJEWXWNVE4XGCY2G7A878P","protocol":"bigquery"}`,
+	`{"id":"a\\b","organisationId":"a\"b","protocol":"\u0068ttp"}`, "{\"id\":\"\xff\",\"organisationId\":\"\u2028\"}",
+	`{"id":"\u00e9","organisationId":"é","protocol":""}`,
 	// encoding/json's to decide:
 	`null`, `[]`, `"x"`, `1`, `{"NAME":"a"}`, `{"Name":"a","name":"b"}`, `{"name":"a","name":"b"}`, `{"name":"a","name":null}`,
 	`{"documentationURL":"a","documentationURL":null}`, `{"tags":{"a":["x"]},"tags":{"b":null}}`,
@@ -36,6 +39,10 @@ var decodeBodies = []string{
 // seedBody is the seed page's UpdateConnector body (package testkit, which finds testdata,
 // imports this package).
 const seedBody = "../../testdata/versori/update-connector-request.json"
+
+// knownStrings are what decodeFast is told to expect (the path's ids, in the server): some
+// that a body can only hold escaped or replaced.
+var knownStrings = []string{"01JQQEESWY391NGMH0BV4G0BAV", "01JTJJEWXWNVE4XGCY2G7A878P", `a\b`, `a"b`, "\xff", "\u2028", "é", `\u00e9`, "", "bigquery"}
 
 // decodeAsBefore is how a body was decoded before: a json.Decoder over r.Body.
 func decodeAsBefore(body []byte) (ConnectorUpdate, error) {
@@ -58,7 +65,12 @@ func checkDecode(t *testing.T, body []byte) bool {
 	t.Helper()
 	want, wantErr := decodeAsBefore(body)
 	var fast ConnectorUpdate
-	took := fast.decodeFast(body)
+	took := fast.decodeFast(body, [2]string{})
+	for i := 0; i+1 < len(knownStrings); i += 2 { // told to expect other strings: the same
+		var u ConnectorUpdate
+		require.Equal(t, took, u.decodeFast(body, [2]string{knownStrings[i], knownStrings[i+1]}), "body %q", body)
+		require.Equal(t, fast, u, "body %q, told to expect %q", body, knownStrings[i:i+2])
+	}
 	if took {
 		require.NoError(t, wantErr, "the fast reader takes %q, encoding/json refuses it", body)
 		require.Equal(t, want, fast, "body %q", body)

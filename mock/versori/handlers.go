@@ -173,11 +173,17 @@ func (a *API) answerConnector(w http.ResponseWriter, status int, e *entry, err e
 	writeBody(w, status, body)
 }
 
-// writeBody writes JSON already encoded, with the headers kit.WriteJSON sets.
+// writeBody writes JSON already encoded, with the headers kit.WriteJSON sets. Both values
+// come from one string and one list of two, capped (Header.Set allocates a list per value, and
+// strconv.Itoa the length).
 func writeBody(w http.ResponseWriter, status int, body []byte) {
+	const ct = "application/json"
+	var buf [len(ct) + 20]byte
+	s := string(strconv.AppendInt(append(buf[:0], ct...), int64(len(body)), 10))
+	vals := make([]string, 2)
+	vals[0], vals[1] = s[:len(ct)], s[len(ct):]
 	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h["Content-Type"], h["Content-Length"] = vals[0:1:1], vals[1:2:2]
 	w.WriteHeader(status)
 	w.Write(body)
 }

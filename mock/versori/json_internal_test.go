@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"testing"
 	"time"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/connectormock/connectormock/fixtures"
 	fx "github.com/connectormock/connectormock/fixtures/versori"
+	"github.com/connectormock/connectormock/mock/internal/kit"
 )
 
 // awkward are strings encoding/json escapes, or must not: quotes, control characters,
@@ -226,4 +229,22 @@ func TestConnectorEncoderRefuses(t *testing.T) {
 			assert.Nil(t, newEntry(&c).body())
 		})
 	}
+}
+
+// TestWriteBodyAsWriteJSON: a connector written from its entry's body has kit.WriteJSON's
+// status, headers and bytes; a header added afterwards changes nothing else.
+func TestWriteBodyAsWriteJSON(t *testing.T) {
+	for _, c := range []fx.Connector{fx.Documented(), {}, fullConnector(awkward[3])} {
+		want := httptest.NewRecorder()
+		kit.WriteJSON(want, http.StatusCreated, view(&c))
+		got := httptest.NewRecorder()
+		writeBody(got, http.StatusCreated, newEntry(&c).body())
+		assert.Equal(t, want.Code, got.Code)
+		assert.Equal(t, want.Header(), got.Header())
+		assert.Equal(t, want.Body.String(), got.Body.String())
+	}
+	w := httptest.NewRecorder()
+	writeBody(w, http.StatusOK, []byte("{}\n"))
+	w.Header().Add("Content-Type", "text/plain")
+	assert.Equal(t, http.Header{"Content-Type": {"application/json", "text/plain"}, "Content-Length": {"3"}}, w.Header())
 }

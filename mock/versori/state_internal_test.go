@@ -1,6 +1,7 @@
 package versori
 
 import (
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -49,5 +50,21 @@ func TestWriteDerivesEntries(t *testing.T) {
 		now, err := s.lookup(fx.DocumentedOrganisationID, id)
 		require.NoError(t, err)
 		assert.Same(t, got, now, step)
+	}
+}
+
+// TestKeyTime: keyTime writes what Format writes with its layout, in UTC, for times of every
+// year Format writes (the ones keyTime writes by hand and the others), every zone and
+// nanosecond.
+func TestKeyTime(t *testing.T) {
+	times := []time.Time{{}, time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(-1, 12, 31, 23, 59, 59, 1, time.UTC), time.Date(0, 1, 1, 0, 30, 0, 0, time.FixedZone("", 3600)), time.Now()}
+	r := rand.New(rand.NewPCG(7, 8))
+	for range 10000 {
+		zone := time.FixedZone("", r.IntN(48*3600)-24*3600)
+		times = append(times, time.Unix(r.Int64N(1<<37)-1<<36, r.Int64N(1e9)).In(zone))
+	}
+	for _, tm := range times {
+		require.Equal(t, tm.UTC().Format(keyLayout), keyTime(tm), "%v", tm)
 	}
 }

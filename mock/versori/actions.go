@@ -32,7 +32,7 @@ func (a *API) operationHandlers(kind string) (list, create, get, update, del ven
 	}
 	create = func(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 		var in OperationInput
-		if !a.decode(w, r, &in) {
+		if !a.decode(w, r, c, &in) {
 			return
 		}
 		org, id, ver := versionIDs(c)
@@ -46,7 +46,7 @@ func (a *API) operationHandlers(kind string) (list, create, get, update, del ven
 	}
 	update = func(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 		var in OperationInput
-		if !a.decode(w, r, &in) {
+		if !a.decode(w, r, c, &in) {
 			return
 		}
 		org, id, ver := versionIDs(c)

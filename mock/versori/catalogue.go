@@ -52,7 +52,7 @@ func (a *API) updateTags(w http.ResponseWriter, r *http.Request, c *vendorapi.Ca
 	var in struct {
 		Tags map[string][]string `json:"tags"`
 	}
-	if !a.decode(w, r, &in) {
+	if !a.decode(w, r, c, &in) {
 		return
 	}
 	org, id := ids(c)
@@ -91,7 +91,7 @@ func (a *API) updateCategories(w http.ResponseWriter, r *http.Request, c *vendor
 	var in struct {
 		Categories []string `json:"categories"`
 	}
-	if !a.decode(w, r, &in) {
+	if !a.decode(w, r, c, &in) {
 		return
 	}
 	org, id := ids(c)

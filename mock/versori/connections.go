@@ -26,7 +26,7 @@ func (a *API) listConnections(w http.ResponseWriter, r *http.Request, c *vendora
 
 func (a *API) createConnection(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 	var in NewConnection
-	if !a.decode(w, r, &in) {
+	if !a.decode(w, r, c, &in) {
 		return
 	}
 	org, id := ids(c)
@@ -42,7 +42,7 @@ func (a *API) getConnection(w http.ResponseWriter, _ *http.Request, c *vendorapi
 
 func (a *API) updateConnection(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 	var in ConnectionUpdate
-	if !a.decode(w, r, &in) {
+	if !a.decode(w, r, c, &in) {
 		return
 	}
 	org, id := ids(c)

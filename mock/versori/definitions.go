@@ -347,7 +347,7 @@ func (a *API) createDefinitions(w http.ResponseWriter, r *http.Request, c *vendo
 	var in struct {
 		Definitions []DefinitionInput `json:"definitions"`
 	}
-	if !a.decode(w, r, &in) {
+	if !a.decode(w, r, c, &in) {
 		return
 	}
 	org, id, ver := versionIDs(c)
@@ -432,7 +432,7 @@ func (s *Store) CreateDefinitions(org, connector, version string, in []Definitio
 
 func (a *API) updateDefinition(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 	var in DefinitionInput
-	if !a.decode(w, r, &in) {
+	if !a.decode(w, r, c, &in) {
 		return
 	}
 	org, id, ver := versionIDs(c)
@@ -509,7 +509,7 @@ var ErrPrecondition = errors.New("precondition failed")
 
 func (a *API) deleteDefinitions(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 	var in DefinitionsDelete
-	if !a.decode(w, r, &in) {
+	if !a.decode(w, r, c, &in) {
 		return
 	}
 	org, id, ver := versionIDs(c)

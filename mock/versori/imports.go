@@ -58,7 +58,7 @@ type importBody struct {
 }
 
 func (a *API) importConnector(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
-	in, ok := a.readImport(w, r, false)
+	in, ok := a.readImport(w, r, c, false)
 	if !ok {
 		return
 	}
@@ -67,7 +67,7 @@ func (a *API) importConnector(w http.ResponseWriter, r *http.Request, c *vendora
 }
 
 func (a *API) importConnectorVersion(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
-	in, ok := a.readImport(w, r, true)
+	in, ok := a.readImport(w, r, c, true)
 	if !ok {
 		return
 	}
@@ -99,7 +99,7 @@ type importErrorBody struct {
 
 // readImport reads the document of an import request: the file part of a multipart body, or
 // the upload a JSON body's schemaURL names. withVersion: the version to create is required.
-func (a *API) readImport(w http.ResponseWriter, r *http.Request, withVersion bool) (importBody, bool) {
+func (a *API) readImport(w http.ResponseWriter, r *http.Request, c *vendorapi.Call, withVersion bool) (importBody, bool) {
 	fail := func(field, format string, args ...any) (importBody, bool) {
 		a.writeError(w, &vendorapi.Error{Kind: vendorapi.KindBadRequest, Fields: []vendorapi.FieldError{{In: "body", Field: field, Message: fmt.Sprintf(format, args...)}}})
 		return importBody{}, false
@@ -143,7 +143,7 @@ func (a *API) readImport(w http.ResponseWriter, r *http.Request, withVersion boo
 		SchemaURL string `json:"schemaURL"`
 		Version   string `json:"version"`
 	}
-	if !a.decode(w, r, &body) {
+	if !a.decode(w, r, c, &body) {
 		return importBody{}, false
 	}
 	data, err := a.store.uploadOf(body.SchemaURL)

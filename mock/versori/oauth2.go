@@ -114,7 +114,7 @@ var standardParams = []string{"client_id", "redirect_uri", "state", "prompt", "s
 
 func (a *API) initialiseOAuth2(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 	var in OAuth2Initialise
-	if !a.decode(w, r, &in) {
+	if !a.decode(w, r, c, &in) {
 		return
 	}
 	org, id := ids(c)

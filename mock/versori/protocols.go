@@ -103,7 +103,7 @@ func (a *API) listAuthSchemes(w http.ResponseWriter, _ *http.Request, c *vendora
 
 func (a *API) upsertAuthSchemeConfig(w http.ResponseWriter, r *http.Request, c *vendorapi.Call) {
 	var in fx.AuthSchemeConfig
-	if !a.decode(w, r, &in) {
+	if !a.decode(w, r, c, &in) {
 		return
 	}
 	org, id := ids(c)

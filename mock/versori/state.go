@@ -31,26 +31,58 @@ type entry struct {
 // newEntry derives an entry from a stored connector, which it takes over: nothing may
 // change c afterwards.
 func newEntry(c *fx.Connector) *entry {
-	return &entry{
-		stored: c, shown: view(c),
-		createdAt: keyTime(c.CreatedAt), updatedAt: keyTime(c.UpdatedAt), lowerName: strings.ToLower(c.Name),
+	e := &entry{stored: c, shown: view(c)}
+	e.deriveKeys(nil)
+	return e
+}
+
+// ownedEntry is an entry that holds its connectors itself, as a write builds it (see
+// Store.write): one allocation instead of three. The seeded state's entries point into the
+// generated list instead (newEntry), so as not to hold each connector twice.
+type ownedEntry struct {
+	entry
+	storedValue, shownValue fx.Connector
+}
+
+// deriveKeys derives e's keys from e.stored, taking old's (the entry e replaces, or nil)
+// where their fields are unchanged: a write changes updatedAt, seldom the rest.
+func (e *entry) deriveKeys(old *entry) {
+	c := e.stored
+	if old != nil && old.stored.CreatedAt.Equal(c.CreatedAt) {
+		e.createdAt = old.createdAt // keyTime writes the instant, in UTC
+	} else {
+		e.createdAt = keyTime(c.CreatedAt)
+	}
+	if old != nil && old.stored.UpdatedAt.Equal(c.UpdatedAt) {
+		e.updatedAt = old.updatedAt
+	} else {
+		e.updatedAt = keyTime(c.UpdatedAt)
+	}
+	if old != nil && old.stored.Name == c.Name {
+		e.lowerName = old.lowerName
+	} else {
+		e.lowerName = strings.ToLower(c.Name)
 	}
 }
 
 // body is the connector's JSON as the API writes it (kit.WriteJSON's encoding: HTML not
-// escaped, a newline at the end), encoded on first use and kept; nil if shown cannot be
-// encoded (then kit.WriteJSON answers the 500). Two first uses at once encode twice, alike.
+// escaped, a newline at the end), encoded on first use by hand (connectorJSON) and kept; nil
+// if shown cannot be encoded (then kit.WriteJSON answers the 500). Two first uses at once
+// encode twice, alike.
 func (e *entry) body() []byte {
 	if b := e.json.Load(); b != nil {
 		return *b
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(e.shown); err != nil {
-		return nil
+	b, ok := connectorJSON(e.shown)
+	if !ok { // encoding/json refuses it too (see json.go), or would write it: it decides
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(e.shown); err != nil {
+			return nil
+		}
+		b = buf.Bytes()
 	}
-	b := buf.Bytes()
 	e.json.Store(&b)
 	return b
 }

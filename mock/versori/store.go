@@ -366,7 +366,14 @@ func (s *Store) connector(org, id string) (*entry, error) {
 // their derived isLatest and isDefault. It copies only what differs from stored (the
 // connections' and versions' lists) and shares the rest: both are immutable.
 func view(stored *fx.Connector) *fx.Connector {
-	c := *stored
+	c := new(fx.Connector)
+	viewInto(c, stored)
+	return c
+}
+
+// viewInto writes stored's view (see view) to c.
+func viewInto(c, stored *fx.Connector) {
+	*c = *stored
 	c.Categories = nil // not part of the API's Connector
 	if len(c.Connections) > 0 {
 		summary := c.Summary()
@@ -390,7 +397,6 @@ func view(stored *fx.Connector) *fx.Connector {
 			c.Versions[i].IsDefault = i == def
 		}
 	}
-	return &c
 }
 
 // viewCredentials is a connection's credentials as view shows them; nil stays nil. The
@@ -488,7 +494,8 @@ func (s *Store) update(org, id string, u ConnectorUpdate) (*entry, error) {
 		return nil, err
 	}
 	c := *old.stored // a new value: the stored one is never changed (lists are replaced, not written)
-	bad := &InvalidError{}
+	// On the stack: an InvalidError is allocated only when the update is refused.
+	var bad InvalidError
 	if !strings.EqualFold(u.ID, c.ID) {
 		bad.add("id", msgPathMismatch, u.ID, "connector_id", id)
 	}
@@ -500,10 +507,10 @@ func (s *Store) update(org, id string, u ConnectorUpdate) (*entry, error) {
 	}
 	configs := c.AuthSchemeConfigs
 	if u.AuthSchemeConfigIDs != nil {
-		configs = reorder(c.AuthSchemeConfigs, u.AuthSchemeConfigIDs, bad)
+		configs = reorder(c.AuthSchemeConfigs, u.AuthSchemeConfigIDs, &bad)
 	}
-	if err := bad.orNil(); err != nil {
-		return nil, err
+	if len(bad.Fields) > 0 {
+		return nil, &InvalidError{Fields: bad.Fields}
 	}
 	c.Name = u.Name
 	c.Tags = u.Tags
@@ -520,10 +527,15 @@ func (s *Store) update(org, id string, u ConnectorUpdate) (*entry, error) {
 	return s.write(&c), nil
 }
 
-// write stores c, a new value replacing the connector of its id, and returns its entry.
-// Callers hold mu for writing.
+// write stores a copy of c, a new value replacing the connector of its id, and returns its
+// entry. The entry holds both connectors, stored and shown (see ownedEntry), and takes the
+// keys the old entry derived when their fields are unchanged. Callers hold mu for writing.
 func (s *Store) write(c *fx.Connector) *entry {
-	e := newEntry(c)
+	o := &ownedEntry{storedValue: *c}
+	e := &o.entry
+	e.stored, e.shown = &o.storedValue, &o.shownValue
+	viewInto(&o.shownValue, &o.storedValue)
+	e.deriveKeys(s.st.connectors[c.ID])
 	s.writable().replace(e)
 	return e
 }
@@ -531,16 +543,28 @@ func (s *Store) write(c *fx.Connector) *entry {
 // reorder returns the configs in the order ids names them, then the unnamed ones in their
 // order; unknown or repeated ids are added to bad.
 func reorder(configs []fx.AuthSchemeConfig, ids []string, bad *InvalidError) []fx.AuthSchemeConfig {
+	index := func(id string) int {
+		return slices.IndexFunc(configs, func(a fx.AuthSchemeConfig) bool { return strings.EqualFold(a.ID, id) })
+	}
+	// The common case: ids name the first configs in the order they are in (the seed page's
+	// body names its connector's only config). The order below would be the same list: it is
+	// kept, shared (stored lists are never written).
+	inOrder := len(ids) <= len(configs)
+	for i := 0; inOrder && i < len(ids); i++ {
+		inOrder = index(ids[i]) == i
+	}
+	if inOrder {
+		return configs
+	}
 	out := make([]fx.AuthSchemeConfig, 0, len(configs))
-	used := make([]bool, len(configs))
+	used := make([]bool, len(configs)) // does not escape: on the stack when small
 	for i, id := range ids {
-		k := slices.IndexFunc(configs, func(a fx.AuthSchemeConfig) bool { return strings.EqualFold(a.ID, id) })
-		field := fmt.Sprintf("authSchemeConfigIds[%d]", i)
+		k := index(id)
 		switch {
 		case k < 0:
-			bad.add(field, msgUnknownAuthSchemeConfig, id)
+			bad.add(fmt.Sprintf("authSchemeConfigIds[%d]", i), msgUnknownAuthSchemeConfig, id)
 		case used[k]:
-			bad.add(field, msgRepeatedAuthSchemeConfig, id)
+			bad.add(fmt.Sprintf("authSchemeConfigIds[%d]", i), msgRepeatedAuthSchemeConfig, id)
 		default:
 			used[k] = true
 			out = append(out, configs[k])

@@ -32,6 +32,8 @@
 // isDefault), the keys its list orders compare, and on first render its JSON. So a read
 // looks the connector up under the read lock and renders it after unlocking, with no copy
 // and no encoding after the first; only the typed Store methods copy (deep), for Go callers.
+// A write builds its entry in one allocation (the entry, the stored and the shown connector
+// together: ownedEntry), keeping the old entry's list keys where their fields did not change.
 //
 // The seeded state (the documented connector, then the generated ones) is built once per
 // process for each seed and count (kit.Seeded) and shared by every store seeded alike, so a
@@ -56,6 +58,16 @@
 // (state.contents), immutable like entries: a write builds a new content and swaps it in,
 // with the connector (the version's and its updatedAt move). Upload URLs and the OAuth flow's
 // states, codes and tokens are not part of the snapshot and go with a reset.
+//
+// # How a connector is read and written on the wire
+//
+// A connector's JSON is written by hand (json.go), byte for byte what encoding/json writes,
+// once per entry; a request body is decoded from the bytes the pipeline read and validated
+// (Call.Body) with json.Unmarshal, and UpdateConnector's, when it is plainly a
+// ConnectorUpdate, by hand with kit's reader of validated JSON (decode.go). Each falls back
+// to encoding/json whenever it is unsure, so every answer and error message stays
+// encoding/json's; differential tests over generated values, and a fuzz target for the
+// decoder, hold them to it.
 package versori
 
 import (

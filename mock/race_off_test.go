@@ -3,3 +3,6 @@
 package mock
 
 const raceDetector = false
+
+// RaceDetector is raceDetector for the external test package.
+const RaceDetector = raceDetector

@@ -1,14 +1,10 @@
 package mock_test
 
 import (
-	"bytes"
-	"io"
 	"maps"
-	"net/http"
 	"net/http/httptest"
 	"runtime"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -56,32 +52,6 @@ func opServer(tb testing.TB) *mock.Server {
 	return s
 }
 
-// httpRequest is req as testkit.Do sends it.
-func httpRequest(req testkit.Request) *http.Request {
-	var body io.Reader
-	switch b := req.Body.(type) {
-	case string:
-		body = strings.NewReader(b)
-	case []byte:
-		body = bytes.NewReader(b)
-	}
-	r := httptest.NewRequest(req.Method, req.Path, body)
-	if body != nil {
-		ct := req.ContentType
-		if ct == "" {
-			ct = "application/json"
-		}
-		r.Header.Set("Content-Type", ct)
-	}
-	if req.Token != "" {
-		r.Header.Set("Authorization", "Bearer "+req.Token)
-	}
-	for k, vs := range req.Header {
-		r.Header[k] = vs
-	}
-	return r
-}
-
 // BenchmarkEveryOperation serves the success case of every operation of the three vendors
 // (the statuses table's) through the whole server, allocations reported: the operations
 // the vendor issues added, measured beside the seed operations. An operation whose request
@@ -97,7 +67,7 @@ func BenchmarkEveryOperation(b *testing.B) {
 			repeatable := true
 			for range 2 { // the second answer says whether the request repeats
 				w := httptest.NewRecorder()
-				s.ServeHTTP(w, httpRequest(c.req))
+				s.ServeHTTP(w, testkit.NewRequest(b, c.req))
 				repeatable = w.Code == c.status
 			}
 			b.ReportAllocs()
@@ -108,7 +78,7 @@ func BenchmarkEveryOperation(b *testing.B) {
 					b.StartTimer()
 				}
 				w := httptest.NewRecorder()
-				s.ServeHTTP(w, httpRequest(c.req))
+				s.ServeHTTP(w, testkit.NewRequest(b, c.req))
 				if w.Code != c.status {
 					b.Fatalf("status %d, want %d: %s", w.Code, c.status, w.Body)
 				}
@@ -145,7 +115,7 @@ func TestAllocationsPerOperation(t *testing.T) {
 			repeatable := true
 			for range 2 {
 				w := httptest.NewRecorder()
-				s.ServeHTTP(w, httpRequest(c.req))
+				s.ServeHTTP(w, testkit.NewRequest(t, c.req))
 				repeatable = w.Code == c.status
 			}
 			const runs = 20
@@ -155,9 +125,9 @@ func TestAllocationsPerOperation(t *testing.T) {
 				if !repeatable {
 					s.Reset(0)
 					w := httptest.NewRecorder() // the seeding a reset leaves to the first request
-					s.ServeHTTP(w, httpRequest(testkit.Request{Method: "GET", Path: "/__health"}))
+					s.ServeHTTP(w, testkit.NewRequest(t, testkit.Request{Method: "GET", Path: "/__health"}))
 				}
-				r := httpRequest(c.req)
+				r := testkit.NewRequest(t, c.req)
 				w := httptest.NewRecorder()
 				runtime.ReadMemStats(&before)
 				s.ServeHTTP(w, r)

@@ -201,8 +201,8 @@ type Request struct {
 	Header              http.Header
 }
 
-// Do sends req to h and records the answer.
-func Do(t T, h http.Handler, req Request) Response {
+// NewRequest is req as Do sends it.
+func NewRequest(t T, req Request) *http.Request {
 	t.Helper()
 	var body io.Reader
 	switch b := req.Body.(type) {
@@ -232,6 +232,13 @@ func Do(t T, h http.Handler, req Request) Response {
 	for k, vs := range req.Header {
 		r.Header[k] = vs
 	}
+	return r
+}
+
+// Do sends req to h and records the answer.
+func Do(t T, h http.Handler, req Request) Response {
+	t.Helper()
+	r := NewRequest(t, req)
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)
 	return Response{Status: w.Code, Header: w.Header(), Body: w.Body.Bytes()}

@@ -303,7 +303,7 @@ func appendStrings(b []byte, l []string) []byte {
 // schema check encodes it), Create and Update store what a validated request held, so one
 // that is not is a bug, and panics (the server answers 500 and logs it).
 func appendRaw(b []byte, r fixtures.RawJSON) []byte {
-	if !bytes.ContainsAny(r, " \t\n\r") { // compact already: nothing to take out
+	if kit.IsCompact(r) { // compact already: nothing to take out
 		return append(b, r...)
 	}
 	buf := bytes.NewBuffer(b)

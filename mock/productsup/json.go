@@ -315,7 +315,7 @@ func appendRaw(b []byte, r fixtures.RawJSON) []byte {
 	if len(r) == 0 {
 		return append(b, "null"...)
 	}
-	if !bytes.ContainsAny(r, " \t\n\r") { // compact already: nothing to take out
+	if kit.IsCompact(r) { // compact already: nothing to take out
 		return append(b, r...)
 	}
 	buf := bytes.NewBuffer(b)

@@ -92,7 +92,7 @@ func (e *encoder) raw(r fixtures.RawJSON) {
 		e.b = append(e.b, "null"...)
 		return
 	}
-	if !bytes.ContainsAny(r, " \t\n\r") { // compact already: nothing to take out
+	if kit.IsCompact(r) { // compact already: nothing to take out
 		if !json.Valid(r) {
 			e.bad = true
 			return

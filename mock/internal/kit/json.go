@@ -68,6 +68,20 @@ func AppendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// IsCompact reports whether raw holds none of JSON's four whitespace bytes, so that
+// json.Compact has nothing to take out and a stored raw value can be written as it is (a space
+// inside a string counts too: such a value goes through json.Compact, to the same bytes). A
+// loop, not bytes.ContainsAny, which builds its byte set on every call: raw config values
+// are written many times per list page.
+func IsCompact(raw []byte) bool {
+	for _, c := range raw {
+		if c <= ' ' && (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			return false
+		}
+	}
+	return true
+}
+
 // AppendTime writes t as time.Time's MarshalJSON does (RFC 3339 with nanoseconds, quoted);
 // a time MarshalJSON refuses (a year outside [0,9999]) is written as "null", where
 // encoding/json would fail the whole value.

@@ -30,6 +30,40 @@ func TestAppendStringMatchesEncodingJSON(t *testing.T) {
 	}
 }
 
+// TestAppendStringEveryByte: each of the 256 bytes alone, and between letters, as
+// encoding/json writes it (the table of plain ASCII bytes among them).
+func TestAppendStringEveryByte(t *testing.T) {
+	for c := range 256 {
+		for _, s := range []string{string([]byte{byte(c)}), "ab" + string([]byte{byte(c)}) + "cd"} {
+			assert.Equal(t, string(marshal(t, s)), string(AppendString(nil, s)), "%q", s)
+		}
+	}
+}
+
+func TestIsCompact(t *testing.T) {
+	for c := range 256 {
+		raw := []byte{'[', '1', byte(c), '2', ']'}
+		assert.Equal(t, !bytes.ContainsAny(raw, " \t\n\r"), IsCompact(raw), "byte %#x", c)
+	}
+	assert.True(t, IsCompact(nil))
+	assert.True(t, IsCompact([]byte(`{"a":[1,"b"]}`)))
+	assert.False(t, IsCompact([]byte(`{"a": 1}`)))
+}
+
+// BenchmarkAppendString writes the strings of a Productsup list page's kind: names, ids,
+// free text.
+func BenchmarkAppendString(b *testing.B) {
+	strs := []string{"497f6eca-6276-4993-bfeb-53cbbbba6f08", "Google Shopping export", "A connector that exports the feed to a marketplace, with a longer description of what it does.", "caf\u00e9 \"quoted\""}
+	b.ReportAllocs()
+	buf := make([]byte, 0, 1024)
+	for b.Loop() {
+		buf = buf[:0]
+		for _, s := range strs {
+			buf = AppendString(buf, s)
+		}
+	}
+}
+
 func FuzzAppendString(f *testing.F) {
 	for _, s := range awkwardStrings {
 		f.Add(s)

@@ -242,3 +242,13 @@ func TestSlowAndFloodingClients(t *testing.T) {
 	cancel()
 	require.NoError(t, <-done)
 }
+
+// TestMemoryLimitLeavesRoomForGeneratedData: the default limit stands at the default
+// -connectors, and -connectors 100000 (667 MB live, measured) gets at least half as much
+// again as headroom, so the collector is not driven to run without pause.
+func TestMemoryLimitLeavesRoomForGeneratedData(t *testing.T) {
+	assert.Equal(t, int64(defaultMemoryLimit), memoryLimit(mock.DefaultConnectors))
+	assert.Equal(t, int64(defaultMemoryLimit), memoryLimit(0))
+	assert.GreaterOrEqual(t, memoryLimit(100000), int64(667e6*3/2))
+	assert.Less(t, memoryLimit(1000), memoryLimit(100000))
+}

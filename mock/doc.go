@@ -31,5 +31,9 @@
 // their schemas' Checkers too (validate.go; kin-openapi words every refusal), response
 // validation asks a Checker first, and the per-request bookkeeping (recorder, Call,
 // validation input) comes from a pool. The journal keeps headers flat and masks secrets when
-// an entry is first read, not on the request's way.
+// an entry is first read, not on the request's way, and copies the start of each answer into
+// memory its ring reuses, so that a served request leaves no garbage for it (journal.go).
+// TestAllocationsPerOperation holds every operation of the three vendors to at most 160
+// allocations per request (the two OpenAPI imports, which parse a document, to 1,000);
+// BenchmarkEveryOperation times them all.
 package mock

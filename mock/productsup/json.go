@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"sync"
 
 	"github.com/connectormock/connectormock/fixtures"
 	fx "github.com/connectormock/connectormock/fixtures/productsup"
@@ -57,7 +58,7 @@ func (l listBody) AppendJSON(b []byte) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendConnector(b, c)
+			b = storedJSON.append(b, c)
 		}
 		b = append(b, ']')
 	}
@@ -77,6 +78,73 @@ func (l listBody) AppendJSON(b []byte) []byte {
 	b = append(b, `,"resource":`...)
 	b = kit.AppendString(b, l.Resource)
 	return append(b, '}')
+}
+
+// storedJSON keeps the JSON of the connectors list pages write, by stored value. A list page
+// is 20 whole connectors with their versions and configs (about 100 KB with the default
+// data), and writing it was 42 % of the server's CPU under load; from the cache it is a copy.
+// A stored connector is never changed in place (a write stores a new value), so its bytes
+// never go stale, and the key, the stored pointer, is the same for every store and sandbox
+// that shares the seed's state. The map holds its keys alive, so no other connector can take
+// a cached one's address. It is bounded in bytes, oldest first out: the connectors of pages
+// not asked for lately are written again when next asked for. listBody.AppendJSON is its only
+// user, and the values it is given are always stored ones (Store.list).
+var storedJSON = connectorCache{max: 16 << 20}
+
+type connectorCache struct {
+	mu    sync.Mutex
+	m     map[*fx.Connector][]byte
+	fifo  []*fx.Connector // insertion order, from head on
+	head  int
+	bytes int
+	max   int // bytes kept at most; a connector larger than it is never kept
+}
+
+// append writes c as appendConnector does, from the cache when it holds c.
+func (k *connectorCache) append(b []byte, c *fx.Connector) []byte {
+	if c == nil {
+		return appendConnector(b, c)
+	}
+	k.mu.Lock()
+	j, ok := k.m[c]
+	k.mu.Unlock()
+	if ok {
+		return append(b, j...)
+	}
+	start := len(b)
+	b = appendConnector(b, c)
+	k.put(c, b[start:])
+	return b
+}
+
+func (k *connectorCache) put(c *fx.Connector, j []byte) {
+	if len(j) > k.max {
+		return
+	}
+	j = bytes.Clone(j)
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if _, ok := k.m[c]; ok {
+		return // another request wrote it meanwhile
+	}
+	if k.m == nil {
+		k.m = map[*fx.Connector][]byte{}
+	}
+	for k.bytes+len(j) > k.max {
+		old := k.fifo[k.head]
+		k.fifo[k.head] = nil
+		k.head++
+		k.bytes -= len(k.m[old])
+		delete(k.m, old)
+	}
+	if k.head > len(k.fifo)/2 { // move the live part down, and let go of what was dropped
+		n := copy(k.fifo, k.fifo[k.head:])
+		clear(k.fifo[n:])
+		k.fifo, k.head = k.fifo[:n], 0
+	}
+	k.m[c] = j
+	k.fifo = append(k.fifo, c)
+	k.bytes += len(j)
 }
 
 func appendConnector(b []byte, c *fx.Connector) []byte {

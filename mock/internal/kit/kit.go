@@ -1,6 +1,19 @@
 // Package kit holds the plumbing the server and the vendor packages share and users need
 // not see: the one JSON response writer, the stores' fill-on-first-use mutex and their strict
-// snapshot decoding.
+// snapshot decoding, and the pieces that keep a request's cost flat and small.
+//
+// What keeps it flat in the store's size: Sorted, a list order kept at write time, so that a
+// list page is a binary search and a slice whatever the store holds, and no page sorts or
+// re-derives keys. What keeps it small for every server of a process: Seeded, the seed state
+// of a (seed, count) built once per process and shared by every store seeded alike until its
+// first write, which copies what it changes (maps and orders of pointers; stored values are
+// immutable in every vendor). What keeps a request's own work small: answers written by hand
+// into pooled buffers (AppendString, AppendTime and the vendors' encoders over them,
+// WriteAppended), held byte for byte to encoding/json by differential tests and fuzz targets,
+// and a reader of JSON the pipeline has already validated (ObjectMembers, ArrayElements,
+// DecodeString) that takes out what a handler needs without decoding the rest. ByteBudget
+// bounds the files a process's stores hold. The figures are in the README's
+// "Benchmarks"; each change's own measurement is in its commit message.
 package kit
 
 import (

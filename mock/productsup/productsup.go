@@ -55,6 +55,9 @@
 // On the wire, success bodies are written by hand and the id-list bodies of enable, disable
 // and targets are read by hand, both without reflection (json.go, decode.go); tests hold
 // each to encoding/json's bytes and answers, and encoding/json reads whatever else comes.
+// List pages, 20 whole connectors of about 5 KB each, write each stored connector from a
+// cache of its JSON keyed by the stored value (storedJSON, bounded in bytes): since stored
+// values never change, a cached connector is never stale, and a page is mostly a copy.
 package productsup
 
 import (

@@ -2,6 +2,8 @@ package mock
 
 import (
 	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -109,4 +111,42 @@ func TestJournalRecyclesResponseMemory(t *testing.T) {
 	j.add(Request{}, nil)
 	all, _ := j.since(0)
 	assert.Equal(t, "", all[1].ResponseBody)
+}
+
+// answerWatcher is a ResponseWriter that notes, when the last byte of the answer (by its
+// Content-Length) is written, whether the server's journal holds the request by then.
+type answerWatcher struct {
+	header    http.Header
+	s         *Server
+	before    int
+	n         int
+	complete  bool // the last byte came
+	journaled bool // and the journal held the request when it came
+}
+
+func (w *answerWatcher) Header() http.Header { return w.header }
+func (w *answerWatcher) WriteHeader(int)     {}
+func (w *answerWatcher) Write(p []byte) (int, error) {
+	w.n += len(p)
+	if cl, err := strconv.Atoi(w.header.Get("Content-Length")); err == nil && len(p) > 0 && w.n == cl {
+		w.complete, w.journaled = true, len(w.s.Requests()) > w.before
+	}
+	return len(p), nil
+}
+
+// TestJournalHoldsRequestBeforeAnswerEnds: a client that has its whole answer, then asks the
+// journal, finds its request there, however large the answer: its last byte is written only
+// once the request is journaled (recorder.finish). A list page of 20 Productsup connectors
+// (about 100 KB) and a small answer (a GET of one connector, and a refusal).
+func TestJournalHoldsRequestBeforeAnswerEnds(t *testing.T) {
+	s, err := New()
+	require.NoError(t, err)
+	for _, path := range []string{"/connectors?limit=20", "/connectors/497f6eca-6276-4993-bfeb-53cbbbba6f08", "/connectors/nope"} {
+		r := httptest.NewRequest("GET", path, nil)
+		r.Header.Set("Authorization", "Bearer "+AdminToken)
+		w := &answerWatcher{header: http.Header{}, s: s, before: len(s.Requests())}
+		s.ServeHTTP(w, r)
+		require.True(t, w.complete, "%s: the whole answer was written", path)
+		assert.True(t, w.journaled, "%s: the journal held the request when the answer's last byte was written", path)
+	}
 }

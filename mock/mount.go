@@ -120,6 +120,7 @@ func (m *mount) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		m.checkResponse(r, route, call, rec)
 		m.log(r, call, rec.status, start, err)
 		m.server.recordExchange(r, x, m.vendor.Name(), rec.status, start, err)
+		rec.finish() // the answer's last byte, now that the journal holds the request
 		x.release()
 	}()
 	route, err = m.serve(x, r)
@@ -230,6 +231,7 @@ func (m *mount) serveRaw(w http.ResponseWriter, r *http.Request, rt vendorapi.Ra
 		}
 		m.log(r, &x.call, rec.status, start, err)
 		m.server.recordExchange(r, x, m.vendor.Name(), rec.status, start, err)
+		rec.finish()
 		x.release()
 	}()
 	rt.Handler.ServeHTTP(rec, r)

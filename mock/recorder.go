@@ -142,12 +142,24 @@ func (t *teeBody) Read(p []byte) (int, error) {
 
 // recorder passes a response through, remembering its status, what the journal keeps of its
 // body and, when response validation is on, its whole body.
+//
+// It holds back the last byte written until the mount has journaled the request (finish): a
+// client has its whole answer only once that byte has come, so a client that reads its
+// answer and then asks the journal (mocktest's assertions, GET /__admin/requests) always finds
+// the request there. Without it, a body larger than net/http's 4 KiB buffer reached the
+// client before the journal had the request, and a quick client could ask too soon. A body
+// without Content-Length ends with its last chunk, and one without a body with its headers,
+// both sent when the handler has returned, after the journal: only the last byte needs
+// holding. It costs one more write of a byte into net/http's buffer, no copy and no system
+// call of its own.
 type recorder struct {
 	http.ResponseWriter
 	status   int
 	keepBody bool
 	body     bytes.Buffer
 	kept     capture
+	held     [1]byte // the last byte written, when holding
+	holding  bool
 }
 
 func (r *recorder) WriteHeader(status int) {
@@ -161,11 +173,34 @@ func (r *recorder) Write(p []byte) (int, error) {
 	if r.status == 0 {
 		r.status = http.StatusOK
 	}
+	if len(p) == 0 {
+		return r.ResponseWriter.Write(p)
+	}
 	if r.keepBody {
 		r.body.Write(p)
 	}
 	_, _ = r.kept.Write(p)
-	return r.ResponseWriter.Write(p)
+	if r.holding {
+		if _, err := r.ResponseWriter.Write(r.held[:]); err != nil {
+			r.holding = false
+			return 0, err
+		}
+	}
+	n, err := r.ResponseWriter.Write(p[:len(p)-1])
+	if err != nil {
+		r.holding = false
+		return n, err
+	}
+	r.held[0], r.holding = p[len(p)-1], true
+	return len(p), nil
+}
+
+// finish writes the byte Write held back; the mount calls it once the request is journaled.
+func (r *recorder) finish() {
+	if r.holding {
+		r.holding = false
+		_, _ = r.ResponseWriter.Write(r.held[:])
+	}
 }
 
 // Unwrap lets http.ResponseController reach the underlying writer.

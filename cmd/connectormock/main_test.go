@@ -10,7 +10,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -251,4 +253,28 @@ func TestMemoryLimitLeavesRoomForGeneratedData(t *testing.T) {
 	assert.Equal(t, int64(defaultMemoryLimit), memoryLimit(0))
 	assert.GreaterOrEqual(t, memoryLimit(100000), int64(667e6*3/2))
 	assert.Less(t, memoryLimit(1000), memoryLimit(100000))
+}
+
+// TestRunSetsMemoryLimit: the command (limitMemory) sets memoryLimit for its -connectors,
+// unless GOMEMLIMIT is set, which the runtime has read and run leaves alone.
+func TestRunSetsMemoryLimit(t *testing.T) {
+	prev := debug.SetMemoryLimit(-1)
+	limitMemory = true
+	t.Cleanup(func() { limitMemory = false; debug.SetMemoryLimit(prev) })
+	serve := func(args ...string) {
+		ctx, cancel := context.WithCancel(context.Background())
+		_, _, _, done := start(t, ctx, args...)
+		cancel()
+		require.NoError(t, <-done)
+	}
+
+	t.Setenv("GOMEMLIMIT", "")
+	require.NoError(t, os.Unsetenv("GOMEMLIMIT"))
+	serve("-connectors", "50000", "-log-level", "error")
+	assert.Equal(t, memoryLimit(50000), debug.SetMemoryLimit(-1), "the limit for -connectors 50000")
+
+	debug.SetMemoryLimit(prev)
+	t.Setenv("GOMEMLIMIT", "3GiB")
+	serve("-connectors", "50000", "-log-level", "error")
+	assert.Equal(t, prev, debug.SetMemoryLimit(-1), "GOMEMLIMIT set: run leaves the limit alone")
 }
